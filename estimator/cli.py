@@ -1,0 +1,46 @@
+"""The ``msd`` command line: ``msd VERB ...`` dispatches to one module per verb.
+
+Each module in ``estimator.commands`` defines ``register(subparsers)``; it must import only
+the standard library at module level, so that start-up stays fast (heavy imports happen
+inside the verb's function). Every ``MsdError`` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = ("estimate", "table")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for every other bad input
+        self.exit(2, f"msd: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="msd", description="Cost magic-state distillation factories.")
+    subparsers = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"estimator.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from estimator.errors import MsdError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except MsdError as error:
+        print(f"msd: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("msd: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

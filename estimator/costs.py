@@ -1,0 +1,61 @@
+"""Cost summaries: full distance and the space-time cost in units of d^3.
+
+002_c83c776f5650c552.txt Sec. 2 ("full distance") and ../shared/MODEL.md 8.5: the full
+distance of an N_q-qubit computation with 1/p_eff T gates is the large root of
+N_q / p_eff * d * p_L(p, d) = 0.01, rounded to an odd integer as 2 round(d/2) + 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.errors import PrecisionError
+from estimator.noise import NoiseModel
+
+FULL_DISTANCE_QUBITS = (231, 20284)
+"""Logical qubits of the 100-qubit and 10,000-qubit computations of 002 Table 1 (MODEL.md 8.5)."""
+COMPUTATION_FAILURE = 0.01
+
+
+@dataclass(frozen=True)
+class FullDistance:
+    """Full distance d of an ``logical_qubits`` computation and the cost QC / (2 d^3)."""
+
+    logical_qubits: int
+    d: np.ndarray
+    cost_d3: np.ndarray
+
+
+def full_distance_root(noise: NoiseModel, p_eff: np.ndarray, logical_qubits: int) -> np.ndarray:
+    """Real d with logical_qubits / p_eff * d * p_L(p, d) = 0.01, on the branch where the
+    left side decreases (d > -2 / ln(p / threshold)).
+
+    Newton's method on g(d) = log of the left side / 0.01, which is concave with its peak at
+    d = -1 / slope; started right of the peak it converges monotonically to the large root.
+    """
+    p_eff = np.asarray(p_eff, dtype=float)
+    if np.any(p_eff <= 0):  # NaN (a refused float64 value) propagates
+        raise PrecisionError("full distance: p_eff must be positive (the output error was not resolved)")
+    slope = 0.5 * np.log(noise.p_phys / noise.threshold)  # d ln p_L / d d (negative)
+    offset = np.log(logical_qubits * noise.prefactor / (COMPUTATION_FAILURE * p_eff)) + slope
+    peak = -1.0 / slope
+    if np.any(offset + np.log(peak) + slope * peak < 0):
+        raise PrecisionError("full distance: no distance reaches the target (p_eff too large)")
+    d = np.broadcast_to(2 * peak, np.broadcast(slope, offset).shape).copy()
+    for _ in range(100):
+        step = (offset + np.log(d) + slope * d) / (1 / d + slope)
+        d = d - step
+        if np.all(np.abs(step) < 1e-12 * d):
+            break
+    return d
+
+
+def full_distances(noise: NoiseModel, p_eff: np.ndarray, qubitcycles: np.ndarray) -> tuple[FullDistance, ...]:
+    """Both columns of 002 Table 1: odd full distance and qubitcycles / (2 d^3)."""
+    result = []
+    for n_q in FULL_DISTANCE_QUBITS:
+        d = 2 * np.round(full_distance_root(noise, p_eff, n_q) / 2) + 1
+        result.append(FullDistance(n_q, d, qubitcycles / (2 * d**3)))
+    return tuple(result)

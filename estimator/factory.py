@@ -1,0 +1,132 @@
+"""Factories: one- and two-level distillation blocks costed by one engine.
+
+A level is protocol + layout + schedule + distances (layouts.error_terms.Level); the simulator
+gives its failure probability and infidelity; this module adds the time and space bookkeeping
+of ../shared/MODEL.md sections 7 and 8 and returns a frozen FactoryEstimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.costs import FullDistance, full_distances
+from estimator.noise import NoiseModel
+from estimator.protocol import Protocol
+from estimator.simulator import simulate
+from layouts.arrangement import Arrangement
+from layouts.error_terms import FaultyT, InjectedState, Level
+from layouts.layout import Distances, Layout
+from layouts.schedule import Schedule
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    """What one level runs: protocol, layout, schedule and distances."""
+
+    protocol: Protocol
+    layout: Layout
+    schedule: Schedule
+    d: Distances
+
+
+@dataclass(frozen=True)
+class FactoryEstimate:
+    """Cost of a factory, arrays over the parameter grid.
+
+    Attributes:
+        p_out: output error per output state (infidelity / outputs; MODEL.md 8.1).
+        p_fail: probability that a run of the top level is rejected.
+        infidelity: 1 - fidelity of the accepted outputs (all of them together).
+        qubits: physical qubits (data and measurement; MODEL.md 8.2).
+        cycles: code cycles per successful run (MODEL.md 8.3).
+        qubitcycles: qubits * cycles per output state (MODEL.md 8.4).
+        outputs: output states per successful run.
+        full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
+        exact: True where the fixed-point arithmetic was used.
+        level1: the estimate of the feeding level-1 factory (two-level factories).
+    """
+
+    p_out: np.ndarray
+    p_fail: np.ndarray
+    infidelity: np.ndarray
+    qubits: np.ndarray
+    cycles: np.ndarray
+    qubitcycles: np.ndarray
+    outputs: int
+    full_distance: tuple[FullDistance, ...]
+    exact: np.ndarray
+    level1: FactoryEstimate | None = None
+
+
+def _level(noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | InjectedState) -> Level:
+    p_x, p_z, p_m = (noise.p_logical(v) for v in (spec.d.d_x, spec.d.d_z, spec.d.d_m))
+    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, p_x, p_z, p_m, tau, source)
+
+
+def _finish(noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=None) -> FactoryEstimate:
+    outputs = protocol.outputs_per_run
+    qubitcycles = qubits * cycles / outputs
+    p_eff = sim.infidelity / protocol.t_count_per_run
+    return FactoryEstimate(
+        p_out=sim.infidelity / outputs,
+        p_fail=sim.p_fail,
+        infidelity=sim.infidelity,
+        qubits=qubits,
+        cycles=cycles,
+        qubitcycles=qubitcycles,
+        outputs=outputs,
+        full_distance=full_distances(noise, p_eff, qubitcycles),
+        exact=sim.exact,
+        level1=level1,
+    )
+
+
+def estimate_one_level(noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto") -> FactoryEstimate:
+    """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
+
+    Time: N_steps d_m / (1 - p_fail); space: 2 x the layout's tiles (MODEL.md 8.2-8.3).
+    """
+    d_m = np.asarray(spec.d.d_m, float)
+    source = FaultyT(*noise.t_measurement_errors())
+    level = _level(noise, spec, d_m, source)
+    protocol = spec.protocol
+    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    qubits = 2 * spec.layout.tiles(spec.d, level=1)
+    cycles = spec.schedule.n_steps * d_m / (1 - sim.p_fail)
+    return _finish(noise, protocol, sim, qubits, cycles)
+
+
+def estimate_two_level(
+    noise: NoiseModel,
+    level1: LevelSpec,
+    level2: LevelSpec,
+    *,
+    n_level1: int,
+    arrangement: Arrangement,
+    precision: str = "auto",
+) -> FactoryEstimate:
+    """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
+
+    Each level-2 step consumes one level-1 state per ancilla region (k); it lasts
+    t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
+    (N_rot / k) t_L1 / (1 - p_fail2) cycles.
+    """
+    first = estimate_one_level(noise, level1, precision=precision)
+    d_m2 = np.asarray(level2.d.d_m, float)
+    p_m2 = noise.p_logical(d_m2)
+    k = len(level2.layout.regions)
+    tau = np.maximum(first.cycles * k / n_level1, arrangement.min_step * d_m2)
+    width1 = level1.layout.row_width().evaluate(level1.d)
+    source = InjectedState(
+        p_in=first.p_out + arrangement.input_error * p_m2 * d_m2,
+        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
+    )
+    level = _level(noise, level2, tau, source)
+    protocol = level2.protocol
+    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    feeders = level1.layout.tiles(level1.d, level=1) + arrangement.strip_per_factory * d_m2 * width1
+    qubits = 2 * (level2.layout.tiles(level2.d, level=2) + n_level1 * feeders + arrangement.routing_area * d_m2**2)
+    cycles = level2.schedule.n_rotations / k * tau / (1 - sim.p_fail)
+    return _finish(noise, protocol, sim, qubits, cycles, level1=first)

@@ -1,0 +1,73 @@
+"""Built-in protocols, as data.
+
+15-to-1 comes from its 5 x 15 triorthogonal matrix; 20-to-4 and 8-to-CCZ are the signed
+rotation lists of 002_c83c776f5650c552.txt (Figs. 8 and 10; rotations as in
+../shared/MODEL.md sections 10.4 and 10.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from estimator.errors import ProtocolError
+from estimator.protocol import Protocol
+from estimator.triorthogonal import output_rows, parse_matrix, require_triorthogonal, rotation_strings
+
+# Columns in the order of the published one-level schedule (MODEL.md 10.1); row 1 is the output.
+MATRIX_15_TO_1 = (
+    "000011110111000",
+    "100111000101011",
+    "010110100011101",
+    "001101110001110",
+    "000000011111111",
+)
+
+ROTATIONS_20_TO_4 = (
+    "-Z5", "-Z6", "Z1 Z5 Z6", "-Z5 Z6 Z7", "Z1 Z6 Z7", "-Z7", "Z1 Z5 Z7", "Z2 Z5 Z6",
+    "Z1 Z2 Z3 Z4 Z6", "Z2 Z5 Z7", "Z1 Z2 Z3 Z4 Z5", "Z2 Z6 Z7", "Z1 Z2 Z3 Z4 Z5 Z6 Z7",
+    "Z3 Z5 Z6", "Z1 Z2 Z3 Z4 Z7", "Z3 Z5 Z7", "Z3 Z6 Z7", "Z4 Z5 Z6", "Z4 Z5 Z7", "Z4 Z6 Z7",
+)  # fmt: skip
+
+ROTATIONS_8_TO_CCZ = (
+    "Z1 Z4", "-Z4", "-Z1 Z2 Z4", "-Z1 Z3 Z4", "Z1 Z2 Z3 Z4", "-Z2 Z3 Z4", "Z2 Z4", "Z3 Z4",
+)  # fmt: skip
+
+
+def protocol_from_matrix(name: str, rows: Sequence[str], *, field: str = "matrix") -> Protocol:
+    """The rotation circuit of a triorthogonal matrix; odd-weight rows are the outputs."""
+    matrix = parse_matrix(rows, field=field)
+    require_triorthogonal(matrix, field=field)
+    outputs = output_rows(matrix)
+    if not outputs:
+        raise ProtocolError(f"{field}: no odd-weight row, so the protocol has no output")
+    return Protocol.from_rotations(
+        name, rotation_strings(matrix), outputs, reference=f"triorthogonal matrix ({field})"
+    )
+
+
+def builtin_protocols() -> dict[str, Protocol]:
+    """The protocols known by name."""
+    return {
+        "15-to-1": protocol_from_matrix("15-to-1", MATRIX_15_TO_1),
+        "20-to-4": Protocol.from_rotations(
+            "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="002 Fig. 8"
+        ),
+        "8-to-CCZ": Protocol.from_rotations(
+            "8-to-CCZ",
+            ROTATIONS_8_TO_CCZ,
+            [1, 2, 3],
+            outputs_per_run=1,
+            t_count_per_run=4,
+            reference="002 Fig. 10",
+        ),
+    }
+
+
+def get_protocol(name: str, user: Mapping[str, Protocol] | None = None, *, field: str = "protocol") -> Protocol:
+    """Look a protocol up among the user's ``[protocols]`` and the built-ins."""
+    known = {**builtin_protocols(), **(user or {})}
+    if name not in known:
+        from estimator.errors import ConfigError
+
+        raise ConfigError(field, f"unknown protocol {name!r}; known: {', '.join(sorted(known))}")
+    return known[name]

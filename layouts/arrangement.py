@@ -1,0 +1,47 @@
+"""How level-1 factories feed a level-2 block: routing, travel and timing as data.
+
+002_c83c776f5650c552.txt Secs. 4-6 and ../shared/MODEL.md sections 7 and 8.2. Level-1
+factories (each a level-1 layout) line up on both sides of a routing region; their output
+states travel to the level-2 block's entry ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Geometry and timing of a two-level factory, in units of the level-2 d_m (d_m2).
+
+    Attributes:
+        name: the level-2 layout it belongs to.
+        routing_area: area of the routing hub, in d_m2^2.
+        strip_per_factory: routing strip along each level-1 factory, in d_m2 (times its width).
+        move: fixed travel length of a level-1 state, in d_m2.
+        move_per_factory: travel along the lined-up factories, in level-1 widths per factory.
+        min_step: shortest level-2 step, in d_m2 (the lattice surgery must fit).
+        input_error: extra error of a delivered state, in p_L(d_m2) d_m2.
+    """
+
+    name: str
+    routing_area: float
+    strip_per_factory: float
+    move: float
+    move_per_factory: float
+    min_step: float
+    input_error: float
+
+    @classmethod
+    def litinski(cls) -> Arrangement:
+        """Factories on both sides of the level-2 block; on average a state crosses half of
+        the n_L1 / 2 factories on its side (002 Secs. 4-5; MODEL.md 7)."""
+        return cls("litinski", routing_area=20, strip_per_factory=0.5, move=10, move_per_factory=0.25, min_step=1, input_error=0)
+
+    @classmethod
+    def small_footprint(cls) -> Arrangement:
+        """One level-1 factory next to a one-region level-2 block (002 Sec. 6; MODEL.md 7)."""
+        return cls("small-footprint", routing_area=2, strip_per_factory=0, move=5, move_per_factory=0, min_step=2, input_error=5)
+
+
+ARRANGEMENTS = {"litinski": Arrangement.litinski, "small-footprint": Arrangement.small_footprint}
