@@ -65,6 +65,28 @@ def _level(noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT 
     return Level(spec.protocol, spec.layout, spec.schedule, spec.d, p_x, p_z, p_m, tau, source)
 
 
+def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
+    """A level whose rotations use faulty T measurements; a step lasts d_m (MODEL.md 4.1-4.2)."""
+    return _level(noise, spec, np.asarray(spec.d.d_m, float), FaultyT(*noise.t_measurement_errors()))
+
+
+def level_two(
+    noise: NoiseModel, spec: LevelSpec, feeder: LevelSpec, fed: FactoryEstimate, *, n_level1: int, arrangement: Arrangement
+) -> Level:
+    """A level whose rotations consume the states of n_level1 ``feeder`` factories (estimated
+    as ``fed``); MODEL.md 4.3 and 7: one state per ancilla region and step, so a step lasts
+    t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
+    d_m2 = np.asarray(spec.d.d_m, float)
+    k = len(spec.layout.regions)
+    tau = np.maximum(fed.cycles * k / n_level1, arrangement.min_step * d_m2)
+    width1 = feeder.layout.row_width().evaluate(feeder.d)
+    source = InjectedState(
+        p_in=fed.p_out + arrangement.input_error * noise.p_logical(d_m2) * d_m2,
+        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
+    )
+    return _level(noise, spec, tau, source)
+
+
 def _finish(noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=None) -> FactoryEstimate:
     outputs = protocol.outputs_per_run
     qubitcycles = qubits * cycles / outputs
@@ -88,13 +110,11 @@ def estimate_one_level(noise: NoiseModel, spec: LevelSpec, *, precision: str = "
 
     Time: N_steps d_m / (1 - p_fail); space: 2 x the layout's tiles (MODEL.md 8.2-8.3).
     """
-    d_m = np.asarray(spec.d.d_m, float)
-    source = FaultyT(*noise.t_measurement_errors())
-    level = _level(noise, spec, d_m, source)
+    level = level_one(noise, spec)
     protocol = spec.protocol
     sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
     qubits = 2 * spec.layout.tiles(spec.d, level=1)
-    cycles = spec.schedule.n_steps * d_m / (1 - sim.p_fail)
+    cycles = spec.schedule.n_steps * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles)
 
 
@@ -114,19 +134,13 @@ def estimate_two_level(
     (N_rot / k) t_L1 / (1 - p_fail2) cycles.
     """
     first = estimate_one_level(noise, level1, precision=precision)
+    level = level_two(noise, level2, level1, first, n_level1=n_level1, arrangement=arrangement)
     d_m2 = np.asarray(level2.d.d_m, float)
-    p_m2 = noise.p_logical(d_m2)
     k = len(level2.layout.regions)
-    tau = np.maximum(first.cycles * k / n_level1, arrangement.min_step * d_m2)
     width1 = level1.layout.row_width().evaluate(level1.d)
-    source = InjectedState(
-        p_in=first.p_out + arrangement.input_error * p_m2 * d_m2,
-        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
-    )
-    level = _level(noise, level2, tau, source)
     protocol = level2.protocol
     sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
     feeders = level1.layout.tiles(level1.d, level=1) + arrangement.strip_per_factory * d_m2 * width1
     qubits = 2 * (level2.layout.tiles(level2.d, level=2) + n_level1 * feeders + arrangement.routing_area * d_m2**2)
-    cycles = level2.schedule.n_rotations / k * tau / (1 - sim.p_fail)
+    cycles = level2.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, level1=first)

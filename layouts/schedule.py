@@ -83,7 +83,7 @@ class Schedule:
 
     def consistent(self) -> Schedule:
         """The same schedule under the general rules only (departures dropped)."""
-        return replace(self, name=f"{self.name} (consistent)", departures=())
+        return replace(self, name="consistent", departures=())
 
     def first_step(self, qubit: int) -> int:
         return min(s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support)
@@ -184,5 +184,5 @@ def published_schedule(level: int, protocol: str, layout: str, *, variant: str =
             "use schedule = \"cpsat\""
         )
     text = resources.files("layouts").joinpath("schedules", f"{key}.toml").read_text()
-    schedule = parse_schedule(tomllib.loads(text), name=f"{key} (paper)")
+    schedule = parse_schedule(tomllib.loads(text), name="paper")
     return schedule if variant == "paper" else schedule.consistent()

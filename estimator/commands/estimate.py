@@ -1,0 +1,37 @@
+"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
+    parser.add_argument("config", help="TOML config file")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="override a config key by its dotted path, e.g. level1.d_x=9")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--precision", choices=("auto", "float", "exact"), default="auto", help="arithmetic (auto: float64 where it is provably enough)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    import numpy as np
+
+    from estimator.config import estimate_config, load_config
+    from estimator.errors import PrecisionError
+    from estimator.report import estimate_record, flatten, format_estimate, to_csv
+
+    config = load_config(args.config, args.sets)
+    estimate = estimate_config(config, precision=args.precision)
+    if np.any(np.isnan(estimate.p_out)):
+        raise PrecisionError("float64 cannot guarantee the digits of this factory; drop --precision float")
+    record = estimate_record(config, estimate)
+    if args.format == "json":
+        print(json.dumps(record, indent=2))
+    elif args.format == "csv":
+        print(to_csv([flatten(record)]), end="")
+    else:
+        print(format_estimate(record))
+    return 0

@@ -1,0 +1,288 @@
+"""Factory configs: TOML files read as data, validated, turned into level specs.
+
+Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
+``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
+(``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
+``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``) and ``[paper]`` (printed
+values the tests and ``msd table`` compare against; never used as results). Nothing from a
+config is evaluated as code; every problem is a ConfigError naming the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from estimator.errors import ConfigError, LayoutError, ProtocolError, ScheduleError
+from estimator.factory import FactoryEstimate, LevelSpec, estimate_one_level, estimate_two_level
+from estimator.noise import NoiseModel
+from estimator.protocol import Protocol
+from estimator.protocols import builtin_protocols, get_protocol, protocol_from_matrix
+from layouts.arrangement import ARRANGEMENTS, Arrangement
+from layouts.layout import LAYOUTS, Distances, Layout
+from layouts.schedule import Schedule, published_schedule
+
+LEVEL_KEYS = {"protocol", "layout", "schedule", "d_x", "d_z", "d_m"}
+SCHEMA: dict[str, Any] = {
+    "title": str,
+    "p_phys": float,
+    "p_t": float,
+    "noise": {"prefactor": float, "threshold": float, "t_error": str},
+    "level1": dict.fromkeys(LEVEL_KEYS | {"count"}, object),
+    "level2": dict.fromkeys(LEVEL_KEYS, object),
+    "protocols": object,
+    "paper": object,
+}
+LAYOUT_CHOICES = (*LAYOUTS, "auto")
+SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
+
+
+@dataclass(frozen=True)
+class FactoryConfig:
+    """A validated factory config.
+
+    Attributes:
+        source: file it came from.
+        title: a human label.
+        noise: the noise model.
+        level1, level2: what each level runs (level2 None for a one-level factory).
+        n_level1: level-1 factories feeding the level-2 block.
+        arrangement: routing and timing of a two-level factory.
+        paper: the published values stored beside the config (for comparison only).
+        data: the config as read, after ``--set`` overrides (echoed in reports).
+    """
+
+    source: str
+    title: str
+    noise: NoiseModel
+    level1: LevelSpec
+    level2: LevelSpec | None = None
+    n_level1: int = 0
+    arrangement: Arrangement | None = None
+    paper: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_config(path: str | Path, sets: Sequence[str] = ()) -> FactoryConfig:
+    """Read, override (``KEY=VALUE`` dotted paths) and validate a factory config."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise ConfigError("CONFIG", f"cannot read {str(path)!r}: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("CONFIG", f"malformed TOML in {str(path)!r}: {error}") from None
+    for assignment in sets:
+        _apply_set(data, assignment)
+    return parse_config(data, source=str(path))
+
+
+def parse_config(data: Mapping[str, Any], *, source: str = "<config>") -> FactoryConfig:
+    """Validate config data (already parsed TOML) into a FactoryConfig."""
+    _check_keys(data, SCHEMA, "")
+    noise_data = _table(data, "noise")
+    noise = NoiseModel(
+        p_phys=_number(data, "p_phys", "p_phys", required=True),
+        p_t=_number(data, "p_t", "p_t"),
+        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
+        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
+        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
+    )
+    user = _user_protocols(_table(data, "protocols"))
+    if "level1" not in data:
+        raise ConfigError("level1", "missing table [level1]")
+    level2_data = _table(data, "level2") if "level2" in data else None
+    level1 = _level_spec(_table(data, "level1"), "level1", 1, user, noise)
+    common = {"source": source, "noise": noise, "level1": level1, "data": data, "paper": _table(data, "paper")}
+    title = _string(data, "title", "title", default=Path(source).stem)
+    if level2_data is None:
+        if "count" in data["level1"]:
+            raise ConfigError("level1.count", "only a two-level factory (with [level2]) has level-1 factories to count")
+        return FactoryConfig(title=title, **common)
+    level2 = _level_spec(level2_data, "level2", 2, user, noise)
+    layout_name = level2_data.get("layout", "litinski")
+    arrangement = ARRANGEMENTS.get(layout_name, Arrangement.litinski)()
+    n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
+    return FactoryConfig(title=title, level2=level2, n_level1=n_level1, arrangement=arrangement, **common)
+
+
+def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
+    """Cost the factory a config describes."""
+    if config.level2 is None:
+        return estimate_one_level(config.noise, config.level1, precision=precision)
+    return estimate_two_level(
+        config.noise,
+        config.level1,
+        config.level2,
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+        precision=precision,
+    )
+
+
+def _apply_set(data: dict[str, Any], assignment: str) -> None:
+    key, sep, raw = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    parts = key.split(".")
+    schema: Any = SCHEMA
+    for depth, part in enumerate(parts):
+        known = isinstance(schema, dict) and part in schema
+        free = schema is object and depth >= 1  # inside [protocols] or [paper]
+        if not (known or free):
+            raise ConfigError(key, f"unknown key for --set (known: {', '.join(_known_keys())})")
+        schema = schema[part] if known else object
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()  # a bare word is a string: --set level1.layout=auto
+    target = data
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            raise ConfigError(key, f"{part!r} is not a table")
+    target[parts[-1]] = value
+
+
+def _known_keys() -> list[str]:
+    keys = []
+    for name, sub in SCHEMA.items():
+        if isinstance(sub, dict):
+            keys += [f"{name}.{k}" for k in sorted(sub)]
+        elif sub is not object:
+            keys.append(name)
+    return keys
+
+
+def _check_keys(data: Mapping[str, Any], schema: Mapping[str, Any], prefix: str) -> None:
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key not in schema:
+            raise ConfigError(name, f"unknown key (expected one of: {', '.join(sorted(schema))})")
+        if isinstance(schema[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(name, "must be a table")
+            _check_keys(value, schema[key], f"{name}.")
+
+
+def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(key, "must be a table")
+    return value
+
+
+def _number(data: Mapping[str, Any], key: str, name: str, *, required: bool = False, default: float | None = None):
+    if key not in data:
+        if required:
+            raise ConfigError(name, "missing (a number)")
+        return default
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(name, f"must be a number, got {value!r}")
+    return float(value)
+
+
+def _string(data: Mapping[str, Any], key: str, name: str, *, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(name, f"must be a string, got {value!r}")
+    return value
+
+
+def _distance(data: Mapping[str, Any], key: str, name: str) -> int:
+    if key not in data:
+        raise ConfigError(name, "missing (a positive odd integer)")
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value % 2 == 0:
+        raise ConfigError(name, f"must be a positive odd integer, got {value!r}")
+    return value
+
+
+def _choice(data: Mapping[str, Any], key: str, name: str, choices: Sequence[str], default: str) -> str:
+    value = _string(data, key, name, default=default)
+    if value not in choices:
+        raise ConfigError(name, f"unknown value {value!r}; choose one of: {', '.join(choices)}")
+    return value
+
+
+def _count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
+    """n_L1: a positive multiple of the states a level-2 step consumes (one per port)."""
+    if "count" not in level1:
+        if per_step == 1:
+            return 1
+        raise ConfigError("level1.count", f"missing: the number of level-1 factories (layout {arrangement.name!r} needs a positive multiple of {per_step})")
+    count = level1["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or count <= 0 or count % per_step:
+        kind = "even integer" if per_step == 2 else f"multiple of {per_step}"
+        raise ConfigError("level1.count", f"must be a positive {kind} for layout {arrangement.name!r}, got {count!r}")
+    return count
+
+
+def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
+    protocols = {}
+    for name, spec in table.items():
+        field_name = f"protocols.{name}"
+        if not isinstance(spec, dict):
+            raise ConfigError(field_name, "must be a table with 'matrix' or 'rotations' and 'outputs'")
+        unknown = set(spec) - {"matrix", "rotations", "outputs"}
+        if unknown:
+            raise ConfigError(f"{field_name}.{sorted(unknown)[0]}", "unknown key (expected matrix, or rotations and outputs)")
+        try:
+            if "matrix" in spec:
+                protocols[name] = protocol_from_matrix(name, spec["matrix"], field=f"{field_name}.matrix")
+            elif "rotations" in spec:
+                rotations, outputs = spec["rotations"], spec.get("outputs")
+                if not isinstance(rotations, list) or not all(isinstance(r, str) for r in rotations):
+                    raise ConfigError(f"{field_name}.rotations", "must be a list of strings such as 'Z1 Z2 Z3'")
+                if not isinstance(outputs, list) or not outputs or not all(isinstance(q, int) and q >= 1 for q in outputs):
+                    raise ConfigError(f"{field_name}.outputs", "must be a non-empty list of qubit numbers (from 1)")
+                protocols[name] = Protocol.from_rotations(name, rotations, outputs, reference=f"config {field_name}")
+            else:
+                raise ConfigError(field_name, "needs 'matrix' or 'rotations'")
+        except ProtocolError as error:
+            message = str(error)
+            raise ConfigError("" if message.startswith(field_name) else field_name, message) from None
+    return protocols
+
+
+def _level_spec(data: Mapping[str, Any], name: str, level: int, user: Mapping[str, Protocol], noise: NoiseModel) -> LevelSpec:
+    protocol = get_protocol(_string(data, "protocol", f"{name}.protocol", default="15-to-1"), user, field=f"{name}.protocol")
+    d = Distances(*(_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
+    if d.d_z > d.d_x:
+        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    layout_name = _choice(data, "layout", f"{name}.layout", LAYOUT_CHOICES, "litinski")
+    schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
+    try:
+        layout = _layout(protocol, layout_name, level)
+        schedule = _schedule(protocol, layout, schedule_name, level, d, noise)
+        schedule.validate(protocol, layout, level=level)
+    except (LayoutError, ScheduleError) as error:
+        raise ConfigError(f"{name}.schedule" if isinstance(error, ScheduleError) else f"{name}.layout", str(error)) from None
+    return LevelSpec(protocol, layout, schedule, d)
+
+
+def _layout(protocol: Protocol, name: str, level: int) -> Layout:
+    if name == "auto":
+        from layouts.planner import plan_layout
+
+        return plan_layout(protocol, level=level)
+    return LAYOUTS[name](protocol.n_qubits, protocol.outputs)
+
+
+def _schedule(protocol: Protocol, layout: Layout, name: str, level: int, d: Distances, noise: NoiseModel) -> Schedule:
+    if name == "cpsat":
+        from layouts.scheduler import schedule_cpsat
+
+        return schedule_cpsat(protocol, layout, level=level, d=d, noise=noise).schedule
+    if layout.name == "auto":
+        raise ScheduleError("an 'auto' layout has no published schedule; use schedule = \"cpsat\"")
+    same_circuit = (b.name for b in builtin_protocols().values() if set(b.rotations) == set(protocol.rotations) and b.outputs == protocol.outputs)
+    return published_schedule(level, next(same_circuit, protocol.name), layout.name, variant=name)
+

@@ -1,0 +1,117 @@
+"""Turn estimates into records (JSON-ready dicts), aligned tables and CSV for people and scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from estimator.config import FactoryConfig
+from estimator.factory import FactoryEstimate, LevelSpec
+
+CONVENTION = "002: total infidelity / outputs per run"
+
+
+def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
+    return {
+        "protocol": spec.protocol.name,
+        "layout": spec.layout.name,
+        "schedule": spec.schedule.name,
+        "d_x": int(spec.d.d_x),
+        "d_z": int(spec.d.d_z),
+        "d_m": int(spec.d.d_m),
+    }
+
+
+def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
+    """One JSON object: inputs echoed, costs per output state, the full-distance columns."""
+    inputs: dict[str, Any] = {"p_phys": float(config.noise.p_phys), "p_t": float(config.noise.p_t), "level1": _level_inputs(config.level1)}
+    if config.level2 is not None:
+        inputs["level1"]["count"] = config.n_level1
+        inputs["level2"] = _level_inputs(config.level2)
+    record: dict[str, Any] = {
+        "title": config.title,
+        "inputs": inputs,
+        "p_out": float(estimate.p_out),
+        "p_fail": float(estimate.p_fail),
+        "infidelity": float(estimate.infidelity),
+        "qubits": float(estimate.qubits),
+        "cycles": float(estimate.cycles),
+        "qubitcycles": float(estimate.qubitcycles),
+        "outputs": estimate.outputs,
+        "full_distance": [
+            {"logical_qubits": f.logical_qubits, "d": int(f.d), "cost_d3": float(f.cost_d3)} for f in estimate.full_distance
+        ],
+        "output_error_convention": CONVENTION,
+        "arithmetic": "fixed-point (192-bit)" if bool(estimate.exact) else "float64 (error-split, checked)",
+    }
+    if estimate.level1 is not None:
+        record["level1"] = {k: float(getattr(estimate.level1, k)) for k in ("p_out", "p_fail", "cycles", "qubits")}
+    return record
+
+
+def format_estimate(record: Mapping[str, Any]) -> str:
+    """Aligned text for people: inputs, then costs with units."""
+    inputs = record["inputs"]
+    lines = [record["title"], f"  p_phys = {inputs['p_phys']:g}, p_t = {inputs['p_t']:g}"]
+    for level in ("level1", "level2"):
+        if level in inputs:
+            spec = inputs[level]
+            count = f", {spec['count']} factories" if "count" in spec else ""
+            lines.append(
+                f"  {level}: {spec['protocol']} on {spec['layout']} ({spec['schedule']}), "
+                f"d_x = {spec['d_x']}, d_z = {spec['d_z']}, d_m = {spec['d_m']}{count}"
+            )
+    rows = [
+        ("p_out", f"{record['p_out']:.4g}", "per output state"),
+        ("p_fail", f"{record['p_fail']:.3g}", "per run"),
+        ("qubits", f"{record['qubits']:,.0f}", "physical qubits"),
+        ("cycles", f"{record['cycles']:.2f}", "code cycles per successful run"),
+        ("qubitcycles", f"{record['qubitcycles']:,.0f}", "per output state"),
+        ("outputs", f"{record['outputs']}", "states per successful run"),
+    ]
+    rows += [
+        (f"full distance ({f['logical_qubits']} qubits)", f"{f['cost_d3']:#.3g} d^3", f"d = {f['d']}")
+        for f in record["full_distance"]
+    ]
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    lines += [f"  {name:<{width}}  {value:>{value_width}}  {unit}" for name, value, unit in rows]
+    lines.append(f"  ({record['arithmetic']}; p_out convention {record['output_error_convention']})")
+    return "\n".join(lines)
+
+
+def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat row for CSV: nested inputs and full-distance columns get dotted names."""
+    row: dict[str, Any] = {"title": record["title"]}
+    for key, value in record["inputs"].items():
+        if isinstance(value, dict):
+            row.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            row[key] = value
+    for key in ("p_out", "p_fail", "infidelity", "qubits", "cycles", "qubitcycles", "outputs"):
+        row[key] = record[key]
+    for f in record["full_distance"]:
+        row[f"d_{f['logical_qubits']}"] = f["d"]
+        row[f"cost_d3_{f['logical_qubits']}"] = f["cost_d3"]
+    return row
+
+
+def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    fields: list[str] = []
+    for row in rows:
+        fields += [k for k in row if k not in fields]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def format_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Left-align the first column, right-align the others."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    def line(r: Sequence[str]) -> str:
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])

@@ -1,0 +1,77 @@
+"""Independent reference: the noisy circuit at 60 significant digits with mpmath.
+
+Written without the engine's tricks (no error split, no fixed point, no index sets): the
+density matrix is a dict of mpmath complex entries, each channel is applied by its textbook
+definition (a mixture of diagonal unitaries, or a Pauli conjugation), and the infidelity is
+1 - <Psi|rho|Psi> / tr(Pi rho) with Psi the noiseless output.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+
+from estimator.channels import BitFlip, DiagonalChannel
+
+mp.mp.dps = 60
+
+
+def _eigen(support, sign, x, n):
+    return sign * (-1) ** sum((x >> (n - q)) & 1 for q in support)
+
+
+def rotation_mixture(support, sign, a, b, c, theta=0.0):
+    """A faulty pi/8 rotation as a list of (weight, angle) (MODEL.md section 3; 002 Eq. 6)."""
+    a, b, c, theta = (mp.mpf(v) for v in (a, b, c, theta))
+    base = mp.pi / 8 + theta
+    branches = [(1 - a - b - c, base), (a, base + mp.pi / 2), (b, base - mp.pi / 4), (c, base + mp.pi / 4)]
+    return ("mix", tuple(support), sign, branches)
+
+
+def from_channel(channel):
+    """Read an engine channel as a mixture: f+ = (1 - q) chi0 + e on s(x) - s(y) = +2."""
+    if isinstance(channel, BitFlip):
+        return ("x", channel.qubit, mp.mpf(float(channel.p)))
+    q = mp.mpf(float(channel.q))
+    e = mp.mpc(complex(channel.e))
+    chi0 = mp.expjpi(mp.mpf(1) / 4) if channel.is_rotation else mp.mpf(1)
+    return ("factor", channel.rotation.support, channel.rotation.sign, (1 - q) * chi0 + e, channel.is_rotation)
+
+
+def z_flip(qubit, p):
+    return ("mix", (qubit,), 1, [(1 - mp.mpf(p), mp.mpf(0)), (mp.mpf(p), mp.pi / 2)])
+
+
+def x_flip(qubit, p):
+    return ("x", qubit, mp.mpf(p))
+
+
+def simulate(n, checks, ops):
+    """Return (p_fail, infidelity) as mpmath numbers."""
+    dim = 2**n
+    rho = {(x, y): mp.mpf(1) / dim for x in range(dim) for y in range(dim)}
+    psi = [1 / mp.sqrt(dim) for _ in range(dim)]
+    for op in ops:
+        if op[0] == "x":
+            _, qubit, p = op
+            bit = 1 << (n - qubit)
+            rho = {(x, y): (1 - p) * v + p * rho[(x ^ bit, y ^ bit)] for (x, y), v in rho.items()}
+            continue
+        if op[0] == "mix":
+            _, support, sign, branches = op
+            ideal = branches[0][1] if len(branches) == 4 else None
+            for key in rho:
+                sx, sy = (_eigen(support, sign, z, n) for z in key)
+                rho[key] *= sum(w * mp.expj(phi * (sx - sy)) for w, phi in branches)
+        else:
+            _, support, sign, f_plus, is_rotation = op
+            ideal = mp.pi / 8 if is_rotation else None
+            for key in rho:
+                sx, sy = (_eigen(support, sign, z, n) for z in key)
+                rho[key] *= 1 if sx == sy else (f_plus if sx > sy else mp.conj(f_plus))
+        if ideal is not None:  # the noiseless circuit: pi/8 rotations only
+            psi = [v * mp.expj(mp.pi / 8 * _eigen(support, sign, x, n)) for x, v in enumerate(psi)]
+    outputs = [q for q in range(1, n + 1) if q not in checks]
+    same_outputs = lambda x, y: all(((x ^ y) >> (n - q)) & 1 == 0 for q in outputs)  # noqa: E731
+    accepted = sum(v for (x, y), v in rho.items() if same_outputs(x, y)).real / 2 ** len(checks)
+    fidelity = sum(mp.conj(psi[x]) * v * psi[y] for (x, y), v in rho.items()).real
+    return 1 - accepted, 1 - fidelity / accepted

@@ -1,0 +1,92 @@
+"""The ``msd`` contract: JSON keys, formats, and one-line errors with exit code 2."""
+
+import json
+
+import pytest
+
+from estimator.cli import main
+
+CONFIG = """
+p_phys = 1e-4
+[level1]
+protocol = "15-to-1"
+d_x = 7
+d_z = 3
+d_m = 3
+"""
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(CONFIG)
+    return path
+
+
+def test_estimate_json(config, capsys):
+    assert main(["estimate", str(config), "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    for key in ("p_out", "p_fail", "qubits", "cycles", "qubitcycles", "outputs", "full_distance"):
+        assert key in record
+    assert record["qubits"] == 810 and record["outputs"] == 1
+    assert [f["logical_qubits"] for f in record["full_distance"]] == [231, 20284]
+    assert all(isinstance(f["d"], int) and isinstance(f["cost_d3"], float) for f in record["full_distance"])
+
+
+def test_estimate_set_table_and_csv(config, capsys):
+    assert main(["estimate", str(config), "--set", "level1.d_x=9"]) == 0
+    text = capsys.readouterr().out
+    assert "d_x = 9" in text and "p_out" in text and "qubitcycles" in text
+    assert main(["estimate", str(config), "--format", "csv"]) == 0
+    header, row = capsys.readouterr().out.strip().splitlines()
+    assert "p_out" in header.split(",") and len(row.split(",")) == len(header.split(","))
+
+
+def test_twenty_to_four_has_four_outputs(table1_dir, capsys):
+    assert main(["estimate", str(table1_dir / "07_15to1x20to4_13-5-5_23-11-13_p1e-3.toml"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outputs"] == 4
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["--set", "level1.d_x=8"], "level1.d_x"),
+        (["--set", "nonsense=1"], "nonsense"),
+        (["--set", "p_phys=0.5"], "p_phys"),
+        (["--set", "level1.protocol=nope"], "level1.protocol"),
+        (["--format", "xml"], "--format"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(config, capsys, argv, field):
+    assert_exit_2(["estimate", str(config), *argv], field, capsys)
+
+
+def test_missing_and_malformed_files(tmp_path, capsys):
+    assert_exit_2(["estimate", str(tmp_path / "none.toml")], "CONFIG", capsys)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("p_phys = [")
+    assert_exit_2(["estimate", str(bad)], "malformed TOML", capsys)
+
+
+def assert_exit_2(argv, fragment, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_table_reproduces_all_rows(capsys):
+    assert main(["table", "--format", "json"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert len(table["rows"]) == 15 and len(table["historical"]) == 5
+    for row in table["rows"]:
+        assert f"{row['p_out']:.1e}" == f"{row['paper']['p_out']:.1e}"
+
+
+def test_table_text(capsys):
+    assert main(["table"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") >= 22 and "[historical]" in out and "6.332e-25" in out
