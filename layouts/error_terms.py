@@ -112,25 +112,31 @@ class Level:
                 time = time * d.factor
         return time
 
+    def ancilla_lengths(self, step: int) -> dict[int, np.ndarray]:
+        """Sum of Lambda over the rotations of ``step`` that touch each output patch through
+        an ancilla region (MODEL.md 4.4), with the schedule's extra ``ancilla_z`` departures."""
+        lengths: dict[int, np.ndarray] = {}
+        placements = list(self.schedule.steps[step - 1])
+        placements += [
+            Placement(Rotation((d.qubit,)), d.region)
+            for d in self.schedule.departures
+            if d.kind == "ancilla_z" and d.step == step
+        ]
+        for placement in placements:
+            if placement.region is not None:
+                for q in set(placement.rotation.support) & set(self.protocol.outputs):
+                    lengths[q] = lengths.get(q, 0.0) + self.ancilla_length(placement)
+        return lengths
+
     def channels(self) -> list[Channel]:
         """The noisy circuit of this level in time order (MODEL.md section 3 ordering)."""
         d_x, d_z = np.asarray(self.d.d_x, float), np.asarray(self.d.d_z, float)
-        outputs = self.protocol.outputs
+        d_m = np.asarray(self.d.d_m, float)
         circuit: list[Channel] = []
         for step, placements in enumerate(self.schedule.steps, 1):
-            ancilla = {q: 0.0 for q in outputs}
-            for placement in placements:
-                circuit.append(rotation_channel(placement.rotation, *self.rotation_errors(placement)))
-                if placement.region is not None:
-                    for q in set(placement.rotation.support) & set(outputs):
-                        ancilla[q] = ancilla[q] + self.ancilla_length(placement)
-            for dep in self.schedule.departures:
-                if dep.kind == "ancilla_z" and dep.step == step:
-                    extra = Placement(Rotation((dep.qubit,)), dep.region)
-                    ancilla[dep.qubit] = ancilla[dep.qubit] + self.ancilla_length(extra)
-            for q in outputs:
-                if np.any(ancilla[q]):
-                    circuit.append(z_flip(q, 0.5 * ancilla[q] / d_x * np.asarray(self.d.d_m, float) * self.p_x))
+            circuit += [rotation_channel(p.rotation, *self.rotation_errors(p)) for p in placements]
+            ancilla = self.ancilla_lengths(step)
+            circuit += [z_flip(q, 0.5 * ancilla[q] / d_x * d_m * self.p_x) for q in sorted(ancilla)]
             alive = [(q, t) for q in range(1, self.protocol.n_qubits + 1) if (t := self.storage_time(q, step)) is not None]
             rates = {q: self._storage_rates(q, d_x, d_z) for q, _ in alive}
             circuit += [x_flip(q, 0.5 * rates[q][0] * t) for q, t in alive]

@@ -1,0 +1,27 @@
+"""Fixed-point arithmetic: constants and products to 2**-192 (about 1.6e-58)."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from estimator import fixedpoint as fx
+
+ULP = Fraction(1, fx.ONE)
+
+
+def test_constants():
+    # cos^2 + sin^2 = 1 and 2 (1/sqrt 2)^2 = 1, to a few units of 2**-192.
+    one = fx.ONE**2
+    assert abs(fx.COS_PI_8**2 + fx.SIN_PI_8**2 - one) < 4 * fx.ONE
+    assert abs(2 * fx.INV_SQRT2**2 - one) < 4 * fx.ONE
+    assert math.isclose(fx.COS_PI_8 / fx.ONE, math.cos(math.pi / 8))
+
+
+def test_conversion_is_exact_and_products_keep_58_digits():
+    x = fx.Fixed.from_complex(np.array([1e-20 + 2e-20j]))
+    assert abs(Fraction(int(x.re[0]), fx.ONE) - Fraction(1e-20)) < ULP
+    y = x * x.conj()  # |x|^2 = 5e-40; float64 next to 1 would resolve nothing below 1e-16
+    exact = Fraction(1e-20) ** 2 + Fraction(2e-20) ** 2
+    assert abs(Fraction(int(y.re[0]), fx.ONE) - exact) < 4 * ULP
+    assert int(y.im[0]) == 0
