@@ -1,0 +1,74 @@
+"""Schedules as data: the published ones validate; inconsistent ones are refused."""
+
+import pytest
+
+from estimator.errors import LayoutError, ScheduleError
+from estimator.protocols import builtin_protocols
+from layouts.layout import Layout
+from layouts.schedule import PUBLISHED, parse_schedule, published_schedule
+
+FIFTEEN = builtin_protocols()["15-to-1"]
+LAYOUT = Layout.litinski(5, (1,))
+PAPER = published_schedule(1, "15-to-1", "litinski")
+
+
+@pytest.mark.parametrize(("level", "protocol", "layout"), list(PUBLISHED))
+def test_published_schedules_validate(level, protocol, layout):
+    p = builtin_protocols()[protocol]
+    make = Layout.litinski if layout == "litinski" else Layout.small_footprint
+    for variant in ("paper", "consistent"):
+        schedule = published_schedule(level, protocol, layout, variant=variant)
+        schedule.validate(p, make(p.n_qubits, p.outputs), level=level)
+        assert schedule.n_rotations == len(p.rotations)
+
+
+def test_step_counts_and_departures():
+    """MODEL.md section 10 (N_steps) and section 11 (departures Q1-Q4)."""
+    counts = {key: published_schedule(*key).n_steps for key in PUBLISHED}
+    assert list(counts.values()) == [6, 12, 8, 10, 4, 15]
+    kinds = {key: sorted(d.kind for d in published_schedule(*key).departures) for key in PUBLISHED}
+    assert kinds[(1, "15-to-1", "small-footprint")] == ["alive", "storage_factor"]
+    assert kinds[(2, "15-to-1", "litinski")] == ["ancilla_z"]
+    assert kinds[(2, "15-to-1", "small-footprint")] == ["consumption_time"]
+    assert published_schedule(2, "15-to-1", "litinski", variant="consistent").departures == ()
+
+
+def _data(**changes):
+    data = {"level": 1, "steps": [["Z2", "Z3", "Z4", "Z2 Z3 Z4 @top"], ["Z1 Z2 Z3 @top", "Z1 Z2 Z4 @bottom"],
+            ["Z1 Z3 Z4 @top", "Z1 Z4 Z5 @bottom", "Z5"], ["Z1 Z2 Z5 @top", "Z1 Z3 Z5 @bottom"],
+            ["Z1 Z2 Z3 Z4 Z5 @top", "Z3 Z4 Z5 @bottom"], ["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @bottom"]], "consume": [{"qubit": 1, "step": 5}]}
+    data.update(changes)
+    return data
+
+
+def test_same_data_as_the_published_file():
+    assert parse_schedule(_data(), name="paper").steps == PAPER.steps
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"steps": [["Z2", "Z3", "Z4"]]}, ScheduleError, "does not run each rotation"),
+        ({"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @top"]]}, ScheduleError, "serves two rotations"),
+        ({"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @left"]]}, LayoutError, "no ancilla region 'left'"),
+        ({"consume": [{"qubit": 1, "step": 3}]}, ScheduleError, "before its last rotation"),
+        ({"consume": []}, ScheduleError, "each output once"),
+    ],
+)
+def test_inconsistent_schedules(changes, error, message):
+    with pytest.raises(error, match=message):
+        parse_schedule(_data(**changes), name="x").validate(FIFTEEN, LAYOUT, level=1)
+
+
+@pytest.mark.parametrize("data", [{"steps": [["Z1 Z2"]], "consume": []}, {"steps": "Z1", "consume": []}, {"consume": []}])
+def test_malformed_schedules(data):
+    with pytest.raises(ScheduleError, match="malformed schedule"):
+        parse_schedule(data, name="x")
+
+
+def test_fast_t_only_on_checks_at_level_1():
+    data = _data()
+    data["steps"] = [["Z1"]] + data["steps"]
+    protocol = builtin_protocols()["15-to-1"]
+    with pytest.raises((LayoutError, ScheduleError)):
+        parse_schedule(data, name="x").validate(protocol, LAYOUT, level=1)
