@@ -35,6 +35,7 @@ SCHEMA: dict[str, Any] = {
     "level2": dict.fromkeys(LEVEL_KEYS, object),
     "protocols": object,
     "paper": object,
+    "sweep": {"vary": object, "target": float, "top": int},
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
@@ -66,19 +67,24 @@ class FactoryConfig:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
-def load_config(path: str | Path, sets: Sequence[str] = ()) -> FactoryConfig:
-    """Read, override (``KEY=VALUE`` dotted paths) and validate a factory config."""
+def read_config_data(path: str | Path) -> dict[str, Any]:
+    """The TOML data of a config file (not yet validated)."""
     path = Path(path)
     try:
         text = path.read_text()
     except OSError as error:
         raise ConfigError("CONFIG", f"cannot read {str(path)!r}: {error.strerror or error}") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("CONFIG", f"malformed TOML in {str(path)!r}: {error}") from None
+
+
+def load_config(path: str | Path, sets: Sequence[str] = ()) -> FactoryConfig:
+    """Read, override (``KEY=VALUE`` dotted paths) and validate a factory config."""
+    data = read_config_data(path)
     for assignment in sets:
-        _apply_set(data, assignment)
+        apply_set(data, assignment)
     return parse_config(data, source=str(path))
 
 
@@ -125,19 +131,26 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
     )
 
 
-def _apply_set(data: dict[str, Any], assignment: str) -> None:
-    key, sep, raw = assignment.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+def check_key(key: str) -> list[str]:
+    """The parts of a dotted config key, or ConfigError if the schema has no such key."""
     parts = key.split(".")
     schema: Any = SCHEMA
     for depth, part in enumerate(parts):
         known = isinstance(schema, dict) and part in schema
-        free = schema is object and depth >= 1  # inside [protocols] or [paper]
+        free = schema is object and depth >= 1  # inside [protocols], [paper] or [sweep.vary]
         if not (known or free):
-            raise ConfigError(key, f"unknown key for --set (known: {', '.join(_known_keys())})")
+            raise ConfigError(key, f"unknown key (known: {', '.join(_known_keys())})")
         schema = schema[part] if known else object
+    return parts
+
+
+def apply_set(data: dict[str, Any], assignment: str) -> None:
+    """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
+    key, sep, raw = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    parts = check_key(key)
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -7,11 +7,17 @@ rotation lists of 002_c83c776f5650c552.txt (Figs. 8 and 10; rotations as in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
-from estimator.errors import ProtocolError
 from estimator.protocol import Protocol
-from estimator.triorthogonal import output_rows, parse_matrix, require_triorthogonal, rotation_strings
+from estimator.triorthogonal import (
+    bh_family_matrix,
+    parse_matrix,
+    require_triorthogonal,
+    triorthogonal_protocol,
+)
 
 # Columns in the order of the published one-level schedule (MODEL.md 10.1); row 1 is the output.
 MATRIX_15_TO_1 = (
@@ -37,17 +43,13 @@ def protocol_from_matrix(name: str, rows: Sequence[str], *, field: str = "matrix
     """The rotation circuit of a triorthogonal matrix; odd-weight rows are the outputs."""
     matrix = parse_matrix(rows, field=field)
     require_triorthogonal(matrix, field=field)
-    outputs = output_rows(matrix)
-    if not outputs:
-        raise ProtocolError(f"{field}: no odd-weight row, so the protocol has no output")
-    return Protocol.from_rotations(
-        name, rotation_strings(matrix), outputs, reference=f"triorthogonal matrix ({field})"
-    )
+    return triorthogonal_protocol(name, matrix, reference=f"triorthogonal matrix ({field})")
 
 
-def builtin_protocols() -> dict[str, Protocol]:
-    """The protocols known by name."""
-    return {
+@functools.cache
+def builtin_protocols() -> Mapping[str, Protocol]:
+    """The protocols known by name (a read-only mapping, built once)."""
+    return MappingProxyType({
         "15-to-1": protocol_from_matrix("15-to-1", MATRIX_15_TO_1),
         "20-to-4": Protocol.from_rotations(
             "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="002 Fig. 8"
@@ -60,7 +62,15 @@ def builtin_protocols() -> dict[str, Protocol]:
             t_count_per_run=4,
             reference="002 Fig. 10",
         ),
-    }
+        **{
+            name: triorthogonal_protocol(
+                name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
+            )
+            for name, k in (
+                ("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8), ("38-to-10", 10)
+            )
+        },
+    })
 
 
 def get_protocol(name: str, user: Mapping[str, Protocol] | None = None, *, field: str = "protocol") -> Protocol:
