@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("estimate", "table")
+COMMANDS = ("estimate", "table", "sweep", "search", "concat", "code")
 
 
 class _Parser(argparse.ArgumentParser):
