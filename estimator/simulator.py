@@ -85,7 +85,7 @@ class _Layer:
 
 @dataclass(frozen=True)
 class _Register:
-    """Index sets of the Pauli coefficients c[a, b] of an n-qubit register, flat a * 2^n + b."""
+    """Bit masks and parities of an n-qubit register; Pauli coefficients are c[a, b]."""
 
     n_qubits: int
     checks: tuple[int, ...]
@@ -97,31 +97,41 @@ class _Register:
     def mask(self, support: Sequence[int]) -> int:
         return sum(1 << (self.n_qubits - q) for q in support)
 
-    @functools.cache
-    def turn(self, rotation: Rotation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(odd, partner, sign, even) of a rotation about sign * Z_S: entries of blocks with
-        |a & S| odd, their partners (a, b ^ S), the sign sigma with i P Q = sigma Q', and the rest."""
+    @functools.cached_property
+    def parity(self) -> np.ndarray:
+        """parity[x] = |x| mod 2 for every n-bit x."""
+        x = np.arange(self.dim)
+        bits = np.zeros(self.dim, dtype=np.int64)
+        for q in range(self.n_qubits):
+            bits ^= (x >> q) & 1
+        return bits
+
+    def turn(self, rotation: Rotation, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the blocks ``a``: rows with |a & S| odd, the partner b ^ S of every b, and the sign
+        sigma(a, b) with i P Q = sigma Q' (P = sign Z_S, Q = P(a, b), Q' = P(a, b ^ S))."""
         s = self.mask(rotation.support)
-        flat = np.arange(self.dim**2)
-        a, b = flat // self.dim, flat % self.dim
         overlap = _popcount(a & s)
-        odd = flat[overlap % 2 == 1]
-        a_odd, b_odd = a[odd], b[odd]
-        sign = -rotation.sign * (-1.0) ** ((overlap[odd] - 1) // 2) * (-1.0) ** _popcount(a_odd & b_odd & s)
-        return odd, a_odd * self.dim + (b_odd ^ s), sign, flat[overlap % 2 == 0]
+        rows = np.flatnonzero(overlap % 2)
+        b = np.arange(self.dim)
+        a_odd = a[rows][:, None]
+        sign = -rotation.sign * (-1.0) ** ((overlap[rows][:, None] - 1) // 2) * (1 - 2.0 * self.parity[a_odd & b & s])
+        return rows, b ^ s, sign
 
     @functools.cache
     def odd(self, masks: tuple[int, ...]) -> np.ndarray:
         """0/1 matrix (2^n x len(masks)): parity of |x & mask| for every x."""
         x = np.arange(self.dim)
-        return np.stack([_popcount(x & m) % 2 for m in masks], axis=1).astype(float)
+        return np.stack([self.parity[x & m] for m in masks], axis=1).astype(float)
 
-    @functools.cache
-    def accepted(self) -> np.ndarray:
-        """Flat indices (a, 0) with a within the checks: tr(Pi rho) = 2^-|C| sum of them."""
-        check_mask = self.mask(self.checks)
-        a = np.arange(self.dim)
-        return a[(a & ~check_mask) == 0] * self.dim
+    def accepted(self, a: np.ndarray) -> np.ndarray:
+        """Rows of the blocks ``a`` within the checks: tr(Pi rho) = 2^-|C| sum of c[a, 0] there."""
+        return np.flatnonzero((a & ~self.mask(self.checks)) == 0)
+
+    def chunks(self, batch: int) -> tuple[int, int]:
+        """(points, blocks) per chunk so that a chunk holds about _CHUNK_ENTRIES coefficients."""
+        points = max(1, _CHUNK_ENTRIES // self.dim**2)
+        blocks = max(1, min(self.dim, _CHUNK_ENTRIES // (self.dim * min(points, batch))))
+        return points, blocks
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
@@ -162,7 +172,7 @@ def simulate(
     exact = np.zeros(size, dtype=bool)
     resolved = np.ones(size, dtype=bool)
     if precision != "exact":
-        step = max(1, _CHUNK_ENTRIES // register.dim**2)
+        step = register.chunks(size)[0]
         for start in range(0, size, step):
             part = slice(start, min(size, start + step))
             program = _program(register, channels, [[v[part] for v in f] for f in flat])
@@ -217,34 +227,53 @@ def _layer_logs(register: _Register, layer: _Layer) -> tuple[np.ndarray, np.ndar
     return register.odd(layer.masks) @ np.log1p(-2 * p), np.log1p(-p).sum(axis=0)
 
 
+def _blocks(register: _Register, batch: int):
+    """The block ranges a of one chunk, as arrays."""
+    _, per_chunk = register.chunks(batch)
+    for start in range(0, register.dim, per_chunk):
+        yield np.arange(start, min(register.dim, start + per_chunk))
+
+
 def _run_float(register: _Register, steps, z_layer: _Layer):
-    """float64 with the error split; returns p_fail, I and where the digits are guaranteed."""
+    """float64 with the error split; returns p_fail, I and where the digits are guaranteed.
+
+    Blocks a evolve independently, so they are simulated a chunk at a time (memory O(2^n))."""
     n, dim = register.n_qubits, register.dim
-    batch = len(z_layer.p[0]) if z_layer.p else len(next(s.q for s in steps if isinstance(s, _Rotation)))
-    ideal = np.zeros(dim * dim)
-    ideal[np.arange(dim) * dim] = 1.0  # |+>^n
-    rho = np.zeros((dim * dim, batch))  # rho_E
-    w = np.ones(batch)
-    for step in steps:
-        if isinstance(step, _Rotation):
-            odd, partner, sign, even = register.turn(step.rotation)
+    batch = _batch_size(steps, z_layer)
+    layers = [(step, _layer_logs(register, step)) if isinstance(step, _Layer) else (step, None) for step in steps]
+    z_logs = _layer_logs(register, z_layer)
+    trace_e, accepted, fidelity = np.zeros(batch), np.zeros(batch), np.zeros(batch)
+    for a in _blocks(register, batch):
+        ideal = np.zeros((len(a), dim))
+        ideal[:, 0] = 1.0  # |+>^n: c[a, 0] = 1
+        rho = np.zeros((len(a), dim, batch))  # rho_E
+        w = np.ones(batch)
+        for step, logs in layers:
+            if logs is not None:
+                w = _scale_float(rho, ideal, w, logs[0][None, :, :], logs[1])
+                continue
+            rows, partner, sign = register.turn(step.rotation, a)
             chi = (1 - step.q) * step.chi0 + step.e
-            g_odd, g_partner = ideal[odd][:, None], (sign * ideal[partner])[:, None]
-            rho[odd] = (
-                rho[odd] * chi.real
-                - (sign[:, None] * rho[partner]) * chi.imag
-                + g_odd * (w * step.e.real)
-                - g_partner * (w * step.e.imag)
+            g_odd, g_partner = ideal[rows], sign * ideal[rows][:, partner]
+            x = rho[rows]
+            rho[rows] = (
+                x * chi.real
+                - (sign[:, :, None] * x[:, partner]) * chi.imag
+                + g_odd[:, :, None] * (w * step.e.real)
+                - g_partner[:, :, None] * (w * step.e.imag)
             )
-            rho[even] += ideal[even][:, None] * (w * step.q)
-            ideal[odd] = g_odd[:, 0] * step.chi0.real - g_partner[:, 0] * step.chi0.imag
+            even = np.ones(len(a), dtype=bool)
+            even[rows] = False
+            rho[even] += ideal[even][:, :, None] * (w * step.q)
+            ideal[rows] = g_odd * step.chi0.real - g_partner * step.chi0.imag
             w = w * (1 - step.q)
-        else:
-            w = _scale_float(rho, ideal, w, *_layer_logs(register, step), axis=1, dim=dim)
-    w = _scale_float(rho, ideal, w, *_layer_logs(register, z_layer), axis=0, dim=dim)
-    trace_e = rho[0]
-    accepted = rho[register.accepted()].sum(axis=0) / 2 ** len(register.checks)
-    fidelity = ideal @ rho / 2**n
+        w = _scale_float(rho, ideal, w, z_logs[0][a][:, None, :], z_logs[1])
+        if a[0] == 0:
+            trace_e = rho[0, 0]
+        accepted += rho[register.accepted(a), 0].sum(axis=0)
+        fidelity += np.einsum("ab,abk->k", ideal, rho)
+    accepted /= 2 ** len(register.checks)
+    fidelity /= 2**n
     p_fail = trace_e - accepted
     numerator = accepted - fidelity
     bound = FLOAT_ERROR_FACTOR * np.finfo(float).eps * np.abs(trace_e)
@@ -254,58 +283,74 @@ def _run_float(register: _Register, steps, z_layer: _Layer):
     return p_fail, numerator / (1 - p_fail), ok
 
 
-def _scale_float(rho, ideal, w, log_scale, log_w, *, axis: int, dim: int):
-    """A merged layer: rho_E <- scale rho_E + w (scale - W) |Psi><Psi|; scale depends on b
-    (axis 1, X flips) or on a (axis 0, Z channels). Returns the new w."""
+def _batch_size(steps, z_layer: _Layer) -> int:
+    if z_layer.p:
+        return len(z_layer.p[0])
+    return len(next(s.q for s in steps if isinstance(s, _Rotation)))
+
+
+def _scale_float(rho, ideal, w, log_scale, log_w):
+    """A merged layer: rho_E <- scale rho_E + w (scale - W) |Psi><Psi|, with log scale shaped
+    to broadcast against rho (blocks, b, points). Returns the new w."""
     scale = np.exp(log_scale)
     error = np.exp(log_w) * np.expm1(log_scale - log_w)  # scale - W without cancellation
-    view = rho.reshape(dim, dim, -1)
-    shaped = (lambda v: v[None, :, :]) if axis == 1 else (lambda v: v[:, None, :])
-    view *= shaped(scale)
-    view += ideal.reshape(dim, dim, 1) * shaped(error * w)
+    rho *= scale
+    rho += ideal[:, :, None] * (error * w)
     return w * np.exp(log_w)
 
 
 def _run_exact(register: _Register, steps, z_layer: _Layer):
-    """Fixed-point arithmetic on the whole state (no split needed)."""
+    """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a time."""
     n, dim = register.n_qubits, register.dim
-    batch = len(z_layer.p[0]) if z_layer.p else len(next(s.q for s in steps if isinstance(s, _Rotation)))
-    rho = fx.Fixed(np.zeros((dim * dim, batch), dtype=object))
-    rho.re[np.arange(dim) * dim] = fx.ONE
-    ideal = fx.Fixed(np.zeros((dim * dim, 1), dtype=object))
-    ideal.re[np.arange(dim) * dim] = fx.ONE
+    batch = _batch_size(steps, z_layer)
     one = fx.Fixed.from_ints(fx.ONE)
     half = fx.Fixed.from_ints(fx.INV_SQRT2)  # cos(pi/4) = sin(pi/4)
+    prepared = []  # per step: the layer's scale, or the rotation's (Re chi, Im chi)
     for step in steps:
-        if isinstance(step, _Rotation):
-            odd, partner, sign, _ = register.turn(step.rotation)
-            chi_re = fx.Fixed.from_complex(step.e.real) + (one - fx.Fixed.from_complex(step.q)) * half
-            chi_im = fx.Fixed.from_complex(step.e.imag) + (one - fx.Fixed.from_complex(step.q)) * half
-            signed = fx.Fixed(sign.astype(np.int64).astype(object)[:, None] * rho.re[partner])
-            rho[odd] = rho[odd] * chi_re - signed * chi_im
-            signed = fx.Fixed(sign.astype(np.int64).astype(object)[:, None] * ideal.re[partner])
-            ideal[odd] = (ideal[odd] - signed) * half
+        if isinstance(step, _Layer):
+            prepared.append((step, _scale_exact(register, step)))
         else:
-            rho = _scale_exact(register, rho, step, axis=1)
-    rho = _scale_exact(register, rho, z_layer, axis=0)
-    trace = rho.re[0]
-    accepted = rho.re[register.accepted()].sum(axis=0) >> len(register.checks)
-    fidelity = ((ideal.re * rho.re).sum(axis=0) >> fx.FRACTION_BITS) >> n
+            keep = one - fx.Fixed.from_complex(step.q)
+            prepared.append((step, (fx.Fixed.from_complex(step.e.real) + keep * half, fx.Fixed.from_complex(step.e.imag) + keep * half)))
+    z_scale = _scale_exact(register, z_layer)
+    trace = accepted = fidelity = 0
+    for a in _blocks(register, batch):
+        rho = fx.Fixed(np.zeros((len(a), dim, batch), dtype=object))
+        rho.re[:, 0, :] = fx.ONE
+        ideal = fx.Fixed(np.zeros((len(a), dim), dtype=object))
+        ideal.re[:, 0] = fx.ONE
+        for step, data in prepared:
+            if isinstance(step, _Layer):
+                if data is not None:
+                    rho = rho * fx.Fixed(data.re[None, :, :])
+                continue
+            rows, partner, sign = register.turn(step.rotation, a)
+            chi_re, chi_im = data
+            signs = sign.astype(np.int64).astype(object)
+            x = rho[rows]
+            rho[rows] = x * chi_re - fx.Fixed(signs[:, :, None] * x.re[:, partner]) * chi_im
+            g = ideal[rows]
+            ideal[rows] = (g - fx.Fixed(signs * g.re[:, partner])) * half
+        if z_scale is not None:
+            rho = rho * fx.Fixed(z_scale.re[a][:, None, :])
+        if a[0] == 0:
+            trace = rho.re[0, 0]
+        accepted = accepted + rho.re[register.accepted(a), 0].sum(axis=0)
+        fidelity = fidelity + (ideal.re[:, :, None] * rho.re).sum(axis=(0, 1))
+    accepted = accepted >> len(register.checks)
+    fidelity = (fidelity >> fx.FRACTION_BITS) >> n
     p_fail = fx.Fixed(np.asarray(trace - accepted)).real_float()
     numerator = fx.Fixed(np.asarray(accepted - fidelity)).real_float()
     return p_fail, numerator / (1 - p_fail)
 
 
-def _scale_exact(register: _Register, rho: fx.Fixed, layer: _Layer, *, axis: int) -> fx.Fixed:
-    """rho <- scale rho with scale = prod_j (1 - 2 p_j)^[|x & mask_j| odd], x = b (axis 1) or a."""
-    dim = register.dim
+def _scale_exact(register: _Register, layer: _Layer) -> fx.Fixed | None:
+    """scale(x) = prod_j (1 - 2 p_j)^[|x & mask_j| odd] for every x (rows) and point (columns)."""
     if not layer.masks:
-        return rho
+        return None
     odd = register.odd(layer.masks)
-    scale = fx.Fixed(np.full((dim, len(layer.p[0])), fx.ONE, dtype=object))
+    scale = fx.Fixed(np.full((register.dim, len(layer.p[0])), fx.ONE, dtype=object))
     for j, p in enumerate(layer.p):
-        factor = fx.Fixed(np.where(odd[:, j : j + 1] > 0, (fx.Fixed.from_ints(fx.ONE) - fx.Fixed.from_complex(2 * p)).re[None, :], fx.ONE))
-        scale = scale * factor
-    view = rho.re.reshape(dim, dim, -1)
-    shaped = scale.re[None, :, :] if axis == 1 else scale.re[:, None, :]
-    return fx.Fixed(((view * shaped) >> fx.FRACTION_BITS).reshape(dim * dim, -1))
+        flip = (fx.Fixed.from_ints(fx.ONE) - fx.Fixed.from_complex(2 * p)).re[None, :]
+        scale = scale * fx.Fixed(np.where(odd[:, j : j + 1] > 0, flip, fx.ONE))
+    return scale
