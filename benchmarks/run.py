@@ -29,7 +29,12 @@ CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "litinski2019"
 
 def _spec(level: int, protocol: str, d: Distances) -> LevelSpec:
     p = builtin_protocols()[protocol]
-    return LevelSpec(p, Layout.litinski(p.n_qubits, p.outputs), published_schedule(level, protocol, "litinski"), d)
+    return LevelSpec(
+        p,
+        Layout.litinski(p.n_qubits, p.outputs),
+        published_schedule(level, protocol, "litinski"),
+        d,
+    )
 
 
 def _timed(fn):
@@ -40,14 +45,27 @@ def _timed(fn):
 
 def one_level_grid(n_points: int, rng: np.random.Generator) -> None:
     p = 10 ** rng.uniform(-4, -3, n_points)
-    d = Distances(*(rng.choice(choices, n_points) for choices in ([7, 9, 11, 13, 15, 17], [3, 5, 7], [3, 5, 7])))
+    d = Distances(
+        *(
+            rng.choice(choices, n_points)
+            for choices in ([7, 9, 11, 13, 15, 17], [3, 5, 7], [3, 5, 7])
+        )
+    )
     spec = _spec(1, "15-to-1", d)
     noise = NoiseModel(p)
     for precision in ("float", "auto"):
-        est, seconds = _timed(lambda: estimate_one_level(noise, spec, precision=precision))
+        est, seconds = _timed(
+            lambda precision=precision: estimate_one_level(noise, spec, precision=precision)
+        )
         answered = int(np.sum(~np.isnan(est.p_out)))
-        extra = f"{answered} answered by float64" if precision == "float" else f"{int(est.exact.sum())} needed fixed point"
-        print(f"  one-level 15-to-1, {n_points} points, {precision:>5}: {n_points / seconds:8.0f} points/s ({extra})")
+        extra = (
+            f"{answered} answered by float64"
+            if precision == "float"
+            else f"{int(est.exact.sum())} needed fixed point"
+        )
+        print(
+            f"  one-level 15-to-1, {n_points} points, {precision:>5}: {n_points / seconds:8.0f} points/s ({extra})"
+        )
     few = max(1, n_points // 20)
     sub = _spec(1, "15-to-1", Distances(*(v[:few] for v in (d.d_x, d.d_z, d.d_m))))
     _, seconds = _timed(lambda: estimate_one_level(NoiseModel(p[:few]), sub, precision="exact"))
@@ -63,14 +81,31 @@ def table1() -> None:
 def two_level_batch(n_points: int, rng: np.random.Generator) -> None:
     p = 10 ** rng.uniform(-3.3, -3, n_points)
     level1 = _spec(1, "15-to-1", Distances(13, 5, 5))
-    level2 = _spec(2, "20-to-4", Distances(rng.choice([23, 25, 27], n_points), rng.choice([11, 13], n_points), rng.choice([13, 15], n_points)))
+    level2 = _spec(
+        2,
+        "20-to-4",
+        Distances(
+            rng.choice([23, 25, 27], n_points),
+            rng.choice([11, 13], n_points),
+            rng.choice([13, 15], n_points),
+        ),
+    )
     est, seconds = _timed(
-        lambda: estimate_two_level(NoiseModel(p), level1, level2, n_level1=6, arrangement=Arrangement.litinski(), precision="float")
+        lambda: estimate_two_level(
+            NoiseModel(p),
+            level1,
+            level2,
+            n_level1=6,
+            arrangement=Arrangement.litinski(),
+            precision="float",
+        )
     )
     answered = int(np.sum(~np.isnan(est.p_out)))
     per_point = seconds / n_points
-    print(f"  (15-to-1)x(20-to-4), {n_points} points, float: {per_point * 1e3:.2f} ms/point "
-          f"({0.370 / per_point:.0f}x faster than 370 ms; {answered} answered by float64)")
+    print(
+        f"  (15-to-1)x(20-to-4), {n_points} points, float: {per_point * 1e3:.2f} ms/point "
+        f"({0.370 / per_point:.0f}x faster than 370 ms; {answered} answered by float64)"
+    )
 
 
 def main() -> None:

@@ -58,7 +58,9 @@ def rotation_channel(
     tilt = np.exp(2j * theta)
     # chi = tilt (omega (1 - 2a - b - c) + conj(omega) (b - c)); e = chi - (1 - q) omega, written
     # so that no term is a difference of numbers close to 1 (exp(2i theta) - 1 = 2i sin(theta) e^{i theta}).
-    e = (1 - q) * OMEGA * 2j * np.sin(theta) * np.exp(1j * theta) + tilt * (-a * OMEGA + (b - c) * np.conj(OMEGA))
+    e = (1 - q) * OMEGA * 2j * np.sin(theta) * np.exp(1j * theta) + tilt * (
+        -a * OMEGA + (b - c) * np.conj(OMEGA)
+    )
     return DiagonalChannel(rotation, True, q, e)
 
 

@@ -73,7 +73,9 @@ def read_config_data(path: str | Path) -> dict[str, Any]:
     try:
         text = path.read_text()
     except OSError as error:
-        raise ConfigError("CONFIG", f"cannot read {str(path)!r}: {error.strerror or error}") from None
+        raise ConfigError(
+            "CONFIG", f"cannot read {str(path)!r}: {error.strerror or error}"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -104,17 +106,28 @@ def parse_config(data: Mapping[str, Any], *, source: str = "<config>") -> Factor
         raise ConfigError("level1", "missing table [level1]")
     level2_data = _table(data, "level2") if "level2" in data else None
     level1 = _level_spec(_table(data, "level1"), "level1", 1, user, noise)
-    common = {"source": source, "noise": noise, "level1": level1, "data": data, "paper": _table(data, "paper")}
+    common = {
+        "source": source,
+        "noise": noise,
+        "level1": level1,
+        "data": data,
+        "paper": _table(data, "paper"),
+    }
     title = _string(data, "title", "title", default=Path(source).stem)
     if level2_data is None:
         if "count" in data["level1"]:
-            raise ConfigError("level1.count", "only a two-level factory (with [level2]) has level-1 factories to count")
+            raise ConfigError(
+                "level1.count",
+                "only a two-level factory (with [level2]) has level-1 factories to count",
+            )
         return FactoryConfig(title=title, **common)
     level2 = _level_spec(level2_data, "level2", 2, user, noise)
     layout_name = level2_data.get("layout", "litinski")
     arrangement = ARRANGEMENTS.get(layout_name, Arrangement.litinski)()
     n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
-    return FactoryConfig(title=title, level2=level2, n_level1=n_level1, arrangement=arrangement, **common)
+    return FactoryConfig(
+        title=title, level2=level2, n_level1=n_level1, arrangement=arrangement, **common
+    )
 
 
 def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
@@ -191,7 +204,14 @@ def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
-def _number(data: Mapping[str, Any], key: str, name: str, *, required: bool = False, default: float | None = None):
+def _number(
+    data: Mapping[str, Any],
+    key: str,
+    name: str,
+    *,
+    required: bool = False,
+    default: float | None = None,
+):
     if key not in data:
         if required:
             raise ConfigError(name, "missing (a number)")
@@ -218,7 +238,9 @@ def _distance(data: Mapping[str, Any], key: str, name: str) -> int:
     return value
 
 
-def _choice(data: Mapping[str, Any], key: str, name: str, choices: Sequence[str], default: str) -> str:
+def _choice(
+    data: Mapping[str, Any], key: str, name: str, choices: Sequence[str], default: str
+) -> str:
     value = _string(data, key, name, default=default)
     if value not in choices:
         raise ConfigError(name, f"unknown value {value!r}; choose one of: {', '.join(choices)}")
@@ -230,11 +252,17 @@ def _count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -
     if "count" not in level1:
         if per_step == 1:
             return 1
-        raise ConfigError("level1.count", f"missing: the number of level-1 factories (layout {arrangement.name!r} needs a positive multiple of {per_step})")
+        raise ConfigError(
+            "level1.count",
+            f"missing: the number of level-1 factories (layout {arrangement.name!r} needs a positive multiple of {per_step})",
+        )
     count = level1["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count <= 0 or count % per_step:
         kind = "even integer" if per_step == 2 else f"multiple of {per_step}"
-        raise ConfigError("level1.count", f"must be a positive {kind} for layout {arrangement.name!r}, got {count!r}")
+        raise ConfigError(
+            "level1.count",
+            f"must be a positive {kind} for layout {arrangement.name!r}, got {count!r}",
+        )
     return count
 
 
@@ -243,30 +271,58 @@ def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
     for name, spec in table.items():
         field_name = f"protocols.{name}"
         if not isinstance(spec, dict):
-            raise ConfigError(field_name, "must be a table with 'matrix' or 'rotations' and 'outputs'")
+            raise ConfigError(
+                field_name, "must be a table with 'matrix' or 'rotations' and 'outputs'"
+            )
         unknown = set(spec) - {"matrix", "rotations", "outputs"}
         if unknown:
-            raise ConfigError(f"{field_name}.{sorted(unknown)[0]}", "unknown key (expected matrix, or rotations and outputs)")
+            raise ConfigError(
+                f"{field_name}.{min(unknown)}",
+                "unknown key (expected matrix, or rotations and outputs)",
+            )
         try:
             if "matrix" in spec:
-                protocols[name] = protocol_from_matrix(name, spec["matrix"], field=f"{field_name}.matrix")
+                protocols[name] = protocol_from_matrix(
+                    name, spec["matrix"], field=f"{field_name}.matrix"
+                )
             elif "rotations" in spec:
                 rotations, outputs = spec["rotations"], spec.get("outputs")
-                if not isinstance(rotations, list) or not all(isinstance(r, str) for r in rotations):
-                    raise ConfigError(f"{field_name}.rotations", "must be a list of strings such as 'Z1 Z2 Z3'")
-                if not isinstance(outputs, list) or not outputs or not all(isinstance(q, int) and q >= 1 for q in outputs):
-                    raise ConfigError(f"{field_name}.outputs", "must be a non-empty list of qubit numbers (from 1)")
-                protocols[name] = Protocol.from_rotations(name, rotations, outputs, reference=f"config {field_name}")
+                if not isinstance(rotations, list) or not all(
+                    isinstance(r, str) for r in rotations
+                ):
+                    raise ConfigError(
+                        f"{field_name}.rotations", "must be a list of strings such as 'Z1 Z2 Z3'"
+                    )
+                if (
+                    not isinstance(outputs, list)
+                    or not outputs
+                    or not all(isinstance(q, int) and q >= 1 for q in outputs)
+                ):
+                    raise ConfigError(
+                        f"{field_name}.outputs",
+                        "must be a non-empty list of qubit numbers (from 1)",
+                    )
+                protocols[name] = Protocol.from_rotations(
+                    name, rotations, outputs, reference=f"config {field_name}"
+                )
             else:
                 raise ConfigError(field_name, "needs 'matrix' or 'rotations'")
         except ProtocolError as error:
             message = str(error)
-            raise ConfigError("" if message.startswith(field_name) else field_name, message) from None
+            raise ConfigError(
+                "" if message.startswith(field_name) else field_name, message
+            ) from None
     return protocols
 
 
-def _level_spec(data: Mapping[str, Any], name: str, level: int, user: Mapping[str, Protocol], noise: NoiseModel) -> LevelSpec:
-    protocol = get_protocol(_string(data, "protocol", f"{name}.protocol", default="15-to-1"), user, field=f"{name}.protocol")
+def _level_spec(
+    data: Mapping[str, Any], name: str, level: int, user: Mapping[str, Protocol], noise: NoiseModel
+) -> LevelSpec:
+    protocol = get_protocol(
+        _string(data, "protocol", f"{name}.protocol", default="15-to-1"),
+        user,
+        field=f"{name}.protocol",
+    )
     d = Distances(*(_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
     if d.d_z > d.d_x:
         raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
@@ -277,7 +333,9 @@ def _level_spec(data: Mapping[str, Any], name: str, level: int, user: Mapping[st
         schedule = _schedule(protocol, layout, schedule_name, level, d, noise)
         schedule.validate(protocol, layout, level=level)
     except (LayoutError, ScheduleError) as error:
-        raise ConfigError(f"{name}.schedule" if isinstance(error, ScheduleError) else f"{name}.layout", str(error)) from None
+        raise ConfigError(
+            f"{name}.schedule" if isinstance(error, ScheduleError) else f"{name}.layout", str(error)
+        ) from None
     return LevelSpec(protocol, layout, schedule, d)
 
 
@@ -289,13 +347,18 @@ def _layout(protocol: Protocol, name: str, level: int) -> Layout:
     return LAYOUTS[name](protocol.n_qubits, protocol.outputs)
 
 
-def _schedule(protocol: Protocol, layout: Layout, name: str, level: int, d: Distances, noise: NoiseModel) -> Schedule:
+def _schedule(
+    protocol: Protocol, layout: Layout, name: str, level: int, d: Distances, noise: NoiseModel
+) -> Schedule:
     if name == "cpsat":
         from layouts.scheduler import schedule_cpsat
 
         return schedule_cpsat(protocol, layout, level=level, d=d, noise=noise).schedule
     if layout.name == "auto":
         raise ScheduleError("an 'auto' layout has no published schedule; use schedule = \"cpsat\"")
-    same_circuit = (b.name for b in builtin_protocols().values() if set(b.rotations) == set(protocol.rotations) and b.outputs == protocol.outputs)
+    same_circuit = (
+        b.name
+        for b in builtin_protocols().values()
+        if set(b.rotations) == set(protocol.rotations) and b.outputs == protocol.outputs
+    )
     return published_schedule(level, next(same_circuit, protocol.name), layout.name, variant=name)
-

@@ -37,7 +37,9 @@ def full_distance_root(noise: NoiseModel, p_eff: np.ndarray, logical_qubits: int
     """
     p_eff = np.asarray(p_eff, dtype=float)
     if np.any(p_eff <= 0):  # NaN (a refused float64 value) propagates
-        raise PrecisionError("full distance: p_eff must be positive (the output error was not resolved)")
+        raise PrecisionError(
+            "full distance: p_eff must be positive (the output error was not resolved)"
+        )
     slope = 0.5 * np.log(noise.p_phys / noise.threshold)  # d ln p_L / d d (negative)
     offset = np.log(logical_qubits * noise.prefactor / (COMPUTATION_FAILURE * p_eff)) + slope
     peak = -1.0 / slope
@@ -52,7 +54,9 @@ def full_distance_root(noise: NoiseModel, p_eff: np.ndarray, logical_qubits: int
     return d
 
 
-def full_distances(noise: NoiseModel, p_eff: np.ndarray, qubitcycles: np.ndarray) -> tuple[FullDistance, ...]:
+def full_distances(
+    noise: NoiseModel, p_eff: np.ndarray, qubitcycles: np.ndarray
+) -> tuple[FullDistance, ...]:
     """Both columns of 002 Table 1: odd full distance and qubitcycles / (2 d^3)."""
     result = []
     for n_q in FULL_DISTANCE_QUBITS:

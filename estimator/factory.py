@@ -60,18 +60,28 @@ class FactoryEstimate:
     level1: FactoryEstimate | None = None
 
 
-def _level(noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | InjectedState) -> Level:
+def _level(
+    noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | InjectedState
+) -> Level:
     p_x, p_z, p_m = (noise.p_logical(v) for v in (spec.d.d_x, spec.d.d_z, spec.d.d_m))
     return Level(spec.protocol, spec.layout, spec.schedule, spec.d, p_x, p_z, p_m, tau, source)
 
 
 def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
     """A level whose rotations use faulty T measurements; a step lasts d_m (MODEL.md 4.1-4.2)."""
-    return _level(noise, spec, np.asarray(spec.d.d_m, float), FaultyT(*noise.t_measurement_errors()))
+    return _level(
+        noise, spec, np.asarray(spec.d.d_m, float), FaultyT(*noise.t_measurement_errors())
+    )
 
 
 def level_two(
-    noise: NoiseModel, spec: LevelSpec, feeder: LevelSpec, fed: FactoryEstimate, *, n_level1: int, arrangement: Arrangement
+    noise: NoiseModel,
+    spec: LevelSpec,
+    feeder: LevelSpec,
+    fed: FactoryEstimate,
+    *,
+    n_level1: int,
+    arrangement: Arrangement,
 ) -> Level:
     """A level whose rotations consume the states of n_level1 ``feeder`` factories (estimated
     as ``fed``); MODEL.md 4.3 and 7: one state per ancilla region and step, so a step lasts
@@ -87,7 +97,9 @@ def level_two(
     return _level(noise, spec, tau, source)
 
 
-def _finish(noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=None) -> FactoryEstimate:
+def _finish(
+    noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=None
+) -> FactoryEstimate:
     outputs = protocol.outputs_per_run
     qubitcycles = qubits * cycles / outputs
     p_eff = sim.infidelity / protocol.t_count_per_run
@@ -105,7 +117,9 @@ def _finish(noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=N
     )
 
 
-def estimate_one_level(noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto") -> FactoryEstimate:
+def estimate_one_level(
+    noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto"
+) -> FactoryEstimate:
     """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
 
     Time: N_steps d_m / (1 - p_fail); space: 2 x the layout's tiles (MODEL.md 8.2-8.3).
@@ -141,6 +155,10 @@ def estimate_two_level(
     protocol = level2.protocol
     sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
     feeders = level1.layout.tiles(level1.d, level=1) + arrangement.strip_per_factory * d_m2 * width1
-    qubits = 2 * (level2.layout.tiles(level2.d, level=2) + n_level1 * feeders + arrangement.routing_area * d_m2**2)
+    qubits = 2 * (
+        level2.layout.tiles(level2.d, level=2)
+        + n_level1 * feeders
+        + arrangement.routing_area * d_m2**2
+    )
     cycles = level2.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, level1=first)

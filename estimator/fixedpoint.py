@@ -42,7 +42,9 @@ class Fixed:
     @classmethod
     def from_ints(cls, re: int, im: int | None = None) -> Fixed:
         """A scalar from mantissas (value = mantissa / 2**FRACTION_BITS)."""
-        return cls(np.asarray(re, dtype=object), None if im is None else np.asarray(im, dtype=object))
+        return cls(
+            np.asarray(re, dtype=object), None if im is None else np.asarray(im, dtype=object)
+        )
 
     def _imag(self) -> np.ndarray:
         return np.zeros_like(self.re) if self.im is None else self.im

@@ -40,20 +40,30 @@ class NoiseModel:
         if not (self.threshold > 0 and np.isfinite(self.threshold)):
             raise ConfigError("noise.threshold", f"must be a positive number, got {self.threshold}")
         if not (self.prefactor >= 0 and np.isfinite(self.prefactor)):
-            raise ConfigError("noise.prefactor", f"must be a non-negative number, got {self.prefactor}")
+            raise ConfigError(
+                "noise.prefactor", f"must be a non-negative number, got {self.prefactor}"
+            )
         if not np.all((p > 0) & (p < self.threshold)):
-            raise ConfigError("p_phys", f"must lie in (0, {self.threshold:g}) (the threshold of p_L), got {_show(p)}")
+            raise ConfigError(
+                "p_phys",
+                f"must lie in (0, {self.threshold:g}) (the threshold of p_L), got {_show(p)}",
+            )
         p_t = p if self.p_t is None else np.asarray(self.p_t, dtype=float)
         if not np.all((p_t >= 0) & (p_t < 0.5)):
             raise ConfigError("p_t", f"must lie in [0, 0.5), got {_show(p_t)}")
         if self.t_error not in T_ERROR_MODELS:
-            raise ConfigError("noise.t_error", f"unknown model {self.t_error!r}; known: {', '.join(T_ERROR_MODELS)}")
+            raise ConfigError(
+                "noise.t_error",
+                f"unknown model {self.t_error!r}; known: {', '.join(T_ERROR_MODELS)}",
+            )
         object.__setattr__(self, "p_phys", p)
         object.__setattr__(self, "p_t", p_t)
 
     def p_logical(self, d: np.ndarray | float) -> np.ndarray:
         """p_L(p, d): logical error per code cycle of a d x d patch (MODEL.md section 1)."""
-        return self.prefactor * (self.p_phys / self.threshold) ** ((np.asarray(d, dtype=float) + 1) / 2)
+        return self.prefactor * (self.p_phys / self.threshold) ** (
+            (np.asarray(d, dtype=float) + 1) / 2
+        )
 
     def t_measurement_errors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(a, b, c, theta) of a faulty T measurement alone (MODEL.md 4.1: the p/3 terms).

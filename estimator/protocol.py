@@ -39,7 +39,9 @@ class Rotation:
         if self.sign not in (1, -1):
             raise ProtocolError(f"rotation sign must be +1 or -1, got {self.sign}")
         if not self.support or list(self.support) != sorted(set(self.support)):
-            raise ProtocolError(f"rotation support must be sorted distinct qubits, got {self.support}")
+            raise ProtocolError(
+                f"rotation support must be sorted distinct qubits, got {self.support}"
+            )
         if self.support[0] < 1:
             raise ProtocolError(f"qubits are numbered from 1, got {self.support}")
 
@@ -48,7 +50,9 @@ class Rotation:
         """Parse ``"Z1 Z2 Z3"``, ``"Z1Z2Z3"`` or ``"-Z4"`` (a leading sign is optional)."""
         match = _ROTATION.match(text) if isinstance(text, str) else None
         if match is None:
-            raise ProtocolError(f"cannot parse rotation {text!r}: expected e.g. 'Z1 Z2 Z3' or '-Z4'")
+            raise ProtocolError(
+                f"cannot parse rotation {text!r}: expected e.g. 'Z1 Z2 Z3' or '-Z4'"
+            )
         qubits = [int(q) for q in _TERM.findall(match.group(2))]
         if len(set(qubits)) != len(qubits):
             raise ProtocolError(f"rotation {text!r} names a qubit twice")
@@ -93,9 +97,13 @@ class Protocol:
             raise ProtocolError(f"protocol {self.name!r} has no rotations")
         used = {q for r in self.rotations for q in r.support}
         if max(used) > self.n_qubits:
-            raise ProtocolError(f"protocol {self.name!r}: rotation on qubit {max(used)} > n = {self.n_qubits}")
+            raise ProtocolError(
+                f"protocol {self.name!r}: rotation on qubit {max(used)} > n = {self.n_qubits}"
+            )
         if not self.outputs or not set(self.outputs) <= set(range(1, self.n_qubits + 1)):
-            raise ProtocolError(f"protocol {self.name!r}: outputs {self.outputs} must be qubits 1..{self.n_qubits}")
+            raise ProtocolError(
+                f"protocol {self.name!r}: outputs {self.outputs} must be qubits 1..{self.n_qubits}"
+            )
         if len(set(self.rotations)) != len(self.rotations):
             raise ProtocolError(f"protocol {self.name!r} lists a rotation twice")
 

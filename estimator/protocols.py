@@ -49,31 +49,39 @@ def protocol_from_matrix(name: str, rows: Sequence[str], *, field: str = "matrix
 @functools.cache
 def builtin_protocols() -> Mapping[str, Protocol]:
     """The protocols known by name (a read-only mapping, built once)."""
-    return MappingProxyType({
-        "15-to-1": protocol_from_matrix("15-to-1", MATRIX_15_TO_1),
-        "20-to-4": Protocol.from_rotations(
-            "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="002 Fig. 8"
-        ),
-        "8-to-CCZ": Protocol.from_rotations(
-            "8-to-CCZ",
-            ROTATIONS_8_TO_CCZ,
-            [1, 2, 3],
-            outputs_per_run=1,
-            t_count_per_run=4,
-            reference="002 Fig. 10",
-        ),
-        **{
-            name: triorthogonal_protocol(
-                name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
-            )
-            for name, k in (
-                ("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8), ("38-to-10", 10)
-            )
-        },
-    })
+    return MappingProxyType(
+        {
+            "15-to-1": protocol_from_matrix("15-to-1", MATRIX_15_TO_1),
+            "20-to-4": Protocol.from_rotations(
+                "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="002 Fig. 8"
+            ),
+            "8-to-CCZ": Protocol.from_rotations(
+                "8-to-CCZ",
+                ROTATIONS_8_TO_CCZ,
+                [1, 2, 3],
+                outputs_per_run=1,
+                t_count_per_run=4,
+                reference="002 Fig. 10",
+            ),
+            **{
+                name: triorthogonal_protocol(
+                    name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
+                )
+                for name, k in (
+                    ("14-to-2", 2),
+                    ("bh-20-to-4", 4),
+                    ("26-to-6", 6),
+                    ("32-to-8", 8),
+                    ("38-to-10", 10),
+                )
+            },
+        }
+    )
 
 
-def get_protocol(name: str, user: Mapping[str, Protocol] | None = None, *, field: str = "protocol") -> Protocol:
+def get_protocol(
+    name: str, user: Mapping[str, Protocol] | None = None, *, field: str = "protocol"
+) -> Protocol:
     """Look a protocol up among the user's ``[protocols]`` and the built-ins."""
     known = {**builtin_protocols(), **(user or {})}
     if name not in known:

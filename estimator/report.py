@@ -26,7 +26,11 @@ def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
 
 def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
     """One JSON object: inputs echoed, costs per output state, the full-distance columns."""
-    inputs: dict[str, Any] = {"p_phys": float(config.noise.p_phys), "p_t": float(config.noise.p_t), "level1": _level_inputs(config.level1)}
+    inputs: dict[str, Any] = {
+        "p_phys": float(config.noise.p_phys),
+        "p_t": float(config.noise.p_t),
+        "level1": _level_inputs(config.level1),
+    }
     if config.level2 is not None:
         inputs["level1"]["count"] = config.n_level1
         inputs["level2"] = _level_inputs(config.level2)
@@ -41,13 +45,18 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
         "qubitcycles": float(estimate.qubitcycles),
         "outputs": estimate.outputs,
         "full_distance": [
-            {"logical_qubits": f.logical_qubits, "d": int(f.d), "cost_d3": float(f.cost_d3)} for f in estimate.full_distance
+            {"logical_qubits": f.logical_qubits, "d": int(f.d), "cost_d3": float(f.cost_d3)}
+            for f in estimate.full_distance
         ],
         "output_error_convention": CONVENTION,
-        "arithmetic": "fixed-point (192-bit)" if bool(estimate.exact) else "float64 (error-split, checked)",
+        "arithmetic": "fixed-point (192-bit)"
+        if bool(estimate.exact)
+        else "float64 (error-split, checked)",
     }
     if estimate.level1 is not None:
-        record["level1"] = {k: float(getattr(estimate.level1, k)) for k in ("p_out", "p_fail", "cycles", "qubits")}
+        record["level1"] = {
+            k: float(getattr(estimate.level1, k)) for k in ("p_out", "p_fail", "cycles", "qubits")
+        }
     return record
 
 
@@ -72,13 +81,19 @@ def format_estimate(record: Mapping[str, Any]) -> str:
         ("outputs", f"{record['outputs']}", "states per successful run"),
     ]
     rows += [
-        (f"full distance ({f['logical_qubits']} qubits)", f"{f['cost_d3']:#.3g} d^3", f"d = {f['d']}")
+        (
+            f"full distance ({f['logical_qubits']} qubits)",
+            f"{f['cost_d3']:#.3g} d^3",
+            f"d = {f['d']}",
+        )
         for f in record["full_distance"]
     ]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     lines += [f"  {name:<{width}}  {value:>{value_width}}  {unit}" for name, value, unit in rows]
-    lines.append(f"  ({record['arithmetic']}; p_out convention {record['output_error_convention']})")
+    lines.append(
+        f"  ({record['arithmetic']}; p_out convention {record['output_error_convention']})"
+    )
     return "\n".join(lines)
 
 
@@ -112,6 +127,11 @@ def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
 def format_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-align the first column, right-align the others."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
     def line(r: Sequence[str]) -> str:
-        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        return "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths))
+        )
+
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])

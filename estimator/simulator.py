@@ -114,10 +114,13 @@ class _Register:
         rows = np.flatnonzero(overlap % 2)
         b = np.arange(self.dim)
         a_odd = a[rows][:, None]
-        sign = -rotation.sign * (-1.0) ** ((overlap[rows][:, None] - 1) // 2) * (1 - 2.0 * self.parity[a_odd & b & s])
+        sign = (
+            -rotation.sign
+            * (-1.0) ** ((overlap[rows][:, None] - 1) // 2)
+            * (1 - 2.0 * self.parity[a_odd & b & s])
+        )
         return rows, b ^ s, sign
 
-    @functools.cache
     def odd(self, masks: tuple[int, ...]) -> np.ndarray:
         """0/1 matrix (2^n x len(masks)): parity of |x & mask| for every x."""
         x = np.arange(self.dim)
@@ -240,7 +243,10 @@ def _run_float(register: _Register, steps, z_layer: _Layer):
     Blocks a evolve independently, so they are simulated a chunk at a time (memory O(2^n))."""
     n, dim = register.n_qubits, register.dim
     batch = _batch_size(steps, z_layer)
-    layers = [(step, _layer_logs(register, step)) if isinstance(step, _Layer) else (step, None) for step in steps]
+    layers = [
+        (step, _layer_logs(register, step)) if isinstance(step, _Layer) else (step, None)
+        for step in steps
+    ]
     z_logs = _layer_logs(register, z_layer)
     trace_e, accepted, fidelity = np.zeros(batch), np.zeros(batch), np.zeros(batch)
     for a in _blocks(register, batch):
@@ -311,7 +317,15 @@ def _run_exact(register: _Register, steps, z_layer: _Layer):
             prepared.append((step, _scale_exact(register, step)))
         else:
             keep = one - fx.Fixed.from_complex(step.q)
-            prepared.append((step, (fx.Fixed.from_complex(step.e.real) + keep * half, fx.Fixed.from_complex(step.e.imag) + keep * half)))
+            prepared.append(
+                (
+                    step,
+                    (
+                        fx.Fixed.from_complex(step.e.real) + keep * half,
+                        fx.Fixed.from_complex(step.e.imag) + keep * half,
+                    ),
+                )
+            )
     z_scale = _scale_exact(register, z_layer)
     trace = accepted = fidelity = 0
     for a in _blocks(register, batch):

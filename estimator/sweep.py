@@ -21,7 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from estimator.config import FactoryConfig, apply_set, check_key, estimate_config, parse_config, read_config_data
+from estimator.config import (
+    FactoryConfig,
+    apply_set,
+    check_key,
+    estimate_config,
+    parse_config,
+    read_config_data,
+)
 from estimator.errors import ConfigError
 from estimator.factory import LevelSpec
 from estimator.noise import NoiseModel
@@ -49,13 +56,17 @@ class Axis:
         """
         key, sep, raw = text.partition("=")
         if not sep or not key.strip() or not raw.strip():
-            raise ConfigError("--vary", f"expected KEY=V1,V2,... or KEY=START:STOP:STEP, got {text!r}")
+            raise ConfigError(
+                "--vary", f"expected KEY=V1,V2,... or KEY=START:STOP:STEP, got {text!r}"
+            )
         key = key.strip()
         if raw.count(":") == 2:
             try:
                 start, stop, step = (int(v) for v in raw.split(":"))
             except ValueError:
-                raise ConfigError(key, f"a range START:STOP:STEP takes integers, got {raw!r}") from None
+                raise ConfigError(
+                    key, f"a range START:STOP:STEP takes integers, got {raw!r}"
+                ) from None
             if step <= 0 or stop < start:
                 raise ConfigError(key, f"range {raw!r} is empty (STEP > 0 and STOP >= START)")
             return cls(key, tuple(range(start, stop + 1, step)))
@@ -120,11 +131,18 @@ def run_sweep(
                 configs[i] = parse_config(data, source=str(template.get("title", "sweep")))
             except ConfigError as error:
                 skipped.append((points[i], str(error)))
-        finished = {i: record for group in _groups(configs) for i, record in _evaluate(group, configs, points, precision)}
+        finished = {
+            i: record
+            for group in _groups(configs)
+            for i, record in _evaluate(group, configs, points, precision)
+        }
         done.update({_key(points[i]): record for i, record in finished.items()})
         if partial:
             with partial.open("a") as handle:
-                handle.writelines(json.dumps({"point": points[i], "record": finished[i]}) + "\n" for i in sorted(finished))
+                handle.writelines(
+                    json.dumps({"point": points[i], "record": finished[i]}) + "\n"
+                    for i in sorted(finished)
+                )
     records = tuple(done[_key(p)] for p in points if _key(p) in done)
     if not records and skipped:
         raise ConfigError("", f"no valid point in the sweep; first problem: {skipped[0][1]}")
@@ -159,8 +177,16 @@ def _read_partial(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _signature(config: FactoryConfig) -> tuple:
-    levels = [(s.protocol, s.layout, s.schedule) for s in (config.level1, config.level2) if s is not None]
-    return (tuple(levels), config.arrangement, config.noise.prefactor, config.noise.threshold, config.noise.t_error)
+    levels = [
+        (s.protocol, s.layout, s.schedule) for s in (config.level1, config.level2) if s is not None
+    ]
+    return (
+        tuple(levels),
+        config.arrangement,
+        config.noise.prefactor,
+        config.noise.threshold,
+        config.noise.t_error,
+    )
 
 
 def _groups(configs: Mapping[int, FactoryConfig]) -> list[list[int]]:
@@ -171,7 +197,9 @@ def _groups(configs: Mapping[int, FactoryConfig]) -> list[list[int]]:
 
 
 def _stack_level(specs: Sequence[LevelSpec]) -> LevelSpec:
-    d = Distances(*(np.array([float(getattr(s.d, k)) for s in specs]) for k in ("d_x", "d_z", "d_m")))
+    d = Distances(
+        *(np.array([float(getattr(s.d, k)) for s in specs]) for k in ("d_x", "d_z", "d_m"))
+    )
     return replace(specs[0], d=d)
 
 
@@ -218,7 +246,9 @@ def _pick(estimate, j: int):
 def write_atomically(path: Path, records: Sequence[Mapping[str, Any]]) -> None:
     """CSV for ``.csv``, JSON otherwise; written beside ``path`` and renamed into place."""
     text = to_csv(records) if path.suffix == ".csv" else json.dumps(list(records), indent=1) + "\n"
-    handle, name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(
+        dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "w") as out:
             out.write(text)

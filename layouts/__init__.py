@@ -19,7 +19,7 @@ _EXPORTS = {
     "Level": "layouts.error_terms",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str):

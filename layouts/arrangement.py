@@ -36,12 +36,28 @@ class Arrangement:
     def litinski(cls) -> Arrangement:
         """Factories on both sides of the level-2 block; on average a state crosses half of
         the n_L1 / 2 factories on its side (002 Secs. 4-5; MODEL.md 7)."""
-        return cls("litinski", routing_area=20, strip_per_factory=0.5, move=10, move_per_factory=0.25, min_step=1, input_error=0)
+        return cls(
+            "litinski",
+            routing_area=20,
+            strip_per_factory=0.5,
+            move=10,
+            move_per_factory=0.25,
+            min_step=1,
+            input_error=0,
+        )
 
     @classmethod
     def small_footprint(cls) -> Arrangement:
         """One level-1 factory next to a one-region level-2 block (002 Sec. 6; MODEL.md 7)."""
-        return cls("small-footprint", routing_area=2, strip_per_factory=0, move=5, move_per_factory=0, min_step=2, input_error=5)
+        return cls(
+            "small-footprint",
+            routing_area=2,
+            strip_per_factory=0,
+            move=5,
+            move_per_factory=0,
+            min_step=2,
+            input_error=5,
+        )
 
 
 ARRANGEMENTS = {"litinski": Arrangement.litinski, "small-footprint": Arrangement.small_footprint}

@@ -82,7 +82,12 @@ class Level:
             timelike = half_pm * self.ancilla_length(placement) * d_x / d_m
             return src.p_in + move, move + timelike, np.zeros_like(move), np.zeros_like(move)
         if placement.region is None:  # fast faulty T measurement on one check patch
-            return src.a + 0.5 * (d_m / d_z) * self.p_z * d_m, src.b + 0.5 * d_z * self.p_m, src.c, src.theta
+            return (
+                src.a + 0.5 * (d_m / d_z) * self.p_z * d_m,
+                src.b + 0.5 * d_z * self.p_m,
+                src.c,
+                src.theta,
+            )
         storage = half_pm * d_m
         timelike = half_pm * self.ancilla_length(placement) * d_x / d_m
         return src.a + storage, src.b + storage + timelike, src.c, src.theta
@@ -100,10 +105,14 @@ class Level:
             if step < consumed.step:
                 time = self.tau
             else:
-                length = next((d.time for d in departures if d.kind == "consumption_time"), CONSUMPTION_TIME)
+                length = next(
+                    (d.time for d in departures if d.kind == "consumption_time"), CONSUMPTION_TIME
+                )
                 time = length.evaluate(self.d) + (self.tau if consumed.deferred else 0)
         else:
-            last = max([schedule.last_step(qubit)] + [d.step for d in departures if d.kind == "alive"])
+            last = max(
+                [schedule.last_step(qubit)] + [d.step for d in departures if d.kind == "alive"]
+            )
             if step > last:
                 return None
             time = self.tau
@@ -137,13 +146,19 @@ class Level:
             circuit += [rotation_channel(p.rotation, *self.rotation_errors(p)) for p in placements]
             ancilla = self.ancilla_lengths(step)
             circuit += [z_flip(q, 0.5 * ancilla[q] / d_x * d_m * self.p_x) for q in sorted(ancilla)]
-            alive = [(q, t) for q in range(1, self.protocol.n_qubits + 1) if (t := self.storage_time(q, step)) is not None]
+            alive = [
+                (q, t)
+                for q in range(1, self.protocol.n_qubits + 1)
+                if (t := self.storage_time(q, step)) is not None
+            ]
             rates = {q: self._storage_rates(q, d_x, d_z) for q, _ in alive}
             circuit += [x_flip(q, 0.5 * rates[q][0] * t) for q, t in alive]
             circuit += [z_flip(q, 0.5 * rates[q][1] * t) for q, t in alive]
         return circuit
 
-    def _storage_rates(self, qubit: int, d_x: np.ndarray, d_z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _storage_rates(
+        self, qubit: int, d_x: np.ndarray, d_z: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(X, Z) logical error per cycle, before the 1/2 (MODEL.md section 2)."""
         if qubit in self.protocol.outputs:
             return self.p_x, self.p_x

@@ -44,10 +44,18 @@ class Length:
         return Length(self.dx + other.dx, self.dz + other.dz, self.dm + other.dm)
 
     def evaluate(self, d: Distances) -> np.ndarray:
-        return self.dx * np.asarray(d.d_x, float) + self.dz * np.asarray(d.d_z, float) + self.dm * np.asarray(d.d_m, float)
+        return (
+            self.dx * np.asarray(d.d_x, float)
+            + self.dz * np.asarray(d.d_z, float)
+            + self.dm * np.asarray(d.d_m, float)
+        )
 
     def __str__(self) -> str:
-        terms = [f"{'' if c == 1 else f'{c:g}'}{name}" for c, name in ((self.dm, "dm"), (self.dx, "dx"), (self.dz, "dz")) if c]
+        terms = [
+            f"{'' if c == 1 else f'{c:g}'}{name}"
+            for c, name in ((self.dm, "dm"), (self.dx, "dx"), (self.dz, "dz"))
+            if c
+        ]
         return " + ".join(terms) or "0"
 
 
@@ -91,19 +99,27 @@ class Layout:
             raise LayoutError(f"layout {self.name!r}: region names must differ")
         for region in self.regions:
             if region.port not in ("L", "R"):
-                raise LayoutError(f"layout {self.name!r}: port of region {region.name!r} must be 'L' or 'R'")
+                raise LayoutError(
+                    f"layout {self.name!r}: port of region {region.name!r} must be 'L' or 'R'"
+                )
 
     @classmethod
-    def litinski(cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None) -> Layout:
+    def litinski(
+        cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None
+    ) -> Layout:
         """Two ancilla regions, above (port L) and below (port R); 002 Figs. 6-11."""
         regions = (AncillaRegion("top", "L"), AncillaRegion("bottom", "R"))
         return cls("litinski", tuple(row or range(1, n_qubits + 1)), frozenset(outputs), regions)
 
     @classmethod
-    def small_footprint(cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None) -> Layout:
+    def small_footprint(
+        cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None
+    ) -> Layout:
         """One ancilla region (port R, entry region as tall as the block); 002 Sec. 6."""
         regions = (AncillaRegion("top", "R", entry_rows=2),)
-        return cls("small-footprint", tuple(row or range(1, n_qubits + 1)), frozenset(outputs), regions)
+        return cls(
+            "small-footprint", tuple(row or range(1, n_qubits + 1)), frozenset(outputs), regions
+        )
 
     def width(self, qubit: int) -> Length:
         """Width of a patch: d_x for an output, d_z for a check."""
@@ -116,7 +132,9 @@ class Layout:
         for region in self.regions:
             if region.name == name:
                 return region
-        raise LayoutError(f"layout {self.name!r} has no ancilla region {name!r} (has {', '.join(r.name for r in self.regions)})")
+        raise LayoutError(
+            f"layout {self.name!r} has no ancilla region {name!r} (has {', '.join(r.name for r in self.regions)})"
+        )
 
     def _positions(self, support: Iterable[int]) -> list[int]:
         support = list(support)

@@ -86,10 +86,14 @@ class Schedule:
         return replace(self, name="consistent", departures=())
 
     def first_step(self, qubit: int) -> int:
-        return min(s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support)
+        return min(
+            s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support
+        )
 
     def last_step(self, qubit: int) -> int:
-        return max(s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support)
+        return max(
+            s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support
+        )
 
     def validate(self, protocol: Protocol, layout: Layout, *, level: int) -> None:
         """Raise ScheduleError/LayoutError unless this schedule runs ``protocol`` on ``layout``."""
@@ -106,19 +110,29 @@ class Schedule:
             for name in used:
                 layout.region(name)
             if len(set(used)) != len(used):
-                raise ScheduleError(f"schedule {self.name!r} step {s}: an ancilla region serves two rotations")
+                raise ScheduleError(
+                    f"schedule {self.name!r} step {s}: an ancilla region serves two rotations"
+                )
             for p in step:
-                if p.region is None and (level != 1 or len(p.rotation.support) != 1 or p.rotation.support[0] in protocol.outputs):
+                if p.region is None and (
+                    level != 1
+                    or len(p.rotation.support) != 1
+                    or p.rotation.support[0] in protocol.outputs
+                ):
                     raise LayoutError(
                         f"schedule {self.name!r} step {s}: {p.rotation} needs an ancilla region "
                         "(fast faulty T measurements act on a single check patch at level 1 only)"
                     )
         consumed = {c.qubit for c in self.consumption}
         if consumed != set(protocol.outputs):
-            raise ScheduleError(f"schedule {self.name!r}: consumption must name each output once, names {sorted(consumed)}")
+            raise ScheduleError(
+                f"schedule {self.name!r}: consumption must name each output once, names {sorted(consumed)}"
+            )
         for c in self.consumption:
             if not self.last_step(c.qubit) <= c.step <= self.n_steps:
-                raise ScheduleError(f"schedule {self.name!r}: output {c.qubit} is consumed in step {c.step}, before its last rotation")
+                raise ScheduleError(
+                    f"schedule {self.name!r}: output {c.qubit} is consumed in step {c.step}, before its last rotation"
+                )
         for d in self.departures:
             if d.kind not in DEPARTURE_KINDS:
                 raise ScheduleError(f"schedule {self.name!r}: unknown departure kind {d.kind!r}")
@@ -128,11 +142,15 @@ def parse_schedule(data: Mapping, *, name: str, field: str = "schedule") -> Sche
     """Build a Schedule from TOML data (see layouts/schedules/*.toml for the format)."""
     try:
         steps = tuple(
-            tuple(_placement(text, level=int(data.get("level", 1)), index=i) for i, text in enumerate(step))
+            tuple(
+                _placement(text, level=int(data.get("level", 1)), index=i)
+                for i, text in enumerate(step)
+            )
             for step in data["steps"]
         )
         consumption = tuple(
-            Consumption(int(c["qubit"]), int(c["step"]), bool(c.get("deferred", False))) for c in data["consume"]
+            Consumption(int(c["qubit"]), int(c["step"]), bool(c.get("deferred", False)))
+            for c in data["consume"]
         )
         departures = tuple(_departure(d) for d in data.get("departures", ()))
     except (KeyError, TypeError, ValueError, ProtocolError) as error:
@@ -175,13 +193,15 @@ PUBLISHED = {
 """Published schedules (002; MODEL.md section 10) by (level, protocol, layout)."""
 
 
-def published_schedule(level: int, protocol: str, layout: str, *, variant: str = "paper") -> Schedule:
+def published_schedule(
+    level: int, protocol: str, layout: str, *, variant: str = "paper"
+) -> Schedule:
     """The paper's schedule, with its departures ("paper") or without them ("consistent")."""
     key = PUBLISHED.get((level, protocol, layout))
     if key is None:
         raise ScheduleError(
             f"no published level-{level} schedule for protocol {protocol!r} on layout {layout!r}; "
-            "use schedule = \"cpsat\""
+            'use schedule = "cpsat"'
         )
     text = resources.files("layouts").joinpath("schedules", f"{key}.toml").read_text()
     schedule = parse_schedule(tomllib.loads(text), name="paper")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from estimator.channels import BitFlip, DiagonalChannel
+from estimator.channels import BitFlip
 
 mp.mp.dps = 60
 
@@ -23,7 +23,12 @@ def rotation_mixture(support, sign, a, b, c, theta=0.0):
     """A faulty pi/8 rotation as a list of (weight, angle) (MODEL.md section 3; 002 Eq. 6)."""
     a, b, c, theta = (mp.mpf(v) for v in (a, b, c, theta))
     base = mp.pi / 8 + theta
-    branches = [(1 - a - b - c, base), (a, base + mp.pi / 2), (b, base - mp.pi / 4), (c, base + mp.pi / 4)]
+    branches = [
+        (1 - a - b - c, base),
+        (a, base + mp.pi / 2),
+        (b, base - mp.pi / 4),
+        (c, base + mp.pi / 4),
+    ]
     return ("mix", tuple(support), sign, branches)
 
 
@@ -34,7 +39,13 @@ def from_channel(channel):
     q = mp.mpf(float(channel.q))
     e = mp.mpc(complex(channel.e))
     chi0 = mp.expjpi(mp.mpf(1) / 4) if channel.is_rotation else mp.mpf(1)
-    return ("factor", channel.rotation.support, channel.rotation.sign, (1 - q) * chi0 + e, channel.is_rotation)
+    return (
+        "factor",
+        channel.rotation.support,
+        channel.rotation.sign,
+        (1 - q) * chi0 + e,
+        channel.is_rotation,
+    )
 
 
 def z_flip(qubit, p):
@@ -71,7 +82,7 @@ def simulate(n, checks, ops):
         if ideal is not None:  # the noiseless circuit: pi/8 rotations only
             psi = [v * mp.expj(mp.pi / 8 * _eigen(support, sign, x, n)) for x, v in enumerate(psi)]
     outputs = [q for q in range(1, n + 1) if q not in checks]
-    same_outputs = lambda x, y: all(((x ^ y) >> (n - q)) & 1 == 0 for q in outputs)  # noqa: E731
+    same_outputs = lambda x, y: all(((x ^ y) >> (n - q)) & 1 == 0 for q in outputs)
     accepted = sum(v for (x, y), v in rho.items() if same_outputs(x, y)).real / 2 ** len(checks)
     fidelity = sum(mp.conj(psi[x]) * v * psi[y] for (x, y), v in rho.items()).real
     return 1 - accepted, 1 - fidelity / accepted

@@ -30,7 +30,9 @@ def test_estimate_json(config, capsys):
         assert key in record
     assert record["qubits"] == 810 and record["outputs"] == 1
     assert [f["logical_qubits"] for f in record["full_distance"]] == [231, 20284]
-    assert all(isinstance(f["d"], int) and isinstance(f["cost_d3"], float) for f in record["full_distance"])
+    assert all(
+        isinstance(f["d"], int) and isinstance(f["cost_d3"], float) for f in record["full_distance"]
+    )
 
 
 def test_estimate_set_table_and_csv(config, capsys):
@@ -43,7 +45,17 @@ def test_estimate_set_table_and_csv(config, capsys):
 
 
 def test_twenty_to_four_has_four_outputs(table1_dir, capsys):
-    assert main(["estimate", str(table1_dir / "07_15to1x20to4_13-5-5_23-11-13_p1e-3.toml"), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                str(table1_dir / "07_15to1x20to4_13-5-5_23-11-13_p1e-3.toml"),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["outputs"] == 4
 
 

@@ -15,13 +15,16 @@ d_x = 7
 d_z = 3
 d_m = 3
 """
-TWO_LEVEL = BASE + """count = 4
+TWO_LEVEL = (
+    BASE
+    + """count = 4
 [level2]
 protocol = "15-to-1"
 d_x = 25
 d_z = 9
 d_m = 9
 """
+)
 
 
 def _write(tmp_path, text, name="f.toml"):
@@ -31,20 +34,29 @@ def _write(tmp_path, text, name="f.toml"):
 
 
 def test_set_overrides_any_key(tmp_path):
-    config = load_config(_write(tmp_path, BASE), ["level1.d_x=9", "p_phys=2e-4", "level1.schedule=consistent"])
+    config = load_config(
+        _write(tmp_path, BASE), ["level1.d_x=9", "p_phys=2e-4", "level1.schedule=consistent"]
+    )
     assert int(config.level1.d.d_x) == 9 and float(config.noise.p_phys) == 2e-4
     assert config.level1.schedule.name == "consistent" and not config.level1.schedule.departures
 
 
 def test_any_distances_not_only_the_table(tmp_path):
-    est = estimate_config(load_config(_write(tmp_path, BASE), ["level1.d_x=13", "level1.d_z=7", "level1.d_m=5"]))
+    est = estimate_config(
+        load_config(_write(tmp_path, BASE), ["level1.d_x=13", "level1.d_z=7", "level1.d_m=5"])
+    )
     assert 0 < float(est.p_out) < 1e-8 and float(est.qubits) == 2 * ((13 + 4 * 7) * 3 * 13 + 2 * 5)
 
 
 def test_user_protocol_from_matrix_and_rotations(tmp_path):
     rows = '["000011110111000", "100111000101011", "010110100011101", "001101110001110", "000000011111111"]'
-    text = BASE.replace('protocol = "15-to-1"', 'protocol = "mine"') + f"[protocols.mine]\nmatrix = {rows}\n"
-    mine = estimate_config(load_config(_write(tmp_path, text)))  # same circuit: the paper's schedule applies
+    text = (
+        BASE.replace('protocol = "15-to-1"', 'protocol = "mine"')
+        + f"[protocols.mine]\nmatrix = {rows}\n"
+    )
+    mine = estimate_config(
+        load_config(_write(tmp_path, text))
+    )  # same circuit: the paper's schedule applies
     builtin = estimate_config(load_config(_write(tmp_path, BASE, "b.toml")))
     assert float(mine.p_out) == float(builtin.p_out)
     data = {"p_phys": 1e-4, "level1": {"protocol": "r", "d_x": 3, "d_z": 3, "d_m": 3}}
@@ -71,10 +83,31 @@ BAD = [
     ("unknown key in file", BASE + "colour = 1\n", [], "level1.colour"),
     ("unknown top-level key", "colour = 1\n" + BASE, [], "colour"),
     ("malformed TOML", BASE + "[level1\n", [], "CONFIG"),
-    ("not triorthogonal", BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["1100", "0110"]\n', [], "protocols.bad.matrix"),
-    ("ragged matrix", BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["111", "01"]\n', [], "protocols.bad.matrix"),
-    ("non-binary matrix", BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["1120"]\n', [], "protocols.bad.matrix"),
-    ("unparsable rotation", BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nrotations = ["Z1 X2"]\noutputs = [1]\n', [], "protocols.bad"),
+    (
+        "not triorthogonal",
+        BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["1100", "0110"]\n',
+        [],
+        "protocols.bad.matrix",
+    ),
+    (
+        "ragged matrix",
+        BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["111", "01"]\n',
+        [],
+        "protocols.bad.matrix",
+    ),
+    (
+        "non-binary matrix",
+        BASE.replace('"15-to-1"', '"bad"') + '[protocols.bad]\nmatrix = ["1120"]\n',
+        [],
+        "protocols.bad.matrix",
+    ),
+    (
+        "unparsable rotation",
+        BASE.replace('"15-to-1"', '"bad"')
+        + '[protocols.bad]\nrotations = ["Z1 X2"]\noutputs = [1]\n',
+        [],
+        "protocols.bad",
+    ),
     ("level2 without count", TWO_LEVEL.replace("count = 4\n", ""), [], "level1.count"),
     ("odd count", TWO_LEVEL, ["level1.count=3"], "level1.count"),
     ("zero count", TWO_LEVEL, ["level1.count=0"], "level1.count"),
@@ -100,4 +133,6 @@ def test_config_strings_are_never_evaluated(tmp_path, monkeypatch):
     """A string that would be code is just an unknown name."""
     monkeypatch.setattr("builtins.eval", lambda *a: pytest.fail("eval called"))
     with pytest.raises(ConfigError, match="level1.protocol"):
-        load_config(_write(tmp_path, BASE.replace('"15-to-1"', '"__import__(\'os\').system(\'true\')"')))
+        load_config(
+            _write(tmp_path, BASE.replace('"15-to-1"', "\"__import__('os').system('true')\""))
+        )

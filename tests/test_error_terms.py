@@ -19,11 +19,15 @@ CODE = {"t": TAU, "c": C, "c+t": C + TAU, "2t": 2 * TAU, "dx+t": DX + TAU, ".": 
 
 def _level(protocol_name: str, layout_name: str, level: int, variant: str = "paper") -> Level:
     protocol = builtin_protocols()[protocol_name]
-    layout = (Layout.litinski if layout_name == "litinski" else Layout.small_footprint)(protocol.n_qubits, protocol.outputs)
+    layout = (Layout.litinski if layout_name == "litinski" else Layout.small_footprint)(
+        protocol.n_qubits, protocol.outputs
+    )
     schedule = published_schedule(level, protocol_name, layout_name, variant=variant)
     zero = np.zeros(())
     source = FaultyT(zero, zero, zero, zero) if level == 1 else InjectedState(zero, zero)
-    return Level(protocol, layout, schedule, Distances(DX, DZ, DM), zero, zero, zero, np.asarray(TAU), source)
+    return Level(
+        protocol, layout, schedule, Distances(DX, DZ, DM), zero, zero, zero, np.asarray(TAU), source
+    )
 
 
 def _expand(rows: list[str]) -> list[list[str]]:
@@ -36,18 +40,72 @@ def _expand(rows: list[str]) -> list[list[str]]:
 
 # MODEL.md section 10, "Storage duration T_q(s) per step" (t = tau, c = d_m + 2 d_x).
 STORAGE = [
-    ("15-to-1", "litinski", 1, "paper", [". t t t .", "t t t t .", "2x t t t t t", "c t t t t", ". t t t t"]),
-    ("15-to-1", "small-footprint", 1, "paper", [". t t t .", ". t 2t t .", "2x t t t t .", "7x t t t t t", "c t t t t"]),
-    ("15-to-1", "small-footprint", 1, "consistent", [". t t t .", ". t t t .", "2x t t t t .", "7x t t t t t", "c t t . t"]),
-    ("15-to-1", "litinski", 2, "paper", [". t t . .", ". t t t t", "4x t t t t t", "c t t t t", ". t t . t"]),
-    ("20-to-4", "litinski", 2, "paper", [". . . . t t .", "2x t . . . t t t", "t t . . t t t", "3x t t t t t t t", "c c t t t t t", ". . c t t t t", ". . . c+t t t t"]),
+    (
+        "15-to-1",
+        "litinski",
+        1,
+        "paper",
+        [". t t t .", "t t t t .", "2x t t t t t", "c t t t t", ". t t t t"],
+    ),
+    (
+        "15-to-1",
+        "small-footprint",
+        1,
+        "paper",
+        [". t t t .", ". t 2t t .", "2x t t t t .", "7x t t t t t", "c t t t t"],
+    ),
+    (
+        "15-to-1",
+        "small-footprint",
+        1,
+        "consistent",
+        [". t t t .", ". t t t .", "2x t t t t .", "7x t t t t t", "c t t . t"],
+    ),
+    (
+        "15-to-1",
+        "litinski",
+        2,
+        "paper",
+        [". t t . .", ". t t t t", "4x t t t t t", "c t t t t", ". t t . t"],
+    ),
+    (
+        "20-to-4",
+        "litinski",
+        2,
+        "paper",
+        [
+            ". . . . t t .",
+            "2x t . . . t t t",
+            "t t . . t t t",
+            "3x t t t t t t t",
+            "c c t t t t t",
+            ". . c t t t t",
+            ". . . c+t t t t",
+        ],
+    ),
     ("8-to-CCZ", "litinski", 2, "paper", ["t . . t", "t t t t", "c t t t", ". c c+t t"]),
-    ("15-to-1", "small-footprint", 2, "paper", [". t . . .", ". t t . .", ". t t t .", ". t t t t", "10x t t t t t", "dx+t t t . t"]),
-    ("15-to-1", "small-footprint", 2, "consistent", [". t . . .", ". t t . .", ". t t t .", ". t t t t", "10x t t t t t", "c+t t t . t"]),
+    (
+        "15-to-1",
+        "small-footprint",
+        2,
+        "paper",
+        [". t . . .", ". t t . .", ". t t t .", ". t t t t", "10x t t t t t", "dx+t t t . t"],
+    ),
+    (
+        "15-to-1",
+        "small-footprint",
+        2,
+        "consistent",
+        [". t . . .", ". t t . .", ". t t t .", ". t t t t", "10x t t t t t", "c+t t t . t"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("protocol", "layout", "level", "variant", "rows"), STORAGE, ids=[f"{s[0]}-{s[1]}-L{s[2]}-{s[3]}" for s in STORAGE])
+@pytest.mark.parametrize(
+    ("protocol", "layout", "level", "variant", "rows"),
+    STORAGE,
+    ids=[f"{s[0]}-{s[1]}-L{s[2]}-{s[3]}" for s in STORAGE],
+)
 def test_storage_times_match_model_tables(protocol, layout, level, variant, rows):
     lvl = _level(protocol, layout, level, variant)
     expected = _expand(rows)
@@ -72,9 +130,35 @@ ANCILLA = [
     ("15-to-1", "litinski", 1, "paper", 6, {}),
     ("15-to-1", "litinski", 2, "paper", 7, {1: _lambda(dm=1, dx=1, dz=4)}),
     ("15-to-1", "litinski", 2, "consistent", 7, {}),
-    ("20-to-4", "litinski", 2, "paper", 5, {1: _lambda(dm=1, dx=4, dz=2), 2: _lambda(dm=2, dx=7, dz=5), 3: _lambda(dm=1, dx=4, dz=2), 4: _lambda(dm=1, dx=4, dz=2)}),
-    ("20-to-4", "litinski", 2, "paper", 9, {3: _lambda(dm=1, dx=4, dz=3), 4: _lambda(dm=1, dx=1, dz=3)}),
-    ("8-to-CCZ", "litinski", 2, "paper", 4, {2: _lambda(dm=1, dx=3, dz=1), 3: _lambda(dm=1, dx=1, dz=1)}),
+    (
+        "20-to-4",
+        "litinski",
+        2,
+        "paper",
+        5,
+        {
+            1: _lambda(dm=1, dx=4, dz=2),
+            2: _lambda(dm=2, dx=7, dz=5),
+            3: _lambda(dm=1, dx=4, dz=2),
+            4: _lambda(dm=1, dx=4, dz=2),
+        },
+    ),
+    (
+        "20-to-4",
+        "litinski",
+        2,
+        "paper",
+        9,
+        {3: _lambda(dm=1, dx=4, dz=3), 4: _lambda(dm=1, dx=1, dz=3)},
+    ),
+    (
+        "8-to-CCZ",
+        "litinski",
+        2,
+        "paper",
+        4,
+        {2: _lambda(dm=1, dx=3, dz=1), 3: _lambda(dm=1, dx=1, dz=1)},
+    ),
     ("15-to-1", "small-footprint", 2, "paper", 5, {1: _lambda(dm=1, dx=1, dz=4)}),
 ]
 
@@ -89,23 +173,45 @@ def test_level1_rotation_terms():
     """MODEL.md 4.1 and 4.2 at (p = 1e-4; 9, 3, 3), by hand."""
     noise = NoiseModel(1e-4)
     protocol = builtin_protocols()["15-to-1"]
-    spec = LevelSpec(protocol, Layout.litinski(5, (1,)), published_schedule(1, "15-to-1", "litinski"), Distances(9, 3, 3))
+    spec = LevelSpec(
+        protocol,
+        Layout.litinski(5, (1,)),
+        published_schedule(1, "15-to-1", "litinski"),
+        Distances(9, 3, 3),
+    )
     level = level_one(noise, spec)
     p, pm, pz = 1e-4, noise.p_logical(3), noise.p_logical(3)
-    fast, multi = level.schedule.steps[0][0], level.schedule.steps[1][1]  # Z2 (fast T), Z1Z2Z4 (dx + 3dz)
+    fast, multi = (
+        level.schedule.steps[0][0],
+        level.schedule.steps[1][1],
+    )  # Z2 (fast T), Z1Z2Z4 (dx + 3dz)
     a, b, c, theta = level.rotation_errors(fast)
     assert (a, b, c) == pytest.approx((p / 3 + 0.5 * (3 / 3) * pz * 3, p / 3 + 0.5 * 3 * pm, p / 3))
     a, b, c, _ = level.rotation_errors(multi)
     span = 9 + 3 * 3
-    assert (a, b, c) == pytest.approx((p / 3 + 0.5 * pm * 3, p / 3 + 0.5 * pm * 3 + 0.5 * span * 9 / 3 * pm, p / 3))
+    assert (a, b, c) == pytest.approx(
+        (p / 3 + 0.5 * pm * 3, p / 3 + 0.5 * pm * 3 + 0.5 * span * 9 / 3 * pm, p / 3)
+    )
     assert float(theta) == 0
 
 
 def test_level2_rotation_terms():
     """MODEL.md 4.3: a = p_in + l_move p_M/2, b = l_move p_M/2 + Lambda d_x p_M / (2 d_m), c = 0."""
     lvl = _level("20-to-4", "litinski", 2)
-    lvl = Level(lvl.protocol, lvl.layout, lvl.schedule, lvl.d, lvl.p_x, lvl.p_z, np.asarray(1e-9), lvl.tau, InjectedState(np.asarray(1e-10), np.asarray(100.0)))
+    lvl = Level(
+        lvl.protocol,
+        lvl.layout,
+        lvl.schedule,
+        lvl.d,
+        lvl.p_x,
+        lvl.p_z,
+        np.asarray(1e-9),
+        lvl.tau,
+        InjectedState(np.asarray(1e-10), np.asarray(100.0)),
+    )
     placement = lvl.schedule.steps[8][0]  # Z3Z6Z7 via port L: 4dx + 3dz (+ dm)
     a, b, c, _ = lvl.rotation_errors(placement)
     big_lambda = _lambda(dm=1, dx=4, dz=3)
-    assert (a, b, c) == pytest.approx((1e-10 + 50 * 1e-9, 50 * 1e-9 + 0.5 * big_lambda * DX / DM * 1e-9, 0))
+    assert (a, b, c) == pytest.approx(
+        (1e-10 + 50 * 1e-9, 50 * 1e-9 + 0.5 * big_lambda * DX / DM * 1e-9, 0)
+    )

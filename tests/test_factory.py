@@ -18,30 +18,47 @@ P = builtin_protocols()
 def _spec(level, name, layout, d):
     p = P[name]
     make = Layout.litinski if layout == "litinski" else Layout.small_footprint
-    return LevelSpec(p, make(p.n_qubits, p.outputs), published_schedule(level, name, layout), Distances(*d))
+    return LevelSpec(
+        p, make(p.n_qubits, p.outputs), published_schedule(level, name, layout), Distances(*d)
+    )
 
 
 def _odd(low, high):
     return 2 * int(RNG.integers(low // 2, high // 2)) + 1
 
 
-@pytest.mark.parametrize(("name", "width"), [("15-to-1", (1, 4)), ("20-to-4", (4, 3)), ("8-to-CCZ", (3, 1))])
+@pytest.mark.parametrize(
+    ("name", "width"), [("15-to-1", (1, 4)), ("20-to-4", (4, 3)), ("8-to-CCZ", (3, 1))]
+)
 def test_two_level_qubits_equal_model_formula(name, width):
     for _ in range(3):
         dx, dz, dm = _odd(7, 15), _odd(3, 7), _odd(3, 7)
         dx2, dz2, dm2 = _odd(15, 31), _odd(7, 15), _odd(7, 15)
         n_l1 = 2 * int(RNG.integers(1, 5))
-        est = estimate_two_level(NoiseModel(1e-3), _spec(1, "15-to-1", "litinski", (dx, dz, dm)), _spec(2, name, "litinski", (dx2, dz2, dm2)),
-                                 n_level1=n_l1, arrangement=Arrangement.litinski())
+        est = estimate_two_level(
+            NoiseModel(1e-3),
+            _spec(1, "15-to-1", "litinski", (dx, dz, dm)),
+            _spec(2, name, "litinski", (dx2, dz2, dm2)),
+            n_level1=n_l1,
+            arrangement=Arrangement.litinski(),
+        )
         w2 = width[0] * dx2 + width[1] * dz2
-        formula = 2 * (w2 * 3 * dx2 + n_l1 * ((dx + 4 * dz) * (3 * dx + dm2 / 2) + 2 * dm) + 20 * dm2**2 + 2 * dx2 * dm2)
+        formula = 2 * (
+            w2 * 3 * dx2
+            + n_l1 * ((dx + 4 * dz) * (3 * dx + dm2 / 2) + 2 * dm)
+            + 20 * dm2**2
+            + 2 * dx2 * dm2
+        )
         assert float(est.qubits) == pytest.approx(formula)
 
 
 def test_small_footprint_two_level_qubits_and_time():
     dx, dz, dm, dx2, dz2, dm2 = 9, 5, 5, 21, 9, 11
     noise = NoiseModel(1e-3)
-    l1, l2 = _spec(1, "15-to-1", "litinski", (dx, dz, dm)), _spec(2, "15-to-1", "small-footprint", (dx2, dz2, dm2))
+    l1, l2 = (
+        _spec(1, "15-to-1", "litinski", (dx, dz, dm)),
+        _spec(2, "15-to-1", "small-footprint", (dx2, dz2, dm2)),
+    )
     est = estimate_two_level(noise, l1, l2, n_level1=1, arrangement=Arrangement.small_footprint())
     formula = 2 * ((dx2 + 4 * dz2 + dm2) * 2 * dx2 + (dx + 4 * dz) * 3 * dx + 2 * dm + 2 * dm2**2)
     assert float(est.qubits) == pytest.approx(formula)
@@ -49,7 +66,9 @@ def test_small_footprint_two_level_qubits_and_time():
     t_l1 = max(6 * dm / (1 - float(first.p_fail)), 2 * dm2)
     assert float(est.cycles) == pytest.approx(15 * t_l1 / (1 - float(est.p_fail)))
     level = level_two(noise, l2, l1, first, n_level1=1, arrangement=Arrangement.small_footprint())
-    assert float(level.source.p_in) == pytest.approx(float(first.p_out) + 5 * float(noise.p_logical(dm2)) * dm2)
+    assert float(level.source.p_in) == pytest.approx(
+        float(first.p_out) + 5 * float(noise.p_logical(dm2)) * dm2
+    )
     assert float(level.source.l_move) == pytest.approx(5 * dm2)
 
 
@@ -72,18 +91,37 @@ def test_level2_time_and_inputs(name, n_rot):
 def test_per_output_normalisation():
     noise = NoiseModel(1e-3)
     l1 = _spec(1, "15-to-1", "litinski", (13, 5, 5))
-    four = estimate_two_level(noise, l1, _spec(2, "20-to-4", "litinski", (23, 11, 13)), n_level1=6, arrangement=Arrangement.litinski())
+    four = estimate_two_level(
+        noise,
+        l1,
+        _spec(2, "20-to-4", "litinski", (23, 11, 13)),
+        n_level1=6,
+        arrangement=Arrangement.litinski(),
+    )
     assert four.outputs == 4 and float(four.p_out) == pytest.approx(float(four.infidelity) / 4)
     assert float(four.qubitcycles) == pytest.approx(float(four.qubits * four.cycles) / 4)
-    ccz = estimate_two_level(noise, l1, _spec(2, "8-to-CCZ", "litinski", (25, 15, 15)), n_level1=6, arrangement=Arrangement.litinski())
+    ccz = estimate_two_level(
+        noise,
+        l1,
+        _spec(2, "8-to-CCZ", "litinski", (25, 15, 15)),
+        n_level1=6,
+        arrangement=Arrangement.litinski(),
+    )
     assert ccz.outputs == 1 and float(ccz.p_out) == float(ccz.infidelity)
 
 
 def test_batched_grid_matches_single_points():
     p = np.array([1e-4, 3e-4, 1e-3])
     d = Distances(np.array([9, 11, 17]), np.array([3, 5, 7]), np.array([3, 5, 7]))
-    grid = estimate_one_level(NoiseModel(p), LevelSpec(P["15-to-1"], Layout.litinski(5, (1,)), published_schedule(1, "15-to-1", "litinski"), d))
+    grid = estimate_one_level(
+        NoiseModel(p),
+        LevelSpec(
+            P["15-to-1"], Layout.litinski(5, (1,)), published_schedule(1, "15-to-1", "litinski"), d
+        ),
+    )
     for i in range(3):
-        one = estimate_one_level(NoiseModel(p[i]), _spec(1, "15-to-1", "litinski", (d.d_x[i], d.d_z[i], d.d_m[i])))
+        one = estimate_one_level(
+            NoiseModel(p[i]), _spec(1, "15-to-1", "litinski", (d.d_x[i], d.d_z[i], d.d_m[i]))
+        )
         assert grid.p_out[i] == pytest.approx(float(one.p_out), rel=1e-12)
         assert grid.qubitcycles[i] == pytest.approx(float(one.qubitcycles), rel=1e-12)

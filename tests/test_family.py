@@ -34,7 +34,11 @@ def test_leading_order_per_output():
     agrees with the exact model far below float64's reach next to 1 (I ~ 1e-13)."""
     eps = 1e-7
     protocol = builtin_protocols()["14-to-2"]
-    sim = simulate(protocol.n_qubits, protocol.checks, [rotation_channel(r, eps, 0.0, 0.0) for r in protocol.rotations])
+    sim = simulate(
+        protocol.n_qubits,
+        protocol.checks,
+        [rotation_channel(r, eps, 0.0, 0.0) for r in protocol.rotations],
+    )
     model = ZErrorModel.from_matrix(bh_family_matrix(2))
     assert float(model.worst_error(eps)) / eps**2 == pytest.approx(7, rel=1e-5)
     assert float(sim.infidelity) == pytest.approx(model.evaluate(eps).p_any_output_wrong, rel=1e-9)

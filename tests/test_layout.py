@@ -9,7 +9,14 @@ LIT5 = Layout.litinski(5, outputs=(1,))
 LIT7 = Layout.litinski(7, outputs=(1, 2, 3, 4))
 
 # MODEL.md section 6 examples.
-SPANS = [((2, 3, 4), Length(dz=3)), ((1, 2, 3), Length(dx=1, dz=2)), ((1, 2, 4), Length(dx=1, dz=3)), ((1, 3, 4), Length(dx=1, dz=3)), ((1, 5), Length(dx=1, dz=4)), ((2, 3, 4, 5), Length(dz=4))]
+SPANS = [
+    ((2, 3, 4), Length(dz=3)),
+    ((1, 2, 3), Length(dx=1, dz=2)),
+    ((1, 2, 4), Length(dx=1, dz=3)),
+    ((1, 3, 4), Length(dx=1, dz=3)),
+    ((1, 5), Length(dx=1, dz=4)),
+    ((2, 3, 4, 5), Length(dz=4)),
+]
 
 
 @pytest.mark.parametrize(("support", "expected"), SPANS)

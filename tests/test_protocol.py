@@ -32,7 +32,10 @@ def test_eight_to_ccz_outputs_ccz():
     p = builtin_protocols()["8-to-CCZ"]
     ccz = np.ones(8) / np.sqrt(8)
     ccz[7] *= -1
-    assert _same_up_to_phase(p.output_state(), ccz) and (p.outputs_per_run, p.t_count_per_run) == (1, 4)
+    assert _same_up_to_phase(p.output_state(), ccz) and (p.outputs_per_run, p.t_count_per_run) == (
+        1,
+        4,
+    )
 
 
 @pytest.mark.parametrize("text", ["Z1 X2", "Z0", "Z1 Z1", "", "ZZ", "+-Z1"])

@@ -34,9 +34,18 @@ def test_step_counts_and_departures():
 
 
 def _data(**changes):
-    data = {"level": 1, "steps": [["Z2", "Z3", "Z4", "Z2 Z3 Z4 @top"], ["Z1 Z2 Z3 @top", "Z1 Z2 Z4 @bottom"],
-            ["Z1 Z3 Z4 @top", "Z1 Z4 Z5 @bottom", "Z5"], ["Z1 Z2 Z5 @top", "Z1 Z3 Z5 @bottom"],
-            ["Z1 Z2 Z3 Z4 Z5 @top", "Z3 Z4 Z5 @bottom"], ["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @bottom"]], "consume": [{"qubit": 1, "step": 5}]}
+    data = {
+        "level": 1,
+        "steps": [
+            ["Z2", "Z3", "Z4", "Z2 Z3 Z4 @top"],
+            ["Z1 Z2 Z3 @top", "Z1 Z2 Z4 @bottom"],
+            ["Z1 Z3 Z4 @top", "Z1 Z4 Z5 @bottom", "Z5"],
+            ["Z1 Z2 Z5 @top", "Z1 Z3 Z5 @bottom"],
+            ["Z1 Z2 Z3 Z4 Z5 @top", "Z3 Z4 Z5 @bottom"],
+            ["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @bottom"],
+        ],
+        "consume": [{"qubit": 1, "step": 5}],
+    }
     data.update(changes)
     return data
 
@@ -49,8 +58,16 @@ def test_same_data_as_the_published_file():
     ("changes", "error", "message"),
     [
         ({"steps": [["Z2", "Z3", "Z4"]]}, ScheduleError, "does not run each rotation"),
-        ({"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @top"]]}, ScheduleError, "serves two rotations"),
-        ({"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @left"]]}, LayoutError, "no ancilla region 'left'"),
+        (
+            {"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @top"]]},
+            ScheduleError,
+            "serves two rotations",
+        ),
+        (
+            {"steps": _data()["steps"][:-1] + [["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @left"]]},
+            LayoutError,
+            "no ancilla region 'left'",
+        ),
         ({"consume": [{"qubit": 1, "step": 3}]}, ScheduleError, "before its last rotation"),
         ({"consume": []}, ScheduleError, "each output once"),
     ],
@@ -60,7 +77,9 @@ def test_inconsistent_schedules(changes, error, message):
         parse_schedule(_data(**changes), name="x").validate(FIFTEEN, LAYOUT, level=1)
 
 
-@pytest.mark.parametrize("data", [{"steps": [["Z1 Z2"]], "consume": []}, {"steps": "Z1", "consume": []}, {"consume": []}])
+@pytest.mark.parametrize(
+    "data", [{"steps": [["Z1 Z2"]], "consume": []}, {"steps": "Z1", "consume": []}, {"consume": []}]
+)
 def test_malformed_schedules(data):
     with pytest.raises(ScheduleError, match="malformed schedule"):
         parse_schedule(data, name="x")

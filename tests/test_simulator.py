@@ -1,10 +1,10 @@
 """Simulator: published error-model values, agreement with an independent 60-digit oracle,
 and the float64 path's guarantee (it returns only digits it can vouch for)."""
 
+import mp_oracle as oracle
 import numpy as np
 import pytest
 
-import mp_oracle as oracle
 from estimator.channels import rotation_channel, x_flip, z_flip
 from estimator.config import estimate_config, load_config
 from estimator.factory import estimate_one_level, level_one, level_two
@@ -26,11 +26,18 @@ SECTION_1 = [
     ("Z errors, CODES.md", (P, 0, 0, 0), 3.501050378e-11, 5e-10),
     ("Z errors, 35 p^3 (002 prints 3.501e-11)", (P, 0, 0, 0), 3.501e-11, 5e-4 / 3.5),
     ("random Pauli errors (002 Eq. 5)", (P / 3, P / 3, P / 3, 0), 1.03724e-11, 5e-6 / 1.03724),
-    ("coherent over-rotation arcsin(1/100) (002 Eq. 6)", (0, 0, 0, np.arcsin(0.01)), 1.22e-9, 5e-3 / 1.22),
+    (
+        "coherent over-rotation arcsin(1/100) (002 Eq. 6)",
+        (0, 0, 0, np.arcsin(0.01)),
+        1.22e-9,
+        5e-3 / 1.22,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "errors", "expected", "rtol"), SECTION_1, ids=[s[0] for s in SECTION_1])
+@pytest.mark.parametrize(
+    ("name", "errors", "expected", "rtol"), SECTION_1, ids=[s[0] for s in SECTION_1]
+)
 @pytest.mark.parametrize("precision", ["exact", "auto"])
 def test_section_1_error_models(name, errors, expected, rtol, precision):
     sim = simulate(5, FIFTEEN.checks, _bare(*errors), precision=precision)
@@ -49,7 +56,9 @@ def _random_circuit(rng, n):
     for _ in range(12):
         kind = rng.integers(3)
         if kind == 0:
-            support = sorted(rng.choice(np.arange(1, n + 1), size=rng.integers(1, n + 1), replace=False).tolist())
+            support = sorted(
+                rng.choice(np.arange(1, n + 1), size=rng.integers(1, n + 1), replace=False).tolist()
+            )
             sign = int(rng.choice([-1, 1]))
             a, b, c = rng.uniform(0, 1e-3, 3)
             theta = rng.uniform(-1e-3, 1e-3)
@@ -76,15 +85,31 @@ def test_random_circuits_match_oracle(seed):
     assert float(sim.infidelity) == pytest.approx(float(infidelity), rel=1e-12, abs=1e-40)
 
 
-ORACLE_ROWS = ["03_15to1_11-5-5_p1e-4", "05_15to1x15to1_9-3-3_25-9-9_p1e-4", "11_15to1x15to1_17-7-7_41-17-17_p1e-3", "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4"]
+ORACLE_ROWS = [
+    "03_15to1_11-5-5_p1e-4",
+    "05_15to1x15to1_9-3-3_25-9-9_p1e-4",
+    "11_15to1x15to1_17-7-7_41-17-17_p1e-3",
+    "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4",
+]
 
 
 def _top_level_channels(config):
     """The channels of the top level of a config (level-1 result fed in) and its estimate."""
     if config.level2 is None:
-        return config.level1.protocol, level_one(config.noise, config.level1).channels(), estimate_config(config)
+        return (
+            config.level1.protocol,
+            level_one(config.noise, config.level1).channels(),
+            estimate_config(config),
+        )
     fed = estimate_one_level(config.noise, config.level1)
-    level = level_two(config.noise, config.level2, config.level1, fed, n_level1=config.n_level1, arrangement=config.arrangement)
+    level = level_two(
+        config.noise,
+        config.level2,
+        config.level1,
+        fed,
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+    )
     return config.level2.protocol, level.channels(), estimate_config(config)
 
 
@@ -93,7 +118,9 @@ def test_table1_rows_match_oracle(table1_dir, stem):
     """Down to 6.3e-25 and 4.5e-20: the engine's p_out and p_fail against 60 digits."""
     config = load_config(table1_dir / f"{stem}.toml")
     protocol, channels, est = _top_level_channels(config)
-    p_fail, infidelity = oracle.simulate(protocol.n_qubits, protocol.checks, [oracle.from_channel(c) for c in channels])
+    p_fail, infidelity = oracle.simulate(
+        protocol.n_qubits, protocol.checks, [oracle.from_channel(c) for c in channels]
+    )
     assert float(est.infidelity) == pytest.approx(float(infidelity), rel=1e-9)
     assert float(est.p_fail) == pytest.approx(float(p_fail), rel=1e-9)
 
@@ -104,12 +131,21 @@ def test_random_two_level_points_match_oracle(table1_dir):
     for _ in range(2):
         p = 10 ** rng.uniform(-4, -3)
         d1 = sorted(rng.choice([3, 5, 7], 2).tolist())
-        sets = [f"p_phys={p}", f"level1.d_x={2 * int(rng.integers(4, 9)) + 1}", f"level1.d_z={d1[0]}", f"level1.d_m={d1[1]}",
-                f"level1.count={2 * int(rng.integers(1, 5))}", f"level2.d_x={2 * int(rng.integers(10, 20)) + 1}",
-                f"level2.d_z={2 * int(rng.integers(4, 9)) + 1}", f"level2.d_m={2 * int(rng.integers(4, 9)) + 1}"]
+        sets = [
+            f"p_phys={p}",
+            f"level1.d_x={2 * int(rng.integers(4, 9)) + 1}",
+            f"level1.d_z={d1[0]}",
+            f"level1.d_m={d1[1]}",
+            f"level1.count={2 * int(rng.integers(1, 5))}",
+            f"level2.d_x={2 * int(rng.integers(10, 20)) + 1}",
+            f"level2.d_z={2 * int(rng.integers(4, 9)) + 1}",
+            f"level2.d_m={2 * int(rng.integers(4, 9)) + 1}",
+        ]
         config = load_config(table1_dir / "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", sets)
         protocol, channels, est = _top_level_channels(config)
-        p_fail, infidelity = oracle.simulate(protocol.n_qubits, protocol.checks, [oracle.from_channel(c) for c in channels])
+        p_fail, infidelity = oracle.simulate(
+            protocol.n_qubits, protocol.checks, [oracle.from_channel(c) for c in channels]
+        )
         assert float(est.infidelity) == pytest.approx(float(infidelity), rel=1e-9)
         assert float(est.p_fail) == pytest.approx(float(p_fail), rel=1e-9)
 
@@ -121,16 +157,22 @@ def test_float_path_only_returns_guaranteed_digits(table1_dir):
     answered = 0
     for stem, level in (("01_15to1_7-3-3_p1e-4", 1), ("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4", 2)):
         for _ in range(25):
-            sets = [f"p_phys={10 ** rng.uniform(-4.3, -2.7)}"] + [
-                f"level{level}.{k}={2 * int(rng.integers(1, 12)) + 1}" for k in ("d_z", "d_m")
-            ] + [f"level{level}.d_x=25"]
-            protocol, channels, _ = _top_level_channels(load_config(table1_dir / f"{stem}.toml", sets))
+            sets = (
+                [f"p_phys={10 ** rng.uniform(-4.3, -2.7)}"]
+                + [f"level{level}.{k}={2 * int(rng.integers(1, 12)) + 1}" for k in ("d_z", "d_m")]
+                + [f"level{level}.d_x=25"]
+            )
+            protocol, channels, _ = _top_level_channels(
+                load_config(table1_dir / f"{stem}.toml", sets)
+            )
             fast = simulate(protocol.n_qubits, protocol.checks, channels, precision="float")
             exact = simulate(protocol.n_qubits, protocol.checks, channels, precision="exact")
             if np.isnan(fast.infidelity):
                 continue
             answered += 1
-            assert float(fast.infidelity) == pytest.approx(float(exact.infidelity), rel=RELATIVE_TOLERANCE)
+            assert float(fast.infidelity) == pytest.approx(
+                float(exact.infidelity), rel=RELATIVE_TOLERANCE
+            )
             assert float(fast.p_fail) == pytest.approx(float(exact.p_fail), rel=RELATIVE_TOLERANCE)
     assert answered >= 10  # the float path does answer most of these points
 

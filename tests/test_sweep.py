@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import estimator.sweep as sweep
+from estimator import sweep
 from estimator.cli import main
 from estimator.config import estimate_config, load_config
 from estimator.errors import ConfigError
@@ -29,18 +29,29 @@ def template(tmp_path):
 
 def test_axis_syntax():
     assert sweep.Axis.parse("level1.d_x=7:11:2").values == (7, 9, 11)
-    assert sweep.Axis.parse("level1.layout=litinski,small-footprint").values == ("litinski", "small-footprint")
+    assert sweep.Axis.parse("level1.layout=litinski,small-footprint").values == (
+        "litinski",
+        "small-footprint",
+    )
     for bad in ("level1.d_x", "level1.d_x=9:7:2", "level1.d_x=1:a:2", "=3"):
         with pytest.raises(ConfigError):
             sweep.Axis.parse(bad)
 
 
 def test_batched_sweep_equals_single_estimates(template):
-    axes = [sweep.Axis("p_phys", (1e-4, 1e-3)), sweep.Axis("level1.d_x", (7, 9)), sweep.Axis("level1.layout", ("litinski", "small-footprint"))]
+    axes = [
+        sweep.Axis("p_phys", (1e-4, 1e-3)),
+        sweep.Axis("level1.d_x", (7, 9)),
+        sweep.Axis("level1.layout", ("litinski", "small-footprint")),
+    ]
     result = sweep.run_sweep(sweep.load_template(template), axes)
     assert len(result.records) == 8 and not result.skipped
     for record in result.records:
-        sets = [f"p_phys={record['vary.p_phys']}", f"level1.d_x={record['vary.level1.d_x']}", f"level1.layout={record['vary.level1.layout']}"]
+        sets = [
+            f"p_phys={record['vary.p_phys']}",
+            f"level1.d_x={record['vary.level1.d_x']}",
+            f"level1.layout={record['vary.level1.layout']}",
+        ]
         single = estimate_config(load_config(template, sets))
         assert record["p_out"] == pytest.approx(float(single.p_out), rel=1e-12)
         assert record["qubitcycles"] == pytest.approx(float(single.qubitcycles), rel=1e-12)
@@ -61,7 +72,16 @@ def test_output_is_written_atomically(tmp_path):
 
 def test_interrupted_sweep_resumes(template, tmp_path, monkeypatch, capsys):
     out = tmp_path / "r.json"
-    argv = ["sweep", str(template), "--vary", "level1.d_x=7:13:2", "--vary", "level1.d_m=3,5", "-o", str(out)]
+    argv = [
+        "sweep",
+        str(template),
+        "--vary",
+        "level1.d_x=7:13:2",
+        "--vary",
+        "level1.d_m=3,5",
+        "-o",
+        str(out),
+    ]
     monkeypatch.setattr(sweep, "CHUNK", 3)
     calls = {"n": 0}
     evaluate = sweep._evaluate
@@ -86,12 +106,25 @@ def test_interrupted_sweep_resumes(template, tmp_path, monkeypatch, capsys):
 
 
 def test_search_finds_cheapest_meeting_target(template, capsys):
-    argv = ["search", str(template), "--target", "1e-9", "--vary", "level1.d_x=7:13:2", "--vary", "level1.d_z=3,5", "--format", "json"]
+    argv = [
+        "search",
+        str(template),
+        "--target",
+        "1e-9",
+        "--vary",
+        "level1.d_x=7:13:2",
+        "--vary",
+        "level1.d_z=3,5",
+        "--format",
+        "json",
+    ]
     assert main(argv) == 0
     found = json.loads(capsys.readouterr().out)
     costs = [r["qubitcycles"] for r in found["best"]]
     assert found["points"] == 8 and costs == sorted(costs)
-    assert all(r["p_out"] <= 1e-9 for r in found["best"]) and found["feasible"] == len(found["best"])
+    assert all(r["p_out"] <= 1e-9 for r in found["best"]) and found["feasible"] == len(
+        found["best"]
+    )
 
 
 def test_search_needs_a_target(template, capsys):
@@ -102,7 +135,9 @@ def test_search_needs_a_target(template, capsys):
 def test_shipped_study_runs(tmp_path, capsys):
     """configs/studies/one_level_15to1_grid.toml: 4 x 8 x 4 x 4 = 512 points, 16 with d_z > d_x."""
     out = tmp_path / "grid.csv"
-    study = Path(__file__).resolve().parents[1] / "configs" / "studies" / "one_level_15to1_grid.toml"
+    study = (
+        Path(__file__).resolve().parents[1] / "configs" / "studies" / "one_level_15to1_grid.toml"
+    )
     assert main(["sweep", str(study), "-o", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 1 + 496
     assert "496 of 512 points" in capsys.readouterr().out

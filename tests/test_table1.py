@@ -63,7 +63,9 @@ def test_every_config_is_covered():
     assert shipped == {row[0] for row in MODEL_13}
 
 
-@pytest.mark.parametrize(("stem", "p_out", "qubits", "cycles", "qubitcycles"), MODEL_13, ids=[r[0] for r in MODEL_13])
+@pytest.mark.parametrize(
+    ("stem", "p_out", "qubits", "cycles", "qubitcycles"), MODEL_13, ids=[r[0] for r in MODEL_13]
+)
 def test_row_matches_model_section_13(estimates, stem, p_out, qubits, cycles, qubitcycles):
     _, est = estimates[stem]
     assert _sig(float(est.p_out), 4) == p_out

@@ -8,9 +8,21 @@ import argparse
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
     parser.add_argument("config", help="TOML config file")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="override a config key by its dotted path, e.g. level1.d_x=9")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key by its dotted path, e.g. level1.d_x=9",
+    )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    parser.add_argument("--precision", choices=("auto", "float", "exact"), default="auto", help="arithmetic (auto: float64 where it is provably enough)")
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "float", "exact"),
+        default="auto",
+        help="arithmetic (auto: float64 where it is provably enough)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -26,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.sets)
     estimate = estimate_config(config, precision=args.precision)
     if np.any(np.isnan(estimate.p_out)):
-        raise PrecisionError("float64 cannot guarantee the digits of this factory; drop --precision float")
+        raise PrecisionError(
+            "float64 cannot guarantee the digits of this factory; drop --precision float"
+        )
     record = estimate_record(config, estimate)
     if args.format == "json":
         print(json.dumps(record, indent=2))

@@ -9,16 +9,33 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sweep", help="evaluate a grid of configs (resumable)")
     add_sweep_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, help="results file: .csv, or JSON for any other suffix")
+    parser.add_argument(
+        "-o", "--output", required=True, help="results file: .csv, or JSON for any other suffix"
+    )
     parser.set_defaults(run=run)
 
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``sweep`` and ``search``."""
     parser.add_argument("config", help="template config (TOML); its [sweep.vary] table adds axes")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="override a template key")
-    parser.add_argument("--vary", action="append", default=[], metavar="KEY=VALUES", help="an axis: KEY=V1,V2,... or KEY=START:STOP:STEP")
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted run from OUTPUT.partial")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a template key",
+    )
+    parser.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=VALUES",
+        help="an axis: KEY=V1,V2,... or KEY=START:STOP:STEP",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run from OUTPUT.partial"
+    )
     parser.add_argument("--precision", choices=("auto", "float", "exact"), default="auto")
 
 
@@ -35,17 +52,25 @@ def execute(args: argparse.Namespace, output):
 
     template = load_template(args.config, args.sets)
     vary = template.get("sweep", {}).get("vary", {})
-    axes = [Axis(key, tuple(values) if isinstance(values, list) else (values,)) for key, values in vary.items()]
+    axes = [
+        Axis(key, tuple(values) if isinstance(values, list) else (values,))
+        for key, values in vary.items()
+    ]
     axes += [Axis.parse(text) for text in args.vary]
     if not axes:
-        raise ConfigError("--vary", "nothing to vary: give --vary KEY=VALUES or a [sweep.vary] table in the config")
+        raise ConfigError(
+            "--vary",
+            "nothing to vary: give --vary KEY=VALUES or a [sweep.vary] table in the config",
+        )
     partial = None
     if output is not None:
         partial = Path(f"{output}.partial")
         if partial.exists() and not args.resume:
-            raise ConfigError("--resume", f"{partial} exists from an interrupted run: add --resume, or delete it")
+            raise ConfigError(
+                "--resume", f"{partial} exists from an interrupted run: add --resume, or delete it"
+            )
     size = len(grid(axes))
-    bar = lambda chunks: tqdm(chunks, desc="sweep", unit="chunk", file=sys.stderr, disable=None)  # noqa: E731
+    bar = lambda chunks: tqdm(chunks, desc="sweep", unit="chunk", file=sys.stderr, disable=None)
     return run_sweep(template, axes, partial=partial, progress=bar, precision=args.precision), size
 
 
@@ -58,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         result, size = execute(args, output)
     except KeyboardInterrupt:
-        print(f"msd: interrupted; finished points are in {output}.partial, rerun with --resume", file=sys.stderr)
+        print(
+            f"msd: interrupted; finished points are in {output}.partial, rerun with --resume",
+            file=sys.stderr,
+        )
         return 130
     write_atomically(output, result.records)
     Path(f"{output}.partial").unlink(missing_ok=True)

@@ -10,7 +10,12 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("table", help="reproduce 002 Table 1 from the shipped configs")
-    parser.add_argument("directory", nargs="?", default=None, help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})")
+    parser.add_argument(
+        "directory",
+        nargs="?",
+        default=None,
+        help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
+    )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(run=run)
 
@@ -36,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
     history_file = directory / "historical.toml"
     history = tomllib.loads(history_file.read_text())["rows"] if history_file.exists() else []
     if args.format == "json":
-        print(json.dumps({"rows": [dict(r, paper=p) for r, p in records], "historical": history}, indent=2))
+        print(
+            json.dumps(
+                {"rows": [dict(r, paper=p) for r, p in records], "historical": history}, indent=2
+            )
+        )
         return 0
     if args.format == "csv":
         print(to_csv([flatten(r) for r, _ in records]), end="")
@@ -46,25 +55,67 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _table(records, history, format_columns) -> str:
-    header = ["factory", "p_phys", "p_out", "(paper)", "qubits", "(paper)", "cycles", "(paper)", "qubitcycles", "(paper)", "d^3, 100 qb", "(paper)", "d^3, 10k qb", "(paper)"]
+    header = [
+        "factory",
+        "p_phys",
+        "p_out",
+        "(paper)",
+        "qubits",
+        "(paper)",
+        "cycles",
+        "(paper)",
+        "qubitcycles",
+        "(paper)",
+        "d^3, 100 qb",
+        "(paper)",
+        "d^3, 10k qb",
+        "(paper)",
+    ]
     rows = []
     for record, paper in records:
         full = record["full_distance"]
         printed = paper.get("full_distance", [{}, {}])
-        rows.append([
-            record["title"],
-            f"{record['inputs']['p_phys']:g}",
-            f"{record['p_out']:.4g}", _g(paper.get("p_out"), ".2g"),
-            f"{record['qubits']:,.0f}", _g(paper.get("qubits"), ",.0f"),
-            f"{record['cycles']:.2f}", _g(paper.get("cycles"), ".3g"),
-            f"{record['qubitcycles']:,.0f}", _g(paper.get("qubitcycles"), ",.0f"),
-            *[cell for f, p in zip(full, printed) for cell in (f"{f['cost_d3']:#.3g} (d={f['d']})", f"{_g(p.get('cost_d3'), '#.3g')} (d={p.get('d', '-')})")],
-        ])
+        rows.append(
+            [
+                record["title"],
+                f"{record['inputs']['p_phys']:g}",
+                f"{record['p_out']:.4g}",
+                _g(paper.get("p_out"), ".2g"),
+                f"{record['qubits']:,.0f}",
+                _g(paper.get("qubits"), ",.0f"),
+                f"{record['cycles']:.2f}",
+                _g(paper.get("cycles"), ".3g"),
+                f"{record['qubitcycles']:,.0f}",
+                _g(paper.get("qubitcycles"), ",.0f"),
+                *[
+                    cell
+                    for f, p in zip(full, printed)
+                    for cell in (
+                        f"{f['cost_d3']:#.3g} (d={f['d']})",
+                        f"{_g(p.get('cost_d3'), '#.3g')} (d={p.get('d', '-')})",
+                    )
+                ],
+            ]
+        )
     for row in history:
-        rows.append([
-            f"[historical] {row['title']}", f"{row['p_phys']:g}", "", f"{row['p_out']:.2g}", "", f"{row['qubits']:,}",
-            "", f"{row['cycles']:g}", "", f"{row['qubitcycles']:,}", "", "", "", f"{row['full_distance']['cost_d3']:g} (d={row['full_distance']['d']})",
-        ])
+        rows.append(
+            [
+                f"[historical] {row['title']}",
+                f"{row['p_phys']:g}",
+                "",
+                f"{row['p_out']:.2g}",
+                "",
+                f"{row['qubits']:,}",
+                "",
+                f"{row['cycles']:g}",
+                "",
+                f"{row['qubitcycles']:,}",
+                "",
+                "",
+                "",
+                f"{row['full_distance']['cost_d3']:g} (d={row['full_distance']['d']})",
+            ]
+        )
     note = "Ours: the model of ../shared/MODEL.md, exact; (paper): as printed in 002_c83c776f5650c552.txt Table 1."
     return format_columns(header, rows) + "\n" + note
 
