@@ -1,0 +1,551 @@
+"""CP-SAT schedules: every rotation of a protocol to a step and an ancilla region (or port).
+
+../shared/MODEL.md sections 4-6. The layout's rules: an ancilla region serves one rotation per
+step; at level 1 a single-qubit rotation on a check patch may instead be a fast faulty T
+measurement (no region, at most one per patch and step); at level 2 every rotation consumes one
+level-1 state entering through its region's port, so a step holds at most one rotation per
+region. A patch lives from the step of its first rotation to that of its last; an output lives
+until it is consumed, in the step of consumption (in-step) or after it (deferred).
+
+The objective is lexicographic. First the number of steps is minimised and proven minimal;
+then, with that number fixed, a linear error proxy: every error probability of the MODEL.md
+rules that the schedule controls (storage of live patches, MODEL.md 2 and 5; the timelike
+and ancilla-Z terms of each rotation's ancilla length, 4.1-4.4; fast faulty T measurements,
+4.2), each weighted by its harm, the first-order change of the probability that an accepted
+run has a wrong output (``harm_weights``). The exact p_out of the result is the simulator's
+job (estimator.factory), not this module's.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.errors import LayoutError, ScheduleError
+from estimator.noise import NoiseModel
+from estimator.protocol import Protocol
+from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level
+from layouts.graph import layout_graph, regions_for
+from layouts.layout import Distances, Layout
+from layouts.schedule import Consumption, Placement, Schedule
+
+COEFFICIENT_RANGE = 10**6
+"""The largest proxy coefficient becomes this integer; smaller ones are rounded relative to
+it (terms below 1e-6 of the largest cannot change p_out by more than that fraction)."""
+DETERMINISTIC_SHARE = 0.5
+"""Both solves together may do DETERMINISTIC_SHARE * time_limit seconds of CP-SAT's
+deterministic time; the wall-clock time limit is only a guard. One deterministic second takes
+about 0.7-1.4 wall seconds on one core, so the guard does not end a search on a normal machine
+and the same input gives the same schedule."""
+SEED = 20190227
+"""CP-SAT's random seed; any fixed value makes runs repeatable."""
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """A CP-SAT schedule and how it was found.
+
+    Attributes:
+        schedule: the schedule (data, as the published ones).
+        status: "OPTIMAL" (error proxy proven minimal for the step count) or "FEASIBLE"
+            (time limit reached first).
+        steps_proven_optimal: True when no schedule with fewer steps exists.
+        wall_time_s: time spent in both solves.
+        objective: the error proxy of the schedule, a probability (harm-weighted sum of the
+            error probabilities the schedule controls; compare with p_out, not equal to it).
+    """
+
+    schedule: Schedule
+    status: str
+    steps_proven_optimal: bool
+    wall_time_s: float
+    objective: float
+
+
+def _mask(support: tuple[int, ...]) -> int:
+    return sum(1 << (q - 1) for q in support)
+
+
+def _output_overlaps(protocol: Protocol) -> tuple[np.ndarray, np.ndarray]:
+    """Harm 1 - |<psi|P|psi>|^2 on the ideal output state (MODEL.md section 3) of P = Z_T for
+    every set T of outputs (bit j of the index: the j-th output) and of P = X on each output."""
+    psi = protocol.output_state()
+    outputs = protocol.outputs
+    k = len(outputs)
+    index = np.arange(2**k)
+    bits = [(index >> (k - 1 - j)) & 1 for j in range(k)]
+    z_harm = np.zeros(2**k)
+    for subset in range(1, 2**k):
+        parity = sum(bits[j] for j in range(k) if subset >> j & 1) % 2
+        z_harm[subset] = 1 - abs(np.vdot(psi, psi * (1 - 2 * parity))) ** 2
+    x_harm = np.array(
+        [1 - abs(np.vdot(psi, psi[index ^ (1 << (k - 1 - j))])) ** 2 for j in range(k)]
+    )
+    return z_harm, x_harm
+
+
+def harm_weights(
+    protocol: Protocol,
+    sources: list[tuple[tuple[int, ...], float]],
+    patterns: list[tuple[int, ...]],
+) -> dict[tuple[int, ...], float]:
+    """First-order harm of a Z-type error on each pattern, given the other Z-type errors.
+
+    Every diagonal channel of MODEL.md 3-5 is, after twirling, a Z error on a pattern of
+    qubits: a rotation's P_{pi/2} error with probability a and its P_{-+pi/4} errors with
+    probability (b + c) / 2 on the rotation's support; storage and ancilla-Z errors on one
+    patch. Z errors commute with the circuit, so only the XOR of all patterns matters: the run
+    is accepted iff it avoids the checks, and then harms the outputs by 1 - |<psi|Z_T|psi>|^2.
+    With D the distribution of the XOR of ``sources`` (independent), the harm of one more
+    error on pattern E is sum_T D(T) (h(T xor E) - h(T)): 1 for an output, and the second-
+    or third-order weight of an error the checks would catch alone.
+
+    Args:
+        protocol: the protocol (outputs, checks, ideal output state).
+        sources: (support, probability) of the reference errors.
+        patterns: supports whose harm is wanted.
+
+    Returns:
+        Harm of a Z error on each pattern.
+
+    >>> from estimator.protocols import builtin_protocols
+    >>> harm_weights(builtin_protocols()["15-to-1"], [], [(1,), (2,), (1, 2)])
+    {(1,): 1.0, (2,): 0.0, (1, 2): 0.0}
+    """
+    n = protocol.n_qubits
+    z_harm, _ = _output_overlaps(protocol)
+    harm = np.zeros(2**n)
+    outputs = protocol.outputs
+    for subset in range(1, 2 ** len(outputs)):
+        harm[_mask(tuple(o for j, o in enumerate(outputs) if subset >> j & 1))] = z_harm[subset]
+    index = np.arange(2**n)
+    dist = np.zeros(2**n)
+    dist[0] = 1.0
+    for support, p in sources:
+        dist = dist * (1 - p) + dist[index ^ _mask(support)] * p
+    base = float(dist @ harm)
+    return {p: float(dist @ harm[index ^ _mask(p)]) - base for p in patterns}
+
+
+@dataclass(frozen=True)
+class _Costs:
+    """Proxy coefficients (probabilities) of one scheduling problem."""
+
+    options: tuple[tuple[tuple[str, ...] | None, ...], ...]
+    rotation: tuple[tuple[float, ...], ...]
+    z_step: tuple[float, ...]
+    x_step: tuple[float, ...]
+    z_consume: tuple[float, ...]
+    x_consume: tuple[float, ...]
+
+
+def _level(
+    protocol: Protocol,
+    layout: Layout,
+    level: int,
+    d: Distances,
+    noise: NoiseModel,
+    tau: float,
+    feed: InjectedState | None,
+) -> Level:
+    """A Level without a schedule: it evaluates rotation errors and ancilla lengths."""
+    p_x, p_z, p_m = (float(noise.p_logical(v)) for v in (d.d_x, d.d_z, d.d_m))
+    if level == 1:
+        source = FaultyT(*(float(v) for v in noise.t_measurement_errors()))
+    else:
+        source = (
+            feed if feed is not None else InjectedState(p_in=35 * float(noise.p_t) ** 3, l_move=0.0)
+        )
+    empty = Schedule("cpsat", (), ())
+    return Level(protocol, layout, empty, d, p_x, p_z, p_m, tau, source)
+
+
+def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: Level) -> _Costs:
+    """Each rotation's options and every proxy coefficient: the error probabilities of the
+    MODEL.md rules (via ``model``) times their harm. The harm weights are evaluated at a
+    reference: rotations at their mean over the options, patches living the fewest steps
+    their rotations allow."""
+    graph = layout_graph(layout, d, level=level)
+    outputs = set(protocol.outputs)
+    options = []
+    for rotation in protocol.rotations:
+        regions = regions_for(graph, rotation.support)
+        fast = level == 1 and len(rotation.support) == 1 and rotation.support[0] not in outputs
+        if not regions and not fast:
+            raise LayoutError(
+                f"layout {layout.name!r} cannot host {rotation}: no ancilla region touches all of its patches"
+            )
+        options.append(regions + ((None,) if fast else ()))
+    d_x, d_m = float(d.d_x), float(d.d_m)
+
+    def pattern_probability(placement: Placement) -> float:
+        a, b, c, theta = (float(v) for v in model.rotation_errors(placement))
+        return a + (b + c) / 2 + math.sin(theta) ** 2
+
+    def ancilla_z(placement: Placement) -> float:
+        if placement.region is None:
+            return 0.0
+        return 0.5 * float(model.ancilla_length(placement)) / d_x * d_m * model.p_x
+
+    rates = [model._storage_rates(q, d_x, float(d.d_z)) for q in range(1, protocol.n_qubits + 1)]
+    k = len(layout.regions)
+    consume = float(CONSUMPTION_TIME.evaluate(d))
+    sources = []
+    for rotation, opts in zip(protocol.rotations, options):
+        placed = [Placement(rotation, g) for g in opts]
+        sources.append((rotation.support, float(np.mean([pattern_probability(p) for p in placed]))))
+        for o in outputs & set(rotation.support):
+            sources.append(((o,), float(np.mean([ancilla_z(p) for p in placed]))))
+    for q in range(1, protocol.n_qubits + 1):
+        uses = sum(q in r.support for r in protocol.rotations)
+        life = math.ceil(uses / k) * model.tau + (consume if q in outputs else 0.0)
+        sources.append(((q,), 0.5 * float(rates[q - 1][1]) * life))
+    patterns = [r.support for r in protocol.rotations] + [
+        (q,) for q in range(1, protocol.n_qubits + 1)
+    ]
+    harm = harm_weights(protocol, sources, patterns)
+    _, x_harm = _output_overlaps(protocol)
+    x_weight = {o: x_harm[j] for j, o in enumerate(protocol.outputs)}
+    cost = {
+        (r, g): harm[rot.support] * pattern_probability(Placement(rot, g))
+        + sum(harm[(o,)] * ancilla_z(Placement(rot, g)) for o in outputs & set(rot.support))
+        for r, (rot, opts) in enumerate(zip(protocol.rotations, options))
+        for g in opts
+    }
+    pools = _pools(layout, options, cost)
+    pooled = [
+        tuple(pool for pool in pools if pool[0] in opts) + ((None,) if None in opts else ())
+        for opts in options
+    ]
+    rotation_costs = tuple(
+        tuple(cost[r, pool[0] if pool else None] for pool in opts) for r, opts in enumerate(pooled)
+    )
+    z_rate = [harm[(q,)] * 0.5 * float(rates[q - 1][1]) for q in range(1, protocol.n_qubits + 1)]
+    x_rate = [
+        x_weight.get(q, 0.0) * 0.5 * float(rates[q - 1][0]) for q in range(1, protocol.n_qubits + 1)
+    ]
+    return _Costs(
+        options=tuple(pooled),
+        rotation=rotation_costs,
+        z_step=tuple(r * model.tau for r in z_rate),
+        x_step=tuple(r * model.tau for r in x_rate),
+        z_consume=tuple(r * consume for r in z_rate),
+        x_consume=tuple(r * consume for r in x_rate),
+    )
+
+
+def _pools(layout: Layout, options, cost) -> list[tuple[str, ...]]:
+    """Regions that host the same rotations at the same cost are interchangeable: the model
+    fills a pool of them up to its size and names the regions afterwards (this removes the
+    symmetric copies of every schedule, e.g. top and bottom at level 1)."""
+    groups: dict[tuple, list[str]] = {}
+    for region in layout.regions:
+        signature = tuple(
+            f"{cost[r, region.name]:.9g}" if region.name in opts else None
+            for r, opts in enumerate(options)
+        )
+        groups.setdefault(signature, []).append(region.name)
+    return [tuple(names) for names in groups.values()]
+
+
+class _Model:
+    """The CP-SAT variables and constraints shared by both solves (``n_steps`` steps)."""
+
+    def __init__(self, protocol: Protocol, options, n_steps: int, *, optional_steps: bool = False):
+        """``optional_steps``: each step has a literal ``used[s]`` that its capacity depends
+        on (used steps come first), for counting steps; otherwise every step is open."""
+        from ortools.sat.python import cp_model
+
+        self.cp = cp_model
+        self.model = model = cp_model.CpModel()
+        self.protocol, self.options, self.n_steps = protocol, options, n_steps
+        steps = range(n_steps)
+        self.x = [
+            [[model.new_bool_var(f"x{r}_{s}_{g}") for g in range(len(opts))] for s in steps]
+            for r, opts in enumerate(options)
+        ]
+        for r in range(len(options)):
+            model.add_exactly_one(v for s in steps for v in self.x[r][s])
+        self.used = [model.new_bool_var(f"used{s}") if optional_steps else 1 for s in steps]
+        for s in steps[1:]:
+            if optional_steps:
+                model.add_implication(self.used[s], self.used[s - 1])
+        pools = sorted({g for opts in options for g in opts if g is not None})
+        for s in steps:
+            for pool in pools:
+                placed = [
+                    self.x[r][s][i]
+                    for r, opts in enumerate(options)
+                    for i, g in enumerate(opts)
+                    if g == pool
+                ]
+                model.add(sum(placed) <= len(pool) * self.used[s])
+            for q in protocol.checks:
+                fast = [
+                    self.x[r][s][i]
+                    for r, opts in enumerate(options)
+                    for i, g in enumerate(opts)
+                    if g is None and protocol.rotations[r].support == (q,)
+                ]
+                if fast:
+                    model.add(sum(fast) <= self.used[s])
+
+    def on(self, qubit: int, step: int) -> list:
+        """Variables of the rotations on ``qubit`` placed in ``step``."""
+        return [
+            v
+            for r, rot in enumerate(self.protocol.rotations)
+            if qubit in rot.support
+            for v in self.x[r][step]
+        ]
+
+    def solve(self, work: float, wall: float):
+        """One CP-SAT run: one worker, fixed seed, at most ``work`` seconds of deterministic
+        time (CP-SAT's machine-independent measure of work) and ``wall`` seconds."""
+        solver = self.cp.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = SEED
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_deterministic_time = max(work, 1e-3)
+        solver.parameters.max_time_in_seconds = max(wall, 1e-3)
+        status = solver.solve(self.model)
+        return solver, solver.status_name(status)
+
+
+def _fewest_steps(protocol: Protocol, options, time_limit: float) -> tuple[int, bool, list, float]:
+    """Phase 1: the fewest steps (a step is used or not; used steps come first)."""
+    horizon = len(protocol.rotations)
+    m = _Model(protocol, options, horizon, optional_steps=True)
+    regions = sum(len(pool) for pool in {g for opts in options for g in opts if g is not None})
+    needs_region = sum(None not in opts for opts in options)
+    m.model.add(regions * sum(m.used) >= needs_region)  # redundant: capacity counts rotations
+    m.model.minimize(sum(m.used))
+    solver, status = m.solve(DETERMINISTIC_SHARE * time_limit, time_limit)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        raise ScheduleError(_failure("the fewest steps", status, time_limit))
+    n_steps = round(solver.objective_value)
+    hint = [
+        [[solver.boolean_value(v) for v in m.x[r][s]] for s in range(n_steps)]
+        for r in range(len(options))
+    ]
+    return n_steps, status == "OPTIMAL", hint, solver.response_proto.deterministic_time
+
+
+def _failure(what: str, status: str, time_limit: float) -> str:
+    if status == "UNKNOWN":
+        return f"CP-SAT found no schedule ({what}) within the time limit of {time_limit:g} s (status UNKNOWN)"
+    if status == "INFEASIBLE":
+        return f"CP-SAT proved that no schedule exists ({what}: status INFEASIBLE)"
+    return f"CP-SAT failed while searching {what} (status {status})"
+
+
+def _least_error(
+    protocol: Protocol,
+    costs: _Costs,
+    n_steps: int,
+    hint,
+    work: float,
+    wall: float,
+    time_limit: float,
+):
+    """Phase 2: with ``n_steps`` fixed, minimise the integer-scaled error proxy."""
+    m = _Model(protocol, costs.options, n_steps)
+    model = m.model
+    steps = range(n_steps)
+    largest = max(
+        [c for row in costs.rotation for c in row]
+        + list(costs.z_step)
+        + list(costs.x_step)
+        + list(costs.z_consume)
+        + list(costs.x_consume)
+    )
+    scale = COEFFICIENT_RANGE / largest if largest > 0 else 0.0
+
+    def integer(value: float) -> int:
+        return round(value * scale)
+
+    objective = []
+    for r, row in enumerate(costs.rotation):
+        low = min(row)
+        objective.append(integer(low))  # constant part; options pay their excess
+        for s in steps:
+            for i, cost in enumerate(row):
+                model.add_hint(m.x[r][s][i], hint[r][s][i])
+                if integer(cost - low):
+                    objective.append(integer(cost - low) * m.x[r][s][i])
+    consumption = {}
+    capacity = sum(
+        len(pool) for pool in {g for opts in costs.options for g in opts if g is not None}
+    )
+    for q in range(1, protocol.n_qubits + 1):
+        uses = sum(q in rot.support for rot in protocol.rotations)
+        fast = any(
+            None in opts and rot.support == (q,)
+            for rot, opts in zip(protocol.rotations, costs.options)
+        )
+        least_life = math.ceil(uses / (capacity + fast))  # steps q must live: rotations per step
+        # started[s]: q is alive from step s on (first <= s); ended[s]: measured before s;
+        # waiting[s]: an output is not yet consumed after step s (s < consumption step).
+        started = [model.new_bool_var(f"started{q}_{s}") for s in steps]
+        for s in steps[:-1]:
+            model.add_implication(started[s], started[s + 1])
+        for s in steps:
+            for v in m.on(q, s):
+                model.add_implication(v, started[s])
+        z_step, x_step = integer(costs.z_step[q - 1]), integer(costs.x_step[q - 1])
+        if q not in protocol.outputs:
+            ended = [model.new_bool_var(f"ended{q}_{s}") for s in steps]
+            for s in steps[:-1]:
+                model.add_implication(ended[s], ended[s + 1])
+            for s in steps:
+                for v in m.on(q, s):
+                    model.add_implication(v, ~ended[s])
+            objective.append(z_step * sum(started[s] - ended[s] for s in steps))
+            model.add(sum(started[s] - ended[s] for s in steps) >= least_life)
+            continue
+        waiting = [model.new_bool_var(f"waiting{q}_{s}") for s in steps]
+        deferred = model.new_bool_var(f"deferred{q}")
+        for s in steps[1:]:
+            model.add_implication(waiting[s], waiting[s - 1])
+            for v in m.on(q, s):
+                model.add_implication(v, waiting[s - 1])
+        model.add(waiting[-1] == 0)
+        consumption[q] = (waiting, deferred)
+        full = [started[s] + waiting[s] - 1 for s in steps]  # alive for a whole step
+        model.add(sum(full) + 1 >= least_life)
+        # the +1 and sum(waiting) break ties towards early, in-step consumption
+        objective.append(z_step * sum(full) + (z_step + x_step + 1) * deferred + sum(waiting))
+        objective.append(integer(costs.z_consume[q - 1] + costs.x_consume[q - 1]))
+        # An X error on an output with m rotations on it still to come becomes m pi/4 errors
+        # that the checks catch unless none fires: it survives with weight 2^-m. The cost of a
+        # full step is bounded below by the tangents of the convex 2^-m, gated by ``full``.
+        for s in steps:
+            later = sum(v for t in steps if t > s for v in m.on(q, t))
+            paid = model.new_int_var(0, x_step, f"xpaid{q}_{s}")
+            for j in range(min(uses, 3)):
+                slope = x_step / 2 ** (j + 1)
+                model.add(
+                    paid
+                    >= round(x_step / 2**j + slope * j)
+                    - round(slope) * later
+                    - 2 * x_step * (1 - full[s])
+                )
+            objective.append(paid)
+    model.minimize(sum(objective))
+    solver, status = m.solve(work, wall)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        raise ScheduleError(
+            _failure(f"the least error proxy in {n_steps} steps", status, time_limit)
+        )
+    steps_out = []
+    for s in steps:
+        chosen = sorted(
+            (i, r)
+            for r, opts in enumerate(costs.options)
+            for i in range(len(opts))
+            if solver.boolean_value(m.x[r][s][i])
+        )
+        free = {pool: list(pool) for opts in costs.options for pool in opts if pool is not None}
+        placed = []
+        for i, r in sorted(chosen, key=lambda t: (costs.options[t[1]][t[0]] is None, t)):
+            pool = costs.options[r][i]
+            placed.append(
+                Placement(protocol.rotations[r], None if pool is None else free[pool].pop(0))
+            )
+        steps_out.append(tuple(placed))
+    consumed = tuple(
+        Consumption(
+            q,
+            sum(solver.boolean_value(w) for w in waiting) + 1,
+            bool(solver.boolean_value(deferred)),
+        )
+        for q, (waiting, deferred) in sorted(consumption.items())
+    )
+    schedule = Schedule(
+        "cpsat", tuple(steps_out), consumed, reference="layouts/scheduler.py (CP-SAT)"
+    )
+    return schedule, status, solver.objective_value / scale if scale else 0.0
+
+
+def schedule_cpsat(
+    protocol: Protocol,
+    layout: Layout,
+    *,
+    level: int,
+    d: Distances,
+    noise: NoiseModel,
+    time_limit: float = 10.0,
+    tau: float | None = None,
+    feed: InjectedState | None = None,
+) -> ScheduleResult:
+    """Schedule ``protocol`` on ``layout`` with CP-SAT: fewest steps, then least error proxy.
+
+    Args:
+        protocol: the rotations to schedule.
+        layout: patches and ancilla regions (every qubit needs a patch).
+        level: 1 (faulty T measurements) or 2 (level-1 states through the regions' ports).
+        d: the level's distances, scalars.
+        noise: the noise model at one parameter point.
+        time_limit: wall-clock seconds for both solves together. The search itself is bounded
+            by half as many seconds of CP-SAT's deterministic time (one worker, fixed seed), so
+            that the result does not depend on the machine's load; see DETERMINISTIC_SHARE.
+        tau: step duration in cycles; default d_m (level 1: exact, MODEL.md 5; level 2: the
+            shortest step of the standard arrangement, MODEL.md 7).
+        feed: level 2 only, the level-1 states (error p_in, travel l_move) as
+            estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
+            Only the proxy's weights depend on it.
+
+    Returns:
+        A ScheduleResult; its schedule validates against ``protocol`` and ``layout``.
+
+    Raises:
+        LayoutError: a qubit without a patch, outputs that differ from the protocol's, or a
+            rotation that no ancilla region can host.
+        ScheduleError: bad level, time limit or parameters; CP-SAT infeasible, out of time or
+            failing (the message names the status).
+
+    References:
+        MODEL.md sections 2, 4, 5, 6 (rules), 10 (the published schedules it competes with).
+    """
+    start = time.perf_counter()
+    if level not in (1, 2):
+        raise ScheduleError(f"schedule_cpsat: level must be 1 or 2, got {level!r}")
+    if not time_limit > 0:
+        raise ScheduleError(f"schedule_cpsat: time_limit must be positive, got {time_limit!r}")
+    try:
+        d = Distances(*(float(v) for v in (d.d_x, d.d_z, d.d_m)))
+        noise.p_logical(1.0).item()
+    except (TypeError, ValueError):
+        raise ScheduleError(
+            "schedule_cpsat needs one parameter point: scalar distances and p_phys"
+        ) from None
+    idle = [
+        q
+        for q in range(1, protocol.n_qubits + 1)
+        if not any(q in r.support for r in protocol.rotations)
+    ]
+    if idle:
+        raise ScheduleError(
+            f"protocol {protocol.name!r}: qubit(s) {idle} appear in no rotation, so nothing schedules them"
+        )
+    if set(layout.outputs) != set(protocol.outputs):
+        raise LayoutError(
+            f"layout {layout.name!r} has output patches {sorted(layout.outputs)} but protocol "
+            f"{protocol.name!r} outputs {list(protocol.outputs)}"
+        )
+    step_time = float(d.d_m) if tau is None else float(tau)
+    model = _level(protocol, layout, level, d, noise, step_time, feed)
+    costs = _costs(protocol, layout, level, d, model)
+    n_steps, proven, hint, spent = _fewest_steps(protocol, costs.options, time_limit)
+    work, wall = (
+        DETERMINISTIC_SHARE * time_limit - spent,
+        time_limit - (time.perf_counter() - start),
+    )
+    schedule, status, objective = _least_error(
+        protocol, costs, n_steps, hint, work, wall, time_limit
+    )
+    schedule.validate(protocol, layout, level=level)
+    return ScheduleResult(schedule, status, proven, time.perf_counter() - start, objective)
