@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import ConfigError, LayoutError, ProtocolError, ScheduleError
-from estimator.factory import FactoryEstimate, LevelSpec, estimate_one_level, estimate_two_level
+from estimator.factory import (
+    FactoryEstimate,
+    LevelSpec,
+    estimate_one_level,
+    estimate_two_level,
+    level_two_inputs,
+)
 from estimator.noise import NoiseModel
 from estimator.protocol import Protocol
 from estimator.protocols import builtin_protocols, get_protocol, protocol_from_matrix
@@ -54,6 +60,7 @@ class FactoryConfig:
         arrangement: routing and timing of a two-level factory.
         paper: the published values stored beside the config (for comparison only).
         data: the config as read, after ``--set`` overrides (echoed in reports).
+        solvers: the CP-SAT results of the levels scheduled by ``schedule = "cpsat"``.
     """
 
     source: str
@@ -65,6 +72,7 @@ class FactoryConfig:
     arrangement: Arrangement | None = None
     paper: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict)
+    solvers: Mapping[str, Any] = field(default_factory=dict)
 
 
 def read_config_data(path: str | Path) -> dict[str, Any]:
@@ -82,16 +90,22 @@ def read_config_data(path: str | Path) -> dict[str, Any]:
         raise ConfigError("CONFIG", f"malformed TOML in {str(path)!r}: {error}") from None
 
 
-def load_config(path: str | Path, sets: Sequence[str] = ()) -> FactoryConfig:
+def load_config(
+    path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 10.0
+) -> FactoryConfig:
     """Read, override (``KEY=VALUE`` dotted paths) and validate a factory config."""
     data = read_config_data(path)
     for assignment in sets:
         apply_set(data, assignment)
-    return parse_config(data, source=str(path))
+    return parse_config(data, source=str(path), time_limit=time_limit)
 
 
-def parse_config(data: Mapping[str, Any], *, source: str = "<config>") -> FactoryConfig:
-    """Validate config data (already parsed TOML) into a FactoryConfig."""
+def parse_config(
+    data: Mapping[str, Any], *, source: str = "<config>", time_limit: float = 10.0
+) -> FactoryConfig:
+    """Validate config data (already parsed TOML) into a FactoryConfig.
+
+    ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
     _check_keys(data, SCHEMA, "")
     noise_data = _table(data, "noise")
     noise = NoiseModel(
@@ -104,29 +118,46 @@ def parse_config(data: Mapping[str, Any], *, source: str = "<config>") -> Factor
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
-    level2_data = _table(data, "level2") if "level2" in data else None
-    level1 = _level_spec(_table(data, "level1"), "level1", 1, user, noise)
+    solvers: dict[str, Any] = {}
+    level1 = _level(_table(data, "level1"), "level1", 1, user, noise, solvers, time_limit)
+    title = _string(data, "title", "title", default=Path(source).stem)
     common = {
         "source": source,
+        "title": title,
         "noise": noise,
-        "level1": level1,
         "data": data,
         "paper": _table(data, "paper"),
     }
-    title = _string(data, "title", "title", default=Path(source).stem)
-    if level2_data is None:
+    if "level2" not in data:
         if "count" in data["level1"]:
             raise ConfigError(
                 "level1.count",
                 "only a two-level factory (with [level2]) has level-1 factories to count",
             )
-        return FactoryConfig(title=title, **common)
-    level2 = _level_spec(level2_data, "level2", 2, user, noise)
-    layout_name = level2_data.get("layout", "litinski")
-    arrangement = ARRANGEMENTS.get(layout_name, Arrangement.litinski)()
+        return FactoryConfig(level1=level1.finish(), solvers=solvers, **common)
+    level2 = _level(_table(data, "level2"), "level2", 2, user, noise, solvers, time_limit)
+    arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
     n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
+    feeder = level1.finish()
+    tau = feed = None
+    if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
+        fed = estimate_one_level(noise, feeder)
+        tau, feed = level_two_inputs(
+            noise,
+            level2.d,
+            len(level2.layout.regions),
+            feeder,
+            fed,
+            n_level1=n_level1,
+            arrangement=arrangement,
+        )
     return FactoryConfig(
-        title=title, level2=level2, n_level1=n_level1, arrangement=arrangement, **common
+        level1=feeder,
+        level2=level2.finish(tau=tau, feed=feed),
+        n_level1=n_level1,
+        arrangement=arrangement,
+        solvers=solvers,
+        **common,
     )
 
 
@@ -315,9 +346,67 @@ def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
     return protocols
 
 
-def _level_spec(
-    data: Mapping[str, Any], name: str, level: int, user: Mapping[str, Protocol], noise: NoiseModel
-) -> LevelSpec:
+@dataclass(frozen=True)
+class _PartialLevel:
+    """A level whose schedule is still a name (``cpsat`` needs inputs known only later)."""
+
+    name: str
+    level: int
+    protocol: Protocol
+    layout: Layout
+    d: Distances
+    schedule_name: str
+    noise: NoiseModel
+    solvers: dict
+    time_limit: float
+
+    def finish(self, *, tau: Any = None, feed: Any = None) -> LevelSpec:
+        try:
+            schedule = self._schedule(tau, feed)
+            schedule.validate(self.protocol, self.layout, level=self.level)
+        except (LayoutError, ScheduleError) as error:
+            raise ConfigError(f"{self.name}.schedule", str(error)) from None
+        return LevelSpec(self.protocol, self.layout, schedule, self.d)
+
+    def _schedule(self, tau: Any, feed: Any) -> Schedule:
+        if self.schedule_name == "cpsat":
+            from layouts.scheduler import schedule_cpsat
+
+            result = schedule_cpsat(
+                self.protocol,
+                self.layout,
+                level=self.level,
+                d=self.d,
+                noise=self.noise,
+                time_limit=self.time_limit,
+                tau=None if tau is None else float(tau),
+                feed=feed,
+            )
+            self.solvers[self.name] = result
+            return result.schedule
+        if self.layout.name == "auto":
+            raise ScheduleError(
+                'an "auto" layout has no published schedule; use schedule = "cpsat"'
+            )
+        same_circuit = (
+            b.name
+            for b in builtin_protocols().values()
+            if set(b.rotations) == set(self.protocol.rotations)
+            and b.outputs == self.protocol.outputs
+        )
+        name = next(same_circuit, self.protocol.name)
+        return published_schedule(self.level, name, self.layout.name, variant=self.schedule_name)
+
+
+def _level(
+    data: Mapping[str, Any],
+    name: str,
+    level: int,
+    user: Mapping[str, Protocol],
+    noise: NoiseModel,
+    solvers: dict,
+    time_limit: float,
+) -> _PartialLevel:
     protocol = get_protocol(
         _string(data, "protocol", f"{name}.protocol", default="15-to-1"),
         user,
@@ -330,13 +419,11 @@ def _level_spec(
     schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
     try:
         layout = _layout(protocol, layout_name, level)
-        schedule = _schedule(protocol, layout, schedule_name, level, d, noise)
-        schedule.validate(protocol, layout, level=level)
-    except (LayoutError, ScheduleError) as error:
-        raise ConfigError(
-            f"{name}.schedule" if isinstance(error, ScheduleError) else f"{name}.layout", str(error)
-        ) from None
-    return LevelSpec(protocol, layout, schedule, d)
+    except LayoutError as error:
+        raise ConfigError(f"{name}.layout", str(error)) from None
+    return _PartialLevel(
+        name, level, protocol, layout, d, schedule_name, noise, solvers, time_limit
+    )
 
 
 def _layout(protocol: Protocol, name: str, level: int) -> Layout:
@@ -345,20 +432,3 @@ def _layout(protocol: Protocol, name: str, level: int) -> Layout:
 
         return plan_layout(protocol, level=level)
     return LAYOUTS[name](protocol.n_qubits, protocol.outputs)
-
-
-def _schedule(
-    protocol: Protocol, layout: Layout, name: str, level: int, d: Distances, noise: NoiseModel
-) -> Schedule:
-    if name == "cpsat":
-        from layouts.scheduler import schedule_cpsat
-
-        return schedule_cpsat(protocol, layout, level=level, d=d, noise=noise).schedule
-    if layout.name == "auto":
-        raise ScheduleError("an 'auto' layout has no published schedule; use schedule = \"cpsat\"")
-    same_circuit = (
-        b.name
-        for b in builtin_protocols().values()
-        if set(b.rotations) == set(protocol.rotations) and b.outputs == protocol.outputs
-    )
-    return published_schedule(level, next(same_circuit, protocol.name), layout.name, variant=name)

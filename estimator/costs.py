@@ -57,9 +57,16 @@ def full_distance_root(noise: NoiseModel, p_eff: np.ndarray, logical_qubits: int
 def full_distances(
     noise: NoiseModel, p_eff: np.ndarray, qubitcycles: np.ndarray
 ) -> tuple[FullDistance, ...]:
-    """Both columns of 002 Table 1: odd full distance and qubitcycles / (2 d^3)."""
+    """Both columns of 002 Table 1: odd full distance and qubitcycles / (2 d^3).
+
+    Without logical errors (``noise.prefactor == 0``) no distance is needed: d and the cost
+    are NaN ("not defined")."""
     result = []
     for n_q in FULL_DISTANCE_QUBITS:
+        if noise.prefactor == 0:
+            nan = np.full(np.broadcast(p_eff, qubitcycles).shape, np.nan)
+            result.append(FullDistance(n_q, nan, nan))
+            continue
         d = 2 * np.round(full_distance_root(noise, p_eff, n_q) / 2) + 1
         result.append(FullDistance(n_q, d, qubitcycles / (2 * d**3)))
     return tuple(result)

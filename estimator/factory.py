@@ -74,6 +74,29 @@ def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
     )
 
 
+def level_two_inputs(
+    noise: NoiseModel,
+    d: Distances,
+    regions: int,
+    feeder: LevelSpec,
+    fed: FactoryEstimate,
+    *,
+    n_level1: int,
+    arrangement: Arrangement,
+) -> tuple[np.ndarray, InjectedState]:
+    """Step duration and input states of a level-2 block with ``regions`` ports fed by
+    n_level1 ``feeder`` factories (estimated as ``fed``); MODEL.md 4.3 and 7: one state per
+    region and step, so t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
+    d_m2 = np.asarray(d.d_m, float)
+    tau = np.maximum(fed.cycles * regions / n_level1, arrangement.min_step * d_m2)
+    width1 = feeder.layout.row_width().evaluate(feeder.d)
+    source = InjectedState(
+        p_in=fed.p_out + arrangement.input_error * noise.p_logical(d_m2) * d_m2,
+        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
+    )
+    return tau, source
+
+
 def level_two(
     noise: NoiseModel,
     spec: LevelSpec,
@@ -83,16 +106,15 @@ def level_two(
     n_level1: int,
     arrangement: Arrangement,
 ) -> Level:
-    """A level whose rotations consume the states of n_level1 ``feeder`` factories (estimated
-    as ``fed``); MODEL.md 4.3 and 7: one state per ancilla region and step, so a step lasts
-    t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
-    d_m2 = np.asarray(spec.d.d_m, float)
-    k = len(spec.layout.regions)
-    tau = np.maximum(fed.cycles * k / n_level1, arrangement.min_step * d_m2)
-    width1 = feeder.layout.row_width().evaluate(feeder.d)
-    source = InjectedState(
-        p_in=fed.p_out + arrangement.input_error * noise.p_logical(d_m2) * d_m2,
-        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
+    """A level whose rotations consume the states of n_level1 ``feeder`` factories."""
+    tau, source = level_two_inputs(
+        noise,
+        spec.d,
+        len(spec.layout.regions),
+        feeder,
+        fed,
+        n_level1=n_level1,
+        arrangement=arrangement,
     )
     return _level(noise, spec, tau, source)
 

@@ -7,6 +7,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from estimator.config import FactoryConfig
 from estimator.factory import FactoryEstimate, LevelSpec
 
@@ -45,7 +47,11 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
         "qubitcycles": float(estimate.qubitcycles),
         "outputs": estimate.outputs,
         "full_distance": [
-            {"logical_qubits": f.logical_qubits, "d": int(f.d), "cost_d3": float(f.cost_d3)}
+            {
+                "logical_qubits": f.logical_qubits,
+                "d": None if np.isnan(f.d) else int(f.d),
+                "cost_d3": None if np.isnan(f.cost_d3) else float(f.cost_d3),
+            }
             for f in estimate.full_distance
         ],
         "output_error_convention": CONVENTION,
@@ -80,14 +86,12 @@ def format_estimate(record: Mapping[str, Any]) -> str:
         ("qubitcycles", f"{record['qubitcycles']:,.0f}", "per output state"),
         ("outputs", f"{record['outputs']}", "states per successful run"),
     ]
-    rows += [
-        (
-            f"full distance ({f['logical_qubits']} qubits)",
-            f"{f['cost_d3']:#.3g} d^3",
-            f"d = {f['d']}",
-        )
-        for f in record["full_distance"]
-    ]
+    for f in record["full_distance"]:
+        name = f"full distance ({f['logical_qubits']} qubits)"
+        if f["d"] is None:
+            rows.append((name, "n/a", "no logical errors (noise.prefactor = 0)"))
+        else:
+            rows.append((name, f"{f['cost_d3']:#.3g} d^3", f"d = {f['d']}"))
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     lines += [f"  {name:<{width}}  {value:>{value_width}}  {unit}" for name, value, unit in rows]

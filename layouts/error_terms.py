@@ -151,12 +151,12 @@ class Level:
                 for q in range(1, self.protocol.n_qubits + 1)
                 if (t := self.storage_time(q, step)) is not None
             ]
-            rates = {q: self._storage_rates(q, d_x, d_z) for q, _ in alive}
+            rates = {q: self.storage_rates(q, d_x, d_z) for q, _ in alive}
             circuit += [x_flip(q, 0.5 * rates[q][0] * t) for q, t in alive]
             circuit += [z_flip(q, 0.5 * rates[q][1] * t) for q, t in alive]
         return circuit
 
-    def _storage_rates(
+    def storage_rates(
         self, qubit: int, d_x: np.ndarray, d_z: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(X, Z) logical error per cycle, before the 1/2 (MODEL.md section 2)."""

@@ -190,7 +190,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
             return 0.0
         return 0.5 * float(model.ancilla_length(placement)) / d_x * d_m * model.p_x
 
-    rates = [model._storage_rates(q, d_x, float(d.d_z)) for q in range(1, protocol.n_qubits + 1)]
+    rates = [model.storage_rates(q, d_x, float(d.d_z)) for q in range(1, protocol.n_qubits + 1)]
     k = len(layout.regions)
     consume = float(CONSUMPTION_TIME.evaluate(d))
     sources = []

@@ -102,3 +102,16 @@ def test_table_text(capsys):
     assert main(["table"]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") >= 22 and "[historical]" in out and "6.332e-25" in out
+
+
+def test_no_surface_code_errors(tmp_path, capsys):
+    """noise.prefactor = 0: the bare protocol of 002 Sec. 1 (1.03724e-11 at p = 1e-4); the
+    full distance is not defined and is reported as null / n/a."""
+    path = tmp_path / "bare.toml"
+    path.write_text(CONFIG + "[noise]\nprefactor = 0\n")
+    assert main(["estimate", str(path), "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["p_out"] == pytest.approx(1.03724e-11, rel=5e-6)
+    assert [f["d"] for f in record["full_distance"]] == [None, None]
+    assert main(["estimate", str(path)]) == 0
+    assert "n/a" in capsys.readouterr().out

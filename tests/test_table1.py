@@ -96,7 +96,9 @@ def test_departure_q2_alone():
     0.004634 without that one departure (Q3 kept); printed there to 4 and 3-4 digits."""
     config = load_config(CONFIGS / "12_sf15to1_9-3-3_p1e-4.toml")
     schedule = config.level1.schedule
-    without_q2 = replace(schedule, departures=tuple(d for d in schedule.departures if d.kind != "storage_factor"))
+    without_q2 = replace(
+        schedule, departures=tuple(d for d in schedule.departures if d.kind != "storage_factor")
+    )
     paper = estimate_one_level(config.noise, config.level1)
     fixed = estimate_one_level(config.noise, replace(config.level1, schedule=without_q2))
     assert (_sig(float(paper.p_out), 4), _sig(float(paper.p_fail), 3)) == (1.539e-9, 4.68e-3)

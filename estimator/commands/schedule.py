@@ -130,36 +130,18 @@ def _format_level(record: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import dataclasses
     import json
 
     from estimator.config import estimate_config, load_config
     from estimator.errors import ConfigError
     from estimator.report import estimate_record
-    from layouts.scheduler import schedule_cpsat
 
     if not args.time_limit > 0:
         raise ConfigError(
             "--time-limit", f"must be a positive number of seconds, got {args.time_limit:g}"
         )
-    config = load_config(args.config, args.sets)
-    solvers = {}
-    for name, level in (("level1", 1), ("level2", 2)):
-        spec = getattr(config, name)
-        if spec is None or config.data.get(name, {}).get("schedule") != "cpsat":
-            continue
-        result = schedule_cpsat(
-            spec.protocol,
-            spec.layout,
-            level=level,
-            d=spec.d,
-            noise=config.noise,
-            time_limit=args.time_limit,
-        )
-        config = dataclasses.replace(
-            config, **{name: dataclasses.replace(spec, schedule=result.schedule)}
-        )
-        solvers[name] = result
+    config = load_config(args.config, args.sets, time_limit=args.time_limit)
+    solvers = config.solvers
     estimate = estimate_config(config)
     levels = [
         _level_record(spec, level, solvers.get(name))
