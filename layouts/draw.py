@@ -128,12 +128,14 @@ def draw_layout(graph: nx.Graph, ax, *, labels: bool = True, scale_bar: bool = T
         if labels:
             cx, cy = data["x"] + data["width"] / 2, data["y"] + data["height"] / 2
             _text(ax, cx, cy + 0.15 * data["height"], f"q{data['qubit']}", size, weight="bold")
+            narrow = data["width"] < 0.8 * data["height"]  # a check patch: its label stands upright
             _text(
                 ax,
                 cx,
-                cy - 0.18 * data["height"],
+                cy - 0.2 * data["height"],
                 f"{data['width']:g}×{data['height']:g}",
                 0.8 * size,
+                rotation=90 if narrow else 0,
             )
     if scale_bar:
         _scale_bar(graph, ax, 0.8 * size)

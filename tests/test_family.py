@@ -7,14 +7,18 @@ p_fail must equal 1 - p_s and its infidelity the probability that some output is
 tolerance is 1e-9 relative.
 """
 
+from pathlib import Path
+
 import pytest
 
 from estimator.channels import rotation_channel
+from estimator.config import estimate_config, load_config
 from estimator.protocols import builtin_protocols
 from estimator.simulator import simulate
 from estimator.stochastic import ZErrorModel
 from estimator.triorthogonal import bh_family_matrix
 
+STUDIES = Path(__file__).resolve().parents[1] / "configs" / "studies"
 MEMBERS = [("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8)]
 
 
@@ -42,3 +46,15 @@ def test_leading_order_per_output():
     model = ZErrorModel.from_matrix(bh_family_matrix(2))
     assert float(model.worst_error(eps)) / eps**2 == pytest.approx(7, rel=1e-5)
     assert float(sim.infidelity) == pytest.approx(model.evaluate(eps).p_any_output_wrong, rel=1e-9)
+
+
+@pytest.mark.parametrize("p", ["1e-4", "1e-3"])
+def test_family_study_runs_end_to_end(p):
+    """configs/studies/family_two_level_p*.toml with its template member (14-to-2): an auto
+    layout and a CP-SAT schedule with the proven minimum of 14 / 2 = 7 steps; the level-2 block
+    improves on its level-1 inputs."""
+    config = load_config(STUDIES / f"family_two_level_p{p}.toml")
+    estimate = estimate_config(config)
+    assert config.level2.layout.name == "auto" and config.level2.schedule.n_steps == 7
+    assert config.solvers["level2"].steps_proven_optimal
+    assert 0 < float(estimate.p_out) < float(estimate.level1.p_out)
