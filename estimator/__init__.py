@@ -4,7 +4,7 @@ Public names are re-exported lazily (PEP 562), so that ``msd`` starts without im
 numpy; ``from estimator import load_config, estimate_config`` works as usual.
 """
 
-from importlib import import_module
+from estimator.lazy import lazy_exports
 
 _EXPORTS = {
     "NoiseModel": "estimator.noise",
@@ -30,10 +30,4 @@ _EXPORTS = {
     "PrecisionError": "estimator.errors",
 }
 
-__all__ = list(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'estimator' has no attribute {name!r}")
+__all__, __getattr__ = lazy_exports("estimator", _EXPORTS)

@@ -3,7 +3,7 @@
 Public names are re-exported lazily (PEP 562).
 """
 
-from importlib import import_module
+from estimator.lazy import lazy_exports
 
 _EXPORTS = {
     "Distances": "layouts.layout",
@@ -19,10 +19,4 @@ _EXPORTS = {
     "Level": "layouts.error_terms",
 }
 
-__all__ = list(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'layouts' has no attribute {name!r}")
+__all__, __getattr__ = lazy_exports("layouts", _EXPORTS)

@@ -6,21 +6,10 @@ import pytest
 
 from estimator.cli import main
 
-CONFIG = """
-p_phys = 1e-4
-[level1]
-protocol = "15-to-1"
-d_x = 7
-d_z = 3
-d_m = 3
-"""
-
 
 @pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "c.toml"
-    path.write_text(CONFIG)
-    return path
+def config(one_level_config):
+    return one_level_config
 
 
 def test_estimate_json(config, capsys):
@@ -104,11 +93,11 @@ def test_table_text(capsys):
     assert out.count("\n") >= 22 and "[historical]" in out and "6.332e-25" in out
 
 
-def test_no_surface_code_errors(tmp_path, capsys):
+def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
     """noise.prefactor = 0: the bare protocol of 002 Sec. 1 (1.03724e-11 at p = 1e-4); the
     full distance is not defined and is reported as null / n/a."""
     path = tmp_path / "bare.toml"
-    path.write_text(CONFIG + "[noise]\nprefactor = 0\n")
+    path.write_text(one_level_config.read_text() + "[noise]\nprefactor = 0\n")
     assert main(["estimate", str(path), "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["p_out"] == pytest.approx(1.03724e-11, rel=5e-6)

@@ -10,21 +10,10 @@ from estimator.cli import main
 from estimator.config import estimate_config, load_config
 from estimator.errors import ConfigError
 
-TEMPLATE = """
-p_phys = 1e-4
-[level1]
-protocol = "15-to-1"
-d_x = 7
-d_z = 3
-d_m = 3
-"""
-
 
 @pytest.fixture
-def template(tmp_path):
-    path = tmp_path / "t.toml"
-    path.write_text(TEMPLATE)
-    return path
+def template(one_level_config):
+    return one_level_config
 
 
 def test_axis_syntax():

@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import add_config_arguments
+
 FORMATS = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("draw", help="draw the layout or the schedule of a config")
-    parser.add_argument("config", help="TOML config file")
+    add_config_arguments(parser, example="level1.layout=auto")
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="output file (.png, .svg or .pdf)"
     )
     parser.add_argument("--schedule", action="store_true", help="draw the schedule step by step")
     parser.add_argument(
         "--level", type=int, choices=(1, 2), help="level to draw (default: the top level)"
-    )
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config key by its dotted path, e.g. level1.layout=auto",
     )
     parser.set_defaults(run=run)
 

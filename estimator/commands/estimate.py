@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import add_config_arguments, add_precision_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
-    parser.add_argument("config", help="TOML config file")
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config key by its dotted path, e.g. level1.d_x=9",
-    )
+    add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    parser.add_argument(
-        "--precision",
-        choices=("auto", "float", "exact"),
-        default="auto",
-        help="arithmetic (auto: float64 where it is provably enough)",
-    )
+    add_precision_argument(parser)
     parser.set_defaults(run=run)
 
 

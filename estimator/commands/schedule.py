@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import add_config_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("schedule", help="print the schedule of a config and its cost")
-    parser.add_argument("config", help="TOML config file")
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config key by its dotted path, e.g. level1.schedule=cpsat",
-    )
+    add_config_arguments(parser, example="level1.schedule=cpsat")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(
         "--time-limit",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import add_config_arguments, add_precision_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sweep", help="evaluate a grid of configs (resumable)")
@@ -17,15 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``sweep`` and ``search``."""
-    parser.add_argument("config", help="template config (TOML); its [sweep.vary] table adds axes")
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a template key",
-    )
+    add_config_arguments(parser)  # the template; its [sweep.vary] table adds axes
     parser.add_argument(
         "--vary",
         action="append",
@@ -36,7 +30,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run from OUTPUT.partial"
     )
-    parser.add_argument("--precision", choices=("auto", "float", "exact"), default="auto")
+    add_precision_argument(parser)
 
 
 def execute(args: argparse.Namespace, output):
