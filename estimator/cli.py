@@ -37,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MsdError as error:
         print(f"msd: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file that cannot be read or written
+        print(f"msd: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("msd: interrupted", file=sys.stderr)
         return 130

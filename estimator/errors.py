@@ -29,5 +29,9 @@ class ScheduleError(MsdError):
     """A schedule is inconsistent with its protocol or layout, or no schedule was found."""
 
 
+class ModelError(MsdError):
+    """The error model does not apply at the given parameters (a probability leaves [0, 1])."""
+
+
 class PrecisionError(MsdError):
     """float64 cannot resolve a requested quantity and the exact path was not allowed."""

@@ -35,6 +35,7 @@ import numpy as np
 
 from estimator import fixedpoint as fx
 from estimator.channels import OMEGA, BitFlip, Channel, DiagonalChannel
+from estimator.errors import ModelError
 from estimator.protocol import Rotation
 
 PRECISIONS = ("auto", "float", "exact")
@@ -168,6 +169,7 @@ def simulate(
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     register = _Register(n_qubits, tuple(checks))
+    _require_probabilities(channels)
     shape = np.broadcast_shapes(*(np.shape(p) for ch in channels for p in _params(ch)))
     size = int(np.prod(shape))
     flat = [[np.broadcast_to(p, shape).ravel() for p in _params(ch)] for ch in channels]
@@ -192,6 +194,28 @@ def simulate(
         p_fail[pick], infidelity[pick] = _run_exact(register, *program)
         resolved[pick] = True
     return Simulation(*(v.reshape(shape) for v in (p_fail, infidelity, exact, resolved)))
+
+
+def _require_probabilities(channels: Sequence[Channel]) -> None:
+    """ModelError unless every channel's error probability lies in [0, 1] (e.g. a timelike
+    error (Lambda d_x / 2 d_m) p_M above 1 means the model of MODEL.md 4 does not apply)."""
+    for channel in channels:
+        p = np.asarray(channel.q if isinstance(channel, DiagonalChannel) else channel.p)
+        if not np.all((p >= 0) & (p <= 1)):
+            bad = float(p[~((p >= 0) & (p <= 1))].ravel()[0])
+            what = (
+                f"rotation {channel.rotation}"
+                if isinstance(channel, DiagonalChannel) and channel.is_rotation
+                else (
+                    f"Z flip on {channel.rotation}"
+                    if isinstance(channel, DiagonalChannel)
+                    else f"X flip on q{channel.qubit}"
+                )
+            )
+            raise ModelError(
+                f"the error model does not apply here: {what} has error probability {bad:.3g}, "
+                "outside [0, 1] (are the distances or p_phys extreme?)"
+            )
 
 
 def _params(channel: Channel) -> tuple[np.ndarray, ...]:

@@ -29,7 +29,7 @@ from estimator.config import (
     parse_config,
     read_config_data,
 )
-from estimator.errors import ConfigError
+from estimator.errors import ConfigError, ModelError
 from estimator.factory import LevelSpec
 from estimator.noise import NoiseModel
 from estimator.report import estimate_record, flatten, to_csv
@@ -131,13 +131,18 @@ def run_sweep(
                 configs[i] = parse_config(data, source=str(template.get("title", "sweep")))
             except ConfigError as error:
                 skipped.append((points[i], str(error)))
-        finished = {
-            i: record
-            for group in _groups(configs)
-            for i, record in _evaluate(group, configs, points, precision)
-        }
+        finished = {}
+        for group in _groups(configs):
+            try:
+                finished.update(_evaluate(group, configs, points, precision))
+            except ModelError:  # some point leaves the model: evaluate one by one, skip those
+                for i in group:
+                    try:
+                        finished.update(_evaluate([i], configs, points, precision))
+                    except ModelError as error:
+                        skipped.append((points[i], str(error)))
         done.update({_key(points[i]): record for i, record in finished.items()})
-        if partial:
+        if partial and finished:
             with partial.open("a") as handle:
                 handle.writelines(
                     json.dumps({"point": points[i], "record": finished[i]}) + "\n"

@@ -104,3 +104,21 @@ def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
     assert [f["d"] for f in record["full_distance"]] == [None, None]
     assert main(["estimate", str(path)]) == 0
     assert "n/a" in capsys.readouterr().out
+
+
+def test_parameters_outside_the_model_are_refused(config, capsys):
+    """d_x = 10001 with d_m = 3: the timelike error (Lambda d_x / 2 d_m) p_M exceeds 1, so the
+    model of MODEL.md 4 does not apply; a one-line refusal, never a number."""
+    assert_exit_2(
+        ["estimate", str(config), "--set", "level1.d_x=10001"], "error model does not apply", capsys
+    )
+
+
+def test_unwritable_output_is_one_line(config, tmp_path, capsys):
+    missing = tmp_path / "missing" / "out.png"
+    assert_exit_2(["draw", str(config), "-o", str(missing)], "No such file or directory", capsys)
+    assert_exit_2(
+        ["sweep", str(config), "--vary", "p_phys=1e-3", "-o", str(missing.with_suffix(".csv"))],
+        "No such file",
+        capsys,
+    )

@@ -7,6 +7,7 @@ import pytest
 
 from estimator.channels import rotation_channel, x_flip, z_flip
 from estimator.config import estimate_config, load_config
+from estimator.errors import ModelError
 from estimator.factory import estimate_one_level, level_one, level_two
 from estimator.protocol import Rotation
 from estimator.protocols import builtin_protocols
@@ -197,3 +198,10 @@ def test_batched_evaluation_matches_pointwise():
 def test_unknown_precision_is_rejected():
     with pytest.raises(ValueError, match="precision"):
         simulate(5, FIFTEEN.checks, _bare(P, 0, 0), precision="quad")
+
+
+def test_probabilities_outside_zero_one_are_refused():
+    with pytest.raises(ModelError, match="rotation Z1Z2 has error probability 1.5"):
+        simulate(2, (2,), [rotation_channel(Rotation((1, 2)), 0.5, 1.0, 0.0)])
+    with pytest.raises(ModelError, match="X flip on q1"):
+        simulate(2, (2,), [x_flip(1, -0.1)])

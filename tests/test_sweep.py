@@ -130,3 +130,18 @@ def test_shipped_study_runs(tmp_path, capsys):
     assert main(["sweep", str(study), "-o", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 1 + 496
     assert "496 of 512 points" in capsys.readouterr().out
+
+
+def test_points_outside_the_model_are_skipped(template, tmp_path):
+    """A batch holding one point where the model breaks down is rerun point by point."""
+    result = sweep.run_sweep(
+        sweep.load_template(template), [sweep.Axis("level1.d_x", (7, 10001, 9))]
+    )
+    assert [r["vary.level1.d_x"] for r in result.records] == [7, 9]
+    assert "error model does not apply" in result.skipped[0][1]
+
+
+def test_all_invalid_sweep_leaves_no_partial_file(template, tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    assert main(["sweep", str(template), "--vary", "p_phys=abc", "-o", str(out)]) == 2
+    assert not (tmp_path / "o.csv.partial").exists()
