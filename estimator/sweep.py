@@ -73,6 +73,42 @@ class Axis:
         return cls(key, tuple(_value(v) for v in raw.split(",")))
 
 
+@dataclass(frozen=True)
+class Study:
+    """The ``[sweep]`` table of a config: axes (``vary``), and for searches ``target``, ``top``."""
+
+    axes: tuple[Axis, ...] = ()
+    target: float | None = None
+    top: int | None = None
+
+    @classmethod
+    def from_config(cls, data: Mapping[str, Any]) -> Study:
+        """Read and check ``data["sweep"]`` (absent: an empty study)."""
+        table = data.get("sweep", {})
+        if not isinstance(table, dict):
+            raise ConfigError("sweep", "must be a table")
+        vary = table.get("vary", {})
+        if not isinstance(vary, dict):
+            raise ConfigError("sweep.vary", "must be a table of KEY = [values]")
+        axes = []
+        for key, values in vary.items():
+            values = values if isinstance(values, list) else [values]
+            if not values or any(isinstance(v, dict | list) for v in values):
+                raise ConfigError(
+                    f"sweep.vary.{key}", "must be a non-empty list of numbers or strings"
+                )
+            check_key(key)
+            axes.append(Axis(key, tuple(values)))
+        target, top = table.get("target"), table.get("top")
+        if target is not None and (
+            isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1
+        ):
+            raise ConfigError("sweep.target", f"must be a number in (0, 1), got {target!r}")
+        if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+            raise ConfigError("sweep.top", f"must be a positive integer, got {top!r}")
+        return cls(tuple(axes), target, top)
+
+
 def _value(text: str) -> Any:
     import tomllib
 

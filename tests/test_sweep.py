@@ -1,6 +1,7 @@
 """Sweeps and searches: grids, batching, skipped points, atomic output, interrupt and resume."""
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,31 @@ def test_all_invalid_sweep_leaves_no_partial_file(template, tmp_path, capsys):
     out = tmp_path / "o.csv"
     assert main(["sweep", str(template), "--vary", "p_phys=abc", "-o", str(out)]) == 2
     assert not (tmp_path / "o.csv.partial").exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "field"),
+    [
+        ("vary = 3", "sweep.vary"),
+        ('vary = { "level1.d_x" = [] }', "sweep.vary.level1.d_x"),
+        ('vary = { "level1.d_x" = [{ a = 1 }] }', "sweep.vary.level1.d_x"),
+        ('vary = { "nonsense" = [1] }', "nonsense"),
+        ('target = "x"', "sweep.target"),
+        ("target = 2.0", "sweep.target"),
+        ("top = 0", "sweep.top"),
+    ],
+)
+def test_bad_study_tables(template, table, field):
+    data = sweep.load_template(template)
+    data["sweep"] = tomllib.loads(table)
+    with pytest.raises(ConfigError) as info:
+        sweep.Study.from_config(data)
+    assert str(info.value).startswith(field)
+
+
+def test_study_table_gives_axes_target_and_top():
+    study = (
+        Path(__file__).resolve().parents[1] / "configs" / "studies" / "cheapest_1e-12_at_1e-3.toml"
+    )
+    parsed = sweep.Study.from_config(sweep.load_template(study))
+    assert (parsed.target, parsed.top, len(parsed.axes)) == (1e-12, 8, 8)

@@ -38,11 +38,11 @@ def run(args: argparse.Namespace) -> int:
     from estimator.commands.sweep import execute
     from estimator.errors import ConfigError
     from estimator.report import format_columns
-    from estimator.sweep import load_template, write_atomically
+    from estimator.sweep import Study, load_template, write_atomically
 
-    study = load_template(args.config, args.sets).get("sweep", {})
-    target = args.target if args.target is not None else study.get("target")
-    top = args.top if args.top is not None else study.get("top", 5)
+    study = Study.from_config(load_template(args.config, args.sets))
+    target = args.target if args.target is not None else study.target
+    top = args.top if args.top is not None else (study.top or 5)
     if target is None or not 0 < target < 1:
         raise ConfigError(
             "--target", f"give the largest acceptable p_out in (0, 1), got {target!r}"

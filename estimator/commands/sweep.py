@@ -42,15 +42,10 @@ def execute(args: argparse.Namespace, output):
     from tqdm import tqdm
 
     from estimator.errors import ConfigError
-    from estimator.sweep import Axis, grid, load_template, run_sweep
+    from estimator.sweep import Axis, Study, grid, load_template, run_sweep
 
     template = load_template(args.config, args.sets)
-    vary = template.get("sweep", {}).get("vary", {})
-    axes = [
-        Axis(key, tuple(values) if isinstance(values, list) else (values,))
-        for key, values in vary.items()
-    ]
-    axes += [Axis.parse(text) for text in args.vary]
+    axes = [*Study.from_config(template).axes, *(Axis.parse(text) for text in args.vary)]
     if not axes:
         raise ConfigError(
             "--vary",
