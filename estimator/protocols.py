@@ -8,6 +8,8 @@ rotation lists of 002_c83c776f5650c552.txt (Figs. 8 and 10; rotations as in
 from __future__ import annotations
 
 import functools
+import re
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -63,19 +65,34 @@ def builtin_protocols() -> Mapping[str, Protocol]:
                 t_count_per_run=4,
                 reference="002 Fig. 10",
             ),
+            # The family's k = 4 member is the same code as the paper's 20-to-4 circuit but not
+            # the same circuit (rotation signs from the Clifford correction), hence its own name.
+            "bh-20-to-4": replace(family_protocol("20-to-4"), name="bh-20-to-4"),
             **{
-                name: triorthogonal_protocol(
-                    name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
-                )
-                for name, k in (
-                    ("14-to-2", 2),
-                    ("bh-20-to-4", 4),
-                    ("26-to-6", 6),
-                    ("32-to-8", 8),
-                    ("38-to-10", 10),
-                )
+                name: family_protocol(name)
+                for name in ("14-to-2", "26-to-6", "32-to-8", "38-to-10")
             },
         }
+    )
+
+
+_FAMILY_NAME = re.compile(r"^(\d+)-to-(\d+)$")
+
+
+def family_protocol(name: str) -> Protocol | None:
+    """The Bravyi-Haah member named "(3k+8)-to-k" for an even k >= 2 (003 Sec. VII), else None.
+
+    >>> family_protocol("44-to-12").n_qubits, family_protocol("44-to-11")
+    (15, None)
+    """
+    match = _FAMILY_NAME.match(name)
+    if match is None:
+        return None
+    n, k = int(match.group(1)), int(match.group(2))
+    if k < 2 or k % 2 or n != 3 * k + 8:
+        return None
+    return triorthogonal_protocol(
+        name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
     )
 
 
@@ -84,8 +101,13 @@ def get_protocol(
 ) -> Protocol:
     """Look a protocol up among the user's ``[protocols]`` and the built-ins."""
     known = {**builtin_protocols(), **(user or {})}
+    if name not in known and (member := family_protocol(name)) is not None:
+        return member
     if name not in known:
         from estimator.errors import ConfigError
 
-        raise ConfigError(field, f"unknown protocol {name!r}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            field,
+            f"unknown protocol {name!r}; known: {', '.join(sorted(known))}, or (3k+8)-to-k for an even k",
+        )
     return known[name]

@@ -57,3 +57,15 @@ def test_invalid_protocols():
         protocol_from_matrix("bad", ["1100", "0110"])
     with pytest.raises(ProtocolError, match="twice"):
         Protocol.from_rotations("dup", ["Z1 Z2", "Z1 Z2"], [1])
+
+
+def test_family_names_resolve_for_any_even_k():
+    """(3k+8)-to-k for an even k (003 Sec. VII) is known by name beyond the registered members."""
+    from estimator.errors import ConfigError
+    from estimator.protocols import get_protocol
+
+    member = get_protocol("44-to-12")
+    assert (member.n_qubits, len(member.rotations), len(member.outputs)) == (15, 44, 12)
+    assert get_protocol("20-to-4").reference == "002 Fig. 8"  # the paper's circuit keeps its name
+    with pytest.raises(ConfigError, match="unknown protocol '45-to-12'"):
+        get_protocol("45-to-12")
