@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from reference_data import NO_SIGN_FLIP_MATRIX
 
 from estimator.cli import main
 from estimator.protocols import MATRIX_15_TO_1
@@ -140,15 +141,7 @@ def test_code_check_missing_file(tmp_path, capsys):
 
 
 def test_code_check_reports_a_missing_sign_flip_correction(tmp_path, capsys):
-    # The 6 x 23 triorthogonal matrix of tests/test_triorthogonal.py with no sign-flip correction.
-    rows = (
-        "00000000000111111111111",
-        "00001111111000000001111",
-        "00010001111000011110011",
-        "01110010111000100010101",
-        "00101101001001101100011",
-        "11110100010011100100110",
-    )
+    rows = NO_SIGN_FLIP_MATRIX  # tests/reference_data.py: no sign-flip correction exists
     path = tmp_path / "m.txt"
     path.write_text("\n".join(rows))
     assert main(["code", "check", str(path), "--format", "json"]) == 0

@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 import pytest
+from reference_data import MODEL_6_SPANS
 
 from estimator.errors import LayoutError
 from estimator.factory import LevelSpec, estimate_one_level, estimate_two_level
@@ -59,14 +60,7 @@ def test_lengths_equal_layout_rules_for_every_rotation(level, protocol, name):
 
 @pytest.mark.parametrize(
     ("support", "expected"),
-    [  # MODEL.md section 6, level-1 examples (15-to-1)
-        ((2, 3, 4), Length(dz=3)),
-        ((1, 2, 3), Length(dx=1, dz=2)),
-        ((1, 2, 4), Length(dx=1, dz=3)),
-        ((1, 3, 4), Length(dx=1, dz=3)),
-        ((1, 5), Length(dx=1, dz=4)),
-        ((2, 3, 4, 5), Length(dz=4)),
-    ],
+    MODEL_6_SPANS,  # MODEL.md section 6, level-1 examples (15-to-1)
 )
 def test_level1_span_examples(support, expected):
     graph = layout_graph(_layout("15-to-1", "litinski"), Distances(7, 3, 3), level=1)

@@ -1,6 +1,7 @@
 """Layout geometry: ancilla lengths (MODEL.md section 6) and tiles (MODEL.md 8.2)."""
 
 import pytest
+from reference_data import MODEL_6_SPANS
 
 from estimator.errors import LayoutError
 from layouts.layout import Distances, Layout, Length
@@ -8,15 +9,7 @@ from layouts.layout import Distances, Layout, Length
 LIT5 = Layout.litinski(5, outputs=(1,))
 LIT7 = Layout.litinski(7, outputs=(1, 2, 3, 4))
 
-# MODEL.md section 6 examples.
-SPANS = [
-    ((2, 3, 4), Length(dz=3)),
-    ((1, 2, 3), Length(dx=1, dz=2)),
-    ((1, 2, 4), Length(dx=1, dz=3)),
-    ((1, 3, 4), Length(dx=1, dz=3)),
-    ((1, 5), Length(dx=1, dz=4)),
-    ((2, 3, 4, 5), Length(dz=4)),
-]
+SPANS = MODEL_6_SPANS  # MODEL.md section 6 examples
 
 
 @pytest.mark.parametrize(("support", "expected"), SPANS)

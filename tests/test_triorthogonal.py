@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from reference_data import NO_SIGN_FLIP_MATRIX
 
 from estimator import gf2
 from estimator.errors import ConfigError, ProtocolError
@@ -22,17 +23,6 @@ from estimator.triorthogonal import (
 )
 
 MAGIC = np.array([1, np.exp(1j * np.pi / 4)]) / np.sqrt(2)  # |m> = (|0> + e^{i pi/4}|1>)/sqrt 2
-
-# A 6 x 23 triorthogonal matrix for which no sign pattern works: found by random search;
-# all 2^23 sign patterns were checked offline against the exact phase condition.
-NO_SIGN_FLIP_MATRIX = (
-    "00000000000111111111111",
-    "00001111111000000001111",
-    "00010001111000011110011",
-    "01110010111000100010101",
-    "00101101001001101100011",
-    "11110100010011100100110",
-)
 
 
 def _magic_overlap(protocol: Protocol) -> float:
