@@ -118,8 +118,7 @@ def parse_config(
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
-    solvers: dict[str, Any] = {}
-    level1 = _level(_table(data, "level1"), "level1", 1, user, noise, solvers, time_limit)
+    level1 = _level(_table(data, "level1"), "level1", 1, user, noise, time_limit)
     title = _string(data, "title", "title", default=Path(source).stem)
     common = {
         "source": source,
@@ -134,11 +133,12 @@ def parse_config(
                 "level1.count",
                 "only a two-level factory (with [level2]) has level-1 factories to count",
             )
-        return FactoryConfig(level1=level1.finish(), solvers=solvers, **common)
-    level2 = _level(_table(data, "level2"), "level2", 2, user, noise, solvers, time_limit)
+        feeder, solver1 = level1.finish()
+        return FactoryConfig(level1=feeder, solvers=_solvers(solver1), **common)
+    level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
     n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
-    feeder = level1.finish()
+    feeder, solver1 = level1.finish()
     tau = feed = None
     if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
         fed = estimate_one_level(noise, feeder)
@@ -151,14 +151,21 @@ def parse_config(
             n_level1=n_level1,
             arrangement=arrangement,
         )
+    top, solver2 = level2.finish(tau=tau, feed=feed)
     return FactoryConfig(
         level1=feeder,
-        level2=level2.finish(tau=tau, feed=feed),
+        level2=top,
         n_level1=n_level1,
         arrangement=arrangement,
-        solvers=solvers,
+        solvers=_solvers(solver1, solver2),
         **common,
     )
+
+
+def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
+    """The CP-SAT results by level name, for the levels that ``schedule = "cpsat"`` scheduled."""
+    pairs = (("level1", solver1), ("level2", solver2))
+    return {name: result for name, result in pairs if result is not None}
 
 
 def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
@@ -357,18 +364,18 @@ class _PartialLevel:
     d: Distances
     schedule_name: str
     noise: NoiseModel
-    solvers: dict
     time_limit: float
 
-    def finish(self, *, tau: Any = None, feed: Any = None) -> LevelSpec:
+    def finish(self, *, tau: Any = None, feed: Any = None) -> tuple[LevelSpec, Any]:
+        """The level spec and the CP-SAT result (None unless ``schedule = "cpsat"``)."""
         try:
-            schedule = self._schedule(tau, feed)
+            schedule, solver = self._schedule(tau, feed)
             schedule.validate(self.protocol, self.layout, level=self.level)
         except (LayoutError, ScheduleError) as error:
             raise ConfigError(f"{self.name}.schedule", str(error)) from None
-        return LevelSpec(self.protocol, self.layout, schedule, self.d)
+        return LevelSpec(self.protocol, self.layout, schedule, self.d), solver
 
-    def _schedule(self, tau: Any, feed: Any) -> Schedule:
+    def _schedule(self, tau: Any, feed: Any) -> tuple[Schedule, Any]:
         if self.schedule_name == "cpsat":
             from layouts.scheduler import schedule_cpsat
 
@@ -382,8 +389,7 @@ class _PartialLevel:
                 tau=None if tau is None else float(tau),
                 feed=feed,
             )
-            self.solvers[self.name] = result
-            return result.schedule
+            return result.schedule, result
         if self.layout.name == "auto":
             raise ScheduleError(
                 'an "auto" layout has no published schedule; use schedule = "cpsat"'
@@ -395,7 +401,9 @@ class _PartialLevel:
             and b.outputs == self.protocol.outputs
         )
         name = next(same_circuit, self.protocol.name)
-        return published_schedule(self.level, name, self.layout.name, variant=self.schedule_name)
+        return published_schedule(
+            self.level, name, self.layout.name, variant=self.schedule_name
+        ), None
 
 
 def _level(
@@ -404,7 +412,6 @@ def _level(
     level: int,
     user: Mapping[str, Protocol],
     noise: NoiseModel,
-    solvers: dict,
     time_limit: float,
 ) -> _PartialLevel:
     protocol = get_protocol(
@@ -421,9 +428,7 @@ def _level(
         layout = _layout(protocol, layout_name, level)
     except LayoutError as error:
         raise ConfigError(f"{name}.layout", str(error)) from None
-    return _PartialLevel(
-        name, level, protocol, layout, d, schedule_name, noise, solvers, time_limit
-    )
+    return _PartialLevel(name, level, protocol, layout, d, schedule_name, noise, time_limit)
 
 
 def _layout(protocol: Protocol, name: str, level: int) -> Layout:
