@@ -35,7 +35,7 @@ import numpy as np
 
 from estimator import fixedpoint as fx
 from estimator.channels import OMEGA, BitFlip, Channel, DiagonalChannel
-from estimator.errors import ModelError
+from estimator.errors import ModelError, PrecisionError
 from estimator.protocol import Rotation
 
 PRECISIONS = ("auto", "float", "exact")
@@ -45,6 +45,9 @@ FLOAT_ERROR_FACTOR = 100.0
 """Bound on |float64 result - exact| in units of eps64 * tr(rho_E); the largest ratio seen
 over random one- and two-level points is about 3 (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 18
+EXACT_LIMIT = 1 << 22
+"""Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
+point would take hours; such points are refused with a PrecisionError instead."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,12 @@ def simulate(
     else:
         exact[:] = True
     if exact.any():
+        if register.dim**2 > EXACT_LIMIT:
+            raise PrecisionError(
+                f"float64 cannot guarantee the digits at {int(exact.sum())} point(s) and exact "
+                f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours; "
+                "use precision 'float' to get NaN there instead"
+            )
         pick = np.flatnonzero(exact)
         program = _program(register, channels, [[v[pick] for v in f] for f in flat])
         p_fail[pick], infidelity[pick] = _run_exact(register, *program)

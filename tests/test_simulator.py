@@ -206,3 +206,14 @@ def test_probabilities_outside_zero_one_are_refused():
         simulate(2, (2,), [rotation_channel(Rotation((1, 2)), 0.5, 1.0, 0.0)])
     with pytest.raises(ModelError, match="X flip on q1"):
         simulate(2, (2,), [x_flip(1, -0.1)])
+
+
+def test_exact_path_refuses_registers_beyond_its_reach():
+    """Exact arithmetic on 12 qubits (4^12 coefficients) would take hours: refused in one line
+    rather than run (or run out of memory)."""
+    from estimator.errors import PrecisionError
+
+    rotations = [Rotation((1, q)) for q in range(2, 13)] + [Rotation((q,)) for q in range(2, 13)]
+    channels = [rotation_channel(r, 1e-9, 0.0, 0.0) for r in rotations]
+    with pytest.raises(PrecisionError, match="12 qubits"):
+        simulate(12, tuple(range(2, 13)), channels, precision="exact")
