@@ -44,7 +44,7 @@ RELATIVE_TOLERANCE = 1e-6
 FLOAT_ERROR_FACTOR = 100.0
 """Bound on |float64 result - exact| in units of eps64 * tr(rho_E); the largest ratio seen
 over random one- and two-level points is about 3 (tests/test_simulator.py)."""
-_CHUNK_ENTRIES = 1 << 18
+_CHUNK_ENTRIES = 1 << 19
 EXACT_LIMIT = 1 << 22
 """Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
 point would take hours; such points are refused with a PrecisionError instead."""
@@ -295,12 +295,16 @@ def _run_float(register: _Register, steps, z_layer: _Layer):
             chi = (1 - step.q) * step.chi0 + step.e
             g_odd, g_partner = ideal[rows], sign * ideal[rows][:, partner]
             x = rho[rows]
-            rho[rows] = (
-                x * chi.real
-                - (sign[:, :, None] * x[:, partner]) * chi.imag
-                + g_odd[:, :, None] * (w * step.e.real)
-                - g_partner[:, :, None] * (w * step.e.imag)
+            turned = x[:, partner]
+            turned *= sign[:, :, None]
+            turned *= -chi.imag
+            x *= chi.real
+            x += turned
+            # the error branches of the ideal state: a rank-2 update, one matrix product
+            x += np.stack([g_odd, -g_partner], axis=-1) @ np.stack(
+                [w * step.e.real, w * step.e.imag]
             )
+            rho[rows] = x
             even = np.ones(len(a), dtype=bool)
             even[rows] = False
             rho[even] += ideal[even][:, :, None] * (w * step.q)
