@@ -152,6 +152,20 @@ def test_random_two_level_points_match_oracle(table1_dir):
         )
 
 
+@pytest.mark.parametrize(
+    "sets",
+    [
+        ["p_phys=5e-5", "level2.d_x=31", "level2.d_z=11", "level2.d_m=11"],  # p_out 9.4e-31
+        ["p_phys=3e-5", "level2.d_x=29", "level2.d_z=11", "level2.d_m=11"],  # p_out 6.7e-34
+    ],
+)
+def test_output_errors_below_1e30_match_oracle(table1_dir, sets):
+    """A two-level factory with p_out below 1e-30 (the brief's floor) to 1e-9 relative."""
+    config = load_config(table1_dir / "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", sets)
+    assert float(estimate_config(config).p_out) < 1e-30
+    _assert_matches_oracle(config)
+
+
 def test_float_path_only_returns_guaranteed_digits(table1_dir):
     """50 random one- and two-level points: wherever float64 answers, it is within
     RELATIVE_TOLERANCE of the exact value; elsewhere it refuses with NaN."""
