@@ -195,6 +195,18 @@ def check_key(key: str) -> list[str]:
     return parts
 
 
+def parse_value(text: str) -> Any:
+    """A command-line value in TOML syntax; a bare word is a string (``level1.layout=auto``).
+
+    >>> parse_value("9"), parse_value("1e-3"), parse_value("auto")
+    (9, 0.001, 'auto')
+    """
+    try:
+        return tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text.strip()
+
+
 def apply_set(data: dict[str, Any], assignment: str) -> None:
     """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
     key, sep, raw = assignment.partition("=")
@@ -202,10 +214,7 @@ def apply_set(data: dict[str, Any], assignment: str) -> None:
     if not sep or not key:
         raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
     parts = check_key(key)
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()  # a bare word is a string: --set level1.layout=auto
+    value = parse_value(raw)
     target = data
     for part in parts[:-1]:
         target = target.setdefault(part, {})

@@ -27,6 +27,7 @@ from estimator.config import (
     check_key,
     estimate_config,
     parse_config,
+    parse_value,
     read_config_data,
 )
 from estimator.errors import ConfigError, ModelError
@@ -70,7 +71,7 @@ class Axis:
             if step <= 0 or stop < start:
                 raise ConfigError(key, f"range {raw!r} is empty (STEP > 0 and STOP >= START)")
             return cls(key, tuple(range(start, stop + 1, step)))
-        return cls(key, tuple(_value(v) for v in raw.split(",")))
+        return cls(key, tuple(parse_value(v) for v in raw.split(",")))
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,6 @@ class Study:
         if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
             raise ConfigError("sweep.top", f"must be a positive integer, got {top!r}")
         return cls(tuple(axes), target, top)
-
-
-def _value(text: str) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads(f"v = {text.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text.strip()
 
 
 @dataclass(frozen=True)
