@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from estimator.config import estimate_config, load_config
+from estimator.circuits.protocols import builtin_protocols
 from estimator.factory import LevelSpec, estimate_one_level, estimate_two_level
-from estimator.noise import NoiseModel
-from estimator.protocols import builtin_protocols
+from estimator.sim.noise import NoiseModel
+from estimator.studies.config import estimate_config, load_config
 from layouts.arrangement import Arrangement
 from layouts.layout import Distances, Layout
 from layouts.schedule import published_schedule

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.errors import PrecisionError
-from estimator.noise import NoiseModel
+from estimator.sim.noise import NoiseModel
 
 FULL_DISTANCE_QUBITS = (231, 20284)
 """Logical qubits of the 100-qubit and 10,000-qubit computations of 002 Table 1 (MODEL.md 8.5)."""

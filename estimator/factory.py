@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from estimator.circuits.protocol import Protocol
 from estimator.costs import FullDistance, full_distances
-from estimator.noise import NoiseModel
-from estimator.protocol import Protocol
-from estimator.simulator import simulate
+from estimator.sim.noise import NoiseModel
+from estimator.sim.simulator import simulate
 from layouts.arrangement import Arrangement
 from layouts.error_terms import FaultyT, InjectedState, Level
 from layouts.layout import Distances, Layout

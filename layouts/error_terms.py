@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.channels import Channel, rotation_channel, x_flip, z_flip
-from estimator.protocol import Protocol, Rotation
+from estimator.circuits.protocol import Protocol, Rotation
+from estimator.sim.channels import Channel, rotation_channel, x_flip, z_flip
 from layouts.layout import Distances, Layout, Length
 from layouts.schedule import Placement, Schedule
 

@@ -14,8 +14,8 @@ from itertools import permutations
 
 import numpy as np
 
+from estimator.circuits.protocol import Protocol
 from estimator.errors import LayoutError
-from estimator.protocol import Protocol
 from layouts.layout import AncillaRegion, Distances, Layout
 
 REPRESENTATIVE = Distances(d_x=7, d_z=3, d_m=3)
@@ -124,7 +124,7 @@ def plan_layout(
     Raises:
         LayoutError: level not 1 or 2, or regions not 1 or 2.
 
-    >>> from estimator.protocols import builtin_protocols
+    >>> from estimator.circuits.protocols import builtin_protocols
     >>> plan_layout(builtin_protocols()["8-to-CCZ"], level=2).row  # the check between q2, q3
     (1, 2, 4, 3)
     """

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+from estimator.circuits.protocol import Protocol, Rotation
 from estimator.errors import LayoutError, ProtocolError, ScheduleError
-from estimator.protocol import Protocol, Rotation
 from layouts.layout import Layout, Length
 
 DEPARTURE_KINDS = ("ancilla_z", "storage_factor", "alive", "consumption_time")

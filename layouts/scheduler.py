@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from estimator.circuits.protocol import Protocol
 from estimator.errors import LayoutError, ScheduleError
-from estimator.noise import NoiseModel
-from estimator.protocol import Protocol
+from estimator.sim.noise import NoiseModel
 from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level
 from layouts.graph import layout_graph, regions_for
 from layouts.layout import Distances, Layout
@@ -111,7 +111,7 @@ def harm_weights(
     Returns:
         Harm of a Z error on each pattern.
 
-    >>> from estimator.protocols import builtin_protocols
+    >>> from estimator.circuits.protocols import builtin_protocols
     >>> harm_weights(builtin_protocols()["15-to-1"], [], [(1,), (2,), (1, 2)])
     {(1,): 1.0, (2,): 0.0, (1, 2): 0.0}
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from estimator.channels import BitFlip
+from estimator.sim.channels import BitFlip
 
 mp.mp.dps = 60
 

@@ -6,8 +6,7 @@ import pytest
 from reference_data import NO_SIGN_FLIP_MATRIX
 
 from estimator.cli import main
-from estimator.protocols import MATRIX_15_TO_1
-from estimator.triorthogonal import bh_family_matrix
+from estimator.codes.triorthogonal import MATRIX_15_TO_1, bh_family_matrix
 
 
 def _error_line(capsys) -> str:

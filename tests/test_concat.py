@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from estimator.concat import DEFAULT_STAGES, concatenate, search, stage
+from estimator.codes.concat import DEFAULT_STAGES, concatenate, search, stage
 from estimator.errors import ConfigError
 
 # 000_46baeba8620d433e.txt, Table 5 (eps_in = 1e-3): sequence, n_out, eps_out (2 significant

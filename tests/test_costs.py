@@ -5,7 +5,7 @@ import pytest
 
 from estimator.costs import full_distance_root, full_distances
 from estimator.errors import PrecisionError
-from estimator.noise import NoiseModel
+from estimator.sim.noise import NoiseModel
 
 
 @pytest.mark.parametrize("p", [1e-4, 3e-4, 1e-3])

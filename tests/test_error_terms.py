@@ -4,9 +4,9 @@ storage times and ancilla lengths against the tables of MODEL.md section 10."""
 import numpy as np
 import pytest
 
+from estimator.circuits.protocols import builtin_protocols
 from estimator.factory import LevelSpec, level_one
-from estimator.noise import NoiseModel
-from estimator.protocols import builtin_protocols
+from estimator.sim.noise import NoiseModel
 from layouts.error_terms import FaultyT, InjectedState, Level
 from layouts.layout import Distances, Layout
 from layouts.schedule import published_schedule

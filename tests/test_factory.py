@@ -4,9 +4,9 @@ coupling and time (MODEL.md 7, 8.3), per-output normalisation (8.1, 8.4)."""
 import numpy as np
 import pytest
 
+from estimator.circuits.protocols import builtin_protocols
 from estimator.factory import LevelSpec, estimate_one_level, estimate_two_level, level_two
-from estimator.noise import NoiseModel
-from estimator.protocols import builtin_protocols
+from estimator.sim.noise import NoiseModel
 from layouts.arrangement import Arrangement
 from layouts.layout import Distances, Layout
 from layouts.schedule import published_schedule

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from estimator import fixedpoint as fx
+from estimator.sim import fixedpoint as fx
 
 ULP = Fraction(1, fx.ONE)
 

@@ -1,13 +1,13 @@
-"""GF(2) linear algebra and exact weight enumerators (estimator/gf2.py)."""
+"""GF(2) linear algebra and exact weight enumerators (estimator/codes/gf2.py)."""
 
 import itertools
 
 import numpy as np
 import pytest
 
-from estimator import gf2
+from estimator.codes import gf2
+from estimator.codes.triorthogonal import bh_family_matrix
 from estimator.errors import ProtocolError
-from estimator.triorthogonal import bh_family_matrix
 
 HAMMING_7_4 = np.array(
     [[1, 0, 0, 0, 0, 1, 1], [0, 1, 0, 0, 1, 0, 1], [0, 0, 1, 0, 1, 1, 0], [0, 0, 0, 1, 1, 1, 1]]

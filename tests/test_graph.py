@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from reference_data import MODEL_6_SPANS
 
+from estimator.circuits.protocols import builtin_protocols
 from estimator.errors import LayoutError
 from estimator.factory import LevelSpec, estimate_one_level, estimate_two_level
-from estimator.noise import NoiseModel
-from estimator.protocols import builtin_protocols
+from estimator.sim.noise import NoiseModel
 from layouts.arrangement import Arrangement
 from layouts.graph import (
     TwoLevel,

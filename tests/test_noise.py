@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from estimator.errors import ConfigError
-from estimator.noise import NoiseModel
+from estimator.sim.noise import NoiseModel
 
 
 def test_p_logical():

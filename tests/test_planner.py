@@ -9,9 +9,9 @@ import itertools
 
 import pytest
 
+from estimator.circuits.protocol import Protocol, Rotation
+from estimator.circuits.protocols import builtin_protocols
 from estimator.errors import LayoutError
-from estimator.protocol import Protocol, Rotation
-from estimator.protocols import builtin_protocols
 from layouts.layout import Distances, Layout
 from layouts.planner import REPRESENTATIVE, ancilla_cost, auto_layout, plan_layout
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from estimator.circuits.protocol import Protocol, Rotation
+from estimator.circuits.protocols import builtin_protocols, protocol_from_matrix
 from estimator.errors import ProtocolError
-from estimator.protocol import Protocol, Rotation
-from estimator.protocols import builtin_protocols, protocol_from_matrix
 
 MAGIC = np.array([1, np.exp(1j * np.pi / 4)]) / np.sqrt(2)
 
@@ -61,8 +61,8 @@ def test_invalid_protocols():
 
 def test_family_names_resolve_for_any_even_k():
     """(3k+8)-to-k for an even k (003 Sec. VII) is known by name beyond the registered members."""
+    from estimator.circuits.protocols import get_protocol
     from estimator.errors import ConfigError
-    from estimator.protocols import get_protocol
 
     member = get_protocol("44-to-12")
     assert (member.n_qubits, len(member.rotations), len(member.outputs)) == (15, 44, 12)

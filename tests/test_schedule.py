@@ -2,8 +2,8 @@
 
 import pytest
 
+from estimator.circuits.protocols import builtin_protocols
 from estimator.errors import LayoutError, ScheduleError
-from estimator.protocols import builtin_protocols
 from layouts.layout import Layout
 from layouts.schedule import PUBLISHED, parse_schedule, published_schedule
 

@@ -12,14 +12,14 @@ import math
 import numpy as np
 import pytest
 
-from estimator.channels import rotation_channel, z_flip
-from estimator.config import estimate_config, load_config
+from estimator.circuits.protocol import Protocol, Rotation
+from estimator.circuits.protocols import builtin_protocols, protocol_from_matrix
 from estimator.errors import LayoutError, ScheduleError
 from estimator.factory import LevelSpec, estimate_one_level
-from estimator.noise import NoiseModel
-from estimator.protocol import Protocol, Rotation
-from estimator.protocols import builtin_protocols, protocol_from_matrix
-from estimator.simulator import simulate
+from estimator.sim.channels import rotation_channel, z_flip
+from estimator.sim.noise import NoiseModel
+from estimator.sim.simulator import simulate
+from estimator.studies.config import estimate_config, load_config
 from layouts.error_terms import FaultyT, Level
 from layouts.layout import AncillaRegion, Distances, Layout
 from layouts.planner import plan_layout

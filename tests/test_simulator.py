@@ -5,13 +5,13 @@ import mp_oracle as oracle
 import numpy as np
 import pytest
 
-from estimator.channels import rotation_channel, x_flip, z_flip
-from estimator.config import estimate_config, load_config
+from estimator.circuits.protocol import Rotation
+from estimator.circuits.protocols import builtin_protocols
 from estimator.errors import ModelError
 from estimator.factory import estimate_one_level, level_one, level_two
-from estimator.protocol import Rotation
-from estimator.protocols import builtin_protocols
-from estimator.simulator import RELATIVE_TOLERANCE, simulate
+from estimator.sim.channels import rotation_channel, x_flip, z_flip
+from estimator.sim.simulator import RELATIVE_TOLERANCE, simulate
+from estimator.studies.config import estimate_config, load_config
 
 P = 1e-4
 FIFTEEN = builtin_protocols()["15-to-1"]

@@ -1,4 +1,4 @@
-"""The stochastic Z-error model of 003 Sec. V (estimator/stochastic.py)."""
+"""The stochastic Z-error model of 003 Sec. V (estimator/codes/stochastic.py)."""
 
 import itertools
 from fractions import Fraction
@@ -6,10 +6,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel
+from estimator.codes.triorthogonal import (
+    MATRIX_15_TO_1,
+    TriorthogonalCode,
+    bh_family_matrix,
+    parse_matrix,
+    split_rows,
+)
 from estimator.errors import ConfigError, ProtocolError
-from estimator.protocols import MATRIX_15_TO_1
-from estimator.stochastic import ErrorPolynomial, ZErrorModel
-from estimator.triorthogonal import TriorthogonalCode, bh_family_matrix, parse_matrix, split_rows
 
 FIFTEEN = parse_matrix(list(MATRIX_15_TO_1))
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from estimator import sweep
 from estimator.cli import main
-from estimator.config import estimate_config, load_config
 from estimator.errors import ConfigError
+from estimator.studies import sweep
+from estimator.studies.config import estimate_config, load_config
 
 
 @pytest.fixture

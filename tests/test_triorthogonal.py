@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from reference_data import NO_SIGN_FLIP_MATRIX
 
-from estimator import gf2
-from estimator.errors import ConfigError, ProtocolError
-from estimator.protocol import Protocol, Rotation
-from estimator.protocols import MATRIX_15_TO_1, builtin_protocols
-from estimator.triorthogonal import (
+from estimator.circuits.compile import triorthogonal_protocol
+from estimator.circuits.protocol import Protocol, Rotation
+from estimator.circuits.protocols import builtin_protocols
+from estimator.codes import gf2
+from estimator.codes.triorthogonal import (
+    MATRIX_15_TO_1,
     TriorthogonalCode,
     bh_family_matrix,
     output_rows,
@@ -18,9 +19,9 @@ from estimator.triorthogonal import (
     parse_matrix_text,
     sign_flips,
     split_rows,
-    triorthogonal_protocol,
     triorthogonality_violation,
 )
+from estimator.errors import ConfigError, ProtocolError
 
 MAGIC = np.array([1, np.exp(1j * np.pi / 4)]) / np.sqrt(2)  # |m> = (|0> + e^{i pi/4}|1>)/sqrt 2
 

@@ -21,7 +21,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, *, example: str = "lev
 
 
 def add_precision_argument(parser: argparse.ArgumentParser) -> None:
-    """``--precision auto|float|exact`` (estimator.simulator.simulate)."""
+    """``--precision auto|float|exact`` (estimator.sim.simulator.simulate)."""
     parser.add_argument(
         "--precision",
         choices=("auto", "float", "exact"),

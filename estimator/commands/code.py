@@ -24,9 +24,9 @@ def run_check(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from pathlib import Path
 
+    from estimator.codes.stochastic import ZErrorModel
+    from estimator.codes.triorthogonal import TriorthogonalCode, parse_matrix_text, sign_flips
     from estimator.errors import ConfigError, ProtocolError
-    from estimator.stochastic import ZErrorModel
-    from estimator.triorthogonal import TriorthogonalCode, parse_matrix_text, sign_flips
 
     try:
         text = Path(args.file).read_text()

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from estimator import concat
+    from estimator.codes import concat
     from estimator.errors import ConfigError
 
     if args.search == bool(args.sequence):

@@ -33,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
 
     from matplotlib.figure import Figure
 
-    from estimator.config import load_config
     from estimator.errors import ConfigError
+    from estimator.studies.config import load_config
     from layouts.draw import draw_layout, draw_schedule, draw_timeline
     from layouts.graph import TwoLevel, bounding_box, layout_graph
 

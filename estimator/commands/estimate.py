@@ -20,9 +20,9 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from estimator.config import estimate_config, load_config
     from estimator.errors import PrecisionError
-    from estimator.report import estimate_record, flatten, format_estimate, to_csv
+    from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
 
     config = load_config(args.config, args.sets)
     estimate = estimate_config(config, precision=args.precision)

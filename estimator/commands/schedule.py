@@ -126,9 +126,9 @@ def _format_level(record: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from estimator.config import estimate_config, load_config
     from estimator.errors import ConfigError
-    from estimator.report import estimate_record
+    from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.report import estimate_record
 
     if not args.time_limit > 0:
         raise ConfigError(

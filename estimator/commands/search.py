@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     from estimator.commands.sweep import execute
     from estimator.errors import ConfigError
-    from estimator.report import format_columns
-    from estimator.sweep import Study, load_template, write_atomically
+    from estimator.studies.report import format_columns
+    from estimator.studies.sweep import Study, load_template, write_atomically
 
     study = Study.from_config(load_template(args.config, args.sets))
     target = args.target if args.target is not None else study.target

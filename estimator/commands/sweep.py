@@ -42,7 +42,7 @@ def execute(args: argparse.Namespace, output):
     from tqdm import tqdm
 
     from estimator.errors import ConfigError
-    from estimator.sweep import Axis, Study, grid, load_template, run_sweep
+    from estimator.studies.sweep import Axis, Study, grid, load_template, run_sweep
 
     template = load_template(args.config, args.sets)
     axes = [*Study.from_config(template).axes, *(Axis.parse(text) for text in args.vary)]
@@ -66,7 +66,7 @@ def execute(args: argparse.Namespace, output):
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from estimator.sweep import write_atomically
+    from estimator.studies.sweep import write_atomically
 
     output = Path(args.output)
     try:

@@ -24,9 +24,9 @@ def run(args: argparse.Namespace) -> int:
     import json
     import tomllib
 
-    from estimator.config import estimate_config, load_config
     from estimator.errors import ConfigError
-    from estimator.report import estimate_record, flatten, format_columns, to_csv
+    from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
 
     directory = Path(args.directory) if args.directory else DEFAULT_DIR
     if not directory.is_dir():

@@ -19,10 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from tqdm import tqdm
 
+from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel, check_eps
+from estimator.codes.triorthogonal import MATRIX_15_TO_1, TriorthogonalCode, bh_family_matrix
 from estimator.errors import ConfigError, PrecisionError
-from estimator.protocols import MATRIX_15_TO_1
-from estimator.stochastic import ErrorPolynomial, ZErrorModel, check_eps
-from estimator.triorthogonal import TriorthogonalCode, bh_family_matrix
 
 CONVENTION = "003 worst marginal error per output, at every stage (000 Table 5)"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.protocol import Rotation
+from estimator.circuits.protocol import Rotation
 
 OMEGA = np.exp(1j * np.pi / 4)
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from estimator.codes.triorthogonal import TriorthogonalCode
 from estimator.errors import ConfigError, ProtocolError
-from estimator.triorthogonal import TriorthogonalCode
 
 
 def check_eps(eps: ArrayLike, *, field: str = "eps") -> np.ndarray:

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from estimator.config import FactoryConfig
 from estimator.factory import FactoryEstimate, LevelSpec
+from estimator.studies.config import FactoryConfig
 
 CONVENTION = "002: total infidelity / outputs per run"
 

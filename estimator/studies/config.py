@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from estimator.circuits.protocol import Protocol
+from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import ConfigError, LayoutError, ProtocolError, ScheduleError
 from estimator.factory import (
     FactoryEstimate,
@@ -24,9 +26,7 @@ from estimator.factory import (
     estimate_two_level,
     level_two_inputs,
 )
-from estimator.noise import NoiseModel
-from estimator.protocol import Protocol
-from estimator.protocols import builtin_protocols, get_protocol, protocol_from_matrix
+from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, published_schedule

@@ -21,7 +21,7 @@ Two arithmetics share this code:
 * float64 with the error split rho = w |Psi><Psi| + rho_E: w and Psi carry the error-free
   branch exactly by construction and both readouts depend on rho_E alone, so the rounding
   error is about 1e-16 tr(rho_E) instead of 1e-16;
-* fixed point with 192-bit mantissas (estimator.fixedpoint), for points where float64 cannot
+* fixed point with 192-bit mantissas (estimator.sim.fixedpoint), for points where float64 cannot
   guarantee the digits; ``precision="auto"`` switches per point.
 """
 
@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator import fixedpoint as fx
-from estimator.channels import OMEGA, BitFlip, Channel, DiagonalChannel
+from estimator.circuits.protocol import Rotation
 from estimator.errors import ModelError, PrecisionError
-from estimator.protocol import Rotation
+from estimator.sim import fixedpoint as fx
+from estimator.sim.channels import OMEGA, BitFlip, Channel, DiagonalChannel
 
 PRECISIONS = ("auto", "float", "exact")
 RELATIVE_TOLERANCE = 1e-6

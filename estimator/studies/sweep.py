@@ -21,7 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from estimator.config import (
+from estimator.errors import ConfigError, ModelError
+from estimator.factory import LevelSpec
+from estimator.sim.noise import NoiseModel
+from estimator.studies.config import (
     FactoryConfig,
     apply_set,
     check_key,
@@ -30,10 +33,7 @@ from estimator.config import (
     parse_value,
     read_config_data,
 )
-from estimator.errors import ConfigError, ModelError
-from estimator.factory import LevelSpec
-from estimator.noise import NoiseModel
-from estimator.report import estimate_record, flatten, to_csv
+from estimator.studies.report import estimate_record, flatten, to_csv
 from layouts.layout import Distances
 
 CHUNK = 512

@@ -1,10 +1,10 @@
-"""Triorthogonal matrices (003_487af344fbb0938c.txt, Def. 1), their codes and rotation circuits.
+"""Triorthogonal matrices (003_487af344fbb0938c.txt, Def. 1) and their codes.
 
 A binary m x n matrix G is triorthogonal when every pair and every triple of rows has even
 overlap. As a circuit (002 Sec. 1, ../shared/CODES.md): one qubit per row, one pi/8 rotation
 per column on Z of the rows with a 1 in that column; odd-weight rows (G1) are the outputs,
 even-weight rows (G0) the checks. Rows and columns are numbered from 1 in everything this
-module returns, like the qubits of ``estimator.protocol``.
+module returns, like the qubits of ``estimator.circuits.protocol``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,22 @@ from itertools import combinations
 
 import numpy as np
 
-from estimator import gf2
+from estimator.codes import gf2
 from estimator.errors import ConfigError, ProtocolError
-from estimator.protocol import Protocol
 
 # Sign-flip corrections are searched exhaustively over an affine space of this dimension at most.
 _MAX_FREE_DIMENSION = 20
 _CHUNK = 4096
+
+MATRIX_15_TO_1 = (
+    "000011110111000",
+    "100111000101011",
+    "010110100011101",
+    "001101110001110",
+    "000000011111111",
+)
+"""The 5 x 15 triorthogonal matrix of the 15-to-1 protocol (003 Sec. III; 002 Sec. 1): row 1 is
+the output, columns in the order of the published one-level schedule (MODEL.md 10.1)."""
 
 
 def parse_matrix(rows: Sequence[str], *, field: str = "matrix") -> np.ndarray:
@@ -184,27 +193,6 @@ def sign_flips(matrix: np.ndarray) -> tuple[int, ...] | None:
             if best is None or candidate.sum() < best.sum():
                 best = candidate
     return None if best is None else tuple(int(j) + 1 for j in np.flatnonzero(best))
-
-
-def triorthogonal_protocol(name: str, matrix: np.ndarray, *, reference: str = "") -> Protocol:
-    """The rotation circuit of a triorthogonal matrix with the Clifford correction of
-    003 Lemma 2 folded in as sign flips (see ``sign_flips``).
-
-    Raises:
-        ProtocolError: not triorthogonal, no output row, or no sign-flip correction exists.
-    """
-    g = gf2.as_binary(matrix)
-    outputs = output_rows(g)
-    if not outputs:
-        raise ProtocolError(f"{name}: no odd-weight row, so the protocol has no output")
-    flips = sign_flips(g)
-    if flips is None:
-        raise ProtocolError(
-            f"{name}: no set of rotation sign flips realises the Clifford correction of 003 Lemma 2"
-        )
-    return Protocol.from_rotations(
-        name, rotation_strings(g, negated=flips), outputs, reference=reference
-    )
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from estimator.protocol import Protocol
-from estimator.triorthogonal import (
+from estimator.circuits.compile import triorthogonal_protocol
+from estimator.circuits.protocol import Protocol
+from estimator.codes.triorthogonal import (
+    MATRIX_15_TO_1,
     bh_family_matrix,
     parse_matrix,
     require_triorthogonal,
-    triorthogonal_protocol,
-)
-
-# Columns in the order of the published one-level schedule (MODEL.md 10.1); row 1 is the output.
-MATRIX_15_TO_1 = (
-    "000011110111000",
-    "100111000101011",
-    "010110100011101",
-    "001101110001110",
-    "000000011111111",
 )
 
 ROTATIONS_20_TO_4 = (

@@ -1,0 +1,1 @@
+"""Studies: factory configs, sweeps and searches over them, and the records they report."""
