@@ -28,6 +28,7 @@ _EXPORTS = {
     "LayoutError": "estimator.errors",
     "ScheduleError": "estimator.errors",
     "PrecisionError": "estimator.errors",
+    "ResourceError": "estimator.errors",
 }
 
 __all__, __getattr__ = lazy_exports("estimator", _EXPORTS)

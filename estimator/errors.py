@@ -35,3 +35,7 @@ class ModelError(MsdError):
 
 class PrecisionError(MsdError):
     """float64 cannot resolve a requested quantity and the exact path was not allowed."""
+
+
+class ResourceError(MsdError):
+    """A request would exceed a time or memory limit; the message says what to change."""

@@ -63,8 +63,7 @@ class FactoryEstimate:
 def _level(
     noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | InjectedState
 ) -> Level:
-    p_x, p_z, p_m = (noise.p_logical(v) for v in (spec.d.d_x, spec.d.d_z, spec.d.d_m))
-    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, p_x, p_z, p_m, tau, source)
+    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, tau, source)
 
 
 def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:

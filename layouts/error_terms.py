@@ -15,6 +15,7 @@ import numpy as np
 
 from estimator.circuits.protocol import Protocol, Rotation
 from estimator.sim.channels import Channel, rotation_channel, x_flip, z_flip
+from estimator.sim.noise import NoiseModel
 from layouts.layout import Distances, Layout, Length
 from layouts.schedule import Placement, Schedule
 
@@ -49,7 +50,7 @@ class Level:
     Attributes:
         protocol, layout, schedule: the circuit, its patches and its timing.
         d: the level's distances d_x, d_z, d_m.
-        p_x, p_z, p_m: p_L at d_x, d_z, d_m.
+        noise: the logical error rates of patches and merges (``spacelike``, ``timelike``).
         tau: duration of one step in code cycles.
         source: where the rotations' pi/8 rotation comes from.
     """
@@ -58,9 +59,7 @@ class Level:
     layout: Layout
     schedule: Schedule
     d: Distances
-    p_x: np.ndarray
-    p_z: np.ndarray
-    p_m: np.ndarray
+    noise: NoiseModel
     tau: np.ndarray
     source: FaultyT | InjectedState
 
@@ -73,24 +72,28 @@ class Level:
         return (self.layout.port_length(support, placement.region) + Length(dm=1)).evaluate(self.d)
 
     def rotation_errors(self, placement: Placement) -> tuple[np.ndarray, ...]:
-        """(a, b, c, theta) of one rotation (MODEL.md 4.1-4.3)."""
+        """(a, b, c, theta) of one rotation (MODEL.md 4.1-4.3).
+
+        a (a P_{pi/2} error) collects Z errors of the state that makes the rotation, b (a
+        P_{-pi/4} error) its X errors and the wrong outcome of the lattice-surgery measurement.
+        """
         d_x, d_z, d_m = (np.asarray(v, float) for v in (self.d.d_x, self.d.d_z, self.d.d_m))
-        half_pm = 0.5 * self.p_m
-        src = self.source
-        if isinstance(src, InjectedState):
-            move = half_pm * src.l_move
-            timelike = half_pm * self.ancilla_length(placement) * d_x / d_m
-            return src.p_in + move, move + timelike, np.zeros_like(move), np.zeros_like(move)
-        if placement.region is None:  # fast faulty T measurement on one check patch
+        noise, src = self.noise, self.source
+        if placement.region is None:  # fast faulty T measurement on one check patch (4.2)
+            _, z_aux = noise.spacelike(d_m, d_z)  # auxiliary region d_m high, Z distance d_z
+            return src.a + z_aux * d_m, src.b + noise.timelike(d_z * d_m, d_m), src.c, src.theta
+        x_state, z_state = noise.spacelike(d_m, d_m)  # the d_m-distance state that is consumed
+        timelike = noise.timelike(self.ancilla_length(placement) * d_x, d_m)
+        if isinstance(src, InjectedState):  # it travels l_move cycles (4.3)
+            x_move, z_move = x_state * src.l_move, z_state * src.l_move
             return (
-                src.a + 0.5 * (d_m / d_z) * self.p_z * d_m,
-                src.b + 0.5 * d_z * self.p_m,
-                src.c,
-                src.theta,
+                src.p_in + z_move,
+                x_move + timelike,
+                np.zeros_like(x_move),
+                np.zeros_like(x_move),
             )
-        storage = half_pm * d_m
-        timelike = half_pm * self.ancilla_length(placement) * d_x / d_m
-        return src.a + storage, src.b + storage + timelike, src.c, src.theta
+        # the faulty-T ancilla qubit is stored for d_m cycles (4.1)
+        return src.a + z_state * d_m, src.b + x_state * d_m + timelike, src.c, src.theta
 
     def storage_time(self, qubit: int, step: int) -> np.ndarray | None:
         """Cycles ``qubit`` idles in ``step`` (None: not alive), MODEL.md section 5."""
@@ -139,27 +142,29 @@ class Level:
 
     def channels(self) -> list[Channel]:
         """The noisy circuit of this level in time order (MODEL.md section 3 ordering)."""
-        d_x, d_z = np.asarray(self.d.d_x, float), np.asarray(self.d.d_z, float)
-        d_m = np.asarray(self.d.d_m, float)
         circuit: list[Channel] = []
         for step, placements in enumerate(self.schedule.steps, 1):
             circuit += [rotation_channel(p.rotation, *self.rotation_errors(p)) for p in placements]
             ancilla = self.ancilla_lengths(step)
-            circuit += [z_flip(q, 0.5 * ancilla[q] / d_x * d_m * self.p_x) for q in sorted(ancilla)]
+            circuit += [z_flip(q, self.ancilla_z(ancilla[q])) for q in sorted(ancilla)]
             alive = [
                 (q, t)
                 for q in range(1, self.protocol.n_qubits + 1)
                 if (t := self.storage_time(q, step)) is not None
             ]
-            rates = {q: self.storage_rates(q, d_x, d_z) for q, _ in alive}
-            circuit += [x_flip(q, 0.5 * rates[q][0] * t) for q, t in alive]
-            circuit += [z_flip(q, 0.5 * rates[q][1] * t) for q, t in alive]
+            rates = {q: self.storage_rates(q) for q, _ in alive}
+            circuit += [x_flip(q, rates[q][0] * t) for q, t in alive]
+            circuit += [z_flip(q, rates[q][1] * t) for q, t in alive]
         return circuit
 
-    def storage_rates(
-        self, qubit: int, d_x: np.ndarray, d_z: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(X, Z) logical error per cycle, before the 1/2 (MODEL.md section 2)."""
-        if qubit in self.protocol.outputs:
-            return self.p_x, self.p_x
-        return d_z / d_x * self.p_x, d_x / d_z * self.p_z
+    def ancilla_z(self, length: np.ndarray) -> np.ndarray:
+        """Z error on an output patch from ancilla regions of total length ``length`` measured
+        for d_m cycles, counted as length / d_x square patches (MODEL.md 4.4)."""
+        d_x, d_m = np.asarray(self.d.d_x, float), np.asarray(self.d.d_m, float)
+        return self.noise.spacelike(d_x, d_x)[1] * length / d_x * d_m
+
+    def storage_rates(self, qubit: int) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Z) logical error per cycle of a qubit's patch (MODEL.md section 2)."""
+        d_x = np.asarray(self.d.d_x, float)
+        width = d_x if qubit in self.protocol.outputs else np.asarray(self.d.d_z, float)
+        return self.noise.spacelike(d_x, width)

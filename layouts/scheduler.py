@@ -152,7 +152,6 @@ def _level(
     feed: InjectedState | None,
 ) -> Level:
     """A Level without a schedule: it evaluates rotation errors and ancilla lengths."""
-    p_x, p_z, p_m = (float(noise.p_logical(v)) for v in (d.d_x, d.d_z, d.d_m))
     if level == 1:
         source = FaultyT(*(float(v) for v in noise.t_measurement_errors()))
     else:
@@ -160,7 +159,7 @@ def _level(
             feed if feed is not None else InjectedState(p_in=35 * float(noise.p_t) ** 3, l_move=0.0)
         )
     empty = Schedule("cpsat", (), ())
-    return Level(protocol, layout, empty, d, p_x, p_z, p_m, tau, source)
+    return Level(protocol, layout, empty, d, noise, tau, source)
 
 
 def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: Level) -> _Costs:
@@ -179,7 +178,6 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
                 f"layout {layout.name!r} cannot host {rotation}: no ancilla region touches all of its patches"
             )
         options.append(regions + ((None,) if fast else ()))
-    d_x, d_m = float(d.d_x), float(d.d_m)
 
     def pattern_probability(placement: Placement) -> float:
         a, b, c, theta = (float(v) for v in model.rotation_errors(placement))
@@ -188,9 +186,9 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     def ancilla_z(placement: Placement) -> float:
         if placement.region is None:
             return 0.0
-        return 0.5 * float(model.ancilla_length(placement)) / d_x * d_m * model.p_x
+        return float(model.ancilla_z(model.ancilla_length(placement)))
 
-    rates = [model.storage_rates(q, d_x, float(d.d_z)) for q in range(1, protocol.n_qubits + 1)]
+    rates = [model.storage_rates(q) for q in range(1, protocol.n_qubits + 1)]
     k = len(layout.regions)
     consume = float(CONSUMPTION_TIME.evaluate(d))
     sources = []
@@ -202,7 +200,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     for q in range(1, protocol.n_qubits + 1):
         uses = sum(q in r.support for r in protocol.rotations)
         life = math.ceil(uses / k) * model.tau + (consume if q in outputs else 0.0)
-        sources.append(((q,), 0.5 * float(rates[q - 1][1]) * life))
+        sources.append(((q,), float(rates[q - 1][1]) * life))
     patterns = [r.support for r in protocol.rotations] + [
         (q,) for q in range(1, protocol.n_qubits + 1)
     ]
@@ -223,9 +221,9 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     rotation_costs = tuple(
         tuple(cost[r, pool[0] if pool else None] for pool in opts) for r, opts in enumerate(pooled)
     )
-    z_rate = [harm[(q,)] * 0.5 * float(rates[q - 1][1]) for q in range(1, protocol.n_qubits + 1)]
+    z_rate = [harm[(q,)] * float(rates[q - 1][1]) for q in range(1, protocol.n_qubits + 1)]
     x_rate = [
-        x_weight.get(q, 0.0) * 0.5 * float(rates[q - 1][0]) for q in range(1, protocol.n_qubits + 1)
+        x_weight.get(q, 0.0) * float(rates[q - 1][0]) for q in range(1, protocol.n_qubits + 1)
     ]
     return _Costs(
         options=tuple(pooled),

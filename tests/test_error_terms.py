@@ -1,6 +1,8 @@
 """The error rules of MODEL.md sections 4-5 applied to the published layouts and schedules:
 storage times and ancilla lengths against the tables of MODEL.md section 10."""
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,16 @@ C = DM + 2 * DX  # consumption time
 CODE = {"t": TAU, "c": C, "c+t": C + TAU, "2t": 2 * TAU, "dx+t": DX + TAU, ".": None}
 
 
+@dataclass(frozen=True)
+class TableNoise(NoiseModel):
+    """p_L(d) from a table (0 for distances not in it), to set p_X, p_Z, p_M independently."""
+
+    table: dict = field(default_factory=dict)
+
+    def p_logical(self, d):
+        return np.vectorize(lambda v: self.table.get(float(v), 0.0))(np.asarray(d, float))
+
+
 def _level(protocol_name: str, layout_name: str, level: int, variant: str = "paper") -> Level:
     protocol = builtin_protocols()[protocol_name]
     layout = (Layout.litinski if layout_name == "litinski" else Layout.small_footprint)(
@@ -26,7 +38,7 @@ def _level(protocol_name: str, layout_name: str, level: int, variant: str = "pap
     zero = np.zeros(())
     source = FaultyT(zero, zero, zero, zero) if level == 1 else InjectedState(zero, zero)
     return Level(
-        protocol, layout, schedule, Distances(DX, DZ, DM), zero, zero, zero, np.asarray(TAU), source
+        protocol, layout, schedule, Distances(DX, DZ, DM), TableNoise(1e-4), np.asarray(TAU), source
     )
 
 
@@ -203,9 +215,7 @@ def test_level2_rotation_terms():
         lvl.layout,
         lvl.schedule,
         lvl.d,
-        lvl.p_x,
-        lvl.p_z,
-        np.asarray(1e-9),
+        TableNoise(1e-4, table={DM: 1e-9}),
         lvl.tau,
         InjectedState(np.asarray(1e-10), np.asarray(100.0)),
     )

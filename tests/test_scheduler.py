@@ -147,9 +147,14 @@ def test_harm_weights_match_the_simulator_sensitivity():
     noise, d = NoiseModel(1e-4), Distances(7, 3, 3)
     protocol, layout = PROTOCOLS["15-to-1"], Layout.litinski(5, (1,))
     schedule = published_schedule(1, "15-to-1", "litinski")
-    p = (noise.p_logical(v) for v in (7, 3, 3))
     level = Level(
-        protocol, layout, schedule, d, *p, np.asarray(3.0), FaultyT(*noise.t_measurement_errors())
+        protocol,
+        layout,
+        schedule,
+        d,
+        noise,
+        np.asarray(3.0),
+        FaultyT(*noise.t_measurement_errors()),
     )
     channels = level.channels()
     base = simulate(5, protocol.checks, channels, precision="exact").infidelity

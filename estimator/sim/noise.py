@@ -65,6 +65,28 @@ class NoiseModel:
             (np.asarray(d, dtype=float) + 1) / 2
         )
 
+    def spacelike(
+        self, d_x: np.ndarray | float, d_z: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Z) logical error per code cycle of a patch with X distance d_x and Z distance d_z.
+
+        MODEL.md section 2: a d_z-wide, d_x-high patch has d_z / d_x times the X strings and
+        d_x / d_z times the Z strings of a square one, each with probability p_L / 2 per cycle.
+        Every storage, movement and ancilla-region error of the rules is built from this.
+        """
+        d_x, d_z = np.asarray(d_x, dtype=float), np.asarray(d_z, dtype=float)
+        return 0.5 * d_z / d_x * self.p_logical(d_x), 0.5 * d_x / d_z * self.p_logical(d_z)
+
+    def timelike(self, area: np.ndarray | float, d_m: np.ndarray | float) -> np.ndarray:
+        """Probability that a lattice-surgery measurement over ``area`` tiles (in units of
+        d^2 physical tiles, e.g. Lambda d_x) lasting d_m cycles returns the wrong outcome.
+
+        MODEL.md 4.1-4.3: (area / d_m^2) blocks of d_m x d_m x d_m, each failing with
+        p_L(d_m) / 2 per d_m cycles, i.e. p_L(d_m) area / (2 d_m).
+        """
+        d_m = np.asarray(d_m, dtype=float)
+        return 0.5 * np.asarray(area, dtype=float) / d_m * self.p_logical(d_m)
+
     def t_measurement_errors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(a, b, c, theta) of a faulty T measurement alone (MODEL.md 4.1: the p/3 terms).
 
