@@ -231,7 +231,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     def ancilla_z(placement: Placement) -> float:
         if placement.region is None:
             return 0.0
-        return float(model.ancilla_z(model.ancilla_length(placement)))
+        return float(model.ancilla_z(model.ancilla_length(placement), placement.region))
 
     rates = [model.storage_rates(q) for q in range(1, protocol.n_qubits + 1)]
     k = len(layout.regions)
