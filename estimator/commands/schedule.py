@@ -19,9 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--time-limit",
         type=float,
-        default=10.0,
+        default=5.0,
         metavar="S",
-        help='wall-clock seconds per level for schedule = "cpsat" (default 10)',
+        help='CP-SAT budget per level for schedule = "cpsat", in deterministic seconds '
+        "(about one second of one core each; the result does not depend on the load; default 5)",
     )
     parser.set_defaults(run=run)
 

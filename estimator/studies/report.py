@@ -16,7 +16,7 @@ CONVENTION = "002: total infidelity / outputs per run"
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
-    return {
+    inputs: dict[str, Any] = {
         "protocol": spec.protocol.name,
         "layout": spec.layout.name,
         "schedule": spec.schedule.name,
@@ -24,6 +24,13 @@ def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
         "d_z": int(spec.d.d_z),
         "d_m": int(spec.d.d_m),
     }
+    if spec.d.d_z_patch:  # model extensions (docs/model-extensions.md E1-E2)
+        inputs["d_z_patch"] = {f"q{q}": int(v) for q, v in sorted(spec.d.d_z_patch.items())}
+    if spec.d.region_width:
+        inputs["region_width"] = {r: int(v) for r, v in sorted(spec.d.region_width.items())}
+    if spec.d.d_m_step:
+        inputs["d_m_step"] = [int(v) for v in spec.d.d_m_step]
+    return inputs
 
 
 def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
@@ -36,6 +43,13 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     if config.level2 is not None:
         inputs["level1"]["count"] = config.n_level1
         inputs["level2"] = _level_inputs(config.level2)
+    if config.mix:
+        inputs["level1"]["mix"] = [
+            {**_level_inputs(spec), "count": int(count)} for spec, count in config.mix
+        ]
+    if config.level3 is not None:
+        inputs["level2"]["count"] = config.n_level2
+        inputs["level3"] = _level_inputs(config.level3)
     record: dict[str, Any] = {
         "title": config.title,
         "inputs": inputs,
@@ -70,7 +84,7 @@ def format_estimate(record: Mapping[str, Any]) -> str:
     """Aligned text for people: inputs, then costs with units."""
     inputs = record["inputs"]
     lines = [record["title"], f"  p_phys = {inputs['p_phys']:g}, p_t = {inputs['p_t']:g}"]
-    for level in ("level1", "level2"):
+    for level in ("level1", "level2", "level3"):
         if level in inputs:
             spec = inputs[level]
             count = f", {spec['count']} factories" if "count" in spec else ""
