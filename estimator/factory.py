@@ -13,7 +13,7 @@ factories). The supply rule counts states, not runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -292,3 +292,37 @@ def estimate_two_level(
     """
     design = Design(level2, (Feed(Design(level1), n_level1),), arrangement)
     return estimate_design(noise, design, precision=precision)
+
+
+def stack_designs(designs: list[Design]) -> Design:
+    """One batch of designs of the same structure (protocols, layouts, schedules, arrangements
+    and kinds of feeds): distances, extensions included, and counts become arrays."""
+    first = designs[0]
+    top = replace(first.top, d=Distances.stack([x.top.d for x in designs]))
+    feeds = tuple(
+        Feed(
+            stack_designs([x.feeds[j].factory for x in designs]),
+            np.array([float(np.asarray(x.feeds[j].count)) for x in designs]),
+        )
+        for j in range(len(first.feeds))
+    )
+    return Design(top, feeds, first.arrangement)
+
+
+def pick(estimate: FactoryEstimate, j: int) -> FactoryEstimate:
+    """Point ``j`` of a batched FactoryEstimate (feeds included)."""
+    fields = {}
+    for name, value in vars(estimate).items():
+        if isinstance(value, np.ndarray) and value.ndim >= 1:
+            fields[name] = value[j]
+        elif name == "full_distance":
+            fields[name] = tuple(
+                replace(f, d=np.asarray(f.d)[j], cost_d3=np.asarray(f.cost_d3)[j]) for f in value
+            )
+        elif name == "level1" and value is not None:
+            fields[name] = pick(value, j)
+        elif name == "feeds":
+            fields[name] = tuple(pick(f, j) for f in value)
+        else:
+            fields[name] = value
+    return replace(estimate, **fields)

@@ -1,0 +1,279 @@
+"""From screened candidates to verified factories: CP-SAT schedules at the candidates' own
+points, then a local search over the model extensions, then the exact numbers.
+
+``Plan`` is a candidate in full: every level with all of its distances explicit (per check
+patch, per region, per step at level 1), so that its neighbours (one distance or count
+changed by one step) have the same shape and are costed as one batch by
+estimator.factory.estimate_design. The local search takes the cheapest neighbour that still
+reaches the target until none is cheaper (docs/model-extensions.md lists the moves' rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from estimator.errors import ModelError
+from estimator.factory import (
+    Design,
+    FactoryEstimate,
+    Feed,
+    LevelSpec,
+    estimate_design,
+    pick,
+    stack_designs,
+    supply,
+)
+from estimator.planning.blocks import FINAL_WORK, Block, check_only_steps, solve
+from estimator.planning.screen import Candidate, Request, _cost
+from estimator.sim.noise import NoiseModel
+from layouts.arrangement import ARRANGEMENTS
+from layouts.layout import Distances
+
+MAX_ROUNDS = 25
+"""Most improving moves of the local search per candidate."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One level of a plan: its block, its schedule (as a level spec) and its distances."""
+
+    block: Block
+    spec: LevelSpec
+    solver: dict | None
+
+    @property
+    def d(self) -> Distances:
+        return self.spec.d
+
+    def at(self, d: Distances) -> Part:
+        return replace(self, spec=replace(self.spec, d=d))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A factory: a top part and its feeds (part, count); arrangement None for one level."""
+
+    top: Part
+    feeds: tuple[tuple[Part, int], ...] = ()
+    arrangement: str | None = None
+
+    def design(self, deferred: bool = False) -> Design:
+        def spec(part: Part) -> LevelSpec:
+            return (
+                replace(part.spec, schedule=part.spec.schedule.deferred())
+                if deferred
+                else part.spec
+            )
+
+        if not self.feeds:
+            return Design(spec(self.top))
+        return Design(
+            spec(self.top),
+            tuple(Feed(Design(spec(p)), n) for p, n in self.feeds),
+            ARRANGEMENTS[self.arrangement](),
+        )
+
+
+def explicit(d: Distances, spec: LevelSpec, level: int) -> Distances:
+    """The same distances with every per-patch, per-region and (level 1) per-step value
+    written out, so that neighbours stack into one batch."""
+    checks = spec.protocol.checks
+    return Distances(
+        float(d.d_x),
+        float(d.d_z),
+        float(d.d_m),
+        {q: float(d.check_d_z(q)) for q in checks},
+        {r.name: float(d.width(r.name)) for r in spec.layout.regions},
+        tuple(float(d.at_step(s).d_m) for s in range(1, spec.schedule.n_steps + 1))
+        if level == 1
+        else (),
+    )
+
+
+def plan_of(candidate: Candidate) -> Plan:
+    """A screened candidate as a plan with its screening schedules."""
+    top = Part(
+        candidate.top,
+        replace(candidate.top.spec, d=candidate.d),
+        candidate.top.solver,
+    )
+    feeds = tuple(
+        (Part(f.block, replace(f.block.spec, d=f.d), f.block.solver), f.count)
+        for f in candidate.feeds
+    )
+    return Plan(top, feeds, candidate.arrangement)
+
+
+def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
+    """Schedule every CP-SAT level again at the plan's own point (level 2 with the real
+    inputs of its feeds), keeping each level's d_m rule for check-only steps."""
+
+    def again(part: Part, level: int, tau=None, feed=None) -> Part:
+        if part.block.option.schedule != "cpsat":
+            return part
+        d = part.d
+        schedule, solver = solve(
+            part.block.option,
+            level,
+            part.spec.layout,
+            noise,
+            replace(d, d_m_step=()),
+            consumption=consumption,
+            work=FINAL_WORK,
+            tau=tau,
+            feed=feed,
+        )
+        spec = replace(part.spec, schedule=schedule)
+        if d.d_m_step:
+            low = min(float(v) for v in d.d_m_step)
+            steps = tuple(low if c else float(d.d_m) for c in check_only_steps(spec))
+            spec = replace(spec, d=replace(d, d_m_step=steps))
+        return Part(part.block, spec, solver)
+
+    feeds = tuple((again(p, 1), n) for p, n in plan.feeds)
+    if not feeds:
+        return Plan(again(plan.top, 1))
+    draft = replace(plan, feeds=feeds)
+    design = draft.design()
+    fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
+    tau, feed = supply(
+        noise,
+        plan.top.d,
+        len(plan.top.spec.layout.regions),
+        design.feeds,
+        fed,
+        design.arrangement,
+    )
+    return replace(draft, top=again(plan.top, 2, float(tau), feed))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A plan with its numbers (p_out under the request's consumption)."""
+
+    plan: Plan
+    estimate: FactoryEstimate
+    cost: float
+
+
+def _cost_of(request: Request, plan: Plan, estimate: FactoryEstimate) -> float:
+    if not (
+        float(estimate.p_out) <= request.target and float(estimate.qubits) <= request.max_qubits
+    ):
+        return np.inf
+    return float(
+        _cost(request.by, estimate.qubits, estimate.cycles, plan.top.spec.protocol.outputs_per_run)
+    )
+
+
+def score_all(
+    plans: list[Plan], noise: NoiseModel, request: Request, precision: str = "auto"
+) -> list[Scored]:
+    """Cost plans of one shape as one batch (one by one if the batch leaves the model)."""
+    deferred = request.consumption == "deferred"
+    try:
+        batch = estimate_design(
+            noise, stack_designs([p.design(deferred) for p in plans]), precision=precision
+        )
+        estimates = [pick(batch, j) for j in range(len(plans))]
+    except (ModelError, ValueError):
+        if len(plans) == 1:
+            return [Scored(plans[0], None, np.inf)]
+        return [s for p in plans for s in score_all([p], noise, request, precision)]
+    return [Scored(p, e, _cost_of(request, p, e)) for p, e in zip(plans, estimates)]
+
+
+def _moves_level(part: Part, level: int) -> list[Distances]:
+    """Distances one step away: d_x, d_z, d_m, each check's d_z, each region's width and (level
+    1) each step's d_m, by -2 or +2, within 3 <= d and d_z <= d_x."""
+    d = part.d
+    out = []
+
+    def ok(x: Distances) -> bool:
+        values = [x.d_x, x.d_z, x.d_m, *x.d_z_patch.values(), *x.region_width.values(), *x.d_m_step]
+        return min(values) >= 3 and max([x.d_z, *x.d_z_patch.values()]) <= x.d_x
+
+    for delta in (-2, 2):
+        out.append(replace(d, d_x=d.d_x + delta))
+        out.append(
+            replace(
+                d,
+                d_z=d.d_z + delta,
+                d_z_patch={q: v + delta for q, v in d.d_z_patch.items()},
+            )
+        )
+        if level == 1:
+            out.append(replace(d, d_m=d.d_m + delta, d_m_step=tuple(v + delta for v in d.d_m_step)))
+        else:
+            out.append(replace(d, d_m=d.d_m + delta))
+        for q in d.d_z_patch:
+            out.append(replace(d, d_z_patch={**d.d_z_patch, q: d.d_z_patch[q] + delta}))
+        for r in d.region_width:
+            out.append(replace(d, region_width={**d.region_width, r: d.region_width[r] + delta}))
+        for s in range(len(d.d_m_step)):
+            steps = list(d.d_m_step)
+            steps[s] += delta
+            out.append(replace(d, d_m_step=tuple(steps), d_m=max(steps)))
+    return [x for x in out if ok(x)]
+
+
+def neighbours(plan: Plan) -> list[Plan]:
+    """Plans one move away (same shape): a distance of one level or a feed count."""
+    out = []
+    top_level = 2 if plan.feeds else 1
+    out += [replace(plan, top=plan.top.at(d)) for d in _moves_level(plan.top, top_level)]
+    for j, (part, n) in enumerate(plan.feeds):
+        for d in _moves_level(part, 1):
+            feeds = list(plan.feeds)
+            feeds[j] = (part.at(d), n)
+            out.append(replace(plan, feeds=tuple(feeds)))
+        for m in (n - 1, n + 1):
+            if m >= 1:
+                feeds = list(plan.feeds)
+                feeds[j] = (part, m)
+                out.append(replace(plan, feeds=tuple(feeds)))
+    return out
+
+
+def mixes(plan: Plan) -> list[Plan]:
+    """Plans where one of n > 1 feeding factories is replaced by a cheaper kind: the same
+    block with one distance lower (extension E4)."""
+    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2:
+        return []
+    part, n = plan.feeds[0]
+    out = []
+    for d in _moves_level(part, 1):
+        if (d.d_x, d.d_z, d.d_m) <= (part.d.d_x, part.d.d_z, part.d.d_m):
+            out.append(replace(plan, feeds=((part, n - 1), (part.at(d), 1))))
+    return out
+
+
+def local_search(
+    start: Plan,
+    noise: NoiseModel,
+    request: Request,
+    progress: Callable[[str], None] | None = None,
+) -> Scored:
+    """Cheapest-neighbour descent from ``start`` (which must reach the target)."""
+    top_level = 2 if start.feeds else 1
+    start = replace(
+        start,
+        top=start.top.at(explicit(start.top.d, start.top.spec, top_level)),
+        feeds=tuple((p.at(explicit(p.d, p.spec, 1)), n) for p, n in start.feeds),
+    )
+    (best,) = score_all([start], noise, request)
+    for _ in range(MAX_ROUNDS):
+        candidates = score_all(neighbours(best.plan), noise, request)
+        mixed = mixes(best.plan)
+        if mixed:
+            candidates += score_all(mixed, noise, request)
+        better = min(candidates, key=lambda s: s.cost, default=None)
+        if better is None or not better.cost < best.cost * (1 - 1e-9):
+            break
+        best = better
+        if progress:
+            progress(f"refined to {best.cost:.4g}")
+    return best

@@ -1,0 +1,133 @@
+"""``plan``: the cheapest factories for a physical error rate and a target output error.
+
+1. Screen (estimator.planning.screen): one- and two-level factories over the design space with
+   the batched engine; the cheapest few per block.
+2. Re-solve: every CP-SAT level of the best candidates is scheduled again at the candidate's
+   own point (class cache, deterministic budget).
+3. Refine (estimator.planning.refine): a local search over distances, per-patch d_z, region
+   widths, per-step d_m, counts and feeder mixes.
+4. Verify: the exact engine (float64 where it provably suffices, else fixed point) gives the
+   reported numbers, also with every output deferred (MODEL.md 5).
+
+Deterministic: the same request gives the same answer on any machine load. Pure: progress is
+reported through a callback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from estimator.limits import require
+from estimator.planning import result
+from estimator.planning.blocks import level_one_grid
+from estimator.planning.refine import local_search, plan_of, resolve, score_all
+from estimator.planning.screen import COST_KEYS, Request, one_level, two_level
+from estimator.planning.space import OUTPUTS, Space, default_space
+from estimator.sim.noise import NoiseModel
+
+FINALISTS = 5
+"""Screened candidates that are re-solved, refined and verified."""
+SECONDS_PER_BLOCK = (20.0, 60.0)
+_TABLES: dict = {}
+"""Level-1 tables per (p_phys, d_max_1), shared by the requests of one process."""
+"""Rough time of the screen per one-level block and per level-2 block (for the limit check)."""
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """A planner request (``msd plan`` options)."""
+
+    p_phys: float
+    target: float
+    output: str = "T"
+    by: str = "qubitcycles"
+    max_qubits: float = math.inf
+    consumption: str = "allowed"
+    top: int = 5
+
+
+def check(request: PlanRequest) -> None:
+    """ValueError naming the option of a bad request."""
+    if not 0 < request.p_phys < 0.01:
+        raise ValueError(f"--p: must lie in (0, 0.01), got {request.p_phys:g}")
+    if not 0 < request.target < 1:
+        raise ValueError(f"--target: must lie in (0, 1), got {request.target:g}")
+    if request.output not in OUTPUTS:
+        raise ValueError(f"--output: must be one of {', '.join(OUTPUTS)}")
+    if request.by not in COST_KEYS:
+        raise ValueError(f"--by: must be one of {', '.join(COST_KEYS)}")
+    if not request.max_qubits > 0:
+        raise ValueError(f"--max-qubits: must be positive, got {request.max_qubits:g}")
+    if request.top < 1:
+        raise ValueError(f"--top: must be a positive integer, got {request.top}")
+
+
+def plan(
+    request: PlanRequest,
+    *,
+    space: Space | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``request.top`` cheapest verified factories, best first (records of
+    estimator.planning.result); empty when nothing in the space reaches the target."""
+    check(request)
+    space = space or default_space(request.output)
+    say = progress or (lambda _: None)
+    blocks = len(space.one_level) + len(space.feeders)
+    require(
+        what=f"planning over {blocks} level-1 blocks and {len(space.tops)} level-2 blocks",
+        seconds=blocks * SECONDS_PER_BLOCK[0] + len(space.tops) * SECONDS_PER_BLOCK[1],
+        memory_bytes=len(level_one_grid(space.d_max_1)[0]) * blocks * 64 * 8,
+        change="narrow the space or raise --max-seconds",
+    )
+    noise = NoiseModel(request.p_phys)
+    screen_request = Request(
+        request.target, request.by, request.max_qubits, request.consumption, keep=4
+    )
+    tables = _TABLES.setdefault((request.p_phys, space.d_max_1), {})
+    say("screen: one-level factories")
+    candidates = one_level(noise, space, screen_request, tables)
+    say("screen: two-level factories")
+    candidates += two_level(
+        noise,
+        space,
+        screen_request,
+        tables,
+        progress=lambda stage, done, total: say(f"screen: {stage} ({done}/{total})"),
+    )
+    candidates.sort(key=lambda c: c.cost)
+    chosen, kinds = [], set()
+    for candidate in candidates:  # the best of each kind of factory
+        kind = (candidate.top.option, tuple(f.block.option for f in candidate.feeds))
+        if kind not in kinds and len(chosen) < FINALISTS:
+            kinds.add(kind)
+            chosen.append(candidate)
+    finals = []
+    for i, candidate in enumerate(chosen):
+        say(f"finalist {i + 1}/{len(chosen)}: {result.title(plan_of(candidate))}")
+        start = resolve(plan_of(candidate), noise, request.consumption)
+        (scored,) = score_all([start], noise, screen_request)
+        if not math.isfinite(scored.cost):  # its own schedule misses the target: screen's
+            start = plan_of(candidate)
+        finals.append(local_search(start, noise, screen_request))
+    finals = [f for f in finals if math.isfinite(f.cost)]
+    finals.sort(key=lambda s: s.cost)
+    records, seen = [], set()
+    for scored in finals:
+        name = result.title(scored.plan)
+        if name in seen:
+            continue
+        seen.add(name)
+        deferred = replace(screen_request, consumption="deferred")
+        (late,) = score_all([scored.plan], noise, deferred)
+        records.append(
+            result.record(
+                scored.plan, scored.estimate, late.estimate, request.p_phys, request.consumption
+            )
+        )
+        if len(records) == request.top:
+            break
+    return records
