@@ -1,6 +1,6 @@
 """``msd plan --p P --target P_OUT [--output T|CCZ] [--by qubitcycles|qubits|cycles]
-[--max-qubits N] [--consumption allowed|deferred] [--top N] [--format table|json]
-[--write DIR] [--draw FILE]``: the cheapest factories that reach a target output error.
+[--max-qubits N] [--consumption allowed|deferred] [--levels 1,2] [--max-distance D]
+[--top N] [--format table|json] [--write DIR] [--draw FILE] [--max-seconds S]``: the cheapest factories that reach a target output error.
 
 Screens one- and two-level factories with the batched engine, re-solves the CP-SAT schedules
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
@@ -36,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="outputs consumed as MODEL.md 5 allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
+    parser.add_argument(
+        "--levels", default="1,2", help="levels of the factories to consider: 1, 2 or 1,2"
+    )
+    parser.add_argument(
+        "--max-distance", type=int, default=None, metavar="D", help="largest code distance"
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--write", metavar="DIR", help="write each factory's config as TOML")
     parser.add_argument("--draw", metavar="FILE", help="draw the best factory (PNG, SVG, PDF)")
@@ -79,6 +85,15 @@ def _format(records: list[dict], by: str, target: float) -> str:
     return "\n".join(lines)
 
 
+def _levels(text: str) -> tuple[int, ...]:
+    from estimator.errors import ConfigError
+
+    try:
+        return tuple(sorted({int(v) for v in text.split(",")}))
+    except ValueError:
+        raise ConfigError("--levels", f"must be 1, 2 or 1,2, got {text!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     import json
     import math
@@ -97,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         max_qubits=math.inf if args.max_qubits is None else args.max_qubits,
         consumption=args.consumption,
         top=args.top,
+        levels=_levels(args.levels),
+        max_distance=args.max_distance,
     )
     try:
         check(request)

@@ -47,6 +47,20 @@ class PlanRequest:
     max_qubits: float = math.inf
     consumption: str = "allowed"
     top: int = 5
+    levels: tuple[int, ...] = (1, 2)
+    max_distance: int | None = None
+
+    def space(self) -> Space:
+        """The default space for the output, cut to the requested levels and distances."""
+        space = default_space(self.output)
+        cap = self.max_distance
+        return replace(
+            space,
+            one_level=space.one_level if 1 in self.levels else (),
+            tops=space.tops if 2 in self.levels else (),
+            d_max_1=space.d_max_1 if cap is None else min(space.d_max_1, cap),
+            d_max_2=space.d_max_2 if cap is None else min(space.d_max_2, cap),
+        )
 
 
 def check(request: PlanRequest) -> None:
@@ -63,6 +77,10 @@ def check(request: PlanRequest) -> None:
         raise ValueError(f"--max-qubits: must be positive, got {request.max_qubits:g}")
     if request.top < 1:
         raise ValueError(f"--top: must be a positive integer, got {request.top}")
+    if not request.levels or not set(request.levels) <= {1, 2}:
+        raise ValueError(f"--levels: must be 1, 2 or 1,2, got {request.levels}")
+    if request.max_distance is not None and request.max_distance < 3:
+        raise ValueError(f"--max-distance: must be at least 3, got {request.max_distance}")
 
 
 def plan(
@@ -74,7 +92,7 @@ def plan(
     """The ``request.top`` cheapest verified factories, best first (records of
     estimator.planning.result); empty when nothing in the space reaches the target."""
     check(request)
-    space = space or default_space(request.output)
+    space = space or request.space()
     say = progress or (lambda _: None)
     blocks = len(space.one_level) + len(space.feeders)
     require(
@@ -117,7 +135,7 @@ def plan(
     finals.sort(key=lambda s: s.cost)
     records, seen = [], set()
     for scored in finals:
-        name = result.title(scored.plan)
+        name = repr(result.config(scored.plan, request.p_phys, request.consumption))
         if name in seen:
             continue
         seen.add(name)

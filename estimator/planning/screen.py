@@ -275,6 +275,8 @@ def two_level(
     progress: Progress | None = None,
 ) -> list[Candidate]:
     """The cheapest two-level factories that reach the target (see module docstring)."""
+    if not (space.tops and space.feeders):
+        return []
     pool = feeders(noise, space, request, tables)
     found = []
     for t, option in enumerate(space.tops):
