@@ -32,7 +32,7 @@ from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS
 from layouts.layout import Distances
 
-MAX_ROUNDS = 25
+MAX_ROUNDS = 60
 """Most improving moves of the local search per candidate."""
 
 
@@ -161,7 +161,7 @@ class Scored:
 
 def _cost_of(request: Request, plan: Plan, estimate: FactoryEstimate) -> float:
     if not (
-        float(estimate.p_out) <= request.target and float(estimate.qubits) <= request.max_qubits
+        float(estimate.p_out) <= request.limit and float(estimate.qubits) <= request.max_qubits
     ):
         return np.inf
     return float(
@@ -179,62 +179,111 @@ def score_all(
             noise, stack_designs([p.design(deferred) for p in plans]), precision=precision
         )
         estimates = [pick(batch, j) for j in range(len(plans))]
-    except (ModelError, ValueError):
+    except (ModelError, ValueError):  # some plan leaves the model: halve the batch
         if len(plans) == 1:
             return [Scored(plans[0], None, np.inf)]
-        return [s for p in plans for s in score_all([p], noise, request, precision)]
+        half = len(plans) // 2
+        return score_all(plans[:half], noise, request, precision) + score_all(
+            plans[half:], noise, request, precision
+        )
     return [Scored(p, e, _cost_of(request, p, e)) for p, e in zip(plans, estimates)]
 
 
-def _moves_level(part: Part, level: int) -> list[Distances]:
-    """Distances one step away: d_x, d_z, d_m, each check's d_z, each region's width and (level
-    1) each step's d_m, by -2 or +2, within 3 <= d and d_z <= d_x."""
-    d = part.d
-    out = []
+Move = Callable[[Plan, int], "Plan | None"]
+"""A coordinate of a plan: ``move(plan, sign)`` is the plan with it one step up (+1) or down
+(-1), or None where that leaves the space (a distance below 3, a d_z above d_x, no factory)."""
 
-    def ok(x: Distances) -> bool:
-        values = [x.d_x, x.d_z, x.d_m, *x.d_z_patch.values(), *x.region_width.values(), *x.d_m_step]
-        return min(values) >= 3 and max([x.d_z, *x.d_z_patch.values()]) <= x.d_x
 
-    for delta in (-2, 2):
-        out.append(replace(d, d_x=d.d_x + delta))
-        out.append(
-            replace(
+def _valid(d: Distances) -> bool:
+    values = [d.d_x, d.d_z, d.d_m, *d.d_z_patch.values(), *d.region_width.values(), *d.d_m_step]
+    return min(values) >= 3 and max([d.d_z, *d.d_z_patch.values()]) <= d.d_x
+
+
+def _level_moves(d: Distances, level: int) -> list[Callable[[Distances, int], Distances]]:
+    """Distance coordinates of one level: d_x, d_z (all checks), d_m (all steps), each check's
+    d_z, each region's width, (level 1) each step's d_m; a step is 2."""
+    moves = [
+        lambda d, s: replace(d, d_x=d.d_x + 2 * s),
+        lambda d, s: replace(
+            d, d_z=d.d_z + 2 * s, d_z_patch={q: v + 2 * s for q, v in d.d_z_patch.items()}
+        ),
+        lambda d, s: replace(d, d_m=d.d_m + 2 * s, d_m_step=tuple(v + 2 * s for v in d.d_m_step)),
+    ]
+    moves += [
+        lambda d, s, q=q: replace(d, d_z_patch={**d.d_z_patch, q: d.d_z_patch[q] + 2 * s})
+        for q in d.d_z_patch
+    ]
+    moves += [
+        lambda d, s, r=r: replace(d, region_width={**d.region_width, r: d.region_width[r] + 2 * s})
+        for r in d.region_width
+    ]
+    if level == 1:
+        moves += [
+            lambda d, s, i=i: replace(
                 d,
-                d_z=d.d_z + delta,
-                d_z_patch={q: v + delta for q, v in d.d_z_patch.items()},
+                d_m_step=(steps := tuple(v + 2 * s * (j == i) for j, v in enumerate(d.d_m_step))),
+                d_m=max(steps),
             )
-        )
-        if level == 1:
-            out.append(replace(d, d_m=d.d_m + delta, d_m_step=tuple(v + delta for v in d.d_m_step)))
-        else:
-            out.append(replace(d, d_m=d.d_m + delta))
-        for q in d.d_z_patch:
-            out.append(replace(d, d_z_patch={**d.d_z_patch, q: d.d_z_patch[q] + delta}))
-        for r in d.region_width:
-            out.append(replace(d, region_width={**d.region_width, r: d.region_width[r] + delta}))
-        for s in range(len(d.d_m_step)):
-            steps = list(d.d_m_step)
-            steps[s] += delta
-            out.append(replace(d, d_m_step=tuple(steps), d_m=max(steps)))
-    return [x for x in out if ok(x)]
+            for i in range(len(d.d_m_step))
+        ]
+    return moves
+
+
+def coordinates(plan: Plan) -> list[Move]:
+    """Every coordinate of a plan: the distances of each level and each feed's count."""
+
+    def top_move(move):
+        def apply(p: Plan, s: int) -> Plan | None:
+            d = move(p.top.d, s)
+            return replace(p, top=p.top.at(d)) if _valid(d) else None
+
+        return apply
+
+    def feed_move(j, move):
+        def apply(p: Plan, s: int) -> Plan | None:
+            part, n = p.feeds[j]
+            d = move(part.d, s)
+            if not _valid(d):
+                return None
+            feeds = list(p.feeds)
+            feeds[j] = (part.at(d), n)
+            return replace(p, feeds=tuple(feeds))
+
+        return apply
+
+    def count_move(j):
+        def apply(p: Plan, s: int) -> Plan | None:
+            part, n = p.feeds[j]
+            if n + s < 1:
+                return None
+            feeds = list(p.feeds)
+            feeds[j] = (part, n + s)
+            return replace(p, feeds=tuple(feeds))
+
+        return apply
+
+    out = [top_move(m) for m in _level_moves(plan.top.d, 2 if plan.feeds else 1)]
+    for j, (part, _) in enumerate(plan.feeds):
+        out += [feed_move(j, m) for m in _level_moves(part.d, 1)]
+        out.append(count_move(j))
+    return out
 
 
 def neighbours(plan: Plan) -> list[Plan]:
-    """Plans one move away (same shape): a distance of one level or a feed count."""
+    """Plans one step away in one coordinate (same shape: they cost as one batch)."""
+    return [q for move in coordinates(plan) for s in (-1, 1) if (q := move(plan, s)) is not None]
+
+
+def exchanges(plan: Plan) -> list[Plan]:
+    """Plans with one coordinate a step down and another a step up: the way out of a local
+    optimum where lowering any one distance misses the target."""
+    moves = coordinates(plan)
     out = []
-    top_level = 2 if plan.feeds else 1
-    out += [replace(plan, top=plan.top.at(d)) for d in _moves_level(plan.top, top_level)]
-    for j, (part, n) in enumerate(plan.feeds):
-        for d in _moves_level(part, 1):
-            feeds = list(plan.feeds)
-            feeds[j] = (part.at(d), n)
-            out.append(replace(plan, feeds=tuple(feeds)))
-        for m in (n - 1, n + 1):
-            if m >= 1:
-                feeds = list(plan.feeds)
-                feeds[j] = (part, m)
-                out.append(replace(plan, feeds=tuple(feeds)))
+    for i, down in enumerate(moves):
+        lower = down(plan, -1)
+        if lower is None:
+            continue
+        out += [q for j, up in enumerate(moves) if j != i and (q := up(lower, 1)) is not None]
     return out
 
 
@@ -244,10 +293,12 @@ def mixes(plan: Plan) -> list[Plan]:
     if len(plan.feeds) != 1 or plan.feeds[0][1] < 2:
         return []
     part, n = plan.feeds[0]
+    single = replace(plan, feeds=((part, 1),))
     out = []
-    for d in _moves_level(part, 1):
-        if (d.d_x, d.d_z, d.d_m) <= (part.d.d_x, part.d.d_z, part.d.d_m):
-            out.append(replace(plan, feeds=((part, n - 1), (part.at(d), 1))))
+    for move in coordinates(single)[:-1]:  # the level-1 distances (not the count)
+        lower = move(single, -1)
+        if lower is not None and lower.feeds[0][0] is not part and lower.top is single.top:
+            out.append(replace(plan, feeds=((part, n - 1), lower.feeds[0])))
     return out
 
 
@@ -257,7 +308,9 @@ def local_search(
     request: Request,
     progress: Callable[[str], None] | None = None,
 ) -> Scored:
-    """Cheapest-neighbour descent from ``start`` (which must reach the target)."""
+    """Descent from ``start``: the cheapest neighbour (or feeder mix) that still reaches the
+    target while one is cheaper; at a local optimum, the cheapest exchange of two
+    coordinates, if it is cheaper."""
     top_level = 2 if start.feeds else 1
     start = replace(
         start,
@@ -272,7 +325,9 @@ def local_search(
             candidates += score_all(mixed, noise, request)
         better = min(candidates, key=lambda s: s.cost, default=None)
         if better is None or not better.cost < best.cost * (1 - 1e-9):
-            break
+            better = min(score_all(exchanges(best.plan), noise, request), key=lambda s: s.cost)
+            if not better.cost < best.cost * (1 - 1e-9):
+                break
         best = better
         if progress:
             progress(f"refined to {best.cost:.4g}")

@@ -41,6 +41,8 @@ BATCH = 256
 BISECTION_STEPS = 5
 """Halvings of each input ceiling (log scale)."""
 COST_KEYS = ("qubitcycles", "qubits", "cycles")
+TOLERANCE = 1e-9
+"""Relative slack of the target (far below the simulator's guaranteed precision, 1e-6)."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -78,6 +80,12 @@ class Request:
     consumption: str = "allowed"
     keep: int = 6
 
+    @property
+    def limit(self) -> float:
+        """The largest p_out accepted: the target, to the relative precision TOLERANCE (the
+        same factory evaluated in another batch may differ in the last bits)."""
+        return self.target * (1 + TOLERANCE)
+
 
 def _cost(by: str, qubits, cycles, outputs):
     if by == "qubits":
@@ -96,7 +104,7 @@ def one_level(noise: NoiseModel, space: Space, request: Request, tables: dict) -
     found = []
     for option in space.one_level:
         table = _table(noise, option, space.d_max_1, request, tables)
-        ok = (table.p_out <= request.target) & (table.qubits <= request.max_qubits)
+        ok = (table.p_out <= request.limit) & (table.qubits <= request.max_qubits)
         costs = _cost(request.by, table.qubits, table.cycles, table.outputs)
         costs = np.where(ok, costs, np.inf)
         for i in _best(costs, request.keep):
@@ -300,7 +308,7 @@ def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> 
     least_move = arrangement.move * d_m2 + arrangement.move_per_factory * pool.column.min()
     extra = arrangement.input_error * noise.p_logical(d_m2) * d_m2
     ideal, _ = _block_p_out(noise, top, d2, min_step, extra, least_move)
-    fine = _frontier(band, ideal <= request.target)
+    fine = _frontier(band, ideal <= request.limit)
     if not fine.any():
         return []
     band, d_m2, min_step, least_move, extra = (
@@ -311,9 +319,7 @@ def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> 
     def p_in_test(v):
         return _block_p_out(noise, top, d2, min_step, extra + v, least_move)[0]
 
-    ceil_p = _ceiling(
-        p_in_test, np.full(len(band), 1e-14), np.full(len(band), 0.05), request.target
-    )
+    ceil_p = _ceiling(p_in_test, np.full(len(band), 1e-14), np.full(len(band), 0.05), request.limit)
     # combinations: level-2 distances x feeders x counts
     i2, f = np.meshgrid(np.arange(len(band)), np.arange(len(pool.p_out)), indexing="ij")
     i2, f = i2.ravel(), f.ravel()
@@ -363,7 +369,7 @@ def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> 
         cycles = rounds * tau[chunk] / (1 - p_fail)
         costs = _cost(request.by, qubits[chunk], cycles, outputs)
         for j, c in enumerate(chunk):
-            if np.isfinite(p_out[j]) and p_out[j] <= request.target:
+            if np.isfinite(p_out[j]) and p_out[j] <= request.limit:
                 best.append((float(costs[j]), int(c), float(p_out[j]), float(cycles[j])))
         best.sort()
         best = best[: request.keep]
