@@ -28,11 +28,12 @@ Two arithmetics share this code:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from estimator import limits
 from estimator.circuits.protocol import Rotation
 from estimator.errors import ModelError, PrecisionError
 from estimator.sim import fixedpoint as fx
@@ -45,6 +46,9 @@ FLOAT_ERROR_FACTOR = 100.0
 """Bound on |float64 result - exact| in units of eps64 * tr(rho_E); the largest ratio seen
 over random one- and two-level points is about 3 (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
+SECONDS_PER_UPDATE = {"float": 4e-9, "exact": 4e-7}
+"""Rough time of one coefficient update per rotation and point (this machine, one core),
+for the resource guard's estimate."""
 EXACT_LIMIT = 1 << 22
 """Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
 point would take hours; such points are refused with a PrecisionError instead."""
@@ -156,6 +160,7 @@ def simulate(
     channels: Sequence[Channel],
     *,
     precision: str = "auto",
+    progress: Progress | None = None,
 ) -> Simulation:
     """Simulate |+>^n through ``channels`` and post-select the checks on |+>.
 
@@ -163,55 +168,96 @@ def simulate(
         n_qubits: number of qubits.
         checks: qubits measured in X and post-selected; the others are outputs.
         channels: the noisy circuit in time order; parameters broadcast to one batch shape.
+            A point with a NaN parameter (e.g. a refused lower level) gives NaN.
         precision: "float" (float64; NaN where it cannot guarantee RELATIVE_TOLERANCE),
             "exact" (fixed point everywhere) or "auto" (float64, fixed point where needed).
+            The fixed point widens its mantissa until it can vouch for the digits; a value
+            it cannot vouch for (below float64's normal range) is NaN, never a wrong digit.
+        progress: called as progress(phase, done, total) while the work proceeds (phase
+            "float" or "exact"); the engine itself never prints.
 
     Returns:
         A Simulation with arrays of the batch shape.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    register = _Register(n_qubits, tuple(checks))
     _require_probabilities(channels)
     shape = np.broadcast_shapes(*(np.shape(p) for ch in channels for p in _params(ch)))
     size = int(np.prod(shape))
+    register = _Register(n_qubits, tuple(checks))
+    _require_resources(register, channels, size, precision)
     flat = [[np.broadcast_to(p, shape).ravel() for p in _params(ch)] for ch in channels]
-    p_fail, infidelity = np.empty(size), np.empty(size)
+    p_fail, infidelity = np.full(size, np.nan), np.full(size, np.nan)
     exact = np.zeros(size, dtype=bool)
-    resolved = np.ones(size, dtype=bool)
-    if precision != "exact":
-        step = register.chunks(size)[0]
-        for start in range(0, size, step):
-            part = slice(start, min(size, start + step))
+    resolved = np.zeros(size, dtype=bool)
+    live = np.flatnonzero(~_has_nan(flat, size))
+    todo = live
+    if precision != "exact" and live.size:
+        step = register.chunks(live.size)[0]
+        for start in range(0, live.size, step):
+            part = live[start : start + step]
             program = _program(register, channels, [[v[part] for v in f] for f in flat])
             p_fail[part], infidelity[part], resolved[part] = _run_float(register, *program)
+            if progress:
+                progress("float", min(start + step, live.size), live.size)
+        todo = live[~resolved[live]]
         if precision == "float":
-            p_fail[~resolved] = infidelity[~resolved] = np.nan
-        else:
-            exact[:] = ~resolved
-    else:
-        exact[:] = True
-    if exact.any():
+            p_fail[todo] = infidelity[todo] = np.nan
+            todo = todo[:0]
+    if todo.size:
         if register.dim**2 > EXACT_LIMIT:
             raise PrecisionError(
-                f"float64 cannot guarantee the digits at {int(exact.sum())} point(s) and exact "
+                f"float64 cannot guarantee the digits at {todo.size} point(s) and exact "
                 f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours; "
                 "use precision 'float' to get NaN there instead"
             )
-        pick = np.flatnonzero(exact)
-        program = _program(register, channels, [[v[pick] for v in f] for f in flat])
-        p_fail[pick], infidelity[pick] = _run_exact(register, *program)
-        resolved[pick] = True
+        _require_resources(register, channels, todo.size, "exact")
+        exact[todo] = True
+        p_fail[todo], infidelity[todo], resolved[todo] = _exact_pass(
+            register, channels, [[v[todo] for v in f] for f in flat], progress
+        )
     return Simulation(*(v.reshape(shape) for v in (p_fail, infidelity, exact, resolved)))
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _has_nan(flat: list[list[np.ndarray]], size: int) -> np.ndarray:
+    """Points with a NaN parameter (refused upstream): they give NaN."""
+    bad = np.zeros(size, dtype=bool)
+    for values in flat:
+        for v in values:
+            bad |= np.isnan(v)
+    return bad
+
+
+def _require_resources(
+    register: _Register, channels: Sequence[Channel], points: int, precision: str
+) -> None:
+    """Estimate memory and time of the simulation before allocating (estimator.limits)."""
+    n, dim = register.n_qubits, float(register.dim)
+    rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
+    work = points * dim**2 * (rotations + 2)  # coefficient updates
+    seconds = work * (SECONDS_PER_UPDATE["exact" if precision == "exact" else "float"])
+    memory = 8.0 * (32 * dim + 8 * max(_CHUNK_ENTRIES, dim * min(dim, 64)) + 64 * points)
+    limits.require(
+        what=f"simulating {n} qubits ({rotations} rotations) at {points} point(s), "
+        f"precision {precision}",
+        memory_bytes=memory,
+        seconds=seconds,
+        change="use a protocol with fewer qubits or fewer points (or raise the limit)",
+    )
 
 
 def _require_probabilities(channels: Sequence[Channel]) -> None:
     """ModelError unless every channel's error probability lies in [0, 1] (e.g. a timelike
-    error (Lambda d_x / 2 d_m) p_M above 1 means the model of MODEL.md 4 does not apply)."""
+    error (Lambda d_x / 2 d_m) p_M above 1 means the model of MODEL.md 4 does not apply).
+    NaN marks a point refused upstream and passes (it gives NaN)."""
     for channel in channels:
         p = np.asarray(channel.q if isinstance(channel, DiagonalChannel) else channel.p)
-        if not np.all((p >= 0) & (p <= 1)):
-            bad = float(p[~((p >= 0) & (p <= 1))].ravel()[0])
+        outside = (p < 0) | (p > 1)
+        if np.any(outside):
+            bad = float(p[outside].ravel()[0])
             what = (
                 f"rotation {channel.rotation}"
                 if isinstance(channel, DiagonalChannel) and channel.is_rotation
@@ -342,66 +388,136 @@ def _scale_float(rho, ideal, w, log_scale, log_w):
     return w * np.exp(log_w)
 
 
-def _run_exact(register: _Register, steps, z_layer: _Layer):
-    """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a time."""
+def _exact_pass(register: _Register, channels: Sequence[Channel], flat, progress):
+    """Fixed point with as many fraction bits as the magnitudes need (no floor).
+
+    A first pass at FRACTION_BITS gives every point's p_fail and numerator with a rigorous
+    bound on the rounding error (``_exact_ulps``); points whose digits the bound does not
+    vouch for run again with the mantissa sized from the magnitudes seen, up to the bits that
+    resolve float64's smallest normal number. What even that cannot vouch for is NaN."""
+    size = len(flat[0][0]) if flat and flat[0] else 0
+    p_fail, infidelity = np.full(size, np.nan), np.full(size, np.nan)
+    resolved = np.zeros(size, dtype=bool)
+    ideal = np.array([all(not np.any(v[i]) for f in flat for v in f) for i in range(size)])
+    p_fail[ideal] = infidelity[ideal] = 0.0  # no error at all: the ideal state, exactly
+    resolved[ideal] = True
+    remaining = np.flatnonzero(~ideal)
+    steps = _program(register, channels, [[v[:1] for v in f] for f in flat])
+    ulps = _exact_ulps(register, *steps)
+    top = ulps.bit_length() + 1022 + 2 * _DIGIT_BITS  # resolves 2^-1022 with margin
+    bits = fx.FRACTION_BITS
+    while remaining.size:
+        program = _program(register, channels, [[v[remaining] for v in f] for f in flat])
+        fail, numerator = _run_exact(register, *program, bits=bits, progress=progress)
+        again, needed = [], []
+        for j, i in enumerate(remaining):
+            ok_p = fail[j] == 0 or abs(fail[j]) >> _DIGIT_BITS >= ulps
+            unsure = [v for v, ok in ((fail[j], ok_p), (numerator[j], False)) if not ok]
+            unsure = [v for v in unsure if abs(v) >> _DIGIT_BITS < ulps]
+            if unsure:
+                if bits < top:
+                    again.append(i)
+                    big = [abs(v).bit_length() for v in unsure if abs(v) > ulps]
+                    # a value ~ 2^(big - bits): these bits put it 2^20 above the bound
+                    needed.append(bits - min(big) + ulps.bit_length() if big else top)
+                continue
+            p_fail[i] = fail[j] / (1 << bits)
+            infidelity[i] = (numerator[j] / (1 << bits)) / (1 - p_fail[i])
+            resolved[i] = abs(infidelity[i]) >= _TINY  # a subnormal I has lost digits
+            if not resolved[i]:
+                p_fail[i] = infidelity[i] = np.nan
+        remaining = np.asarray(again, dtype=int)
+        bits = min(top, max(bits + 64, max(needed, default=top) + 2 * _DIGIT_BITS))
+    return p_fail, infidelity, resolved
+
+
+_DIGIT_BITS = 20
+"""2^20 > 1 / RELATIVE_TOLERANCE: a value is vouched when it exceeds its error bound by this."""
+_TINY = float(np.finfo(float).tiny)
+
+
+def _exact_ulps(register: _Register, steps, z_layer: _Layer) -> int:
+    """Bound, in units of 2^-bits, on the rounding error of p_fail and of the numerator of
+    ``_run_exact``.
+
+    Every truncation is one unit; a rotation's 2x2 update has norm |chi| <= 1 and a layer's
+    scaling at most 1, so per block the error of the coefficient vector grows by at most
+    10 units per entry and rotation (4 from chi, 2 truncations, inputs) and 2 L + 1 per layer
+    of L channels, in l2 norm times 2^(n/2). The readouts sum 2^|C| coefficients (p_fail) or
+    contract with the ideal state (sum of squares 2^n), which by Cauchy-Schwarz adds at most
+    the same factor again; 3 R units cover the ideal state's own rounding."""
+    rotations = sum(isinstance(s, _Rotation) for s in steps)
+    layers = [s for s in steps if isinstance(s, _Layer)] + [z_layer]
+    per_entry = 10 * rotations + sum(2 * len(layer.masks) + 1 for layer in layers)
+    return 4 * (2 * per_entry + 3 * rotations + 4) << (register.n_qubits + 1) // 2
+
+
+def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progress=None):
+    """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a
+    time. Returns the mantissas of p_fail and of the numerator tr(Pi rho) - <Psi|rho|Psi>."""
     n, dim = register.n_qubits, register.dim
     batch = _batch_size(steps, z_layer)
-    one = fx.Fixed.from_ints(fx.ONE)
-    half = fx.Fixed.from_ints(fx.INV_SQRT2)  # cos(pi/4) = sin(pi/4)
+    one = fx.Fixed.from_ints(1 << bits, bits=bits)
+    half = fx.Fixed.from_ints(fx.inv_sqrt2(bits), bits=bits)  # cos(pi/4) = sin(pi/4)
     prepared = []  # per step: the layer's scale, or the rotation's (Re chi, Im chi)
     for step in steps:
         if isinstance(step, _Layer):
-            prepared.append((step, _scale_exact(register, step)))
+            prepared.append((step, _scale_exact(register, step, bits)))
         else:
-            keep = one - fx.Fixed.from_complex(step.q)
+            keep = one - fx.Fixed.from_complex(step.q, bits)
             prepared.append(
                 (
                     step,
                     (
-                        fx.Fixed.from_complex(step.e.real) + keep * half,
-                        fx.Fixed.from_complex(step.e.imag) + keep * half,
+                        fx.Fixed.from_complex(step.e.real, bits) + keep * half,
+                        fx.Fixed.from_complex(step.e.imag, bits) + keep * half,
                     ),
                 )
             )
-    z_scale = _scale_exact(register, z_layer)
+    z_scale = _scale_exact(register, z_layer, bits)
     trace = accepted = fidelity = 0
-    for a in _blocks(register, batch):
-        rho = fx.Fixed(np.zeros((len(a), dim, batch), dtype=object))
-        rho.re[:, 0, :] = fx.ONE
-        ideal = fx.Fixed(np.zeros((len(a), dim), dtype=object))
-        ideal.re[:, 0] = fx.ONE
+    blocks = list(_blocks(register, batch))
+    for done, a in enumerate(blocks, 1):
+        rho = fx.Fixed(np.zeros((len(a), dim, batch), dtype=object), None, bits)
+        rho.re[:, 0, :] = 1 << bits
+        ideal = fx.Fixed(np.zeros((len(a), dim), dtype=object), None, bits)
+        ideal.re[:, 0] = 1 << bits
         for step, data in prepared:
             if isinstance(step, _Layer):
                 if data is not None:
-                    rho = rho * fx.Fixed(data.re[None, :, :])
+                    rho = rho * fx.Fixed(data.re[None, :, :], None, bits)
                 continue
             rows, partner, sign = register.turn(step.rotation, a)
             chi_re, chi_im = data
             signs = sign.astype(np.int64).astype(object)
             x = rho[rows]
-            rho[rows] = x * chi_re - fx.Fixed(signs[:, :, None] * x.re[:, partner]) * chi_im
+            turned = fx.Fixed(signs[:, :, None] * x.re[:, partner], None, bits)
+            rho[rows] = x * chi_re - turned * chi_im
             g = ideal[rows]
-            ideal[rows] = (g - fx.Fixed(signs * g.re[:, partner])) * half
+            ideal[rows] = (g - fx.Fixed(signs * g.re[:, partner], None, bits)) * half
         if z_scale is not None:
-            rho = rho * fx.Fixed(z_scale.re[a][:, None, :])
+            rho = rho * fx.Fixed(z_scale.re[a][:, None, :], None, bits)
         if a[0] == 0:
             trace = rho.re[0, 0]
         accepted = accepted + rho.re[register.accepted(a), 0].sum(axis=0)
         fidelity = fidelity + (ideal.re[:, :, None] * rho.re).sum(axis=(0, 1))
+        if progress:
+            progress("exact", done, len(blocks))
     accepted = accepted >> len(register.checks)
-    fidelity = (fidelity >> fx.FRACTION_BITS) >> n
-    p_fail = fx.Fixed(np.asarray(trace - accepted)).real_float()
-    numerator = fx.Fixed(np.asarray(accepted - fidelity)).real_float()
-    return p_fail, numerator / (1 - p_fail)
+    fidelity = (fidelity >> bits) >> n
+    return list(np.broadcast_to(trace - accepted, batch)), list(
+        np.broadcast_to(accepted - fidelity, batch)
+    )
 
 
-def _scale_exact(register: _Register, layer: _Layer) -> fx.Fixed | None:
+def _scale_exact(register: _Register, layer: _Layer, bits: int) -> fx.Fixed | None:
     """scale(x) = prod_j (1 - 2 p_j)^[|x & mask_j| odd] for every x (rows) and point (columns)."""
     if not layer.masks:
         return None
+    one = 1 << bits
     odd = register.odd(layer.masks)
-    scale = fx.Fixed(np.full((register.dim, len(layer.p[0])), fx.ONE, dtype=object))
+    scale = fx.Fixed(np.full((register.dim, len(layer.p[0])), one, dtype=object), None, bits)
     for j, p in enumerate(layer.p):
-        flip = (fx.Fixed.from_ints(fx.ONE) - fx.Fixed.from_complex(2 * p)).re[None, :]
-        scale = scale * fx.Fixed(np.where(odd[:, j : j + 1] > 0, flip, fx.ONE))
+        flip = (fx.Fixed.from_ints(one, bits=bits) - fx.Fixed.from_complex(2 * p, bits)).re
+        scale = scale * fx.Fixed(np.where(odd[:, j : j + 1] > 0, flip[None, :], one), None, bits)
     return scale
