@@ -356,6 +356,47 @@ def test_resource_guard_refuses_before_allocating():
 
 def test_progress_hook_reports_and_engine_prints_nothing(capsys):
     calls = []
-    simulate(5, FIFTEEN.checks, _bare(1e-9, 0, 0), progress=lambda *c: calls.append(c))
-    assert ("float", 1, 1) in calls and calls[-1][0] == "exact" and calls[-1][1] == calls[-1][2]
+    simulate(5, FIFTEEN.checks, _bare(1e-30, 0, 0), progress=lambda *c: calls.append(c))
+    assert [c[0] for c in calls[:2]] == ["float64", "double-double"]
+    assert calls[-1][0] == "exact" and calls[-1][1] == calls[-1][2]
     assert capsys.readouterr().out == ""
+
+
+def test_double_double_tier_vouches_only_right_digits(table1_dir):
+    """Where float64 cannot vouch (two-level outputs of 1e-20 and below), the double-double
+    split answers; its error stays far inside its bound FLOAT_ERROR_FACTOR * 2^-104 tr(rho_E)
+    (here within a tenth of it) and 'auto' agrees with the fixed point to RELATIVE_TOLERANCE."""
+    from estimator.sim import simulator as sm
+
+    rng = np.random.default_rng(11)
+    answered = 0
+    for stem, level in (("01_15to1_7-3-3_p1e-4", 1), ("05_15to1x15to1_9-3-3_25-9-9_p1e-4", 2)):
+        for _ in range(8):
+            sets = [f"p_phys={10 ** rng.uniform(-4.5, -2.7)}", f"level{level}.d_x=25"] + [
+                f"level{level}.{k}={2 * int(rng.integers(1, 12)) + 1}" for k in ("d_z", "d_m")
+            ]
+            protocol, channels, _ = _top_level_channels(
+                load_config(table1_dir / f"{stem}.toml", sets)
+            )
+            exact = simulate(protocol.n_qubits, protocol.checks, channels, precision="exact")
+            register = sm._Register(protocol.n_qubits, protocol.checks)
+            params = [[np.atleast_1d(p) for p in sm._params(c)] for c in channels]
+            program = sm._program(register, channels, params)
+            p_fail, infidelity, ok = sm._run_split(register, *program, sm.DOUBLE_DOUBLE)
+            trace = sum(float(np.max(p)) for p in params for p in p[:1])  # >= tr(rho_E)
+            numerator = float(exact.infidelity) * (1 - float(exact.p_fail))
+            error = abs(float(infidelity[0]) * (1 - float(p_fail[0])) - numerator)
+            assert error <= 0.1 * sm.FLOAT_ERROR_FACTOR * dd_eps() * trace
+            if ok[0]:
+                answered += 1
+                auto = simulate(protocol.n_qubits, protocol.checks, channels)
+                assert float(auto.infidelity) == pytest.approx(
+                    float(exact.infidelity), rel=RELATIVE_TOLERANCE
+                )
+    assert answered >= 12
+
+
+def dd_eps():
+    from estimator.sim.doubledouble import EPS
+
+    return EPS

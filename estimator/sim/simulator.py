@@ -16,13 +16,14 @@ The readout is p_fail = 1 - tr(Pi rho) and I = (tr(Pi rho) - <Psi|rho|Psi>) / tr
 tr(Pi rho) = 2^-|C| sum_{a within checks} c[a,0] and <Psi|rho|Psi> = 2^-n sum c g, where g are
 the coefficients of the noiseless output Psi.
 
-Two arithmetics share this code:
+Three arithmetics, tried in turn per point until one vouches for the digits:
 
 * float64 with the error split rho = w |Psi><Psi| + rho_E: w and Psi carry the error-free
   branch exactly by construction and both readouts depend on rho_E alone, so the rounding
   error is about 1e-16 tr(rho_E) instead of 1e-16;
-* fixed point with 192-bit mantissas (estimator.sim.fixedpoint), for points where float64 cannot
-  guarantee the digits; ``precision="auto"`` switches per point.
+* the same split in double-double (estimator.sim.doubledouble), about 1e-32 tr(rho_E);
+* fixed point (estimator.sim.fixedpoint) with a mantissa sized from the magnitudes and a
+  rigorous rounding bound, down to float64's smallest normal number.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import numpy as np
 from estimator import limits
 from estimator.circuits.protocol import Rotation
 from estimator.errors import ModelError, PrecisionError
+from estimator.sim import doubledouble as dd
 from estimator.sim import fixedpoint as fx
 from estimator.sim.channels import OMEGA, BitFlip, Channel, DiagonalChannel
 
@@ -61,7 +63,8 @@ class Simulation:
     Attributes:
         p_fail: probability that post-selection rejects the run.
         infidelity: 1 - <Psi|rho_out|Psi> of the accepted state.
-        exact: True where the fixed-point path produced the value.
+        exact: True where float64 could not vouch and an extended arithmetic (double-double
+            or fixed point) produced the value.
         resolved: True where the digits are guaranteed; precision "float" returns NaN
             (a refusal, never a wrong digit) where float64 is not enough.
     """
@@ -145,6 +148,12 @@ class _Register:
         return points, blocks
 
 
+@functools.lru_cache(maxsize=4096)
+def _turn(register: _Register, rotation: Rotation, start: int, stop: int):
+    """register.turn for the blocks start..stop-1, computed once per structure."""
+    return register.turn(rotation, np.arange(start, stop))
+
+
 def _popcount(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.int64)
     count = np.zeros_like(x)
@@ -170,11 +179,12 @@ def simulate(
         channels: the noisy circuit in time order; parameters broadcast to one batch shape.
             A point with a NaN parameter (e.g. a refused lower level) gives NaN.
         precision: "float" (float64; NaN where it cannot guarantee RELATIVE_TOLERANCE),
-            "exact" (fixed point everywhere) or "auto" (float64, fixed point where needed).
+            "exact" (fixed point everywhere) or "auto" (float64, then double-double, then
+            fixed point, each for the points the one before cannot vouch for).
             The fixed point widens its mantissa until it can vouch for the digits; a value
             it cannot vouch for (below float64's normal range) is NaN, never a wrong digit.
         progress: called as progress(phase, done, total) while the work proceeds (phase
-            "float" or "exact"); the engine itself never prints.
+            "float64", "double-double" or "exact"); the engine itself never prints.
 
     Returns:
         A Simulation with arrays of the batch shape.
@@ -190,16 +200,21 @@ def simulate(
     p_fail, infidelity = np.full(size, np.nan), np.full(size, np.nan)
     exact = np.zeros(size, dtype=bool)
     resolved = np.zeros(size, dtype=bool)
-    live = np.flatnonzero(~_has_nan(flat, size))
+    valid = np.flatnonzero(~_has_nan(flat, size))
+    live, copies = _distinct(flat, valid)
     todo = live
-    if precision != "exact" and live.size:
-        step = register.chunks(live.size)[0]
-        for start in range(0, live.size, step):
-            part = live[start : start + step]
-            program = _program(register, channels, [[v[part] for v in f] for f in flat])
-            p_fail[part], infidelity[part], resolved[part] = _run_float(register, *program)
-            if progress:
-                progress("float", min(start + step, live.size), live.size)
+    if precision != "exact":
+        tiers = (FLOAT64,) if precision == "float" else (FLOAT64, DOUBLE_DOUBLE)
+        for ar in tiers:  # each tier takes the points the one before cannot vouch for
+            pending = live[~resolved[live]]
+            exact[pending] = ar is not FLOAT64
+            step = register.chunks(max(1, pending.size))[0]
+            for start in range(0, pending.size, step):
+                part = pending[start : start + step]
+                program = _program(register, channels, [[v[part] for v in f] for f in flat])
+                p_fail[part], infidelity[part], resolved[part] = _run_split(register, *program, ar)
+                if progress:
+                    progress(ar.name, min(start + step, pending.size), pending.size)
         todo = live[~resolved[live]]
         if precision == "float":
             p_fail[todo] = infidelity[todo] = np.nan
@@ -216,10 +231,23 @@ def simulate(
         p_fail[todo], infidelity[todo], resolved[todo] = _exact_pass(
             register, channels, [[v[todo] for v in f] for f in flat], progress
         )
+    for values in (p_fail, infidelity, exact, resolved):
+        values[valid] = values[live][copies]
     return Simulation(*(v.reshape(shape) for v in (p_fail, infidelity, exact, resolved)))
 
 
 Progress = Callable[[str, int, int], None]
+
+
+def _distinct(flat: list[list[np.ndarray]], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points with distinct parameters (e.g. the level-1 factory of a two-level search repeats
+    for every level-2 choice) and, for each of ``points``, the index of its representative."""
+    if points.size < 2:
+        return points, np.arange(points.size)
+    columns = [v[points] for f in flat for v in f]
+    table = np.column_stack([c.view(float).reshape(points.size, -1) for c in columns])
+    _, first, copies = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    return points[first], copies.ravel()
 
 
 def _has_nan(flat: list[list[np.ndarray]], size: int) -> np.ndarray:
@@ -301,14 +329,6 @@ def _program(register: _Register, channels: Sequence[Channel], params: list[list
     return steps, _Layer(tuple(z_masks), tuple(z_probs))
 
 
-def _layer_logs(register: _Register, layer: _Layer) -> tuple[np.ndarray, np.ndarray]:
-    """log lambda(x) = sum_j [|x & mask_j| odd] log(1 - 2 p_j) over x, and log W = sum log(1 - p_j)."""
-    if not layer.masks:
-        return np.zeros((register.dim, 1)), np.zeros(1)
-    p = np.stack(layer.p)
-    return register.odd(layer.masks) @ np.log1p(-2 * p), np.log1p(-p).sum(axis=0)
-
-
 def _blocks(register: _Register, batch: int):
     """The block ranges a of one chunk, as arrays."""
     _, per_chunk = register.chunks(batch)
@@ -316,76 +336,138 @@ def _blocks(register: _Register, batch: int):
         yield np.arange(start, min(register.dim, start + per_chunk))
 
 
-def _run_float(register: _Register, steps, z_layer: _Layer):
-    """float64 with the error split; returns p_fail, I and where the digits are guaranteed.
+@dataclass(frozen=True)
+class _Arithmetic:
+    """The number type of a split run: float64 (ndarray) or double-double (DD)."""
+
+    name: str
+    eps: float
+    inv_sqrt2: object
+    lift: Callable
+
+    def contract(self, ideal, rho):
+        """sum_{a,b} ideal[a, b] rho[a, b, k] for every point k."""
+        if isinstance(rho, np.ndarray):
+            return np.einsum("ab,abk->k", ideal, rho)
+        product = ideal[:, :, None] * rho
+        return product.reshape(-1, product.shape[-1]).sum(axis=0)
+
+
+FLOAT64 = _Arithmetic("float64", float(np.finfo(float).eps), 1 / np.sqrt(2.0), np.asarray)
+DOUBLE_DOUBLE = _Arithmetic(
+    "double-double", dd.EPS, dd.DD.from_ratio(fx.INV_SQRT2, fx.ONE), dd.DD.of
+)
+
+
+def _layer_tables(register: _Register, layer: _Layer, ar: _Arithmetic):
+    """(scale, scale - W, W) of a merged layer: scale(x) = prod_j (1 - 2 p_j)^[|x & m_j| odd]
+    over x (rows) and points (columns), W = prod_j (1 - p_j) the weight of no flip at all.
+
+    scale - W = sum_j (-+p_j) prod_{k<j} (1 - 2 p_k)^[odd] prod_{k>j} (1 - p_k) (telescoping:
+    (1 - 2p)^o - (1 - p) = -+p), so it carries no cancellation."""
+    if not layer.masks:
+        return None
+    odd = register.odd(layer.masks) > 0
+    batch = len(layer.p[0])
+    keep = [ar.lift(np.ones(batch))]
+    for p in reversed(layer.p[1:]):
+        keep.append(keep[-1] * (ar.lift(np.ones(batch)) - p))
+    keep.reverse()  # keep[j] = prod_{k>j} (1 - p_k)
+    scale = ar.lift(np.ones((register.dim, batch)))
+    diff = ar.lift(np.zeros((register.dim, batch)))
+    for j, p in enumerate(layer.p):
+        sign = np.where(odd[:, j], -1.0, 1.0)[:, None]
+        diff = diff + scale * (keep[j] * (sign * p))
+        rows = np.flatnonzero(odd[:, j])
+        scale[rows] = scale[rows] * (ar.lift(np.ones(batch)) - 2 * p)
+    return scale, diff, keep[0] * (ar.lift(np.ones(batch)) - layer.p[0])
+
+
+def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FLOAT64):
+    """The error split rho = w |Psi><Psi| + rho_E in arithmetic ``ar``; returns p_fail, I and
+    where the digits are guaranteed.
 
     Blocks a evolve independently, so they are simulated a chunk at a time (memory O(2^n))."""
     n, dim = register.n_qubits, register.dim
     batch = _batch_size(steps, z_layer)
-    layers = [
-        (step, _layer_logs(register, step)) if isinstance(step, _Layer) else (step, None)
-        for step in steps
-    ]
-    z_logs = _layer_logs(register, z_layer)
-    trace_e, accepted, fidelity = np.zeros(batch), np.zeros(batch), np.zeros(batch)
+    one = ar.lift(np.ones(batch))
+    prepared = []
+    for step in steps:
+        if isinstance(step, _Layer):
+            prepared.append((step, _layer_tables(register, step, ar)))
+            continue
+        keep = (one - step.q) * ar.inv_sqrt2  # (1 - q) chi0, chi0 = (1 + i) / sqrt 2
+        prepared.append((step, (keep + step.e.real, keep + step.e.imag, one - step.q)))
+    z_tables = _layer_tables(register, z_layer, ar)
+    trace = accepted = fidelity = 0.0
     for a in _blocks(register, batch):
-        ideal = np.zeros((len(a), dim))
-        ideal[:, 0] = 1.0  # |+>^n: c[a, 0] = 1
-        rho = np.zeros((len(a), dim, batch))  # rho_E
-        w = np.ones(batch)
-        for step, logs in layers:
-            if logs is not None:
-                w = _scale_float(rho, ideal, w, logs[0][None, :, :], logs[1])
+        ideal = ar.lift(np.zeros((len(a), dim)))
+        ideal[:, 0] = ar.lift(np.ones(len(a)))  # |+>^n: c[a, 0] = 1
+        rho = ar.lift(np.zeros((len(a), dim, batch)))  # rho_E
+        # pending[a] * Psi[a] belongs to rho_E[a]: error branches of rotations that leave block
+        # a alone, added when something next acts on the block (saves a pass per rotation)
+        pending = ar.lift(np.zeros((len(a), batch)))
+        w = one
+        for step, data in prepared:
+            if isinstance(step, _Layer):
+                if data is not None:
+                    scale, diff, no_flip = data
+                    rho *= scale[None]
+                    rho += ideal[:, :, None] * (scale[None] * pending[:, None, :] + diff * w)
+                    pending = ar.lift(np.zeros((len(a), batch)))
+                    w = w * no_flip
                 continue
-            rows, partner, sign = register.turn(step.rotation, a)
-            chi = (1 - step.q) * step.chi0 + step.e
-            g_odd, g_partner = ideal[rows], sign * ideal[rows][:, partner]
+            chi_re, chi_im, survive = data
+            rows, partner, sign = _turn(register, step.rotation, a[0], a[-1] + 1)
+            g = ideal[rows]
+            g_partner = g[:, partner] * sign
             x = rho[rows]
+            x += g[:, :, None] * pending[rows][:, None, :]
             turned = x[:, partner]
             turned *= sign[:, :, None]
-            turned *= -chi.imag
-            x *= chi.real
-            x += turned
-            # the error branches of the ideal state: a rank-2 update, one matrix product
-            x += np.stack([g_odd, -g_partner], axis=-1) @ np.stack(
-                [w * step.e.real, w * step.e.imag]
-            )
+            turned *= chi_im
+            x *= chi_re
+            x -= turned
+            x += g[:, :, None] * (w * step.e.real)
+            x -= g_partner[:, :, None] * (w * step.e.imag)
             rho[rows] = x
-            even = np.ones(len(a), dtype=bool)
-            even[rows] = False
-            rho[even] += ideal[even][:, :, None] * (w * step.q)
-            ideal[rows] = g_odd * step.chi0.real - g_partner * step.chi0.imag
-            w = w * (1 - step.q)
-        w = _scale_float(rho, ideal, w, z_logs[0][a][:, None, :], z_logs[1])
+            pending += w * step.q
+            pending[rows] = ar.lift(np.zeros((len(rows), batch)))
+            ideal[rows] = (g - g_partner) * ar.inv_sqrt2
+            w = w * survive
+        rho += ideal[:, :, None] * pending[:, None, :]
+        if z_tables is not None:
+            scale, diff, no_flip = z_tables
+            rho *= scale[a][:, None, :]
+            rho += ideal[:, :, None] * (diff[a] * w)[:, None, :]
         if a[0] == 0:
-            trace_e = rho[0, 0]
-        accepted += rho[register.accepted(a), 0].sum(axis=0)
-        fidelity += np.einsum("ab,abk->k", ideal, rho)
-    accepted /= 2 ** len(register.checks)
-    fidelity /= 2**n
-    p_fail = trace_e - accepted
-    numerator = accepted - fidelity
-    bound = FLOAT_ERROR_FACTOR * np.finfo(float).eps * np.abs(trace_e)
+            trace = rho[0, 0]
+        accepted = rho[register.accepted(a), 0].sum(axis=0) + accepted
+        fidelity = ar.contract(ideal, rho) + fidelity
+    accepted = accepted * 0.5 ** len(register.checks)
+    fidelity = fidelity * 0.5**n
+    p_fail, numerator = (
+        np.asarray(v.to_float() if hasattr(v, "to_float") else v)
+        for v in (trace - accepted, accepted - fidelity)
+    )
+    trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
+    bound = FLOAT_ERROR_FACTOR * ar.eps * trace + _UNDERFLOW * dim**2 * (len(steps) + 2)
     ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
         (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
     )
-    return p_fail, numerator / (1 - p_fail), ok
+    infidelity = numerator / (1 - p_fail)
+    ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
+    return p_fail, infidelity, ok
+
+
+_UNDERFLOW = 2.0**-1074
+"""Absolute rounding error of an operation whose result underflows."""
 
 
 def _batch_size(steps, z_layer: _Layer) -> int:
     if z_layer.p:
         return len(z_layer.p[0])
     return len(next(s.q for s in steps if isinstance(s, _Rotation)))
-
-
-def _scale_float(rho, ideal, w, log_scale, log_w):
-    """A merged layer: rho_E <- scale rho_E + w (scale - W) |Psi><Psi|, with log scale shaped
-    to broadcast against rho (blocks, b, points). Returns the new w."""
-    scale = np.exp(log_scale)
-    error = np.exp(log_w) * np.expm1(log_scale - log_w)  # scale - W without cancellation
-    rho *= scale
-    rho += ideal[:, :, None] * (error * w)
-    return w * np.exp(log_w)
 
 
 def _exact_pass(register: _Register, channels: Sequence[Channel], flat, progress):
