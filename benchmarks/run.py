@@ -41,7 +41,7 @@ from estimator.factory import (
 )
 from estimator.sim.channels import OMEGA, BitFlip, rotation_channel, x_flip, z_flip
 from estimator.sim.noise import NoiseModel
-from estimator.sim.simulator import simulate
+from estimator.sim.simulator import TIERS, simulate
 from estimator.studies.config import estimate_config, load_config
 from estimator.studies.sweep import Axis, load_template, run_sweep
 from layouts.arrangement import Arrangement
@@ -78,19 +78,10 @@ def _row(what: str, points: int, seconds: float, note: str = "") -> float:
     return seconds / points
 
 
-class _Tiers:
-    """Counts the points each arithmetic tier took on (through simulate's progress hook)."""
-
-    def __init__(self) -> None:
-        self.points: dict[str, int] = {}
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if phase != "exact":
-            self.points[phase] = total
-
-    def note(self, size: int) -> str:
-        dd = self.points.get("double-double", 0)
-        return f"float64 {size - dd}, double-double -> {dd} (rest fixed point)"
+def _tiers(sim) -> str:
+    """How many points each arithmetic tier answered (estimator.sim.simulator.TIERS)."""
+    counts = np.bincount(np.ravel(sim.tier)[np.ravel(sim.resolved)], minlength=len(TIERS))
+    return ", ".join(f"{name} {count}" for name, count in zip(TIERS, counts))
 
 
 def reference(n: int, checks, channels, k: int) -> tuple[float, float]:
@@ -142,11 +133,10 @@ def one_level(n_points: int, rng: np.random.Generator, repeat: int) -> None:
     _, seconds = _best(lambda: estimate_one_level(noise, spec, precision="float"), repeat)
     answered = int(np.sum(~np.isnan(est.p_out)))
     _row("one-level 15-to-1, float", n_points, seconds, f"{answered} vouched by float64")
-    tiers = _Tiers()
     channels = level_one(noise, spec).channels()
-    simulate(5, spec.protocol.checks, channels, progress=tiers)
+    tiers = _tiers(simulate(5, spec.protocol.checks, channels))
     _, seconds = _best(lambda: estimate_one_level(noise, spec, precision="auto"), repeat)
-    per_point = _row("one-level 15-to-1, auto", n_points, seconds, tiers.note(n_points))
+    per_point = _row("one-level 15-to-1, auto", n_points, seconds, tiers)
     few = max(2, n_points // 50)
     sub = _spec(1, "15-to-1", Distances(*(v[:few] for v in (d.d_x, d.d_z, d.d_m))))
     _, seconds = _best(
@@ -180,9 +170,8 @@ def two_level(
     fed = estimate_one_level(noise, level1)
     level = level_two(noise, level2, level1, fed, n_level1=n_l1, arrangement=arrangement)
     channels = level.channels()
-    tiers = _Tiers()
-    simulate(level2.protocol.n_qubits, level2.protocol.checks, channels, progress=tiers)
-    per_point = _row(f"{name}, auto", n_points, seconds, tiers.note(n_points))
+    tiers = _tiers(simulate(level2.protocol.n_qubits, level2.protocol.checks, channels))
+    per_point = _row(f"{name}, auto", n_points, seconds, f"level 2: {tiers}")
     ref = _reference_time(level2.protocol, channels, reference_points, repeat)
     ref += _reference_time(level1.protocol, level_one(noise, level1).channels(), 1, repeat)
     _row(f"{name}, dense reference", 1, ref, f"engine auto {ref / per_point:.0f}x")

@@ -42,6 +42,7 @@ from estimator.sim import fixedpoint as fx
 from estimator.sim.channels import OMEGA, BitFlip, Channel, DiagonalChannel
 
 PRECISIONS = ("auto", "float", "exact")
+TIERS = ("float64", "double-double", "fixed point")
 RELATIVE_TOLERANCE = 1e-6
 """Largest estimated relative error of p_fail or I accepted from the float64 path."""
 FLOAT_ERROR_FACTOR = 100.0
@@ -67,12 +68,14 @@ class Simulation:
             or fixed point) produced the value.
         resolved: True where the digits are guaranteed; precision "float" returns NaN
             (a refusal, never a wrong digit) where float64 is not enough.
+        tier: the arithmetic that produced each value, an index into TIERS.
     """
 
     p_fail: np.ndarray
     infidelity: np.ndarray
     exact: np.ndarray
     resolved: np.ndarray
+    tier: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def simulate(
     p_fail, infidelity = np.full(size, np.nan), np.full(size, np.nan)
     exact = np.zeros(size, dtype=bool)
     resolved = np.zeros(size, dtype=bool)
+    tier = np.zeros(size, dtype=np.int8)
     valid = np.flatnonzero(~_has_nan(flat, size))
     live, copies = _distinct(flat, valid)
     todo = live
@@ -213,6 +217,7 @@ def simulate(
         for ar in tiers:  # each tier takes the points the one before cannot vouch for
             pending = live[~resolved[live]]
             exact[pending] = ar is not FLOAT64
+            tier[pending] = TIERS.index(ar.name)
             step = register.chunks(max(1, pending.size))[0]
             for start in range(0, pending.size, step):
                 part = pending[start : start + step]
@@ -233,12 +238,14 @@ def simulate(
             )
         _require_resources(register, channels, todo.size, "exact")
         exact[todo] = True
+        tier[todo] = TIERS.index("fixed point")
         p_fail[todo], infidelity[todo], resolved[todo] = _exact_pass(
             register, channels, [[v[todo] for v in f] for f in flat], progress
         )
-    for values in (p_fail, infidelity, exact, resolved):
+    results = (p_fail, infidelity, exact, resolved, tier)
+    for values in results:
         values[valid] = values[live][copies]
-    return Simulation(*(v.reshape(shape) for v in (p_fail, infidelity, exact, resolved)))
+    return Simulation(*(v.reshape(shape) for v in results))
 
 
 Progress = Callable[[str, int, int], None]
