@@ -412,19 +412,21 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
     ax.set_ylim(-0.6, len(rows) - 0.4)
     for s, step in enumerate(schedule.steps, 1):
         bars = [
-            (f"region {p.region}", colours[p.region], [str(p.rotation)])
+            (f"region {p.region}", colours[p.region], [p.rotation])
             for p in step
             if p.region is not None
         ]
-        fast = [str(p.rotation) for p in step if p.region is None]
+        fast = [p.rotation for p in step if p.region is None]
         if fast:
             bars.append(("fast T", FAST_T, fast))
         for row, colour, rotations in bars:
             ax.barh(y[row], 0.92, left=s - 0.46, height=0.7, color=colour, alpha=0.25, edgecolor=colour)
             cell = {"x": s - 0.46, "y": y[row] - 0.35, "width": 0.92, "height": 0.7}
-            joined = ", ".join(rotations)
-            options = [rotation_label(joined), rotation_label(joined.replace("Z", ""))]
-            _label(ax, cell, options, color="black")
+            full = rotation_label(", ".join(str(r) for r in rotations))
+            short = "; ".join(  # qubit numbers only
+                ("-" if r.sign < 0 else "") + ",".join(map(str, r.support)) for r in rotations
+            )
+            _label(ax, cell, [full, short], color="black")
     for q in qubits:
         first, last = alive_steps(schedule, q)
         role = graph.nodes["patch", q]["role"]

@@ -77,7 +77,7 @@ def series_from_rows(rows: Sequence[Mapping[str, Any]], by: str) -> list[Series]
         need = " or ".join(AXIS_COLUMNS[by])
         raise ConfigError("--by", f"the results have no {need} column to plot {by}")
     names = [_label(row) for row in rows]
-    show_layout = len({layout for _, layout in names}) > 1
+    show_layout = len({layout for _, layout in names if layout}) > 1
     groups: dict[str, list[tuple[float, float, float]]] = {}
     for row, (name, layout) in zip(rows, names):
         label = f"{name}, {layout}" if show_layout and layout else name
@@ -236,26 +236,36 @@ def cost_figure(
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
     colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
     markers = reference_markers(references)
-    width = style.width_in
-    panel = 0.72 * width
+    cols = min(len(values), 3)
+    rows = -(-len(values) // cols)
+    width = style.width_in if cols == 1 else style.wide_in
     line = style.font_pt / 72 * 1.4
-    drawn_refs = [r for r in references if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)]
+    left = 6.5 * line  # y tick labels and label
+    gap = 1.2 * line
+    panel_w = (width - left - (cols - 1) * gap - 0.1) / cols
+    panel_h = min(0.8 * panel_w, 0.72 * style.width_in)
+    drawn_refs = [
+        r for r in references
+        if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)
+    ]
     n_entries = len(series) + 1 + 2 * len({r.series for r in drawn_refs})
-    legend_h = line * (n_entries + 3)
+    legend_h = line * (n_entries / min(cols, 2) + 4)
     title_h = 3 * line if title else line
-    gap = 2.2 * line
-    height = title_h + len(values) * (panel + gap) + legend_h
+    row_h = panel_h + 3.5 * line
+    height = title_h + rows * row_h + legend_h
     fig = Figure(figsize=(width, height))
-    left, right = 0.85 * style.font_pt / 8 * 0.8, 0.1
     axes = []
     for i, p in enumerate(values):
-        top = title_h + i * (panel + gap)
-        ax = fig.add_axes(((left) / width, 1 - (top + panel) / height, (width - left - right) / width, panel / height),
-                          sharex=axes[0] if axes else None)
+        r, c = divmod(i, cols)
+        top = title_h + r * row_h
+        rect = ((left + c * (panel_w + gap)) / width, 1 - (top + panel_h) / height,
+                panel_w / width, panel_h / height)
+        ax = fig.add_axes(rect, sharex=axes[0] if axes else None, sharey=axes[0] if axes else None)
         draw_costs(ax, series, references, by=by, p_phys=p, colours=colours, markers=markers)
-        ax.set_title(p_phys_label(p), loc="left", pad=2)
-        if i < len(values) - 1:
-            ax.set_xlabel("")
+        ax.set_title(p_phys_label(p), pad=3)
+        if c > 0:
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
         axes.append(ax)
     handles = legend_handles(
         [s for s in series if any(_same_p(s.p_phys, p).any() for p in values)],
@@ -263,7 +273,10 @@ def cost_figure(
         colours,
         markers,
     )
-    legend_below(axes[-1], handles, width, max_cols=1)
+    anchor = axes[-cols] if len(axes) >= cols else axes[0]
+    centre = (axes[0].get_position().x0 + axes[min(cols, len(axes)) - 1].get_position().x1) / 2
+    legend_below(anchor, handles, width, max_cols=min(cols, 2), x_center=centre)
     if title:
         fig.suptitle(title, y=1 - 0.2 * line / height, va="top")
     return fig
+

@@ -61,8 +61,10 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     width = style.wide_in
     line = style.font_pt / _IN * 1.4
     n = schedule.n_steps
-    cols = min(n, max(1, math.floor(width / (1.6 * style.font_pt / 8))))
-    cols = min(cols, 4)
+    x0, _, x1, _ = bounding_box(graph)
+    narrowest = min(graph.nodes[p]["width"] for p in graph if p[0] == "patch") / (x1 - x0)
+    needed = 1.3 * line / narrowest  # panel width at which an upright qubit label fits
+    cols = max(min(n, 3), min(n, 4, math.floor(width / needed)))  # 3 columns at least
     rows = math.ceil(n / cols)
     gap = 0.08
     panel_w = (width - (cols - 1) * gap) / cols
@@ -89,7 +91,7 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     timeline = fig.add_axes(rect(0.0, timeline_top, width, timeline_h))
     draw_timeline(graph, schedule, timeline)
     _inside(timeline, width)
-    legend_below(timeline, schedule_legend(graph, schedule), width)
+    legend_below(timeline, schedule_legend(graph, schedule), width, x_center=0.5)
     if title:
         fig.suptitle(title, y=1 - 0.3 * line / height, va="top")
     return fig, missing

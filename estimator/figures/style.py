@@ -155,25 +155,26 @@ def rotation_label(text: str) -> str:
     return "$" + re.sub(r"Z(\d+)", r"Z_{\1}", text) + "$"
 
 
-def legend_below(ax, handles, max_width_in: float, *, max_cols: int = 3):
-    """A legend centred under everything ``ax`` draws (tick labels, annotations), in as many
-    columns (at most ``max_cols``) as fit within ``max_width_in`` inches; returns it."""
-    r = renderer(ax.figure)
-    box = ax.get_window_extent(r)
-    below = ax.get_tightbbox(r).y0
-    gap = 0.4 * ax.figure.dpi * float(_font_in(ax))
-    anchor = (below - gap - box.y0) / box.height
+def legend_below(ax, handles, max_width_in: float, *, max_cols: int = 3, x_center: float | None = None):
+    """A legend under everything ``ax`` draws (tick labels, annotations), centred under
+    ``ax`` or at figure fraction ``x_center``, in as many columns (at most ``max_cols``) as
+    fit within ``max_width_in`` inches; returns it."""
+    fig = ax.figure
+    r = renderer(fig)
+    gap = 0.4 * fig.dpi * float(_font_in(ax))
+    y = (ax.get_tightbbox(r).y0 - gap) / fig.bbox.height
+    x = (ax.get_position().x0 + ax.get_position().x1) / 2 if x_center is None else x_center
     for ncols in range(max_cols, 0, -1):
         legend = ax.legend(
             handles=handles,
             loc="upper center",
-            bbox_to_anchor=(0.5, anchor),
-            bbox_transform=ax.transAxes,
+            bbox_to_anchor=(x, y),
+            bbox_transform=fig.transFigure,
             ncols=ncols,
             borderaxespad=0.0,
             borderpad=0.0,
         )
-        if legend.get_window_extent(r).width <= max_width_in * ax.figure.dpi or ncols == 1:
+        if legend.get_window_extent(r).width <= max_width_in * fig.dpi or ncols == 1:
             return legend
         legend.remove()
     raise AssertionError("unreachable")
