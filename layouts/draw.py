@@ -60,24 +60,26 @@ def _rect(ax, node: dict, **style):
     return ax.add_patch(Rectangle((node["x"], node["y"]), node["width"], node["height"], **style))
 
 
-def _fits(ax, text, node: dict, fill: float = 0.9) -> bool:
+def _fits(ax, text, node: dict, fill: float = 0.9, *, width_only: bool = False) -> bool:
     """Whether ``text`` (a drawn Text) lies within ``fill`` of the rectangle ``node``."""
     box = text.get_window_extent(renderer(ax.figure))
     (x0, y0), (x1, y1) = ax.transData.transform(
         [(node["x"], node["y"]), (node["x"] + node["width"], node["y"] + node["height"])]
     )
-    return box.width <= fill * abs(x1 - x0) and box.height <= fill * abs(y1 - y0)
+    wide = box.width <= fill * abs(x1 - x0)
+    return wide and (width_only or box.height <= fill * abs(y1 - y0))
 
 
-def _label(ax, node: dict, options: Sequence[str], **style) -> bool:
-    """Write the first of ``options`` that fits ``node``, flat or upright; False if none fits."""
+def _label(ax, node: dict, options: Sequence[str], *, flat: bool = False, **style) -> bool:
+    """Write the first of ``options`` that fits ``node``, flat or upright (``flat``: only
+    flat, judged by width, as in the rows of a timeline); False if none fits."""
     cx, cy = node["x"] + node["width"] / 2, node["y"] + node["height"] / 2
     text = ax.text(cx, cy, "", ha="center", va="center", fontsize=_font(), **style)
     for option in options:
-        for rotation in (0, 90):
+        for rotation in (0,) if flat else (0, 90):
             text.set_text(option)
             text.set_rotation(rotation)
-            if _fits(ax, text, node):
+            if _fits(ax, text, node, width_only=flat):
                 return True
     text.remove()
     return False
@@ -146,7 +148,9 @@ def draw_layout(
             continue
         if kind == "region":
             port = f", port {data['port']}" if graph.graph["level"] == 2 else ""
-            _label(ax, data, [f"{data['name']}{port}", data["name"]], color="#444444", style="italic")
+            _label(
+                ax, data, [f"{data['name']}{port}", data["name"]], color="#444444", style="italic"
+            )
         elif kind == "level1":
             strip = {**data, "width": data["width"] / 3}
             _label(ax, strip, [f"level 1, #{data['index'] + 1}", f"#{data['index'] + 1}"])
@@ -225,7 +229,9 @@ def layout_legend(graph: nx.Graph) -> list:
         if kind == "level1":
             level1 = graph.graph["level1"]
             l1 = level1.graph["d"]
-            label += f" ({sum(1 for n in graph if n[0] == 'level1')}, $d$ = {l1.d_x},{l1.d_z},{l1.d_m})"
+            label += (
+                f" ({sum(1 for n in graph if n[0] == 'level1')}, $d$ = {l1.d_x},{l1.d_z},{l1.d_m})"
+            )
         if kind == "region" and graph.graph["level"] == 1:
             label += f" ($d_m$ = {d.d_m})"
         handles.append(Patch(label=label, **style))
@@ -344,7 +350,12 @@ def schedule_legend(graph: nx.Graph, schedule: Schedule) -> list:
 
     handles = layout_legend(graph)
     handles += [
-        Patch(facecolor=colour, edgecolor=colour, alpha=0.4, label=f"ancilla of a rotation, region {name}")
+        Patch(
+            facecolor=colour,
+            edgecolor=colour,
+            alpha=0.4,
+            label=f"ancilla of a rotation, region {name}",
+        )
         for name, colour in _region_colours(graph).items()
     ]
     handles.append(
@@ -369,11 +380,21 @@ def schedule_legend(graph: nx.Graph, schedule: Schedule) -> list:
     deferred = {c.deferred for c in schedule.consumption}
     if False in deferred:
         handles.append(
-            Patch(facecolor="white", edgecolor="#333333", hatch=HATCH_CONSUMED, label="output consumed in the step")
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                hatch=HATCH_CONSUMED,
+                label="output consumed in the step",
+            )
         )
     if True in deferred:
         handles.append(
-            Patch(facecolor="white", edgecolor="#333333", hatch=HATCH_DEFERRED, label="output consumed after the step")
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                hatch=HATCH_DEFERRED,
+                label="output consumed after the step",
+            )
         )
     if schedule.consumption:
         handles.append(
@@ -420,13 +441,15 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
         if fast:
             bars.append(("fast T", FAST_T, fast))
         for row, colour, rotations in bars:
-            ax.barh(y[row], 0.92, left=s - 0.46, height=0.7, color=colour, alpha=0.25, edgecolor=colour)
+            ax.barh(
+                y[row], 0.92, left=s - 0.46, height=0.7, color=colour, alpha=0.25, edgecolor=colour
+            )
             cell = {"x": s - 0.46, "y": y[row] - 0.35, "width": 0.92, "height": 0.7}
             full = rotation_label(", ".join(str(r) for r in rotations))
             short = "; ".join(  # qubit numbers only
                 ("-" if r.sign < 0 else "") + ",".join(map(str, r.support)) for r in rotations
             )
-            _label(ax, cell, [full, short], color="black")
+            _label(ax, cell, [full, short], flat=True, color="black")
     for q in qubits:
         first, last = alive_steps(schedule, q)
         role = graph.nodes["patch", q]["role"]

@@ -119,7 +119,11 @@ def test_draw_step_schedule_and_timeline():
     assert labels == ["q5", "q4", "q3", "q2", "q1", "fast T", "region bottom", "region top"]
     assert {"$Z_{2}, Z_{3}, Z_{4}$", "2; 3; 4"} & _texts(ax)  # full, or qubits only if narrow
     entries = {h.get_label() for h in schedule_legend(graph, schedule)}
-    assert {"fast faulty-T measurement", "output consumed in the step", "consumption (timeline)"} <= entries
+    assert {
+        "fast faulty-T measurement",
+        "output consumed in the step",
+        "consumption (timeline)",
+    } <= entries
 
 
 def _journal_checks(fig, width_in):
@@ -188,7 +192,10 @@ def test_cli_draw_vector_files_embed_truetype_and_keep_text(one_level_config, tm
     pdf, svg = tmp_path / "layout.pdf", tmp_path / "schedule.svg"
     assert main(["draw", str(one_level_config), "-o", str(pdf)]) == 0
     assert pdf_embeds_truetype(pdf) and "Type3" not in pdf_font_types(pdf)
-    assert main(["draw", str(one_level_config), "--schedule", "--style", "slides", "-o", str(svg)]) == 0
+    assert (
+        main(["draw", str(one_level_config), "--schedule", "--style", "slides", "-o", str(svg)])
+        == 0
+    )
     assert svg_text_elements(svg) > 30
 
 

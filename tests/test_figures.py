@@ -118,7 +118,10 @@ def test_cli_plot_png_and_a_user_reference(tmp_path, capsys):
         "my factory,1e-3,1e-10,qubitcycles,3e5,qubit-rounds per state\n"
     )
     out = tmp_path / "cost.png"
-    assert main(["plot", str(results), "--reference", str(mine), "-o", str(out), "--p-phys", "1e-3"]) == 0
+    assert (
+        main(["plot", str(results), "--reference", str(mine), "-o", str(out), "--p-phys", "1e-3"])
+        == 0
+    )
     assert str(out) in capsys.readouterr().out
     image = matplotlib.image.imread(out)
     assert image.shape[1] / PAPER.dpi <= PAPER.width_in + 0.05  # one panel: one column
@@ -151,10 +154,20 @@ def test_cli_plot_bad_reference_names_the_column(tmp_path, capsys):
 
 def test_series_label_by_protocol_and_layout():
     rows = [
-        {"p_phys": "1e-3", "p_out": "1e-9", "qubitcycles": "1e5", "level1.protocol": "15-to-1",
-         "level1.layout": "litinski"},
-        {"p_phys": "1e-3", "p_out": "nan", "qubitcycles": "1e5", "level1.protocol": "15-to-1",
-         "level1.layout": "litinski"},
+        {
+            "p_phys": "1e-3",
+            "p_out": "1e-9",
+            "qubitcycles": "1e5",
+            "level1.protocol": "15-to-1",
+            "level1.layout": "litinski",
+        },
+        {
+            "p_phys": "1e-3",
+            "p_out": "nan",
+            "qubitcycles": "1e5",
+            "level1.protocol": "15-to-1",
+            "level1.layout": "litinski",
+        },
         {"p_phys": "1e-3", "p_out": "1e-7", "qubitcycles": "2e5", "series": "mine"},
     ]
     series = series_from_rows(rows, "qubitcycles")

@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "qualtran":
         text = summary.to_json()
     else:
-        params = estimator_params(summary, qubit_cycles_per_code_cycle=args.qubit_cycles_per_code_cycle)
+        params = estimator_params(
+            summary, qubit_cycles_per_code_cycle=args.qubit_cycles_per_code_cycle
+        )
         text = json.dumps(params, indent=2) + "\n"
     Path(args.output).write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")

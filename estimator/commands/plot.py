@@ -74,7 +74,12 @@ def run(args: argparse.Namespace) -> int:
     title = None if args.no_title else args.title
     with matplotlib.rc_context(rc_params(style)):
         fig = cost_figure(
-            series_from_rows(rows, args.by), references, style, by=args.by, p_phys=args.p_phys, title=title
+            series_from_rows(rows, args.by),
+            references,
+            style,
+            by=args.by,
+            p_phys=args.p_phys,
+            title=title,
         )
         save_figure(fig, args.output, style)
     print(f"wrote {args.output}")

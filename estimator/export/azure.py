@@ -25,7 +25,9 @@ from estimator.errors import ConfigError, ModelError
 from estimator.export.summary import FactorySummary
 
 
-def distillation_unit(summary: FactorySummary, *, qubit_cycles_per_code_cycle: float) -> dict[str, Any]:
+def distillation_unit(
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+) -> dict[str, Any]:
     """The ``distillationUnitSpecifications`` entry of ``summary``.
 
     Raises:
@@ -56,7 +58,9 @@ def distillation_unit(summary: FactorySummary, *, qubit_cycles_per_code_cycle: f
     }
 
 
-def estimator_params(summary: FactorySummary, *, qubit_cycles_per_code_cycle: float) -> dict[str, Any]:
+def estimator_params(
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+) -> dict[str, Any]:
     """A params fragment for ``qdk.estimator`` / ``qsharp.estimate``: the unit, one round."""
     unit = distillation_unit(summary, qubit_cycles_per_code_cycle=qubit_cycles_per_code_cycle)
     return {"distillationUnitSpecifications": [unit], "constraints": {"maxDistillationRounds": 1}}

@@ -67,5 +67,7 @@ def qualtran_factory(summary: FactorySummary):
     try:
         cls = _factory_class()
     except ImportError as error:
-        raise ModelError(f"Qualtran is not installed ({error}); pip install 'msd-estimator[qualtran]'") from None
+        raise ModelError(
+            f"Qualtran is not installed ({error}); pip install 'msd-estimator[qualtran]'"
+        ) from None
     return cls(summary)

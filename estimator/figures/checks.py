@@ -72,7 +72,10 @@ def pdf_font_types(path: str | Path) -> set[str]:
     """Font subtypes of a PDF written by matplotlib (its font dictionaries are not compressed):
     e.g. {"Type0", "CIDFontType2"} for embedded TrueType, "Type3" for Type 3 fonts."""
     data = Path(path).read_bytes()
-    return {m.decode() for m in re.findall(rb"/Subtype\s*/(Type0|Type1|Type3|TrueType|CIDFontType[02])", data)}
+    return {
+        m.decode()
+        for m in re.findall(rb"/Subtype\s*/(Type0|Type1|Type3|TrueType|CIDFontType[02])", data)
+    }
 
 
 def pdf_embeds_truetype(path: str | Path) -> bool:

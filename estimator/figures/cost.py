@@ -147,13 +147,24 @@ def draw_costs(
             continue
         cost, p_out = s.cost[at], s.p_out[at]
         colour = colours[s.label]
-        ax.plot(cost, p_out, ls="", marker="o", ms=2.0, alpha=0.35, color=colour, mew=0,
-                rasterized=cost.size > 2000)
+        ax.plot(
+            cost,
+            p_out,
+            ls="",
+            marker="o",
+            ms=2.0,
+            alpha=0.35,
+            color=colour,
+            mew=0,
+            rasterized=cost.size > 2000,
+        )
         front = pareto_front(cost, p_out)
         x = np.r_[cost[front], cost[front][-1] * 1.5]
         y = np.r_[p_out[front], p_out[front][-1]]
         ax.step(x, y, where="post", color=colour, lw=1.2)
-        ax.plot(cost[front], p_out[front], ls="", marker="o", ms=3.5, color=colour, mec="white", mew=0.4)
+        ax.plot(
+            cost[front], p_out[front], ls="", marker="o", ms=3.5, color=colour, mec="white", mew=0.4
+        )
     shown = [r for r in references if r.axis == by and np.isclose(r.p_phys, p_phys, rtol=1e-9)]
     for name in dict.fromkeys(r.series for r in shown):
         points = sorted((r for r in shown if r.series == name), key=lambda r: r.value)
@@ -183,7 +194,9 @@ def reference_markers(references: Sequence[ReferencePoint]) -> dict[str, str]:
 
 
 def _reference_style(name: str, markers: Mapping[str, str]) -> dict[str, Any]:
-    return REFERENCE_STYLE.get(name, {"marker": markers.get(name, "D"), "color": "#444444", "mfc": "white"})
+    return REFERENCE_STYLE.get(
+        name, {"marker": markers.get(name, "D"), "color": "#444444", "mfc": "white"}
+    )
 
 
 def legend_handles(
@@ -197,19 +210,47 @@ def legend_handles(
     from matplotlib.lines import Line2D
 
     handles = [
-        Line2D([], [], color=colours[s.label], marker="o", ms=3.5, mec="white", mew=0.4,
-               drawstyle="steps-post", label=s.label)
+        Line2D(
+            [],
+            [],
+            color=colours[s.label],
+            marker="o",
+            ms=3.5,
+            mec="white",
+            mew=0.4,
+            drawstyle="steps-post",
+            label=s.label,
+        )
         for s in series
     ]
     if series:
-        handles.append(Line2D([], [], color="#777777", marker="o", ms=2.0, ls="", alpha=0.5,
-                              mew=0, label="all factories (light), Pareto front (line)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#777777",
+                marker="o",
+                ms=2.0,
+                ls="",
+                alpha=0.5,
+                mew=0,
+                label="all factories (light), Pareto front (line)",
+            )
+        )
     for name in dict.fromkeys(r.series for r in references):
         first = next(r for r in references if r.series == name)
         label = f"{name}\n({first.unit})" if first.unit else name
         handles.append(
-            Line2D([], [], ls="-" if first.connect else "", lw=0.8, ms=4.5, mew=0.9,
-                   label=label, **_reference_style(name, markers))
+            Line2D(
+                [],
+                [],
+                ls="-" if first.connect else "",
+                lw=0.8,
+                ms=4.5,
+                mew=0.9,
+                label=label,
+                **_reference_style(name, markers),
+            )
         )
     return handles
 
@@ -231,7 +272,9 @@ def cost_figure(
     """
     from matplotlib.figure import Figure
 
-    values = sorted({float(p) for s in series for p in s.p_phys}) if p_phys is None else list(p_phys)
+    values = (
+        sorted({float(p) for s in series for p in s.p_phys}) if p_phys is None else list(p_phys)
+    )
     if not values:
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
     colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
@@ -245,7 +288,8 @@ def cost_figure(
     panel_w = (width - left - (cols - 1) * gap - 0.1) / cols
     panel_h = min(0.8 * panel_w, 0.72 * style.width_in)
     drawn_refs = [
-        r for r in references
+        r
+        for r in references
         if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)
     ]
     n_entries = len(series) + 1 + 2 * len({r.series for r in drawn_refs})
@@ -258,8 +302,12 @@ def cost_figure(
     for i, p in enumerate(values):
         r, c = divmod(i, cols)
         top = title_h + r * row_h
-        rect = ((left + c * (panel_w + gap)) / width, 1 - (top + panel_h) / height,
-                panel_w / width, panel_h / height)
+        rect = (
+            (left + c * (panel_w + gap)) / width,
+            1 - (top + panel_h) / height,
+            panel_w / width,
+            panel_h / height,
+        )
         ax = fig.add_axes(rect, sharex=axes[0] if axes else None, sharey=axes[0] if axes else None)
         draw_costs(ax, series, references, by=by, p_phys=p, colours=colours, markers=markers)
         ax.set_title(p_phys_label(p), pad=3)
@@ -279,4 +327,3 @@ def cost_figure(
     if title:
         fig.suptitle(title, y=1 - 0.2 * line / height, va="top")
     return fig
-

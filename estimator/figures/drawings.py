@@ -69,9 +69,11 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     gap = 0.08
     panel_w = (width - (cols - 1) * gap) / cols
     panel_h = panel_w * _aspect(graph)
-    n_rows = len({n[1] for n in graph if n[0] == "region"}) + len(
-        [n for n in graph if n[0] == "patch"]
-    ) + 1
+    n_rows = (
+        len({n[1] for n in graph if n[0] == "region"})
+        + len([n for n in graph if n[0] == "patch"])
+        + 1
+    )
     timeline_h = n_rows * line * 1.25
     legend_h = line * (len(schedule_legend(graph, schedule)) / 2 + 2)
     title_h = 3 * line if title else 0.0
@@ -85,7 +87,16 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     axes = []
     for i in range(rows * cols):
         r, c = divmod(i, cols)
-        axes.append(fig.add_axes(rect(c * (panel_w + gap), top + 1.4 * line + r * (panel_h + 1.6 * line), panel_w, panel_h)))
+        axes.append(
+            fig.add_axes(
+                rect(
+                    c * (panel_w + gap),
+                    top + 1.4 * line + r * (panel_h + 1.6 * line),
+                    panel_w,
+                    panel_h,
+                )
+            )
+        )
     missing = draw_schedule(graph, schedule, axes)
     timeline_top = top + rows * (panel_h + 1.6 * line) + 2 * line
     timeline = fig.add_axes(rect(0.0, timeline_top, width, timeline_h))

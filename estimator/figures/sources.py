@@ -58,7 +58,9 @@ def _number(value: Any, field: str, where: str) -> float:
 def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
     """The points of a reference CSV (format in the module docstring)."""
     path = Path(path)
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
     reader = csv.DictReader(lines)
     missing = {"series", "p_phys", "p_out", "x", "value"} - set(reader.fieldnames or ())
     if missing:
@@ -67,7 +69,9 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
     for n, row in enumerate(reader, 2):
         where = f"{path} line {n}"
         if row["x"] not in AXES:
-            raise ConfigError("--reference", f"{where}: x = {row['x']!r}, use one of {', '.join(AXES)}")
+            raise ConfigError(
+                "--reference", f"{where}: x = {row['x']!r}, use one of {', '.join(AXES)}"
+            )
         points.append(
             ReferencePoint(
                 series=row["series"],
@@ -99,7 +103,9 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
         if path.name == "historical.toml":
             rows = [(HISTORICAL, row, row["title"]) for row in data.get("rows", [])]
         elif "paper" in data:
-            rows = [(TABLE1, {**data["paper"], "p_phys": data["p_phys"]}, data.get("title", path.stem))]
+            rows = [
+                (TABLE1, {**data["paper"], "p_phys": data["p_phys"]}, data.get("title", path.stem))
+            ]
         else:
             rows = []
         for series, row, title in rows:
@@ -132,7 +138,9 @@ def read_results(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".csv":
-        rows: list[dict[str, Any]] = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+        rows: list[dict[str, Any]] = list(
+            csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+        )
     else:
         try:
             data = json.loads(text)

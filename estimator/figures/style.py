@@ -99,7 +99,9 @@ def save_figure(fig, path, style: Style) -> None:
     import matplotlib
 
     with matplotlib.rc_context(rc_params(style)):
-        fig.savefig(path, dpi=style.dpi, bbox_inches="tight", pad_inches=0.02, metadata=_metadata(path))
+        fig.savefig(
+            path, dpi=style.dpi, bbox_inches="tight", pad_inches=0.02, metadata=_metadata(path)
+        )
 
 
 def _metadata(path) -> dict[str, Any] | None:
@@ -155,7 +157,9 @@ def rotation_label(text: str) -> str:
     return "$" + re.sub(r"Z(\d+)", r"Z_{\1}", text) + "$"
 
 
-def legend_below(ax, handles, max_width_in: float, *, max_cols: int = 3, x_center: float | None = None):
+def legend_below(
+    ax, handles, max_width_in: float, *, max_cols: int = 3, x_center: float | None = None
+):
     """A legend under everything ``ax`` draws (tick labels, annotations), centred under
     ``ax`` or at figure fraction ``x_center``, in as many columns (at most ``max_cols``) as
     fit within ``max_width_in`` inches; returns it."""
