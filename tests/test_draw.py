@@ -189,14 +189,11 @@ def test_schedule_figure_is_fit_for_a_journal():
 
 
 def test_cli_draw_vector_files_embed_truetype_and_keep_text(one_level_config, tmp_path):
-    pdf, svg = tmp_path / "layout.pdf", tmp_path / "schedule.svg"
+    pdf, svg = tmp_path / "layout.pdf", tmp_path / "layout.svg"
     assert main(["draw", str(one_level_config), "-o", str(pdf)]) == 0
     assert pdf_embeds_truetype(pdf) and "Type3" not in pdf_font_types(pdf)
-    assert (
-        main(["draw", str(one_level_config), "--schedule", "--style", "slides", "-o", str(svg)])
-        == 0
-    )
-    assert svg_text_elements(svg) > 30
+    assert main(["draw", str(one_level_config), "--style", "slides", "-o", str(svg)]) == 0
+    assert svg_text_elements(svg) >= 10  # q1..q5, regions, scale bar, title, legend
 
 
 @pytest.fixture
