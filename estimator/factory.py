@@ -44,7 +44,7 @@ class FactoryEstimate:
         qubitcycles: qubits * cycles per output state (MODEL.md 8.4).
         outputs: output states per successful run.
         full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
-        exact: True where the fixed-point arithmetic was used.
+        exact: True where float64 could not vouch and double-double or fixed point answered.
         level1: the estimate of the feeding level-1 factory (two-level factories).
     """
 

@@ -357,6 +357,13 @@ class _Arithmetic:
     inv_sqrt2: object
     lift: Callable
 
+    @staticmethod
+    def signed(x, sign: np.ndarray):
+        """x * sign for signs +-1 (exact, no rounding to account for)."""
+        if isinstance(x, np.ndarray):
+            return x * sign
+        return dd.DD(x.hi * sign, x.lo * sign)
+
     def contract(self, ideal, rho):
         """sum_e ideal[e] rho[e, k] for every point k."""
         if isinstance(rho, np.ndarray):
@@ -411,8 +418,21 @@ class _Layout:
     turns: tuple[tuple[np.ndarray, ...], ...]
 
 
-@functools.lru_cache(maxsize=256)
 def _layout(register: _Register, rotations: tuple[Rotation, ...], start: int, stop: int):
+    """The _Layout of blocks start..stop-1, kept for reuse when it is small (a register of up
+    to 8 qubits in one chunk: at most 2^16 entries); larger ones are rebuilt per call, which
+    costs about one pass of the simulation over them and keeps memory O(chunk)."""
+    if start == 0 and stop == register.dim and register.dim <= 256:
+        return _small_layout(register, rotations)
+    return _build_layout(register, rotations, start, stop)
+
+
+@functools.lru_cache(maxsize=16)
+def _small_layout(register: _Register, rotations: tuple[Rotation, ...]) -> _Layout:
+    return _build_layout(register, rotations, 0, register.dim)
+
+
+def _build_layout(register: _Register, rotations: tuple[Rotation, ...], start: int, stop: int):
     n = register.n_qubits
     masks = [register.mask(r.support) for r in rotations]
     pivots = np.zeros((stop - start, n), dtype=np.int64)  # pivot bit of basis vector i
@@ -459,8 +479,16 @@ def _layout(register: _Register, rotations: tuple[Rotation, ...], start: int, st
         # sigma = -sign (-1)^((|a & S| - 1) / 2) (-1)^|a & b & S|
         flips = ((overlap - 1) >> 1) + weight[a[idx] & b[idx] & m]
         sign = (-rotation.sign) * (1.0 - 2.0 * (flips & 1))
-        turns.append((idx, partner, sign, block[idx], touched))
-    return _Layout(block, b, offset, tuple(turns))
+        turns.append(
+            (
+                idx.astype(np.int32),
+                partner.astype(np.int32),
+                sign,
+                block[idx].astype(np.int32),
+                touched,
+            )
+        )
+    return _Layout(block.astype(np.int32), b.astype(np.int32), offset, tuple(turns))
 
 
 def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FLOAT64):
@@ -505,11 +533,10 @@ def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FL
             chi_re, chi_im, survive = data
             idx, partner, sign, blocks, touched = next(turns)
             g = ideal[idx]
-            g_partner = g[partner] * sign
+            g_partner = ar.signed(g[partner], sign)
             x = rho[idx]
             x += g[:, None] * pending[blocks]
-            turned = x[partner]
-            turned *= sign[:, None]
+            turned = ar.signed(x[partner], sign[:, None])
             turned *= chi_im
             x *= chi_re
             x -= turned
