@@ -125,21 +125,6 @@ class _Register:
         """weight[x] = |x| for every n-bit x."""
         return _popcount(np.arange(self.dim))
 
-    def turn(self, rotation: Rotation, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For the blocks ``a``: rows with |a & S| odd, the partner b ^ S of every b, and the sign
-        sigma(a, b) with i P Q = sigma Q' (P = sign Z_S, Q = P(a, b), Q' = P(a, b ^ S))."""
-        s = self.mask(rotation.support)
-        overlap = _popcount(a & s)
-        rows = np.flatnonzero(overlap % 2)
-        b = np.arange(self.dim)
-        a_odd = a[rows][:, None]
-        sign = (
-            -rotation.sign
-            * (-1.0) ** ((overlap[rows][:, None] - 1) // 2)
-            * (1 - 2.0 * self.parity[a_odd & b & s])
-        )
-        return rows, b ^ s, sign
-
     def odd(self, masks: tuple[int, ...]) -> np.ndarray:
         """0/1 matrix (2^n x len(masks)): parity of |x & mask| for every x."""
         x = np.arange(self.dim)
@@ -154,12 +139,6 @@ class _Register:
         points = max(1, _CHUNK_ENTRIES // self.dim**2)
         blocks = max(1, min(self.dim, _CHUNK_ENTRIES // (self.dim * min(points, batch))))
         return points, blocks
-
-
-@functools.lru_cache(maxsize=4096)
-def _turn(register: _Register, rotation: Rotation, start: int, stop: int):
-    """register.turn for the blocks start..stop-1, computed once per structure."""
-    return register.turn(rotation, np.arange(start, stop))
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
@@ -408,9 +387,9 @@ class _Layout:
     Block a starts at c[a, 0] and a rotation about Z_S moves weight from b to b ^ S only where
     |a & S| is odd, so c[a, .] lives on the span V_a of those supports: about half of 4^n
     entries (15-to-1: 513 of 1024; 38-to-10: 26M of 67M). Entry e is (block[e], b[e]);
-    ``turns[j]`` holds, for the j-th rotation, the entries it turns, the position of each one's
-    partner b ^ S among them, the sign sigma(a, b) of ``_Register.turn``, their blocks, and the
-    blocks it touches."""
+    ``turns[j]`` holds, for the j-th rotation P = sign Z_S, the entries it turns (|a & S| odd),
+    the position of each one's partner b ^ S among them, the sign sigma(a, b) with
+    i P P(a, b) = sigma P(a, b ^ S), their blocks, and the blocks it touches."""
 
     block: np.ndarray
     b: np.ndarray
@@ -649,8 +628,9 @@ def _exact_ulps(register: _Register, steps, z_layer: _Layer) -> int:
 
 def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progress=None):
     """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a
-    time. Returns the mantissas of p_fail and of the numerator tr(Pi rho) - <Psi|rho|Psi>."""
-    n, dim = register.n_qubits, register.dim
+    time on their reachable coefficients (``_Layout``). Returns the mantissas of p_fail and of
+    the numerator tr(Pi rho) - <Psi|rho|Psi>."""
+    n = register.n_qubits
     batch = _batch_size(steps, z_layer)
     one = fx.Fixed.from_ints(1 << bits, bits=bits)
     half = fx.Fixed.from_ints(fx.inv_sqrt2(bits), bits=bits)  # cos(pi/4) = sin(pi/4)
@@ -670,32 +650,35 @@ def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progre
                 )
             )
     z_scale = _scale_exact(register, z_layer, bits)
+    rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
     trace = accepted = fidelity = 0
     blocks = list(_blocks(register, batch))
     for done, a in enumerate(blocks, 1):
-        rho = fx.Fixed(np.zeros((len(a), dim, batch), dtype=object), None, bits)
-        rho.re[:, 0, :] = 1 << bits
-        ideal = fx.Fixed(np.zeros((len(a), dim), dtype=object), None, bits)
-        ideal.re[:, 0] = 1 << bits
+        layout = _layout(register, rotations, int(a[0]), int(a[-1]) + 1)
+        rho = np.zeros((len(layout.b), batch), dtype=object)
+        rho[layout.origin] = 1 << bits
+        ideal = np.zeros(len(layout.b), dtype=object)
+        ideal[layout.origin] = 1 << bits
+        turns = iter(layout.turns)
         for step, data in prepared:
             if isinstance(step, _Layer):
                 if data is not None:
-                    rho = rho * fx.Fixed(data.re[None, :, :], None, bits)
+                    rho = (rho * data.re[layout.b]) >> bits
                 continue
-            rows, partner, sign = register.turn(step.rotation, a)
+            idx, partner, sign, _, _ = next(turns)
             chi_re, chi_im = data
             signs = sign.astype(np.int64).astype(object)
-            x = rho[rows]
-            turned = fx.Fixed(signs[:, :, None] * x.re[:, partner], None, bits)
-            rho[rows] = x * chi_re - turned * chi_im
-            g = ideal[rows]
-            ideal[rows] = (g - fx.Fixed(signs * g.re[:, partner], None, bits)) * half
+            x = rho[idx]
+            turned = signs[:, None] * x[partner]
+            rho[idx] = ((x * chi_re.re) >> bits) - ((turned * chi_im.re) >> bits)
+            g = ideal[idx]
+            ideal[idx] = ((g - signs * g[partner]) * half.re) >> bits
         if z_scale is not None:
-            rho = rho * fx.Fixed(z_scale.re[a][:, None, :], None, bits)
+            rho = (rho * z_scale.re[layout.block + int(a[0])]) >> bits
         if a[0] == 0:
-            trace = rho.re[0, 0]
-        accepted = accepted + rho.re[register.accepted(a), 0].sum(axis=0)
-        fidelity = fidelity + (ideal.re[:, :, None] * rho.re).sum(axis=(0, 1))
+            trace = rho[0]
+        accepted = accepted + rho[layout.origin[register.accepted(a)]].sum(axis=0)
+        fidelity = fidelity + (ideal[:, None] * rho).sum(axis=0)
         if progress:
             progress("exact", done, len(blocks))
     accepted = accepted >> len(register.checks)
