@@ -49,7 +49,7 @@ FLOAT_ERROR_FACTOR = 100.0
 """Bound on |float64 result - exact| in units of eps64 * tr(rho_E); the largest ratio seen
 over random one- and two-level points is about 3 (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
-SECONDS_PER_UPDATE = {"float": 4e-9, "exact": 4e-7}
+SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 4e-7}
 """Rough time of one coefficient update per rotation and point (this machine, one core),
 for the resource guard's estimate."""
 EXACT_LIMIT = 1 << 22
@@ -195,6 +195,8 @@ def simulate(
         tiers = (FLOAT64,) if precision == "float" else (FLOAT64, DOUBLE_DOUBLE)
         for ar in tiers:  # each tier takes the points the one before cannot vouch for
             pending = live[~resolved[live]]
+            if ar is DOUBLE_DOUBLE and pending.size:
+                _require_resources(register, channels, pending.size, ar.name)
             exact[pending] = ar is not FLOAT64
             tier[pending] = TIERS.index(ar.name)
             step = register.chunks(max(1, pending.size))[0]
@@ -253,12 +255,19 @@ def _has_nan(flat: list[list[np.ndarray]], size: int) -> np.ndarray:
 def _require_resources(
     register: _Register, channels: Sequence[Channel], points: int, precision: str
 ) -> None:
-    """Estimate memory and time of the simulation before allocating (estimator.limits)."""
+    """Estimate memory and time of the simulation before allocating (estimator.limits).
+
+    Time: 4^n coefficients per rotation and point at SECONDS_PER_UPDATE of the arithmetic.
+    Memory: per-qubit tables (O(2^n)), a chunk's working arrays (about _CHUNK_ENTRIES
+    coefficients, a dozen temporaries; Python ints for the fixed point) and its layout (13 bytes
+    per coefficient a rotation turns), and the per-point inputs and results."""
     n, dim = register.n_qubits, float(register.dim)
     rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
     work = points * dim**2 * (rotations + 2)  # coefficient updates
-    seconds = work * (SECONDS_PER_UPDATE["exact" if precision == "exact" else "float"])
-    memory = 8.0 * (32 * dim + 8 * max(_CHUNK_ENTRIES, dim * min(dim, 64)) + 64 * points)
+    seconds = work * SECONDS_PER_UPDATE[precision]
+    chunk = min(dim**2 * points, max(_CHUNK_ENTRIES, dim * min(dim, 64)))
+    per_entry = {"float": 8 * 12, "exact": 4 * 80}.get(precision, 16 * 12)  # else dd
+    memory = 8 * 40 * dim + per_entry * chunk + 13 * rotations / 2 * chunk + 64 * points
     limits.require(
         what=f"simulating {n} qubits ({rotations} rotations) at {points} point(s), "
         f"precision {precision}",
