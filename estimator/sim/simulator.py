@@ -408,14 +408,14 @@ class _Layout:
 
 def _layout(register: _Register, rotations: tuple[Rotation, ...], start: int, stop: int):
     """The _Layout of blocks start..stop-1, kept for reuse when it is small (a register of up
-    to 8 qubits in one chunk: at most 2^16 entries); larger ones are rebuilt per call, which
-    costs about one pass of the simulation over them and keeps memory O(chunk)."""
-    if start == 0 and stop == register.dim and register.dim <= 256:
+    to 9 qubits in one chunk: at most 4^9 entries, tens of MB); larger ones are rebuilt per
+    call, which costs about one pass of the simulation over them and keeps memory O(chunk)."""
+    if start == 0 and stop == register.dim and register.dim <= 512:
         return _small_layout(register, rotations)
     return _build_layout(register, rotations, start, stop)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _small_layout(register: _Register, rotations: tuple[Rotation, ...]) -> _Layout:
     return _build_layout(register, rotations, 0, register.dim)
 
