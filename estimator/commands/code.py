@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import add_limit_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("code", help="inspect triorthogonal matrices")
@@ -16,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("file", help="matrix file")
     check.add_argument("--eps", type=float, help="also evaluate the Z-error model at this eps")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(check)
     check.set_defaults(run=run_check)
 
 

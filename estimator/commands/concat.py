@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import add_limit_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -23,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--stages", help="comma-separated stage set searched (default: 000's)")
     parser.add_argument("--best", type=int, default=5, help="number of sequences shown")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments
 
 FORMATS = (".png", ".svg", ".pdf")
 
@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--level", type=int, choices=(1, 2), help="level to draw (default: the top level)"
     )
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 

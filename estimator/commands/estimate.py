@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_precision_argument
+from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -12,6 +12,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help='wall-clock seconds per level for schedule = "cpsat" (default 10)',
     )
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from estimator.commands import add_limit_arguments
+
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
 
 
@@ -17,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
