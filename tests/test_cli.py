@@ -119,7 +119,7 @@ def test_parameters_outside_the_model_are_refused(config, capsys):
 
 def test_unwritable_output_is_one_line(config, tmp_path, capsys):
     missing = tmp_path / "missing" / "out.png"
-    assert_exit_2(["draw", str(config), "-o", str(missing)], "No such file or directory", capsys)
+    assert_exit_2(["draw", str(config), "-o", str(missing)], "-o: no directory", capsys)
     assert_exit_2(
         ["sweep", str(config), "--vary", "p_phys=1e-3", "-o", str(missing.with_suffix(".csv"))],
         "No such file",

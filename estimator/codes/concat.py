@@ -24,6 +24,7 @@ from estimator.codes.triorthogonal import (
     MATRIX_15_TO_1,
     TriorthogonalCode,
     bh_family_matrix,
+    counting_cost,
     triorthogonality_cost,
 )
 from estimator.errors import ConfigError, PrecisionError, ResourceError
@@ -117,12 +118,6 @@ def stage(name: str) -> Stage:
     )
 
 
-# Exact counting of a (3k+8)-to-k code: its k + 2 MacWilliams transforms take (n + 1)^2
-# big-integer products each (n = 3k + 8 inputs; about 1.6e-7 s each, measured at k = 200),
-# on a Krawtchouk table of (n + 1)^2 integers of about n bits.
-_PRODUCT_SECONDS = 1.6e-7
-
-
 def family_stage_cost(k: int) -> tuple[float, float]:
     """(bytes, seconds) to build the stage of the (3k+8)-to-k code: two triorthogonality
     checks of its (k + 3) x (3k + 8) matrix and the exact error counts.
@@ -132,8 +127,8 @@ def family_stage_cost(k: int) -> tuple[float, float]:
     """
     m, n = k + 3, 3 * k + 8
     memory, seconds = triorthogonality_cost(m, n)
-    table = (n + 1) ** 2
-    return memory + table * (n / 8 + 32), 2 * seconds + (k + 3) * table * _PRODUCT_SECONDS
+    table_memory, transform_seconds = counting_cost(n)
+    return memory + table_memory, 2 * seconds + (k + 3) * transform_seconds
 
 
 def _require_family_stage(k: int) -> None:

@@ -100,6 +100,17 @@ def triorthogonality_cost(m: int, n: int) -> tuple[float, float]:
     return 8.0 * m**3 + 16.0 * m * n, m**3 * n / 7e8
 
 
+PRODUCT_SECONDS = 1.6e-7
+"""Seconds per big-integer product of a MacWilliams transform (measured at n = 608)."""
+
+
+def counting_cost(n: int) -> tuple[float, float]:
+    """(bytes, seconds) of one MacWilliams transform of length n (``_dual``): the Krawtchouk
+    table of (n + 1)^2 integers of about n bits, and (n + 1)^2 products."""
+    table = (n + 1) ** 2
+    return table * (n / 8 + 32), table * PRODUCT_SECONDS
+
+
 def require_triorthogonal(matrix: np.ndarray, *, field: str = "matrix") -> None:
     """Raise ProtocolError naming the offending rows unless ``matrix`` is triorthogonal."""
     bad = triorthogonality_violation(matrix)
@@ -266,6 +277,13 @@ class TriorthogonalCode:
     def _dual(self, rows: Sequence[int]) -> tuple[int, ...]:
         """Weight enumerator of the dual of the span of the given rows (1-based)."""
         g = self.matrix[[r - 1 for r in rows]]
+        memory, seconds = counting_cost(self.n)
+        require(
+            what=f"counting the errors of a code with {self.n} inputs",
+            memory_bytes=memory,
+            seconds=seconds * (self.k + 3),  # accepted, any wrong and one per output
+            change="use a matrix with fewer columns",
+        )
         return gf2.dual_weight_enumerator(gf2.weight_enumerator(g))
 
     @cached_property

@@ -39,12 +39,17 @@ def run(args: argparse.Namespace) -> int:
     from layouts.draw import draw_layout, draw_schedule, draw_timeline
     from layouts.graph import TwoLevel, bounding_box, layout_graph
 
-    suffix = Path(args.output).suffix.lower()
+    output = Path(args.output)
+    suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise ConfigError(
             "-o",
             f"unknown file type {suffix or '(none)'!r} of {args.output!r}; use {', '.join(FORMATS)}",
         )
+    if output.is_dir():
+        raise ConfigError("-o", f"{args.output!r} is a directory")
+    if not output.parent.is_dir():
+        raise ConfigError("-o", f"no directory {str(output.parent)!r} to write {args.output!r} in")
     config = load_config(args.config, args.sets)
     level = args.level or (2 if config.level2 is not None else 1)
     if level == 2 and config.level2 is None:
@@ -77,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
         draw_schedule(graph, spec.schedule, top.subplots(rows, cols, squeeze=False).ravel())
         draw_timeline(graph, spec.schedule, bottom.subplots())
         top.suptitle(f"{title}, schedule {spec.schedule.name}", fontsize=11)
-    fig.savefig(args.output, dpi=200, bbox_inches="tight", pad_inches=0.1)
+    try:
+        fig.savefig(args.output, dpi=200, bbox_inches="tight", pad_inches=0.1)
+    except OSError as error:
+        raise ConfigError(
+            "-o", f"cannot write {args.output!r}: {error.strerror or error}"
+        ) from None
     print(f"wrote {args.output}")
     return 0

@@ -17,11 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     import numpy as np
 
     from estimator.errors import PrecisionError
+    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
 
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         )
     record = estimate_record(config, estimate)
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     elif args.format == "csv":
         print(to_csv([flatten(record)]), end="")
     else:
