@@ -285,14 +285,15 @@ def search(
     for field, value in (("max_stages", max_stages), ("n_best", n_best)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(field, f"must be a positive integer, got {value!r}")
-    names = tuple(dict.fromkeys(parse_sequence(list(stages))))
-    size = sum(len(names) ** level for level in range(1, max_stages + 1))
-    if size > _MAX_SEQUENCES:
+    distinct = len(dict.fromkeys(str(name).strip() for name in stages))
+    size = sum(distinct**level for level in range(1, min(max_stages, 64) + 1))
+    if size > _MAX_SEQUENCES:  # checked before any stage is built
         raise ConfigError(
             "max_stages",
-            f"{len(names)} stages up to length {max_stages} give {size} sequences "
-            f"> {_MAX_SEQUENCES}; use fewer stages or a smaller max_stages",
+            f"{distinct} stages up to length {max_stages} give more than {_MAX_SEQUENCES} "
+            "sequences; use fewer stages or a smaller max_stages",
         )
+    names = tuple(dict.fromkeys(parse_sequence(list(stages))))
     models = [stage(name) for name in names]
     eps, cost = np.array([eps0]), np.array([1.0])
     prefixes: list[tuple[int, ...]] = [()]

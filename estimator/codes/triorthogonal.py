@@ -203,12 +203,12 @@ def sign_flips(matrix: np.ndarray) -> tuple[int, ...] | None:
     particular = gf2.solve(system, rhs)
     if particular is None:
         return None
-    free = gf2.null_space(system).astype(np.int64)
-    dim = free.shape[0]
+    dim = system.shape[1] - gf2.rank(system)  # before the basis of the solution space is built
     if dim > _MAX_FREE_DIMENSION:
         raise ProtocolError(
             f"matrix: the sign-flip search space has dimension {dim} > {_MAX_FREE_DIMENSION}"
         )
+    free = gf2.null_space(system).astype(np.int64)
     best: np.ndarray | None = None
     for start in range(0, 2**dim, _CHUNK):
         choice = (np.arange(start, min(start + _CHUNK, 2**dim))[:, None] >> np.arange(dim)) & 1

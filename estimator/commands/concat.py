@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 def _stage_list(text: str) -> list[str]:
     """The --stages value: stage names separated by commas, none empty."""
     from estimator.codes.concat import parse_sequence
-    from estimator.errors import ConfigError
+    from estimator.errors import ConfigError, MsdError
 
     names = [name.strip() for name in text.split(",")]
     if not all(names):
@@ -97,7 +97,7 @@ def _stage_list(text: str) -> list[str]:
         )
     try:
         parse_sequence(names)
-    except ConfigError as error:
+    except MsdError as error:  # an unknown stage, or one too large to build
         raise ConfigError("--stages", str(error).removeprefix("sequence: ")) from None
     return names
 

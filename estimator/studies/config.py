@@ -536,7 +536,8 @@ def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
                 if (
                     not isinstance(outputs, list)
                     or not outputs
-                    or not all(isinstance(q, int) and q >= 1 for q in outputs)
+                    or not all(isinstance(q, int) and not isinstance(q, bool) for q in outputs)
+                    or min(outputs) < 1
                 ):
                     raise ConfigError(
                         f"{field_name}.outputs",
