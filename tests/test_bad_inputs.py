@@ -453,6 +453,16 @@ SWEEP = [
         "level1.dx",
     ),
     Case(
+        "sweep-vary-deep-value",
+        ["sweep", "{dir}/c.toml", "--vary", "level1.d_x=" + deep(5000), "-o", "{dir}/o.csv"],
+        "nests deeper",
+    ),
+    Case(
+        "sweep-vary-value-100-deep",
+        ["sweep", "{dir}/c.toml", "--vary", "level1.d_x=" + deep(100), "-o", "{dir}/o.csv"],
+        "nests deeper",
+    ),
+    Case(
         "sweep-precision-unknown",
         "sweep {dir}/c.toml --vary p_phys=1e-4 -o {dir}/o.csv --precision x",
         "--precision",

@@ -373,11 +373,16 @@ def parse_value(text: str, *, field: str = "VALUE") -> Any:
     (9, 0.001, 'auto')
     """
     try:
-        return tomllib.loads(f"v = {text.strip()}")["v"]
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         return text.strip()
-    except (RecursionError, ValueError):  # nested too deep, an integer of > 4300 digits
-        return parse_toml(f"v = {text.strip()}", field=field, source=f"value {text[:20]!r}...")
+    except RecursionError:
+        raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ConfigError(field, f"cannot read the value: {error}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def apply_set(data: dict[str, Any], assignment: str) -> None:
@@ -388,8 +393,6 @@ def apply_set(data: dict[str, Any], assignment: str) -> None:
         raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
     parts = check_key(key)
     value = parse_value(raw, field=key)
-    if _depth(value) > MAX_DEPTH:
-        raise ConfigError(key, f"the value nests deeper than {MAX_DEPTH} levels")
     target = data
     for part in parts[:-1]:
         target = target.setdefault(part, {})
