@@ -15,7 +15,18 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("estimate", "table", "sweep", "search", "concat", "code", "schedule", "draw")
+COMMANDS = (
+    "estimate",
+    "table",
+    "sweep",
+    "search",
+    "concat",
+    "code",
+    "schedule",
+    "draw",
+    "plot",
+    "export",
+)
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""
 

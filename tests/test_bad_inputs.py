@@ -635,6 +635,103 @@ DRAW = [
     Case("draw-bad-set", "draw {dir}/c.toml -o {dir}/x.png --set level1.d_z=9", "level1.d_z"),
 ]
 
+RESULTS = "p_phys,p_out,qubitcycles\n1e-4,1e-9,20000\n"
+
+PLOT = [
+    Case("plot-no-output", "plot {dir}/r.csv", "-o", files={"r.csv": RESULTS}),
+    Case("plot-missing-results", "plot {dir}/none.csv -o {dir}/x.png", "RESULTS"),
+    Case(
+        "plot-results-not-utf8",
+        "plot {dir}/r.csv -o {dir}/x.png",
+        "RESULTS",
+        files={"r.csv": b"p_out\n\xff\n"},
+    ),
+    Case("plot-results-dev-zero", "plot /dev/zero -o {dir}/x.png", "RESULTS"),
+    Case("plot-results-fifo", "plot {dir}/pipe -o {dir}/x.png", "RESULTS", files={"pipe": FIFO}),
+    Case(
+        "plot-results-without-p_out",
+        "plot {dir}/r.csv -o {dir}/x.png",
+        "RESULTS",
+        files={"r.csv": "a,b\n1,2\n"},
+    ),
+    Case(
+        "plot-results-bad-json",
+        "plot {dir}/r.json -o {dir}/x.png",
+        "RESULTS",
+        files={"r.json": "{"},
+    ),
+    Case(
+        "plot-results-deep-json",
+        "plot {dir}/r.json -o {dir}/x.png",
+        "RESULTS",
+        files={"r.json": "[" * 100000 + "]" * 100000},
+    ),
+    Case("plot-output-txt", "plot {dir}/r.csv -o {dir}/x.txt", "-o", files={"r.csv": RESULTS}),
+    Case(
+        "plot-output-missing-directory",
+        "plot {dir}/r.csv -o {dir}/no/x.png",
+        "-o",
+        files={"r.csv": RESULTS},
+    ),
+    Case(
+        "plot-by-unknown",
+        "plot {dir}/r.csv -o {dir}/x.png --by money",
+        "--by",
+        files={"r.csv": RESULTS},
+    ),
+    Case(
+        "plot-p-phys-word",
+        "plot {dir}/r.csv -o {dir}/x.png --p-phys low",
+        "--p-phys",
+        files={"r.csv": RESULTS},
+    ),
+    Case(
+        "plot-reference-missing",
+        "plot {dir}/r.csv -o {dir}/x.png --reference {dir}/none.csv",
+        "--reference",
+        files={"r.csv": RESULTS},
+    ),
+    Case(
+        "plot-reference-not-utf8",
+        "plot {dir}/r.csv -o {dir}/x.png --reference {dir}/f.csv",
+        "--reference",
+        files={"r.csv": RESULTS, "f.csv": b"\xe9"},
+    ),
+]
+
+EXPORT = [
+    Case("export-no-target", "export {dir}/c.toml -o {dir}/e.json", "--to"),
+    Case("export-unknown-target", "export {dir}/c.toml --to excel -o {dir}/e.json", "--to"),
+    Case(
+        "export-azure-without-k",
+        "export {dir}/c.toml --to azure -o {dir}/e.json",
+        "--qubit-cycles-per-code-cycle",
+    ),
+    Case(
+        "export-azure-k-negative",
+        "export {dir}/c.toml --to azure -o {dir}/e.json --qubit-cycles-per-code-cycle=-1",
+        "--qubit-cycles-per-code-cycle",
+    ),
+    Case(
+        "export-azure-k-nan",
+        "export {dir}/c.toml --to azure -o {dir}/e.json --qubit-cycles-per-code-cycle nan",
+        "--qubit-cycles-per-code-cycle",
+    ),
+    Case(
+        "export-bad-config",
+        "export {dir}/c.toml --to qualtran -o {dir}/e.json",
+        "CONFIG",
+        files={"c.toml": b"\xe9"},
+    ),
+    Case("export-bad-set", "export {dir}/c.toml --to qualtran -o {dir}/e.json --set d_x=3", "d_x"),
+    Case(
+        "export-large-protocol",
+        "export {dir}/c.toml --to qualtran -o {dir}/e.json",
+        "level1.protocol",
+        files={"c.toml": ONE_LEVEL.replace('"15-to-1"', '"98-to-30"')},
+    ),
+]
+
 CASES = [
     *FILES,
     *TOP_LEVEL,
@@ -649,6 +746,8 @@ CASES = [
     *CODE,
     *SCHEDULE,
     *DRAW,
+    *PLOT,
+    *EXPORT,
 ]
 
 

@@ -99,3 +99,40 @@ def _scaled(match: re.Match[str] | None, unit: float) -> float | None:
     except OverflowError:
         return None
     return value if 0 < value and math.isfinite(value) else None
+
+
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+
+
+def add_figure_arguments(parser: argparse.ArgumentParser) -> None:
+    """``-o FIG.(png|pdf|svg)``, ``--style paper|slides`` and ``--no-title``."""
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="output file (.png, .svg or .pdf)"
+    )
+    parser.add_argument(
+        "--style",
+        choices=("paper", "slides"),
+        default="paper",
+        help="paper: one journal column (3.4 in), 8-pt text; slides: 6.4 in, 14-pt text",
+    )
+    parser.add_argument("--no-title", action="store_true", help="leave the title out")
+
+
+def check_figure_output(path: str) -> None:
+    """ConfigError naming -o unless ``path`` ends in .png, .svg or .pdf in a directory that
+    exists."""
+    from pathlib import Path
+
+    from estimator.errors import ConfigError
+
+    output = Path(path)
+    suffix = output.suffix.lower()
+    if suffix not in FIGURE_FORMATS:
+        raise ConfigError(
+            "-o",
+            f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
+        )
+    if output.is_dir():
+        raise ConfigError("-o", f"{path!r} is a directory")
+    if not output.parent.is_dir():
+        raise ConfigError("-o", f"no directory {str(output.parent)!r} to write {path!r} in")
