@@ -108,7 +108,7 @@ def test_the_resource_options_set_the_limits(tmp_path, capsys):
     with using(Limits(max_memory_bytes=100 * 2**20)):
         from estimator.circuits.protocol import require_size
 
-        require_size("p", 20, 20)  # 48 MiB fits in 100 MiB
+        require_size("p", 20, 20, 20)  # 48 MiB fits in 100 MiB
 
 
 def test_concat_1000_is_refused_at_once(capsys):

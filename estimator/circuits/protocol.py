@@ -136,7 +136,7 @@ class Protocol:
                 f"rotation (the rotations act on qubits 1..{used[-1]})"
             )
         n = used[-1]
-        require_size(name, n, sum(len(r.support) for r in parsed))
+        require_size(name, n, len(parsed), sum(len(r.support) for r in parsed))
         protocol = cls(
             name,
             n,
@@ -161,7 +161,7 @@ class Protocol:
         MODEL.md section 3: the ideal state is the noiseless circuit's output.
         """
         n = self.n_qubits
-        require_size(self.name, n, sum(len(r.support) for r in self.rotations))
+        require_size(self.name, n, len(self.rotations), sum(len(r.support) for r in self.rotations))
         psi = np.full(2**n, 2 ** (-n / 2), dtype=complex)
         for rotation in self.rotations:
             psi *= np.exp(1j * np.pi / 8 * rotation.eigenvalues(n))
@@ -197,32 +197,34 @@ STATE_BYTES = 48
 """Peak bytes per amplitude of the noiseless-state check (complex state, eigenvalue and
 parity arrays; measured 47 at 23 and 28 qubits)."""
 STATE_SECONDS = 1e-8
-"""Seconds per amplitude and per (rotation support + 4) of the noiseless-state check
-(measured 1.0 s for one two-qubit rotation on 23 qubits)."""
+"""Seconds per amplitude of the noiseless-state check, per unit of 10 per rotation + 1 per
+qubit of a rotation's support + 4 per qubit (measured: about 100 ns per amplitude and
+rotation, 1.0 s for one two-qubit rotation on 23 qubits)."""
 
 
-def require_size(name: str, n_qubits: int, support_total: int) -> None:
-    """ResourceError unless the noiseless-state check of an ``n_qubits`` protocol, whose
-    rotations act on ``support_total`` qubits in all, fits the limits in force
+def require_size(name: str, n_qubits: int, rotations: int, support_total: int) -> None:
+    """ResourceError unless the noiseless-state check of an ``n_qubits`` protocol with
+    ``rotations`` rotations acting on ``support_total`` qubits in all fits the limits in force
     (``estimator.limits``): it holds 2^n amplitudes, STATE_BYTES each.
 
-    >>> require_size("15-to-1", 5, 60) is None
+    >>> require_size("15-to-1", 5, 15, 60) is None
     True
     """
     fits = min(n_qubits, 64)
-    while fits > 1 and _over(*_state_cost(fits, support_total * fits / n_qubits)):
+    while fits > 1 and _over(*_state_cost(fits, rotations, support_total * fits / n_qubits)):
         fits -= 1
     what = f"protocol {name!r} on {n_qubits} qubits (2^{n_qubits} amplitudes)"
     change = f"use a protocol with at most {fits} qubits"
     if n_qubits > 64:
         raise ResourceError(f"{what} needs more memory than any computer has; {change}")
-    memory, seconds = _state_cost(n_qubits, support_total)
+    memory, seconds = _state_cost(n_qubits, rotations, support_total)
     require(what=what, memory_bytes=memory, seconds=seconds, change=change)
 
 
-def _state_cost(n_qubits: int, support_total: float) -> tuple[float, float]:
+def _state_cost(n_qubits: int, rotations: int, support_total: float) -> tuple[float, float]:
     amplitudes = 2.0**n_qubits
-    return STATE_BYTES * amplitudes, STATE_SECONDS * amplitudes * (8 + support_total + 4 * n_qubits)
+    units = 10 * rotations + support_total + 4 * n_qubits + 8
+    return STATE_BYTES * amplitudes, STATE_SECONDS * amplitudes * units
 
 
 def _over(memory: float, seconds: float) -> bool:
