@@ -421,3 +421,15 @@ def test_fixed_point_rounding_stays_within_its_bound(seed):
     high = sm._run_exact(register, *program, bits=1200)
     for a, b in zip(low, high):
         assert abs(Fraction(a[0], 1 << 192) - Fraction(b[0], 1 << 1200)) <= Fraction(ulps, 1 << 192)
+
+
+def test_float_bound_covers_coherent_errors():
+    """A coherent over-rotation has no incoherent weight (tr(rho_E) = 0): the bound scales with
+    |e| instead, so float64 refuses or is right, and auto agrees with the fixed point."""
+    for p in (1e-6, 1e-5, 1e-4, 1e-3):
+        channels = _bare(0.0, 0.0, 0.0, np.arcsin(np.sqrt(p)))
+        exact = float(simulate(5, FIFTEEN.checks, channels, precision="exact").infidelity)
+        fast = float(simulate(5, FIFTEEN.checks, channels, precision="float").infidelity)
+        auto = float(simulate(5, FIFTEEN.checks, channels).infidelity)
+        assert np.isnan(fast) or fast == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
+        assert auto == pytest.approx(exact, rel=RELATIVE_TOLERANCE)

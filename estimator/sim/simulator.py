@@ -552,13 +552,28 @@ def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FL
         for v in (trace - accepted, accepted - fidelity)
     )
     trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
-    bound = FLOAT_ERROR_FACTOR * ar.eps * trace + _UNDERFLOW * 4.0**n * (len(steps) + 2)
+    scale = np.maximum(trace, _error_weight(steps, z_layer))
+    bound = FLOAT_ERROR_FACTOR * ar.eps * scale + _UNDERFLOW * 4.0**n * (len(steps) + 2)
     ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
         (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
     )
     infidelity = numerator / (1 - p_fail)
     ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
     return p_fail, infidelity, ok
+
+
+def _error_weight(steps, z_layer: _Layer) -> np.ndarray:
+    """sum over channels of max(q, |e|) and of the flip probabilities: the size of rho_E.
+
+    For Pauli-type errors |e| <= q and this is about tr(rho_E); a coherent over-rotation has
+    q = 0 and |e| ~ 2 theta, where tr(rho_E) = 0 would vouch for anything."""
+    weight = sum(np.asarray(p, dtype=float) for p in z_layer.p) if z_layer.p else 0.0
+    for step in steps:
+        if isinstance(step, _Layer):
+            weight = weight + sum(np.asarray(p, dtype=float) for p in step.p)
+        else:
+            weight = weight + np.maximum(step.q, np.abs(step.e))
+    return np.asarray(weight)
 
 
 _UNDERFLOW = 2.0**-1074
