@@ -39,15 +39,16 @@ from estimator.circuits.protocol import Rotation
 from estimator.errors import ModelError, PrecisionError
 from estimator.sim import doubledouble as dd
 from estimator.sim import fixedpoint as fx
-from estimator.sim.channels import OMEGA, BitFlip, Channel, DiagonalChannel
+from estimator.sim.channels import BitFlip, Channel, DiagonalChannel
 
 PRECISIONS = ("auto", "float", "exact")
 TIERS = ("float64", "double-double", "fixed point")
 RELATIVE_TOLERANCE = 1e-6
 """Largest estimated relative error of p_fail or I accepted from the float64 path."""
 FLOAT_ERROR_FACTOR = 100.0
-"""Bound on |float64 result - exact| in units of eps64 * tr(rho_E); the largest ratio seen
-over random one- and two-level points is about 3 (tests/test_simulator.py)."""
+"""Bound on |result - exact| of the split tiers in units of eps * size of rho_E (float64:
+eps = 2^-52; double-double: 2^-104); the largest ratio seen over random one- and two-level
+points is about 3 for float64 and under 10 for double-double (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
 SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 4e-7}
 """Rough time of one coefficient update per rotation and point (this machine, one core),
@@ -80,10 +81,9 @@ class Simulation:
 
 @dataclass(frozen=True)
 class _Rotation:
-    """A rotation channel with its batch parameters: chi = (1 - q) chi0 + e."""
+    """A rotation channel with its batch parameters: chi = (1 - q) exp(i pi / 4) + e."""
 
     rotation: Rotation
-    chi0: complex
     q: np.ndarray
     e: np.ndarray
 
@@ -114,11 +114,7 @@ class _Register:
     @functools.cached_property
     def parity(self) -> np.ndarray:
         """parity[x] = |x| mod 2 for every n-bit x."""
-        x = np.arange(self.dim)
-        bits = np.zeros(self.dim, dtype=np.int64)
-        for q in range(self.n_qubits):
-            bits ^= (x >> q) & 1
-        return bits
+        return self.weight & 1
 
     @functools.cached_property
     def weight(self) -> np.ndarray:
@@ -323,7 +319,7 @@ def _program(register: _Register, channels: Sequence[Channel], params: list[list
         if x_masks:
             steps.append(_Layer(tuple(x_masks), tuple(x_probs)))
             x_masks, x_probs = [], []
-        steps.append(_Rotation(channel.rotation, OMEGA, *values))
+        steps.append(_Rotation(channel.rotation, *values))
     if x_masks:
         steps.append(_Layer(tuple(x_masks), tuple(x_probs)))
     return steps, _Layer(tuple(z_masks), tuple(z_probs))
