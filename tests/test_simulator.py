@@ -441,3 +441,19 @@ def test_float_bound_covers_coherent_errors():
         auto = float(simulate(5, FIFTEEN.checks, channels).infidelity)
         assert np.isnan(fast) or fast == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
         assert auto == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
+
+
+def test_factory_passes_the_progress_hook(table1_dir):
+    from estimator.factory import estimate_two_level
+
+    config = load_config(table1_dir / "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml")
+    calls = []
+    estimate_two_level(
+        config.noise,
+        config.level1,
+        config.level2,
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+        progress=lambda *c: calls.append(c),
+    )
+    assert len([c for c in calls if c[0] == "float64"]) == 2  # level 1, then level 2
