@@ -457,3 +457,14 @@ def test_factory_passes_the_progress_hook(table1_dir):
         progress=lambda *c: calls.append(c),
     )
     assert len([c for c in calls if c[0] == "float64"]) == 2  # level 1, then level 2
+
+
+def test_cli_says_why_p_out_is_refused(table1_dir, capsys):
+    """p_phys = 1e-120: p_out ~ 1e-359 is below float64's range; one line says so (not 'drop
+    --precision float', which was not given), exit 2, nothing on stdout."""
+    from estimator.cli import main
+
+    path = str(table1_dir / "01_15to1_7-3-3_p1e-4.toml")
+    assert main(["estimate", path, "--set", "p_phys=1e-120"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "float64's range" in err
