@@ -28,9 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
 
-    directory = Path(args.directory) if args.directory else DEFAULT_DIR
-    if not directory.is_dir():
-        directory = Path("configs/litinski2019") if args.directory is None else directory
+    directory = table_directory(args.directory)
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")
@@ -52,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(_table(records, history, format_columns))
     return 0
+
+
+def table_directory(directory: str | None) -> Path:
+    """The config directory of ``msd table``: the one given, else 002 Table 1's."""
+    if directory:
+        return Path(directory)
+    return DEFAULT_DIR if DEFAULT_DIR.is_dir() else Path("configs/litinski2019")
 
 
 def _table(records, history, format_columns) -> str:
