@@ -82,6 +82,7 @@ def test_outer_tanner_search_writes_a_matrix_that_reads_back(capsys, tmp_path):
     assert main([*args, "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["search"]["alpha"] == 9 and record["sensitivity"] == 7
+    assert record["search"]["attempts"] == [{"alpha": 9, "attempts": 2}]
     assert record["girth"] >= 6 and record["distance"] >= 7
     assert main(["code", "outer", str(path), "--format", "json"]) == 0
     again = json.loads(capsys.readouterr().out)

@@ -40,7 +40,7 @@ def tanner_search(
     *,
     seed: int = 0,
     alphas: range | None = None,
-    tries: int = 10,
+    tries: int = 100,
     swaps: int | None = None,
     distance: int = 7,
     progress: Callable[[int, int, str], None] | None = None,
@@ -141,7 +141,7 @@ def tanner_from_spec(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> TannerSearch:
     """Parse the part after "tanner:": "K[:key=value,...]" with keys seed (default 0), alpha
-    (A or A-B, default K+1-4K), tries (per alpha, default 10), swaps (random rewirings after
+    (A or A-B, default K+1-4K), tries (per alpha, default 100), swaps (random rewirings after
     girth 6, default 20 x edges) and distance (target, odd >= 5, default 7)."""
     head, _, options = text.partition(":")
     if not head.isdigit():
