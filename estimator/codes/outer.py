@@ -261,9 +261,12 @@ class OuterCode:
     def _node_bound(self, max_bits: int) -> float:
         """A rough ceiling on the nodes of any search: (n_check + 1) per pattern of at most
         ``max_bits`` bits (small codes are cheap whatever the weight)."""
-        return float(sum(math.comb(self.n_out, u) for u in range(1, max_bits + 1))) * (
-            self.n_check + 1
-        )
+        patterns = 0
+        for u in range(1, max_bits + 1):
+            patterns += math.comb(self.n_out, u)
+            if patterns > 10**30:  # beyond any time limit; keeps the float finite
+                break
+        return float(patterns) * (self.n_check + 1)
 
     def _roots(self) -> int:
         return len(self.orbits) if self.orbits else self.n_out
