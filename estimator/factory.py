@@ -51,7 +51,7 @@ class FactoryEstimate:
         qubitcycles: qubits * cycles per output state (MODEL.md 8.4).
         outputs: output states per successful run.
         full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
-        exact: True where the fixed-point arithmetic was used.
+        exact: True where float64 could not vouch and double-double or fixed point answered.
         level1: the estimate of the (first kind of) feeding factory: the level-1 factory of a
             two-level factory, the two-level feeder of a three-level one.
         feeds: the estimates of every kind of feeding factory, in the design's order.
@@ -229,23 +229,26 @@ def _finish(
 
 
 def estimate_one_level(
-    noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto"
+    noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto", progress=None
 ) -> FactoryEstimate:
     """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
 
     Time: the summed step durations (N_steps d_m) / (1 - p_fail); space: 2 x the layout's
-    tiles (MODEL.md 8.2-8.3).
+    tiles (MODEL.md 8.2-8.3). ``progress`` is passed to the simulator
+    (estimator.sim.simulator.simulate).
     """
     level = level_one(noise, spec)
     protocol = spec.protocol
-    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    sim = simulate(
+        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    )
     qubits = 2 * spec.layout.tiles(spec.d, level=1)
     cycles = level.cycles() / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles)
 
 
 def estimate_design(
-    noise: NoiseModel, design: Design, *, precision: str = "auto"
+    noise: NoiseModel, design: Design, *, precision: str = "auto", progress=None
 ) -> FactoryEstimate:
     """Cost a factory of any number of levels (MODEL.md 4.3, 7, 8; docs/model-extensions.md).
 
@@ -254,17 +257,22 @@ def estimate_design(
     factory with its routing strip, and the routing hub (MODEL.md 8.2-8.3).
     """
     if not design.feeds:
-        return estimate_one_level(noise, design.top, precision=precision)
+        return estimate_one_level(noise, design.top, precision=precision, progress=progress)
     if design.arrangement is None:
         raise ModelError("a factory with feeds needs an arrangement")
-    fed = tuple(estimate_design(noise, f.factory, precision=precision) for f in design.feeds)
+    fed = tuple(
+        estimate_design(noise, f.factory, precision=precision, progress=progress)
+        for f in design.feeds
+    )
     spec, arrangement = design.top, design.arrangement
     k = len(spec.layout.regions)
     tau, source = supply(noise, spec.d, k, design.feeds, fed, arrangement)
     level = _level(noise, spec, tau, source)
     d_m = np.asarray(spec.d.d_m, float)
     protocol = spec.protocol
-    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    sim = simulate(
+        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    )
     feeders = sum(
         np.asarray(f.count, float)
         * (e.qubits / 2 + arrangement.strip_per_factory * d_m * column_length(f.factory, e))
@@ -283,6 +291,7 @@ def estimate_two_level(
     n_level1: int,
     arrangement: Arrangement,
     precision: str = "auto",
+    progress=None,
 ) -> FactoryEstimate:
     """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
 
@@ -291,7 +300,7 @@ def estimate_two_level(
     (N_rot / k) t_L1 / (1 - p_fail2) cycles.
     """
     design = Design(level2, (Feed(Design(level1), n_level1),), arrangement)
-    return estimate_design(noise, design, precision=precision)
+    return estimate_design(noise, design, precision=precision, progress=progress)
 
 
 def stack_designs(designs: list[Design]) -> Design:

@@ -84,9 +84,9 @@ def layout_graph(
         raise LayoutError(f"layout_graph: level must be 1 or 2, got {level!r}")
     if two_level is not None and level != 2:
         raise LayoutError("layout_graph: level-1 feeders (two_level) belong to a level-2 block")
-    d = _scalars(d)
+    given, d = d, _scalars(d)
     d_x, d_m = float(d.d_x), float(d.d_m)
-    graph = nx.Graph(level=level, layout=layout, d=d, name=layout.name)
+    graph = nx.Graph(level=level, layout=layout, d=given, name=layout.name)
     below = [r for r in layout.regions if r.name == "bottom"]
     above = [r for r in layout.regions if r.name != "bottom"]
     region_w = {r.name: float(d.width(r.name)) for r in layout.regions}  # extension E1

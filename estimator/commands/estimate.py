@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_precision_argument
+from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -12,15 +12,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     import numpy as np
 
     from estimator.errors import PrecisionError
+    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
 
@@ -29,10 +29,13 @@ def run(args: argparse.Namespace) -> int:
     if np.any(np.isnan(estimate.p_out)):
         raise PrecisionError(
             "float64 cannot guarantee the digits of this factory; drop --precision float"
+            if args.precision == "float"
+            else "p_out cannot be vouched for: it lies below float64's range (about 1e-308); "
+            "raise p_phys or lower the distances"
         )
     record = estimate_record(config, estimate)
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     elif args.format == "csv":
         print(to_csv([flatten(record)]), end="")
     else:
