@@ -151,3 +151,20 @@ def test_cli_plan_json_write_and_draw(tmp_path, capsys, monkeypatch):
             "solver",
         } <= set(r)
     assert (tmp_path / "plan_1.toml").exists() and png.stat().st_size > 10_000
+
+
+def test_lower_bound_never_exceeds_the_cost(table1_dir):
+    """The local search skips plans whose bound (qubits exact, p_fail = 0) is not below the
+    best cost: the bound must not exceed the true cost (Table 1 row 9 and its neighbours)."""
+    from estimator.planning.blocks import Block
+    from estimator.planning.refine import Part, Plan, lower_bound, neighbours, score_all
+    from estimator.planning.screen import Request
+    from estimator.studies.config import load_config
+
+    config = load_config(table1_dir / "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml")
+    part1 = Part(Block(BlockOption("15-to-1"), 1, config.level1, None), config.level1, None)
+    part2 = Part(Block(BlockOption("15-to-1"), 2, config.level2, None), config.level2, None)
+    plan0 = Plan(part2, ((part1, 6),), "litinski")
+    request = Request(1.0)
+    for scored in score_all([plan0, *neighbours(plan0)[:12]], config.noise, request):
+        assert lower_bound(scored.plan, request) <= scored.cost * (1 + 1e-12)

@@ -101,9 +101,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", default=None, help="comma-separated row numbers (default all)")
     parser.add_argument("--table", action="store_true", help="print the README table and stop")
+    parser.add_argument("--results", default=None, help="results file (default: the study's)")
     args = parser.parse_args()
     study = tomllib.loads((HERE / "plan_table1.toml").read_text())
-    out = HERE / study["results"]
+    out = Path(args.results) if args.results else HERE / study["results"]
     results = json.loads(out.read_text()) if out.exists() else {}
     if args.table:
         print(table(results))

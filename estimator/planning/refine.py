@@ -302,6 +302,41 @@ def mixes(plan: Plan) -> list[Plan]:
     return out
 
 
+def lower_bound(plan: Plan, request: Request) -> float:
+    """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
+    MODEL.md 8.2) and its cycles with every p_fail = 0 (MODEL.md 8.3; a level-1 factory's
+    cycles only lengthen the level-2 step)."""
+    top = plan.top.spec
+    outputs = top.protocol.outputs_per_run
+    if not plan.feeds:
+        cycles = sum(float(top.d.at_step(s).d_m) for s in range(1, top.schedule.n_steps + 1))
+        qubits = 2 * float(top.layout.tiles(top.d, level=1))
+        return float(_cost(request.by, qubits, cycles, outputs))
+    arrangement = ARRANGEMENTS[plan.arrangement]()
+    d_m = float(top.d.d_m)
+    k = len(top.layout.regions)
+    rate, feeders = 0.0, 0.0
+    for part, n in plan.feeds:
+        spec = part.spec
+        run = sum(float(spec.d.at_step(s).d_m) for s in range(1, spec.schedule.n_steps + 1))
+        rate += n * spec.protocol.outputs_per_run / run
+        column = float(spec.layout.row_width().evaluate(spec.d))
+        feeders += n * (
+            float(spec.layout.tiles(spec.d, level=1)) + arrangement.strip_per_factory * d_m * column
+        )
+    tau = max(k / rate, arrangement.min_step * d_m)
+    qubits = 2 * (
+        float(top.layout.tiles(top.d, level=2)) + feeders + arrangement.routing_area * d_m**2
+    )
+    cycles = top.schedule.n_rotations / k * tau
+    return float(_cost(request.by, qubits, cycles, outputs))
+
+
+def _promising(plans: list[Plan], best: Scored, request: Request) -> list[Plan]:
+    """The plans whose lower bound is below the best cost (only they can improve on it)."""
+    return [p for p in plans if lower_bound(p, request) < best.cost * (1 - 1e-9)]
+
+
 def local_search(
     start: Plan,
     noise: NoiseModel,
@@ -319,14 +354,16 @@ def local_search(
     )
     (best,) = score_all([start], noise, request)
     for _ in range(MAX_ROUNDS):
-        candidates = score_all(neighbours(best.plan), noise, request)
-        mixed = mixes(best.plan)
-        if mixed:
-            candidates += score_all(mixed, noise, request)
+        candidates = []
+        for plans in (neighbours(best.plan), mixes(best.plan)):
+            plans = _promising(plans, best, request)
+            if plans:
+                candidates += score_all(plans, noise, request)
         better = min(candidates, key=lambda s: s.cost, default=None)
         if better is None or not better.cost < best.cost * (1 - 1e-9):
-            better = min(score_all(exchanges(best.plan), noise, request), key=lambda s: s.cost)
-            if not better.cost < best.cost * (1 - 1e-9):
+            plans = _promising(exchanges(best.plan), best, request)
+            better = min(score_all(plans, noise, request), key=lambda s: s.cost, default=None)
+            if better is None or not better.cost < best.cost * (1 - 1e-9):
                 break
         best = better
         if progress:
