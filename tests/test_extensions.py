@@ -193,3 +193,20 @@ def test_ccz_never_feeds(table1_dir):
     design = Design(config.level2, (Feed(Design(ccz), 6),), config.arrangement)
     with pytest.raises(ModelError, match="CCZ"):
         estimate_design(config.noise, design)
+
+
+def test_sweeps_of_extended_configs_are_right_or_refused(table1_dir):
+    """A sweep over a config with per-patch distances either gives each point's own numbers
+    or refuses the batch (never a number computed without the extension)."""
+    from estimator.errors import ConfigError
+    from estimator.studies.sweep import Axis, load_template, run_sweep
+
+    template = load_template(table1_dir / ROW1, ["level1.d_z_patch={q5 = 5}"])
+    try:
+        result = run_sweep(template, [Axis.parse("level1.d_x=7,9")])
+    except ConfigError as error:
+        assert "stack_configs" in str(error)
+        return
+    for record, d_x in zip(result.records, (7, 9)):
+        single = load_config(table1_dir / ROW1, ["level1.d_z_patch={q5 = 5}", f"level1.d_x={d_x}"])
+        assert record["p_out"] == pytest.approx(float(estimate_config(single).p_out))

@@ -115,7 +115,7 @@ def test_unreachable_target_gives_no_factory():
     [
         (["--p", "0.5", "--target", "1e-8"], "--p"),
         (["--p", "1e-4", "--target", "2"], "--target"),
-        (["--p", "1e-4", "--target", "1e-8", "--levels", "3"], "--levels"),
+        (["--p", "1e-4", "--target", "1e-8", "--levels", "4"], "--levels"),
         (["--p", "1e-4", "--target", "1e-8", "--levels", "x"], "--levels"),
         (["--p", "1e-4", "--target", "1e-8", "--max-qubits", "-1"], "--max-qubits"),
         (["--p", "1e-4", "--target", "1e-8", "--draw", "a.gif"], "--draw"),
@@ -168,3 +168,23 @@ def test_lower_bound_never_exceeds_the_cost(table1_dir):
     request = Request(1.0)
     for scored in score_all([plan0, *neighbours(plan0)[:12]], config.noise, request):
         assert lower_bound(scored.plan, request) <= scored.cost * (1 + 1e-12)
+
+
+@pytest.mark.slow
+def test_three_level_plan_reproduces(tmp_path, capsys):
+    """Below what two levels reach at p = 1e-3 within d <= 41 (MODEL.md 13 row 11: 4.5e-20 at
+    level-2 d = 41), a three-level factory (docs/model-extensions.md E5) reaches 1e-22; its
+    config (with [level3]) reproduces through msd estimate."""
+    space = Space(
+        "T",
+        one_level=(),
+        feeders=(BlockOption("15-to-1"),),
+        tops=(TopOption(BlockOption("15-to-1")),),
+        d_max_1=11,
+        d_max_2=49,
+        inner_tops=(TopOption(BlockOption("15-to-1")),),
+        inner_targets=1,
+    )
+    records = plan(PlanRequest(1e-3, 1e-22, levels=(3,), top=1), space=space)
+    _check(records, 1e-22, tmp_path, capsys)
+    assert "level3" in records[0]["config"] and len(records[0]["breakdown"]["levels"]) == 3

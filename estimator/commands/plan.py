@@ -37,7 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(
-        "--levels", default="1,2", help="levels of the factories to consider: 1, 2 or 1,2"
+        "--levels",
+        default="1,2",
+        help="levels of the factories to consider, e.g. 1,2 (default) or 2,3 (three levels take "
+        "longer)",
     )
     parser.add_argument(
         "--max-distance", type=int, default=None, metavar="D", help="largest code distance"
@@ -91,7 +94,9 @@ def _levels(text: str) -> tuple[int, ...]:
     try:
         return tuple(sorted({int(v) for v in text.split(",")}))
     except ValueError:
-        raise ConfigError("--levels", f"must be 1, 2 or 1,2, got {text!r}") from None
+        raise ConfigError(
+            "--levels", f"must be levels among 1, 2, 3 (e.g. 1,2), got {text!r}"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:

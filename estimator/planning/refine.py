@@ -54,25 +54,31 @@ class Part:
 
 @dataclass(frozen=True)
 class Plan:
-    """A factory: a top part and its feeds (part, count); arrangement None for one level."""
+    """A factory: a top part and its feeds (a level-1 part, or for three levels a two-level
+    plan, with a count); arrangement None for one level."""
 
     top: Part
-    feeds: tuple[tuple[Part, int], ...] = ()
+    feeds: tuple[tuple[Part | Plan, int], ...] = ()
     arrangement: str | None = None
+
+    @property
+    def n_levels(self) -> int:
+        return 1 + max((f.n_levels if isinstance(f, Plan) else 1 for f, _ in self.feeds), default=0)
 
     def design(self, deferred: bool = False) -> Design:
         def spec(part: Part) -> LevelSpec:
-            return (
-                replace(part.spec, schedule=part.spec.schedule.deferred())
-                if deferred
-                else part.spec
-            )
+            if not deferred:
+                return part.spec
+            return replace(part.spec, schedule=part.spec.schedule.deferred())
+
+        def feed(f: Part | Plan) -> Design:
+            return f.design(deferred) if isinstance(f, Plan) else Design(spec(f))
 
         if not self.feeds:
             return Design(spec(self.top))
         return Design(
             spec(self.top),
-            tuple(Feed(Design(spec(p)), n) for p, n in self.feeds),
+            tuple(Feed(feed(f), n) for f, n in self.feeds),
             ARRANGEMENTS[self.arrangement](),
         )
 
@@ -101,7 +107,12 @@ def plan_of(candidate: Candidate) -> Plan:
         candidate.top.solver,
     )
     feeds = tuple(
-        (Part(f.block, replace(f.block.spec, d=f.d), f.block.solver), f.count)
+        (
+            plan_of(f.factory)
+            if f.factory is not None
+            else Part(f.block, replace(f.block.spec, d=f.d), f.block.solver),
+            f.count,
+        )
         for f in candidate.feeds
     )
     return Plan(top, feeds, candidate.arrangement)
@@ -133,7 +144,10 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
             spec = replace(spec, d=replace(d, d_m_step=steps))
         return Part(part.block, spec, solver)
 
-    feeds = tuple((again(p, 1), n) for p, n in plan.feeds)
+    feeds = tuple(
+        (resolve(p, noise, consumption) if isinstance(p, Plan) else again(p, 1), n)
+        for p, n in plan.feeds
+    )
     if not feeds:
         return Plan(again(plan.top, 1))
     draft = replace(plan, feeds=feeds)
@@ -264,7 +278,8 @@ def coordinates(plan: Plan) -> list[Move]:
 
     out = [top_move(m) for m in _level_moves(plan.top.d, 2 if plan.feeds else 1)]
     for j, (part, _) in enumerate(plan.feeds):
-        out += [feed_move(j, m) for m in _level_moves(part.d, 1)]
+        if isinstance(part, Part):  # a two-level feeder keeps its screened distances
+            out += [feed_move(j, m) for m in _level_moves(part.d, 1)]
         out.append(count_move(j))
     return out
 
@@ -290,7 +305,7 @@ def exchanges(plan: Plan) -> list[Plan]:
 def mixes(plan: Plan) -> list[Plan]:
     """Plans where one of n > 1 feeding factories is replaced by a cheaper kind: the same
     block with one distance lower (extension E4)."""
-    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2:
+    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2 or isinstance(plan.feeds[0][0], Plan):
         return []
     part, n = plan.feeds[0]
     single = replace(plan, feeds=((part, 1),))
@@ -302,34 +317,35 @@ def mixes(plan: Plan) -> list[Plan]:
     return out
 
 
-def lower_bound(plan: Plan, request: Request) -> float:
-    """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
-    MODEL.md 8.2) and its cycles with every p_fail = 0 (MODEL.md 8.3; a level-1 factory's
-    cycles only lengthen the level-2 step)."""
+def _bounds(plan: Plan) -> tuple[float, float, float]:
+    """(qubits, cycles with every p_fail = 0, column length) of a plan (MODEL.md 7, 8.2-8.3):
+    qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above)."""
     top = plan.top.spec
-    outputs = top.protocol.outputs_per_run
     if not plan.feeds:
         cycles = sum(float(top.d.at_step(s).d_m) for s in range(1, top.schedule.n_steps + 1))
         qubits = 2 * float(top.layout.tiles(top.d, level=1))
-        return float(_cost(request.by, qubits, cycles, outputs))
+        return qubits, cycles, float(top.layout.row_width().evaluate(top.d))
     arrangement = ARRANGEMENTS[plan.arrangement]()
     d_m = float(top.d.d_m)
     k = len(top.layout.regions)
     rate, feeders = 0.0, 0.0
-    for part, n in plan.feeds:
-        spec = part.spec
-        run = sum(float(spec.d.at_step(s).d_m) for s in range(1, spec.schedule.n_steps + 1))
-        rate += n * spec.protocol.outputs_per_run / run
-        column = float(spec.layout.row_width().evaluate(spec.d))
-        feeders += n * (
-            float(spec.layout.tiles(spec.d, level=1)) + arrangement.strip_per_factory * d_m * column
-        )
+    for feed, n in plan.feeds:
+        sub = feed if isinstance(feed, Plan) else Plan(feed)
+        qubits, cycles, column = _bounds(sub)
+        rate += n * sub.top.spec.protocol.outputs_per_run / cycles
+        feeders += n * (qubits / 2 + arrangement.strip_per_factory * d_m * column)
     tau = max(k / rate, arrangement.min_step * d_m)
     qubits = 2 * (
         float(top.layout.tiles(top.d, level=2)) + feeders + arrangement.routing_area * d_m**2
     )
-    cycles = top.schedule.n_rotations / k * tau
-    return float(_cost(request.by, qubits, cycles, outputs))
+    return qubits, top.schedule.n_rotations / k * tau, float(np.sqrt(qubits / 2))
+
+
+def lower_bound(plan: Plan, request: Request) -> float:
+    """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
+    MODEL.md 8.2) and its cycles with every p_fail = 0 (MODEL.md 8.3)."""
+    qubits, cycles, _ = _bounds(plan)
+    return float(_cost(request.by, qubits, cycles, plan.top.spec.protocol.outputs_per_run))
 
 
 def _promising(plans: list[Plan], best: Scored, request: Request) -> list[Plan]:
@@ -350,7 +366,10 @@ def local_search(
     start = replace(
         start,
         top=start.top.at(explicit(start.top.d, start.top.spec, top_level)),
-        feeds=tuple((p.at(explicit(p.d, p.spec, 1)), n) for p, n in start.feeds),
+        feeds=tuple(
+            (p if isinstance(p, Plan) else p.at(explicit(p.d, p.spec, 1)), n)
+            for p, n in start.feeds
+        ),
     )
     (best,) = score_all([start], noise, request)
     for _ in range(MAX_ROUNDS):

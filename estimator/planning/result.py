@@ -80,26 +80,35 @@ def title(plan: Plan) -> str:
 
     if not plan.feeds:
         return name(plan.top)
-    feeds = " + ".join(f"{name(p)}^{n}" for p, n in plan.feeds)
+    feeds = " + ".join(
+        f"[{title(p)}]^{n}" if isinstance(p, Plan) else f"{name(p)}^{n}" for p, n in plan.feeds
+    )
     return f"{feeds} x {name(plan.top)}"
 
 
 def config(plan: Plan, p_phys: float, consumption: str) -> dict[str, Any]:
     """The config of a planned factory (TOML-ready data)."""
     data: dict[str, Any] = {"title": title(plan), "p_phys": p_phys}
+    data.update(_levels(plan, consumption))
+    return data
+
+
+def _levels(plan: Plan, consumption: str) -> dict[str, Any]:
+    """``level1``, ``level2`` (and ``level3``) tables of a plan."""
     if not plan.feeds:
-        data["level1"] = level_config(plan.top, consumption)
-        return data
+        return {"level1": level_config(plan.top, consumption)}
     (first, count), *others = plan.feeds
+    top = level_config(plan.top, consumption)
+    top["arrangement"] = plan.arrangement
+    if isinstance(first, Plan):  # three levels: the feeder is a two-level plan
+        below = _levels(first, consumption)
+        below["level2"]["count"] = count
+        return {**below, "level3": top}
     level1 = level_config(first, consumption)
     level1["count"] = count
     if others:
         level1["mix"] = [{**_distances(p.d), "count": n} for p, n in others]
-    data["level1"] = level1
-    level2 = level_config(plan.top, consumption)
-    level2["arrangement"] = plan.arrangement
-    data["level2"] = level2
-    return data
+    return {"level1": level1, "level2": top}
 
 
 def solver(plan: Plan) -> dict[str, Any]:
@@ -112,54 +121,51 @@ def solver(plan: Plan) -> dict[str, Any]:
 
     if not plan.feeds:
         return {"level1": one(plan.top)}
-    return {"level1": one(plan.feeds[0][0]), "level2": one(plan.top)}
+    first = plan.feeds[0][0]
+    if isinstance(first, Plan):
+        return {**solver(first), "level3": one(plan.top)}
+    return {"level1": one(first), "level2": one(plan.top)}
+
+
+def _level_rows(plan: Plan, estimate: FactoryEstimate, count: int | None = None) -> list[dict]:
+    """One row per level of a plan, lowest first: block, count, steps and the numbers of one
+    factory of that level."""
+    rows = []
+    for (part, n), fed in zip(plan.feeds, estimate.feeds):
+        if isinstance(part, Plan):
+            rows += _level_rows(part, fed, n)
+        else:
+            rows += _level_rows(Plan(part), fed, n)
+    row = {
+        "level": plan.n_levels,
+        "block": str(plan.top.block.option),
+        "steps": plan.top.spec.schedule.n_steps,
+        "p_out": float(estimate.p_out),
+        "p_fail": float(estimate.p_fail),
+        "cycles": float(estimate.cycles),
+        "qubits": float(estimate.qubits),
+        "outputs": estimate.outputs,
+    }
+    if count is not None:
+        row["count"] = count
+    return rows + [row]
 
 
 def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
     """Where the qubits and cycles go: each level's numbers, the top block, the feeders and
-    routing (MODEL.md 8.2-8.3)."""
-    top = plan.top.spec
-    levels = []
-    feeds = list(zip(plan.feeds, estimate.feeds))
-    for (part, count), fed in feeds:
-        levels.append(
-            {
-                "level": 1,
-                "block": str(part.block.option),
-                "count": count,
-                "steps": part.spec.schedule.n_steps,
-                "p_out": float(fed.p_out),
-                "p_fail": float(fed.p_fail),
-                "cycles": float(fed.cycles),
-                "qubits": float(fed.qubits),
-                "outputs": fed.outputs,
-            }
-        )
-    levels.append(
-        {
-            "level": 2 if plan.feeds else 1,
-            "block": str(plan.top.block.option),
-            "steps": top.schedule.n_steps,
-            "p_out": float(estimate.p_out),
-            "p_fail": float(estimate.p_fail),
-            "cycles": float(estimate.cycles),
-            "qubits": float(estimate.qubits),
-            "outputs": estimate.outputs,
-        }
-    )
-    record: dict[str, Any] = {"levels": levels}
+    routing, and the top block's step (MODEL.md 8.2-8.3)."""
+    record: dict[str, Any] = {"levels": _level_rows(plan, estimate)}
     if plan.feeds:
+        top = plan.top.spec
         block = 2 * float(top.layout.tiles(top.d, level=2))
-        feeders = sum(n * float(fed.qubits) for (_, n), fed in feeds)
-        k = len(top.layout.regions)
-        rounds = top.schedule.n_rotations / k
-        tau = float(estimate.cycles) * (1 - float(estimate.p_fail)) / rounds
+        feeders = sum(n * float(fed.qubits) for (_, n), fed in zip(plan.feeds, estimate.feeds))
+        rounds = top.schedule.n_rotations / len(top.layout.regions)
         record["qubits"] = {
             "top block": block,
             "feeding factories": feeders,
             "routing": float(estimate.qubits) - block - feeders,
         }
-        record["tau"] = tau
+        record["tau"] = float(estimate.cycles) * (1 - float(estimate.p_fail)) / rounds
     return record
 
 

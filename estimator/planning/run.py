@@ -24,7 +24,7 @@ from estimator.limits import require
 from estimator.planning import result
 from estimator.planning.blocks import level_one_grid
 from estimator.planning.refine import local_search, plan_of, resolve, score_all
-from estimator.planning.screen import COST_KEYS, Request, one_level, two_level
+from estimator.planning.screen import COST_KEYS, Request, one_level, three_level, two_level
 from estimator.planning.space import OUTPUTS, Space, default_space
 from estimator.sim.noise import NoiseModel
 
@@ -57,7 +57,6 @@ class PlanRequest:
         return replace(
             space,
             one_level=space.one_level if 1 in self.levels else (),
-            tops=space.tops if 2 in self.levels else (),
             d_max_1=space.d_max_1 if cap is None else min(space.d_max_1, cap),
             d_max_2=space.d_max_2 if cap is None else min(space.d_max_2, cap),
         )
@@ -77,10 +76,17 @@ def check(request: PlanRequest) -> None:
         raise ValueError(f"--max-qubits: must be positive, got {request.max_qubits:g}")
     if request.top < 1:
         raise ValueError(f"--top: must be a positive integer, got {request.top}")
-    if not request.levels or not set(request.levels) <= {1, 2}:
-        raise ValueError(f"--levels: must be 1, 2 or 1,2, got {request.levels}")
+    if not request.levels or not set(request.levels) <= {1, 2, 3}:
+        raise ValueError(f"--levels: must be levels among 1, 2, 3 (e.g. 1,2), got {request.levels}")
     if request.max_distance is not None and request.max_distance < 3:
         raise ValueError(f"--max-distance: must be at least 3, got {request.max_distance}")
+
+
+def _kind(feed) -> tuple:
+    """What kind of factory a feed is (its blocks, not its distances)."""
+    if feed.factory is None:
+        return (feed.block.option,)
+    return (feed.factory.top.option, *(x for f in feed.factory.feeds for x in _kind(f)))
 
 
 def plan(
@@ -108,18 +114,20 @@ def plan(
     tables = _TABLES.setdefault((request.p_phys, space.d_max_1), {})
     say("screen: one-level factories")
     candidates = one_level(noise, space, screen_request, tables)
-    say("screen: two-level factories")
-    candidates += two_level(
-        noise,
-        space,
-        screen_request,
-        tables,
-        progress=lambda stage, done, total: say(f"screen: {stage} ({done}/{total})"),
-    )
+
+    def stage(text: str, done: int, total: int) -> None:
+        say(f"screen: {text} ({done}/{total})")
+
+    if 2 in request.levels:
+        say("screen: two-level factories")
+        candidates += two_level(noise, space, screen_request, tables, progress=stage)
+    if 3 in request.levels:
+        say("screen: three-level factories")
+        candidates += three_level(noise, space, screen_request, tables, progress=stage)
     candidates.sort(key=lambda c: c.cost)
     chosen, kinds = [], set()
     for candidate in candidates:  # the best of each kind of factory
-        kind = (candidate.top.option, tuple(f.block.option for f in candidate.feeds))
+        kind = (candidate.top.option, tuple(_kind(f) for f in candidate.feeds))
         if kind not in kinds and len(chosen) < FINALISTS:
             kinds.add(kind)
             chosen.append(candidate)

@@ -48,11 +48,13 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Feed:
-    """A kind of feeding factory in a candidate: its block, distances and count."""
+    """A kind of feeding factory in a candidate: a level-1 block at distances, or (three
+    levels) a two-level candidate, and the count."""
 
-    block: Block
-    d: Distances
+    block: Block | None
+    d: Distances | None
     count: int
+    factory: Candidate | None = None
 
 
 @dataclass(frozen=True)
@@ -133,16 +135,31 @@ def _table(noise, option, d_max, request, tables) -> LevelOneTable:
 
 @dataclass(frozen=True)
 class _Feeders:
-    """Level-1 factories pooled over feeder blocks (Pareto-pruned)."""
+    """Feeding factories pooled over kinds (Pareto-pruned): arrays of their numbers, and
+    ``make(i, n)``, the Feed of n factories of entry i."""
 
-    tables: tuple[LevelOneTable, ...]
-    which: np.ndarray  # index into tables
-    row: np.ndarray  # index into that table
     p_out: np.ndarray
     cycles: np.ndarray
     qubits: np.ndarray
     column: np.ndarray
     outputs: np.ndarray
+    make: Callable[[int, int], Feed]
+
+
+def _pool(p_out, cycles, qubits, column, outputs, make) -> _Feeders:
+    """The entries no other one beats in error, qubits, time per state and length."""
+    keep = (p_out < 0.05) & np.isfinite(cycles)
+    front = np.flatnonzero(keep)[
+        pareto(p_out[keep], qubits[keep], cycles[keep] / outputs[keep], column[keep])
+    ]
+    return _Feeders(
+        p_out[front],
+        cycles[front],
+        qubits[front],
+        column[front],
+        outputs[front],
+        lambda i, n: make(int(front[i]), n),
+    )
 
 
 def feeders(noise: NoiseModel, space: Space, request: Request, tables: dict) -> _Feeders:
@@ -155,24 +172,28 @@ def feeders(noise: NoiseModel, space: Space, request: Request, tables: dict) -> 
         for name in ("p_out", "cycles", "qubits", "column")
     }
     outputs = np.concatenate([np.full(len(t.p_out), t.outputs, float) for t in parts])
-    keep = (col["p_out"] < 0.05) & np.isfinite(col["cycles"])
-    front = np.flatnonzero(keep)[
-        pareto(
-            col["p_out"][keep],
-            col["qubits"][keep],
-            col["cycles"][keep] / outputs[keep],
-            col["column"][keep],
-        )
-    ]
-    return _Feeders(
-        tuple(parts),
-        which[front],
-        row[front],
-        col["p_out"][front],
-        col["cycles"][front],
-        col["qubits"][front],
-        col["column"][front],
-        outputs[front],
+
+    def make(i: int, n: int) -> Feed:
+        table = parts[which[i]]
+        return Feed(table.block, table.distances(int(row[i])), n)
+
+    return _pool(col["p_out"], col["cycles"], col["qubits"], col["column"], outputs, make)
+
+
+def two_level_feeders(candidates: list[Candidate]) -> _Feeders:
+    """Two-level factories as the feeders of a level-3 block; a factory's length along its
+    routing column is the side of a square of its area (docs/model-extensions.md E5)."""
+    p_out = np.array([c.p_out for c in candidates])
+    cycles = np.array([c.cycles for c in candidates])
+    qubits = np.array([c.qubits for c in candidates])
+    outputs = np.array([float(c.top.spec.protocol.outputs_per_run) for c in candidates])
+    return _pool(
+        p_out,
+        cycles,
+        qubits,
+        np.sqrt(qubits / 2),
+        outputs,
+        lambda i, n: Feed(None, None, n, candidates[i]),
     )
 
 
@@ -294,7 +315,41 @@ def two_level(
     return found
 
 
-def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> list[Candidate]:
+def three_level(
+    noise: NoiseModel,
+    space: Space,
+    request: Request,
+    tables: dict,
+    progress: Progress | None = None,
+) -> list[Candidate]:
+    """Three-level factories (docs/model-extensions.md E5): the cheapest two-level T
+    factories for a ladder of intermediate targets (one per decade from the input error a
+    15-to-1 level 3 tolerates at first sight, 35 p_in^3 = target) feed level-3 blocks."""
+    if not (space.feeders and space.tops):
+        return []
+    inner_space = replace(space, tops=space.inner_tops)
+    start = math.floor(math.log10((request.target / 35) ** (1 / 3)))
+    inner = []
+    for k in range(space.inner_targets):
+        target = 10.0 ** (start - k)
+        if progress:
+            progress(f"level-3 feeders: two-level factories at {target:g}", k, space.inner_targets)
+        inner_request = replace(request, target=target, keep=2, max_qubits=math.inf)
+        inner += two_level(noise, inner_space, inner_request, tables)
+    if not inner:
+        return []
+    pool = two_level_feeders(inner)
+    found = []
+    for t, option in enumerate(space.tops):
+        if progress:
+            progress(f"level 3: {option}", t, len(space.tops))
+        found += _top(noise, space, request, pool, option, progress, level=3)
+    return found
+
+
+def _top(
+    noise, space, request, pool: _Feeders, option: TopOption, progress, level: int = 2
+) -> list[Candidate]:
     top = block(option.block, 2, noise, request.consumption)
     arrangement: Arrangement = ARRANGEMENTS[option.arrangement]()
     spec = top.spec
@@ -363,7 +418,7 @@ def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> 
         if len(best) >= request.keep and bound[chunk[0]] >= best[request.keep - 1][0]:
             break
         if progress:
-            progress(f"level 2: {option}", start, len(order))
+            progress(f"level {level}: {option}", start, len(order))
         d = Distances(band[i2[chunk], 0], band[i2[chunk], 1], d_m[chunk])
         p_out, p_fail = _block_p_out(noise, top, d, tau[chunk], p_in[chunk], l_move[chunk])
         cycles = rounds * tau[chunk] / (1 - p_fail)
@@ -375,8 +430,7 @@ def _top(noise, space, request, pool: _Feeders, option: TopOption, progress) -> 
         best = best[: request.keep]
     found = []
     for cost, c, p_out, cycles in best:
-        table = pool.tables[pool.which[f[c]]]
-        feed = Feed(table.block, table.distances(int(pool.row[f[c]])), int(n[c]))
+        feed = pool.make(int(f[c]), int(n[c]))
         d = Distances(float(band[i2[c], 0]), float(band[i2[c], 1]), float(d_m[c]))
         found.append(
             Candidate(top, d, (feed,), option.arrangement, p_out, float(qubits[c]), cycles, cost)

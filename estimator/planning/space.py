@@ -57,6 +57,9 @@ class Space:
         tops: fed blocks tried at level 2.
         d_max_1, d_max_2: largest distance at level 1 and at level 2.
         n_max: most level-1 factories per level-2 block.
+        inner_tops: level-2 blocks of the two-level factories that feed a level 3 (published
+            layouts and schedules, so that a three-level search stays within minutes).
+        inner_targets: how many intermediate targets (one per decade) those are planned for.
     """
 
     output: str
@@ -66,6 +69,11 @@ class Space:
     d_max_1: int = 25
     d_max_2: int = 51
     n_max: int = 16
+    inner_tops: tuple[TopOption, ...] = (
+        TopOption(BlockOption("15-to-1")),
+        TopOption(BlockOption("20-to-4")),
+    )
+    inner_targets: int = 4
 
 
 def default_space(output: str = "T") -> Space:
