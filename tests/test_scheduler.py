@@ -28,25 +28,25 @@ from layouts.scheduler import clear_cache, harm_weights, schedule_cpsat
 
 PROTOCOLS = builtin_protocols()
 
-FACTORIES = [  # config, level scheduled, paper's steps (MODEL.md 10), CP-SAT budget (s)
-    pytest.param("01_15to1_7-3-3_p1e-4.toml", 1, 6, 3, id="15-to-1"),
-    pytest.param("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml", 2, 4, 3, id="15x8-to-CCZ"),
+FACTORIES = [  # config, level scheduled, paper's steps (MODEL.md 10), CP-SAT budget (det. s)
+    pytest.param("01_15to1_7-3-3_p1e-4.toml", 1, 6, 1.5, id="15-to-1"),
+    pytest.param("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml", 2, 4, 1.5, id="15x8-to-CCZ"),
     pytest.param(
         "12_sf15to1_9-3-3_p1e-4.toml",
         1,
         12,
-        3,
+        1.5,
         id="small-footprint-15-to-1",
         marks=pytest.mark.slow,
     ),
     pytest.param(
-        "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", 2, 8, 3, id="15x15", marks=pytest.mark.slow
+        "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", 2, 8, 1.5, id="15x15", marks=pytest.mark.slow
     ),
     pytest.param(
         "13_sf15to1x15to1_9-5-5_21-9-11_p1e-3.toml",
         2,
         15,
-        3,
+        1.5,
         id="small-footprint-15x15",
         marks=pytest.mark.slow,
     ),
@@ -136,7 +136,7 @@ def test_schedules_obey_the_layout_rules_and_the_counting_bound(name, level, lay
         protocol.n_qubits, protocol.outputs
     )
     result = schedule_cpsat(
-        protocol, lay, level=level, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=3
+        protocol, lay, level=level, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=1.5
     )
     _check_rules(result.schedule, protocol, lay, level)
     fast = (
@@ -153,7 +153,7 @@ def test_deterministic():
     layout = Layout.litinski(5, (1,))
     runs = [
         schedule_cpsat(
-            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=3
+            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=1.5
         )
         for _ in range(2)
     ]
@@ -216,7 +216,7 @@ def test_matrix_only_protocol_end_to_end(p):
     noise, d = NoiseModel(p), Distances(99, 99, 99)
     protocol = protocol_from_matrix("14-to-2 (matrix)", _matrix_14_to_2())
     layout = plan_layout(protocol, level=1)
-    result = schedule_cpsat(protocol, layout, level=1, d=d, noise=noise, time_limit=3)
+    result = schedule_cpsat(protocol, layout, level=1, d=d, noise=noise, time_limit=1.5)
     estimate = estimate_one_level(
         noise, LevelSpec(protocol, layout, result.schedule, d), precision="exact"
     )
@@ -283,7 +283,7 @@ def test_output_rotation_needs_a_region_at_level_one():
         level=1,
         d=Distances(7, 3, 3),
         noise=NoiseModel(1e-4),
-        time_limit=2,
+        time_limit=1,
     )
     assert all(p.region is not None for step in result.schedule.steps for p in step)
 
@@ -329,7 +329,7 @@ def test_one_solve_per_class():
 
     def solve(p):
         return schedule_cpsat(
-            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(p), time_limit=3
+            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(p), time_limit=1.5
         )
 
     clear_cache()
