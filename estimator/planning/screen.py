@@ -391,9 +391,7 @@ def _top(
     i2 = np.concatenate([r[0] for r in rows])
     f = np.concatenate([r[1] for r in rows])
     n = np.concatenate([r[2] for r in rows])
-    keep = (n >= 1) & (n <= space.n_max) & (n <= (arrangement.max_factories or space.n_max))
-    if arrangement.max_factories is not None:
-        keep &= n <= arrangement.max_factories
+    keep = (n >= 1) & (n <= space.n_max)
     i2, f, n = i2[keep], f[keep], n[keep]
     unique = np.unique(np.stack([i2, f, n], axis=1), axis=0)
     i2, f, n = unique[:, 0].astype(int), unique[:, 1].astype(int), unique[:, 2]
