@@ -3,11 +3,12 @@
 One level: every block over its distance grid (estimator.planning.blocks). Two levels: level-1
 factories (every feeder block over its grid, Pareto-pruned on error, qubits, time per state and
 length) combined with every top block over a band of level-2 distances and a range of counts
-n_L1. A top block's p_out grows with its inputs (the input error p_in, the travel l_move, the
-step tau: more error, MODEL.md 4.3 and 5), so each level-2 distance first gets a ceiling on
-each input (the others at their smallest) and combinations above a ceiling are dropped unseen.
-The rest are costed in the order of a lower bound of their cost (p_fail = 0) and simulated in
-batches until the bound exceeds the best costs found. Pure: no printing; ``progress`` is told
+n_L1. Level-2 distances that miss the target even with ideal inputs are dropped. The
+combinations are taken in the order of a lower bound of their cost (p_fail = 0) and simulated
+in batches until the bound exceeds the best costs found. A top block's p_out grows with its
+input error p_in (MODEL.md 4.3), so before a batch is simulated each of its level-2 distances
+gets a ceiling on p_in (bisection, the other inputs at their smallest) and combinations above
+it are dropped unseen. Pure: no printing; ``progress`` is told
 what happens.
 """
 
@@ -255,36 +256,11 @@ def _block_p_out(noise, top: Block, d2: Distances, tau, p_in, l_move, precision=
     return p_out, p_fail
 
 
-def _frontier(band: np.ndarray, feasible: np.ndarray) -> np.ndarray:
-    """The minimal feasible level-2 distances (each of d_x2, d_z2, d_m2 two lower is infeasible
-    or below 3) and the points two above those in one distance. Larger distances cost more and
-    rarely pay for a worse level 1; the local search (estimator.planning.refine) still moves
-    every distance."""
-    points = {tuple(row): ok for row, ok in zip(band.tolist(), feasible)}
-
-    def below_fails(row, axis):
-        lower = list(row)
-        lower[axis] -= 2
-        return not points.get(tuple(lower), False)
-
-    edge = {
-        tuple(row)
-        for row, ok in zip(band.tolist(), feasible)
-        if ok and all(below_fails(row, a) for a in range(3))
-    }
-    near = set(edge)
-    for row in edge:
-        for axis in range(3):
-            up = list(row)
-            up[axis] += 2
-            if points.get(tuple(up), False):
-                near.add(tuple(up))
-    return np.array([tuple(row) in near for row in band.tolist()])
-
-
 def _ceiling(evaluate, low: np.ndarray, high: np.ndarray, target: float) -> np.ndarray:
-    """Per point, the largest value in [low, high] (log scale, bisection) with
-    evaluate(values) <= target; ``low`` where even that fails (then NaN)."""
+    """Per point, an upper bound of the values in [low, high] with evaluate(value) <= target,
+    for an increasing ``evaluate``: the smallest value bisection (log scale) found above the
+    target (``high`` when even that is fine; NaN when already ``low`` is not). Larger values
+    certainly miss the target; smaller ones may or may not."""
     ok_low = evaluate(low) <= target
     lo, hi = np.log(low), np.log(high)
     ok_high = evaluate(high) <= target
@@ -292,7 +268,7 @@ def _ceiling(evaluate, low: np.ndarray, high: np.ndarray, target: float) -> np.n
         mid = (lo + hi) / 2
         fine = evaluate(np.exp(mid)) <= target
         lo, hi = np.where(fine, mid, lo), np.where(fine, hi, mid)
-    ceiling = np.where(ok_high, high, np.exp(lo))
+    ceiling = np.where(ok_high, np.inf, np.exp(hi))
     return np.where(ok_low, ceiling, np.nan)
 
 
@@ -363,18 +339,30 @@ def _top(
     least_move = arrangement.move * d_m2 + arrangement.move_per_factory * pool.column.min()
     extra = arrangement.input_error * noise.p_logical(d_m2) * d_m2
     ideal, _ = _block_p_out(noise, top, d2, min_step, extra, least_move)
-    fine = _frontier(band, ideal <= request.limit)
+    fine = ideal <= request.limit
     if not fine.any():
         return []
     band, d_m2, min_step, least_move, extra = (
         a[fine] for a in (band, d_m2, min_step, least_move, extra)
     )
-    d2 = Distances(band[:, 0], band[:, 1], band[:, 2])
+    ceil_p = np.full(len(band), np.nan)
+    known = np.zeros(len(band), bool)
 
-    def p_in_test(v):
-        return _block_p_out(noise, top, d2, min_step, extra + v, least_move)[0]
+    def ceilings(rows: np.ndarray) -> None:
+        """The input-error ceilings of the level-2 distances ``rows`` not yet known."""
+        new = np.unique(rows[~known[rows]])
+        if not len(new):
+            return
+        d = Distances(band[new, 0], band[new, 1], band[new, 2])
 
-    ceil_p = _ceiling(p_in_test, np.full(len(band), 1e-14), np.full(len(band), 0.05), request.limit)
+        def test(v):
+            return _block_p_out(noise, top, d, min_step[new], extra[new] + v, least_move[new])[0]
+
+        ceil_p[new] = _ceiling(
+            test, np.full(len(new), 1e-14), np.full(len(new), 0.05), request.limit
+        )
+        known[new] = True
+
     # combinations: level-2 distances x feeders x counts
     i2, f = np.meshgrid(np.arange(len(band)), np.arange(len(pool.p_out)), indexing="ij")
     i2, f = i2.ravel(), f.ravel()
@@ -408,15 +396,19 @@ def _top(
     rounds = spec.schedule.n_rotations / k
     outputs = spec.protocol.outputs_per_run
     bound = _cost(request.by, qubits, rounds * tau, outputs)
-    possible = (p_in <= ceil_p[i2] * (1 + 1e-9)) & (qubits <= request.max_qubits)
+    possible = qubits <= request.max_qubits
     order = np.flatnonzero(possible)[np.argsort(bound[possible], kind="stable")]
     best: list[tuple[float, int, float, float]] = []  # (cost, index, p_out, cycles)
     for start in range(0, len(order), BATCH):
         chunk = order[start : start + BATCH]
         if len(best) >= request.keep and bound[chunk[0]] >= best[request.keep - 1][0]:
             break
-        if progress:
+        if progress and start % (16 * BATCH) == 0:
             progress(f"level {level}: {option}", start, len(order))
+        ceilings(i2[chunk])  # drop what a ceiling rules out before simulating
+        chunk = chunk[p_in[chunk] <= ceil_p[i2[chunk]] * (1 + 1e-9)]
+        if not len(chunk):
+            continue
         d = Distances(band[i2[chunk], 0], band[i2[chunk], 1], d_m[chunk])
         p_out, p_fail = _block_p_out(noise, top, d, tau[chunk], p_in[chunk], l_move[chunk])
         cycles = rounds * tau[chunk] / (1 - p_fail)
