@@ -66,19 +66,63 @@ def write(path: Path, data: dict) -> None:
     tmp.replace(path)
 
 
+def _dist(level: dict) -> str:
+    d_m = level.get("d_m_step")
+    d_m = f"{min(d_m)}-{max(d_m)}" if d_m else level["d_m"]
+    return f"{level['d_x']},{level['d_z']},{d_m}"
+
+
+def changes(row: Path, best: dict) -> str:
+    """What the best factory changes against the row's (protocols, distances, counts, and the
+    model extensions it uses), from the two configs."""
+    paper = tomllib.loads(row.read_text())
+    mine = best["config"]
+    notes = []
+    for name in ("level2", "level1"):
+        old, new, short = paper.get(name), mine.get(name), f"L{name[-1]}"
+        if new is None:
+            continue
+        if old is None or old.get("protocol", "15-to-1") != new["protocol"]:
+            notes.append(f"{short} {new['protocol']}")
+        if old is None or _dist(old) != _dist(new):
+            notes.append(f"{short} ({_dist(new)})" + (f" for ({_dist(old)})" if old else ""))
+        if name == "level1" and "count" in new and old is not None:
+            total = new["count"] + sum(m["count"] for m in new.get("mix", []))
+            if total != old.get("count", 1):
+                notes.append(f"n_L1 {total} for {old.get('count', 1)}")
+    used = []
+    for name, level in mine.items():
+        if not isinstance(level, dict):
+            continue
+        short = f"L{name[-1]}"
+        used += [
+            f"{label} {short}"
+            for key, label in (
+                ("d_m_step", "per-step d_m"),
+                ("d_z_patch", "per-patch d_z"),
+                ("region_width", "region widths"),
+                ("mix", "mixed"),
+            )
+            if key in level
+        ]
+        if isinstance(level.get("schedule"), dict):
+            used.append(f"CP-SAT {short}")
+    return "; ".join(notes + used) or "none (the row's factory)"
+
+
 def table(results: dict) -> str:
-    lines = [
-        "| row | Table 1 factory (p) | QC model | our best | p_out / target | QC ours | ratio | holds deferred |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+    header = (
+        "| row | Table 1 factory (p) | QC model | our best | p_out / target | QC ours | ratio "
+        "| what changed | holds deferred |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for key in sorted(results, key=int):
         r = results[key]
         model = r["model"]
         best = r["allowed"]["best"]
+        head = f"| {key} | {r['title']} ({r['p_phys']:g}) | {model['qubitcycles']:,.0f} |"
         if not best:
-            lines.append(
-                f"| {key} | {r['title']} ({r['p_phys']:g}) | {model['qubitcycles']:,.0f} | none | | | | |"
-            )
+            lines.append(f"{head} none | | | | | |")
             continue
         b = best[0]
         ratio = b["qubitcycles"] / model["qubitcycles"]
@@ -89,12 +133,22 @@ def table(results: dict) -> str:
             held = f"no; deferred best {d['qubitcycles'] / model['qubitcycles']:.3f}"
         else:
             held = "no"
+        row = HERE / "../litinski2019" / r["config"]
         lines.append(
-            f"| {key} | {r['title']} ({r['p_phys']:g}) | {model['qubitcycles']:,.0f} | "
-            f"{b['title']} | {b['p_out']:.3g} / {model['p_out']:.3g} | "
-            f"{b['qubitcycles']:,.0f} | {ratio:.3f} | {held} |"
+            f"{head} {b['title']} | {b['p_out']:.3g} / {model['p_out']:.3g} | "
+            f"{b['qubitcycles']:,.0f} | {ratio:.3f} | {changes(row, b)} | {held} |"
         )
     return "\n".join(lines)
+
+
+def count_at(results: dict, ratio: float = 0.85) -> int:
+    """Rows whose best factory needs at most ``ratio`` of the row's qubitcycles."""
+    return sum(
+        1
+        for r in results.values()
+        if r["allowed"]["best"]
+        and r["allowed"]["best"][0]["qubitcycles"] <= ratio * r["model"]["qubitcycles"]
+    )
 
 
 def main() -> int:
@@ -108,6 +162,7 @@ def main() -> int:
     results = json.loads(out.read_text()) if out.exists() else {}
     if args.table:
         print(table(results))
+        print(f"\nrows at 15% or more fewer qubitcycles: {count_at(results)} of {len(results)}")
         return 0
     wanted = None if args.rows is None else {int(r) for r in args.rows.split(",")}
     for name in study["rows"]:
