@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("estimate", "table", "sweep", "search", "concat", "code", "schedule", "draw")
+COMMANDS = ("estimate", "table", "sweep", "search", "pareto", "concat", "code", "schedule", "draw")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
+DEFAULT_DIR = "configs/litinski2019"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "directory",
         nargs="?",
         default=None,
-        help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
+        help=f"config directory (default: the shipped {DEFAULT_DIR})",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(run=run)
@@ -24,13 +24,12 @@ def run(args: argparse.Namespace) -> int:
     import json
     import tomllib
 
+    from estimator import shipped
     from estimator.errors import ConfigError
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
 
-    directory = Path(args.directory) if args.directory else DEFAULT_DIR
-    if not directory.is_dir():
-        directory = Path("configs/litinski2019") if args.directory is None else directory
+    directory = Path(shipped.find(args.directory or DEFAULT_DIR))
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")

@@ -3,8 +3,10 @@
 Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
 ``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
-``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``) and ``[paper]`` (printed
-values the tests and ``msd table`` compare against; never used as results). Nothing from a
+``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``), ``[paper]`` (printed
+values the tests and ``msd table`` compare against; never used as results), ``[hardware]``
+(code-cycle time and demand, estimator.studies.hardware) and ``[sweep]`` (the study's axes,
+estimator.studies.sweep). Nothing from a
 config is evaluated as code; every problem is a ConfigError naming the field.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from estimator import shipped
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import ConfigError, LayoutError, ProtocolError, ScheduleError
@@ -27,6 +30,8 @@ from estimator.factory import (
     level_two_inputs,
 )
 from estimator.sim.noise import NoiseModel
+from estimator.studies.hardware import KEYS as HARDWARE_KEYS
+from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, published_schedule
@@ -41,7 +46,8 @@ SCHEMA: dict[str, Any] = {
     "level2": dict.fromkeys(LEVEL_KEYS, object),
     "protocols": object,
     "paper": object,
-    "sweep": {"vary": object, "target": float, "top": int},
+    "sweep": {"vary": object, "target": float, "top": int, "series": object},
+    "hardware": dict.fromkeys(HARDWARE_KEYS, object),
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
@@ -61,6 +67,7 @@ class FactoryConfig:
         paper: the published values stored beside the config (for comparison only).
         data: the config as read, after ``--set`` overrides (echoed in reports).
         solvers: the CP-SAT results of the levels scheduled by ``schedule = "cpsat"``.
+        hardware: the code-cycle time and demand of the optional ``[hardware]`` table.
     """
 
     source: str
@@ -73,11 +80,13 @@ class FactoryConfig:
     paper: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict)
     solvers: Mapping[str, Any] = field(default_factory=dict)
+    hardware: Hardware | None = None
 
 
 def read_config_data(path: str | Path) -> dict[str, Any]:
-    """The TOML data of a config file (not yet validated)."""
-    path = Path(path)
+    """The TOML data of a config file (not yet validated); ``configs/...`` paths fall back to
+    the configs shipped with the package (estimator.shipped)."""
+    path = shipped.find(path)
     try:
         text = path.read_text()
     except OSError as error:
@@ -107,14 +116,7 @@ def parse_config(
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
     _check_keys(data, SCHEMA, "")
-    noise_data = _table(data, "noise")
-    noise = NoiseModel(
-        p_phys=_number(data, "p_phys", "p_phys", required=True),
-        p_t=_number(data, "p_t", "p_t"),
-        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
-        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
-        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
-    )
+    noise = parse_noise(data)
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
@@ -126,6 +128,7 @@ def parse_config(
         "noise": noise,
         "data": data,
         "paper": _table(data, "paper"),
+        "hardware": parse_hardware(_table(data, "hardware")),
     }
     if "level2" not in data:
         if "count" in data["level1"]:
@@ -137,7 +140,7 @@ def parse_config(
         return FactoryConfig(level1=feeder, solvers=_solvers(solver1), **common)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
-    n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
+    n_level1 = parse_count(data["level1"], arrangement, len(level2.layout.regions))
     feeder, solver1 = level1.finish()
     tau = feed = None
     if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
@@ -160,6 +163,26 @@ def parse_config(
         solvers=_solvers(solver1, solver2),
         **common,
     )
+
+
+def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
+    """The noise model of config data: ``p_phys``, ``p_t`` and the ``[noise]`` table."""
+    noise_data = _table(data, "noise")
+    return NoiseModel(
+        p_phys=_number(data, "p_phys", "p_phys", required=True),
+        p_t=_number(data, "p_t", "p_t"),
+        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
+        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
+        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
+    )
+
+
+def parse_distances(level: Mapping[str, Any], name: str) -> Distances:
+    """d_x, d_z, d_m of the level table ``name``: positive odd integers, d_z <= d_x."""
+    d = Distances(*(_distance(level, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
+    if d.d_z > d.d_x:
+        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    return d
 
 
 def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
@@ -294,7 +317,7 @@ def _choice(
     return value
 
 
-def _count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
+def parse_count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
     """n_L1: a positive multiple of the states a level-2 step consumes (one per port)."""
     if "count" not in level1:
         if per_step == 1:
@@ -428,9 +451,7 @@ def _level(
         user,
         field=f"{name}.protocol",
     )
-    d = Distances(*(_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
-    if d.d_z > d.d_x:
-        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    d = parse_distances(data, name)
     layout_name = _choice(data, "layout", f"{name}.layout", LAYOUT_CHOICES, "litinski")
     schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
     try:

@@ -1,0 +1,456 @@
+"""Compiled studies: configs, protocols, layouts and schedules parsed once; grids as arrays.
+
+A study part is a config (the template) and axes. Its axes are of two kinds:
+
+* numeric keys (``p_phys``, ``p_t``, ``levelN.d_x/d_z/d_m``, ``level1.count``), which enter the
+  model as arrays: a whole chunk of grid points is one numpy batch;
+* every other key (protocol, layout, schedule, noise constants, hardware...), which changes the
+  structure: each combination of their values is parsed once into a FactoryConfig (the
+  "structure"), with its protocols, layouts and schedules. A CP-SAT schedule is solved once
+  per structure, at the config's own values of the numeric keys (or the first valid grid
+  point), and reused at every point: a schedule is valid at every distance.
+
+A grid point is valid exactly when the config with its values would parse: the numeric keys
+are checked by the checks ``parse_config`` itself uses (config.parse_noise, parse_distances,
+parse_count), each memoised per distinct combination, so no point rebuilds a config.
+The grid is never materialised: chunks are ranges of a structure's numeric sub-grid, decoded
+with numpy when they are evaluated.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from estimator.errors import ConfigError, ModelError, MsdError
+from estimator.sim.noise import NoiseModel
+from estimator.studies.columns import Columns
+from estimator.studies.config import (
+    FactoryConfig,
+    estimate_config,
+    parse_config,
+    parse_count,
+    parse_distances,
+    parse_noise,
+)
+from estimator.studies.report import estimate_columns
+from layouts.layout import Distances
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "noise": ("p_phys", "p_t"),
+    "level1": ("level1.d_x", "level1.d_z", "level1.d_m"),
+    "level2": ("level2.d_x", "level2.d_z", "level2.d_m"),
+    "count": ("level1.count",),
+}
+"""Numeric keys, by the check of parse_config that validates them together (in its order)."""
+NUMERIC = {key: group for group, keys in GROUPS.items() for key in keys}
+CHUNK = 4096
+"""Most grid points in one batch (one-level and two-level 15-to-1: 4^5 coefficients)."""
+CHUNK_COEFFICIENTS = CHUNK * 4**5
+"""Points x 4^qubits per batch: larger protocols get smaller chunks (20-to-4: 256 points;
+13 qubits: 1), so that a chunk takes seconds and progress and resume stay fine-grained."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept key and its values (a ``range`` for START:STOP:STEP, never materialised)."""
+
+    key: str
+    values: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A config (already overridden) and the axes swept over it; ``label`` names its file."""
+
+    template: Mapping[str, Any]
+    axes: tuple[Axis, ...]
+    label: str = "sweep"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(a.values) for a in self.axes)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=object))
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One combination of a part's structural values, parsed once.
+
+    Attributes:
+        data: the template with the structural values (numeric keys checked against it).
+        config: the config at the reference point (None: no point of this structure is valid).
+        error: why no point is valid (config None).
+        chunk: grid points per chunk.
+    """
+
+    data: Mapping[str, Any]
+    config: FactoryConfig | None
+    error: str = ""
+    chunk: int = CHUNK
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CompiledPart:
+    """A part with its axes split into structural and numeric ones and its structures."""
+
+    part: Part
+    structural: tuple[int, ...]
+    numeric: tuple[int, ...]
+    structures: tuple[Structure, ...]
+
+    @property
+    def numeric_shape(self) -> tuple[int, ...]:
+        return tuple(len(self.part.axes[i].values) for i in self.numeric)
+
+    @property
+    def numeric_size(self) -> int:
+        return int(np.prod(self.numeric_shape, dtype=object))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Grid points ``start:stop`` of the numeric sub-grid of structure ``structure`` of part
+    ``part``: the unit of work, of progress and of resume."""
+
+    part: int
+    structure: int
+    start: int
+    stop: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.part}/{self.structure}/{self.start}"
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The evaluated points of a chunk: ``index`` (grid position within the part, grid order)
+    and their columns; ``skipped`` maps each message to the grid positions it refused."""
+
+    chunk: Chunk
+    index: np.ndarray
+    columns: Columns
+    skipped: Mapping[str, list[int]]
+
+    @property
+    def part(self) -> int:
+        return self.chunk.part
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled study: its parts, the arithmetic, and what each chunk keeps."""
+
+    parts: tuple[CompiledPart, ...]
+    precision: str = "auto"
+
+    @property
+    def points(self) -> int:
+        return sum(p.part.size for p in self.parts)
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Every chunk, in order, generated lazily."""
+        for p, compiled in enumerate(self.parts):
+            n = compiled.numeric_size
+            for s, structure in enumerate(compiled.structures):
+                for start in range(0, n, structure.chunk):
+                    yield Chunk(p, s, start, min(start + structure.chunk, n))
+
+    def n_chunks(self) -> int:
+        return sum(-(-p.numeric_size // s.chunk) for p in self.parts for s in p.structures)
+
+
+def compile_parts(parts: Sequence[Part], *, precision: str = "auto") -> Plan:
+    """Parse every structure of every part once (CP-SAT schedules solved here)."""
+    return Plan(tuple(_compile(part) for part in parts), precision)
+
+
+def _compile(part: Part) -> CompiledPart:
+    structural = tuple(i for i, a in enumerate(part.axes) if a.key not in NUMERIC)
+    numeric = tuple(i for i, a in enumerate(part.axes) if a.key in NUMERIC)
+    structures = []
+    for combo in _combos([part.axes[i].values for i in structural]):
+        data = assign(part.template, {part.axes[i].key: v for i, v in zip(structural, combo)})
+        structures.append(_structure(data, [part.axes[i] for i in numeric], part.label))
+    return CompiledPart(part, structural, numeric, tuple(structures))
+
+
+def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Structure:
+    """Parse ``data`` at a reference point: for each check group, the template's own values
+    if they pass, else the first combination of the grid that passes."""
+    probe = Structure(data, None)
+    reference: dict[str, Any] = {}
+    for group in ("noise", "level1", "level2"):
+        keys = [a for a in axes if NUMERIC[a.key] == group]
+        if not keys:
+            continue
+        found = _first_valid(probe, group, keys)
+        if isinstance(found, str):
+            return Structure(data, None, found)
+        reference.update(found)
+    counts = [a for a in axes if NUMERIC[a.key] == "count"]
+    candidates = [None]
+    if counts:
+        own = data.get("level1", {}).get("count")
+        candidates = [own] * (own is not None) + list(counts[0].values)
+    error = ""
+    for count in candidates:
+        values = dict(reference) if count is None else {**reference, "level1.count": count}
+        try:
+            config = parse_config(assign(data, values), source=label)
+        except ConfigError as failure:
+            error = str(failure)
+            if failure.field == "level1.count":
+                continue
+            return Structure(data, None, error)
+        except MsdError as failure:
+            return Structure(data, None, str(failure))
+        return Structure(data, replace(config, solvers={}), chunk=_chunk_size(config))
+    return Structure(data, None, error)
+
+
+def _first_valid(structure: Structure, group: str, axes: Sequence[Axis]) -> dict | str:
+    """The template's values of ``axes`` if they pass the group's check, else the first
+    combination of their values that does; the first message if none does."""
+    own = [_lookup(structure.data, a.key) for a in axes]
+    tries = _combos([a.values for a in axes])
+    if all(v is not None for v in own):
+        tries = itertools.chain([tuple(own)], tries)
+    first = ""
+    for combo in tries:
+        checked = _check(structure, group, tuple(a.key for a in axes), combo)
+        if not isinstance(checked, str):
+            return dict(zip((a.key for a in axes), combo))
+        first = first or checked
+    return first
+
+
+def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple) -> Any:
+    """The group's values at ``combo`` (p_phys and p_t; d_x, d_z, d_m; n_L1) or the error
+    message, by the checks of parse_config; memoised per structure."""
+    memo_key = (group, keys, combo)
+    if memo_key in structure.memo:
+        return structure.memo[memo_key]
+    data = assign(structure.data, dict(zip(keys, combo)))
+    try:
+        if group == "noise":
+            noise = parse_noise(data)
+            result: Any = (float(noise.p_phys), float(noise.p_t))
+        elif group == "count":
+            config = structure.config
+            result = parse_count(
+                data["level1"], config.arrangement, len(config.level2.layout.regions)
+            )
+        else:
+            d = parse_distances(data.get(group, {}), group)
+            result = (d.d_x, d.d_z, d.d_m)
+    except ConfigError as error:
+        result = str(error)
+    structure.memo[memo_key] = result
+    return result
+
+
+def evaluate_chunk(
+    plan: Plan, chunk: Chunk, keep: Callable[[Columns], np.ndarray] | None = None
+) -> ChunkResult:
+    """Evaluate the points of ``chunk`` as one batch; ``keep`` selects the rows to return
+    (e.g. the feasible ones or a Pareto front; None keeps all)."""
+    compiled = plan.parts[chunk.part]
+    structure = compiled.structures[chunk.structure]
+    part = compiled.part
+    numeric = np.unravel_index(np.arange(chunk.start, chunk.stop), compiled.numeric_shape)
+    fixed = np.unravel_index(
+        chunk.structure, [len(part.axes[i].values) for i in compiled.structural]
+    )
+    positions: list[Any] = [None] * len(part.axes)
+    for i, idx in zip(compiled.numeric, numeric):
+        positions[i] = idx
+    for i, idx in zip(compiled.structural, fixed):
+        positions[i] = np.full(chunk.stop - chunk.start, idx)
+    index = (
+        np.ravel_multi_index(positions, part.shape)
+        if part.axes
+        else np.zeros(chunk.stop - chunk.start, dtype=np.int64)
+    )
+    skipped: dict[str, list[int]] = {}
+    if structure.config is None:
+        return ChunkResult(chunk, index[:0], Columns({}, 0), {structure.error: index.tolist()})
+    values, errors = _numeric_values(structure, compiled, numeric)
+    valid = np.array([e is None for e in errors], dtype=bool)
+    for message, position in zip(errors, index):
+        if message is not None:
+            skipped.setdefault(message, []).append(int(position))
+    rows = np.flatnonzero(valid)
+    columns, failed = _evaluate(
+        structure.config, {k: v[rows] for k, v in values.items()}, plan.precision
+    )
+    for j, message in failed.items():
+        skipped.setdefault(message, []).append(int(index[rows[j]]))
+    ok = np.setdiff1d(np.arange(len(rows)), np.fromiter(failed, dtype=np.int64), assume_unique=True)
+    rows = rows[ok]  # _evaluate returned the columns of these points only
+    vary = {
+        f"vary.{axis.key}": _take_values(axis.values, positions[i][rows])
+        for i, axis in enumerate(part.axes)
+    }
+    columns = Columns.build(vary, len(rows)).with_columns(columns.data)
+    result = ChunkResult(chunk, index[rows], columns, skipped)
+    if keep is None:
+        return result
+    kept = keep(columns)
+    return ChunkResult(chunk, result.index[kept], columns.take(kept), skipped)
+
+
+def _numeric_values(
+    structure: Structure, compiled: CompiledPart, numeric: Sequence[np.ndarray]
+) -> tuple[dict[str, np.ndarray], list[str | None]]:
+    """Per point of a chunk: p_phys, p_t, distances and n_L1 (arrays), and the first error."""
+    config = structure.config
+    n = len(numeric[0]) if numeric else 1
+    values = {
+        "p_phys": np.full(n, float(config.noise.p_phys)),
+        "p_t": np.full(n, float(config.noise.p_t)),
+    }
+    for name, spec in (("level1", config.level1), ("level2", config.level2)):
+        if spec is not None:
+            for k in ("d_x", "d_z", "d_m"):
+                values[f"{name}.{k}"] = np.full(n, float(getattr(spec.d, k)))
+    if config.level2 is not None:
+        values["n_level1"] = np.full(n, config.n_level1, dtype=np.int64)
+    errors: list[str | None] = [None] * n
+    axes = compiled.part.axes
+    for group in GROUPS:
+        members = [j for j, i in enumerate(compiled.numeric) if NUMERIC[axes[i].key] == group]
+        if not members:
+            continue
+        keys = tuple(axes[compiled.numeric[j]].key for j in members)
+        shape = [len(axes[compiled.numeric[j]].values) for j in members]
+        codes = np.ravel_multi_index([numeric[j] for j in members], shape)
+        unique, inverse = np.unique(codes, return_inverse=True)
+        checked = []
+        for code in unique:
+            at = np.unravel_index(code, shape)
+            combo = tuple(axes[compiled.numeric[j]].values[int(a)] for j, a in zip(members, at))
+            checked.append(_check(structure, group, keys, combo))
+        bad = [isinstance(c, str) for c in checked]
+        for point, u in enumerate(inverse):
+            if bad[u] and errors[point] is None:
+                errors[point] = checked[u]
+        good = [c if not b else None for c, b in zip(checked, bad)]
+        _fill(values, group, good, inverse, bad)
+    return values, errors
+
+
+def _fill(values: dict, group: str, good: list, inverse: np.ndarray, bad: list[bool]) -> None:
+    """Write the checked values of a group into the per-point arrays (invalid points keep
+    the reference values; they are not evaluated)."""
+    if group == "noise":
+        names = ("p_phys", "p_t")
+    elif group == "count":
+        names = ("n_level1",)
+    else:
+        names = tuple(f"{group}.{k}" for k in ("d_x", "d_z", "d_m"))
+    for u, value in enumerate(good):
+        if bad[u]:
+            continue
+        rows = inverse == u
+        for name, v in zip(names, value if isinstance(value, tuple) else (value,)):
+            values[name][rows] = v
+
+
+def _evaluate(
+    config: FactoryConfig, values: Mapping[str, np.ndarray], precision: str
+) -> tuple[Columns, dict[int, str]]:
+    """Columns of the batch ``values`` on ``config`` without the points where the model breaks
+    down; those are found by bisection and reported by position."""
+    n = len(values["p_phys"])
+    if n == 0:
+        return Columns({}, 0), {}
+    try:
+        batch = _batch(config, values)
+        return Columns.build(
+            estimate_columns(batch, estimate_config(batch, precision=precision)), n
+        ), {}
+    except ModelError as error:
+        if n == 1:
+            return Columns({}, 0), {0: str(error)}
+    half = n // 2
+    left, left_failed = _evaluate(config, {k: v[:half] for k, v in values.items()}, precision)
+    right, right_failed = _evaluate(config, {k: v[half:] for k, v in values.items()}, precision)
+    failed = {**left_failed, **{half + j: m for j, m in right_failed.items()}}
+    return Columns.concat([left, right]), failed
+
+
+def _batch(config: FactoryConfig, values: Mapping[str, np.ndarray]) -> FactoryConfig:
+    noise = NoiseModel(
+        p_phys=values["p_phys"],
+        p_t=values["p_t"],
+        prefactor=config.noise.prefactor,
+        threshold=config.noise.threshold,
+        t_error=config.noise.t_error,
+    )
+    levels = {}
+    for name in ("level1", "level2"):
+        spec = getattr(config, name)
+        if spec is not None:
+            d = Distances(*(values[f"{name}.{k}"] for k in ("d_x", "d_z", "d_m")))
+            levels[name] = replace(spec, d=d)
+    if config.level2 is not None:
+        levels["n_level1"] = values["n_level1"]
+    return replace(config, noise=noise, **levels)
+
+
+def _chunk_size(config: FactoryConfig) -> int:
+    qubits = max(s.protocol.n_qubits for s in (config.level1, config.level2) if s is not None)
+    return max(1, min(CHUNK, CHUNK_COEFFICIENTS // 4**qubits))
+
+
+def _combos(values: Sequence[Sequence[Any]]) -> Iterator[tuple]:
+    """The Cartesian product of ``values`` in grid order (last fastest), generated lazily
+    (itertools.product would first copy every sequence, e.g. a range of 10^7 values)."""
+    sizes = [len(v) for v in values]
+    for flat in range(int(np.prod(sizes, dtype=object))):
+        combo = []
+        for v, size in zip(reversed(values), reversed(sizes)):
+            flat, i = divmod(flat, size)
+            combo.append(v[i])
+        yield tuple(reversed(combo))
+
+
+def _take_values(values: Sequence[Any], at: np.ndarray) -> np.ndarray:
+    column = np.empty(len(at), dtype=object)
+    column[:] = [values[int(i)] for i in at]
+    return column
+
+
+def _lookup(data: Mapping[str, Any], key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(data, Mapping) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def assign(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of config data with dotted ``values`` set (tables along the way copied, the
+    rest shared)."""
+    result = dict(data)
+    for key, value in values.items():
+        *parents, last = key.split(".")
+        target = result
+        for part in parents:
+            inner = target.get(part, {})
+            if not isinstance(inner, dict):
+                raise ConfigError(key, f"{part!r} is not a table")
+            target[part] = inner = dict(inner)
+            target = inner
+        target[last] = value
+    return result
