@@ -18,6 +18,8 @@ from estimator.errors import ConfigError
 from estimator.studies.plan import Chunk, ChunkResult, Plan, evaluate_chunk
 
 _SHARED: dict[str, Any] = {}
+CONNECT_TIMEOUT = "10s"
+"""How long to try to reach a Dask scheduler."""
 
 
 def default_workers() -> int:
@@ -103,7 +105,7 @@ def _dask_client(address: str) -> Any:
             "--scheduler", "needs dask.distributed: pip install 'msd-estimator[cluster]'"
         ) from None
     try:
-        return Client(address, timeout=10)
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
         raise ConfigError("--scheduler", f"cannot reach {address!r}: {error}") from None
 
