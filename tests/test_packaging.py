@@ -2,6 +2,7 @@
 directory (estimator/shipped.py; pyproject.toml maps configs/ to estimator/configs)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -14,6 +15,7 @@ from estimator import shipped
 from estimator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
+_CACHES = shutil.ignore_patterns("__pycache__", "*.egg-info")
 
 
 def _listed() -> set[str]:
@@ -50,8 +52,14 @@ def test_shipped_configs_are_found_from_any_directory(tmp_path, monkeypatch, cap
 def test_wheel_carries_the_data_and_msd_table_runs_from_it(tmp_path):
     """Build the wheel (as ``pip install .`` does), install it alone into a folder and run
     ``msd table`` from another directory with that folder first on the path."""
+    source = tmp_path / "source"  # a copy: building in place would leave build/ behind
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    for name in ("estimator", "layouts", "configs"):
+        shutil.copytree(ROOT / name, source / name, ignore=_CACHES)
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(tmp_path)],
         check=False,
         capture_output=True,
         text=True,

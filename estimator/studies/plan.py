@@ -48,6 +48,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 """Numeric keys, by the check of parse_config that validates them together (in its order)."""
 NUMERIC = {key: group for group, keys in GROUPS.items() for key in keys}
+GROUP_VALUES: dict[str, tuple[str, ...]] = {
+    "noise": ("p_phys", "p_t"),
+    "level1": ("level1.d_x", "level1.d_z", "level1.d_m"),
+    "level2": ("level2.d_x", "level2.d_z", "level2.d_m"),
+    "count": ("n_level1",),
+}
+"""The batch arrays each check group fills (in the order of its checked values)."""
 CHUNK = 4096
 """Most grid points in one batch (one-level and two-level 15-to-1: 4^5 coefficients)."""
 CHUNK_COEFFICIENTS = CHUNK * 4**5
@@ -284,11 +291,10 @@ def evaluate_chunk(
     skipped: dict[str, list[int]] = {}
     if structure.config is None:
         return ChunkResult(chunk, index[:0], Columns({}, 0), {structure.error: index.tolist()})
-    values, errors = _numeric_values(structure, compiled, numeric)
-    valid = np.array([e is None for e in errors], dtype=bool)
-    for message, position in zip(errors, index):
-        if message is not None:
-            skipped.setdefault(message, []).append(int(position))
+    values, error, messages = _numeric_values(structure, compiled, numeric)
+    for m, message in enumerate(messages):
+        skipped[message] = index[error == m].tolist()
+    valid = error < 0
     rows = np.flatnonzero(valid)
     columns, failed = _evaluate(
         structure.config, {k: v[rows] for k, v in values.items()}, plan.precision
@@ -311,8 +317,9 @@ def evaluate_chunk(
 
 def _numeric_values(
     structure: Structure, compiled: CompiledPart, numeric: Sequence[np.ndarray]
-) -> tuple[dict[str, np.ndarray], list[str | None]]:
-    """Per point of a chunk: p_phys, p_t, distances and n_L1 (arrays), and the first error."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, list[str]]:
+    """Per point of a chunk: p_phys, p_t, distances and n_L1 (arrays), and the index of its
+    first error in the returned messages (-1: valid)."""
     config = structure.config
     n = len(numeric[0]) if numeric else 1
     values = {
@@ -325,9 +332,10 @@ def _numeric_values(
                 values[f"{name}.{k}"] = np.full(n, float(getattr(spec.d, k)))
     if config.level2 is not None:
         values["n_level1"] = np.full(n, config.n_level1, dtype=np.int64)
-    errors: list[str | None] = [None] * n
+    error = np.full(n, -1)
+    messages: list[str] = []
     axes = compiled.part.axes
-    for group in GROUPS:
+    for group, names in GROUP_VALUES.items():
         members = [j for j, i in enumerate(compiled.numeric) if NUMERIC[axes[i].key] == group]
         if not members:
             continue
@@ -340,30 +348,22 @@ def _numeric_values(
             at = np.unravel_index(code, shape)
             combo = tuple(axes[compiled.numeric[j]].values[int(a)] for j, a in zip(members, at))
             checked.append(_check(structure, group, keys, combo))
-        bad = [isinstance(c, str) for c in checked]
-        for point, u in enumerate(inverse):
-            if bad[u] and errors[point] is None:
-                errors[point] = checked[u]
-        good = [c if not b else None for c, b in zip(checked, bad)]
-        _fill(values, group, good, inverse, bad)
-    return values, errors
-
-
-def _fill(values: dict, group: str, good: list, inverse: np.ndarray, bad: list[bool]) -> None:
-    """Write the checked values of a group into the per-point arrays (invalid points keep
-    the reference values; they are not evaluated)."""
-    if group == "noise":
-        names = ("p_phys", "p_t")
-    elif group == "count":
-        names = ("n_level1",)
-    else:
-        names = tuple(f"{group}.{k}" for k in ("d_x", "d_z", "d_m"))
-    for u, value in enumerate(good):
-        if bad[u]:
-            continue
-        rows = inverse == u
-        for name, v in zip(names, value if isinstance(value, tuple) else (value,)):
-            values[name][rows] = v
+        bad = np.array([isinstance(c, str) for c in checked])
+        first = np.full(len(checked), -1)
+        for u in np.flatnonzero(bad):
+            if checked[u] not in messages:
+                messages.append(checked[u])
+            first[u] = messages.index(checked[u])
+        fresh = (error < 0) & bad[inverse]
+        error[fresh] = first[inverse[fresh]]
+        table = np.array(
+            [np.full(len(names), np.nan) if b else np.atleast_1d(c) for c, b in zip(checked, bad)],
+            dtype=float,
+        )
+        for k, name in enumerate(names):  # invalid points keep the reference values
+            column = np.where(bad[inverse], values[name], table[inverse, k])
+            values[name] = column.astype(values[name].dtype)
+    return values, error, messages
 
 
 def _evaluate(
@@ -426,9 +426,12 @@ def _combos(values: Sequence[Sequence[Any]]) -> Iterator[tuple]:
 
 
 def _take_values(values: Sequence[Any], at: np.ndarray) -> np.ndarray:
-    column = np.empty(len(at), dtype=object)
-    column[:] = [values[int(i)] for i in at]
-    return column
+    """``values[at]`` as an array (a range is indexed arithmetically, never materialised)."""
+    if isinstance(values, range):
+        return values.start + values.step * np.asarray(at, dtype=np.int64)
+    table = np.empty(len(values), dtype=object)
+    table[:] = list(values)
+    return table[at]
 
 
 def _lookup(data: Mapping[str, Any], key: str) -> Any:
