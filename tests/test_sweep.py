@@ -340,3 +340,29 @@ def test_workers_give_the_serial_results(monkeypatch, tmp_path):
     serial = sweep.run_study(parts, workers=1)
     parallel = sweep.run_study(parts, workers=2)
     assert parallel.records == serial.records and len(serial.records) == 496
+
+
+def test_structural_axes_alone(template):
+    """Axes that change only the structure (here the layout): one point per structure."""
+    axes = [sweep.Axis("level1.layout", ("litinski", "small-footprint", "bogus"))]
+    result = sweep.run_sweep(sweep.load_template(template), axes)
+    assert [r["level1.layout"] for r in result.records] == ["litinski", "small-footprint"]
+    assert result.skipped == 1 and result.examples[0][1].startswith("level1.layout:")
+
+
+def test_refused_points_are_skipped_not_fatal(template, monkeypatch):
+    """A point the engine refuses (here: the digits out of reach) costs that point only."""
+    from estimator.errors import PrecisionError
+
+    estimate = plan.estimate_config
+
+    def refuse_2e_4(config, **options):
+        if np.any(np.asarray(config.noise.p_phys) == 2e-4):
+            raise PrecisionError("float64 cannot guarantee the digits here")
+        return estimate(config, **options)
+
+    monkeypatch.setattr(plan, "estimate_config", refuse_2e_4)
+    axes = [sweep.Axis("p_phys", (1e-4, 2e-4, 5e-4)), sweep.Axis("level1.d_x", (7, 9))]
+    result = sweep.run_sweep(sweep.load_template(template), axes)
+    assert [r["p_phys"] for r in result.records] == [1e-4, 1e-4, 5e-4, 5e-4]
+    assert result.skipped == 2 and "digits" in result.examples[0][1]

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator.errors import ConfigError, ModelError, MsdError
+from estimator.errors import ConfigError, ModelError, MsdError, PrecisionError, ResourceError
 from estimator.sim.noise import NoiseModel
 from estimator.studies.columns import Columns
 from estimator.studies.config import (
@@ -274,7 +274,11 @@ def evaluate_chunk(
     compiled = plan.parts[chunk.part]
     structure = compiled.structures[chunk.structure]
     part = compiled.part
-    numeric = np.unravel_index(np.arange(chunk.start, chunk.stop), compiled.numeric_shape)
+    numeric = (
+        np.unravel_index(np.arange(chunk.start, chunk.stop), compiled.numeric_shape)
+        if compiled.numeric
+        else ()
+    )
     fixed = np.unravel_index(
         chunk.structure, [len(part.axes[i].values) for i in compiled.structural]
     )
@@ -369,8 +373,9 @@ def _numeric_values(
 def _evaluate(
     config: FactoryConfig, values: Mapping[str, np.ndarray], precision: str
 ) -> tuple[Columns, dict[int, str]]:
-    """Columns of the batch ``values`` on ``config`` without the points where the model breaks
-    down; those are found by bisection and reported by position."""
+    """Columns of the batch ``values`` on ``config`` without the points the engine refuses
+    (the model breaks down, or the digits or the resources are out of reach); those are
+    found by bisection and reported by position."""
     n = len(values["p_phys"])
     if n == 0:
         return Columns({}, 0), {}
@@ -379,7 +384,7 @@ def _evaluate(
         return Columns.build(
             estimate_columns(batch, estimate_config(batch, precision=precision)), n
         ), {}
-    except ModelError as error:
+    except (ModelError, PrecisionError, ResourceError) as error:  # refused at some point
         if n == 1:
             return Columns({}, 0), {0: str(error)}
     half = n // 2
