@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Self
 
@@ -57,8 +58,7 @@ class Executor:
             self._client = _dask_client(self.scheduler)
             self._shared = self._client.scatter((self.plan, self.keep), broadcast=True)
         elif self.workers > 1:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = multiprocessing.get_context(method).Pool(
+            self._pool = multiprocessing.get_context(_start_method()).Pool(
                 self.workers, initializer=_init, initargs=(self.plan, self.keep)
             )
         return self
@@ -95,6 +95,15 @@ class Executor:
             chunk = next(todo, None)
             if chunk is not None:
                 running.add(self._client.submit(_run_shared, self._shared, chunk, pure=False))
+
+
+def _start_method() -> str:
+    """fork (workers start at once, sharing the loaded modules) when no other Python thread
+    runs, so that no lock can be held across the fork; else forkserver (or spawn)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _dask_client(address: str) -> Any:
