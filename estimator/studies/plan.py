@@ -46,15 +46,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "level2": ("level2.d_x", "level2.d_z", "level2.d_m"),
     "count": ("level1.count",),
 }
-"""Numeric keys, by the check of parse_config that validates them together (in its order)."""
+"""Numeric keys, by the check of parse_config that validates them together (in its order);
+each is also the name of its array in a batch."""
 NUMERIC = {key: group for group, keys in GROUPS.items() for key in keys}
-GROUP_VALUES: dict[str, tuple[str, ...]] = {
-    "noise": ("p_phys", "p_t"),
-    "level1": ("level1.d_x", "level1.d_z", "level1.d_m"),
-    "level2": ("level2.d_x", "level2.d_z", "level2.d_m"),
-    "count": ("n_level1",),
-}
-"""The batch arrays each check group fills (in the order of its checked values)."""
 CHUNK = 4096
 """Most grid points in one batch (one-level and two-level 15-to-1: 4^5 coefficients)."""
 CHUNK_COEFFICIENTS = CHUNK * 4**5
@@ -221,7 +215,8 @@ def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Str
             return Structure(data, None, error)
         except MsdError as failure:
             return Structure(data, None, str(failure))
-        return Structure(data, replace(config, solvers={}), chunk=_chunk_size(config))
+        skeleton = replace(config, solvers={})
+        return Structure(data, skeleton, chunk=_chunk_size(config), memo=probe.memo)
     return Structure(data, None, error)
 
 
@@ -322,8 +317,8 @@ def evaluate_chunk(
 def _numeric_values(
     structure: Structure, compiled: CompiledPart, numeric: Sequence[np.ndarray]
 ) -> tuple[dict[str, np.ndarray], np.ndarray, list[str]]:
-    """Per point of a chunk: p_phys, p_t, distances and n_L1 (arrays), and the index of its
-    first error in the returned messages (-1: valid)."""
+    """Per point of a chunk: the arrays of the numeric keys (p_phys, p_t, distances, n_L1) and
+    the index of its first error in the returned messages (-1: valid)."""
     config = structure.config
     n = len(numeric[0]) if numeric else 1
     values = {
@@ -335,11 +330,11 @@ def _numeric_values(
             for k in ("d_x", "d_z", "d_m"):
                 values[f"{name}.{k}"] = np.full(n, float(getattr(spec.d, k)))
     if config.level2 is not None:
-        values["n_level1"] = np.full(n, config.n_level1, dtype=np.int64)
+        values["level1.count"] = np.full(n, config.n_level1, dtype=np.int64)
     error = np.full(n, -1)
     messages: list[str] = []
     axes = compiled.part.axes
-    for group, names in GROUP_VALUES.items():
+    for group, names in GROUPS.items():
         members = [j for j, i in enumerate(compiled.numeric) if NUMERIC[axes[i].key] == group]
         if not members:
             continue
@@ -409,7 +404,7 @@ def _batch(config: FactoryConfig, values: Mapping[str, np.ndarray]) -> FactoryCo
             d = Distances(*(values[f"{name}.{k}"] for k in ("d_x", "d_z", "d_m")))
             levels[name] = replace(spec, d=d)
     if config.level2 is not None:
-        levels["n_level1"] = values["n_level1"]
+        levels["n_level1"] = values["level1.count"]
     return replace(config, noise=noise, **levels)
 
 
