@@ -23,7 +23,8 @@ def test_times_and_factories():
     hardware = parse_hardware({"cycle_time_us": 2, "needed_t_per_s": 1e6, "machine_qubits": 1e6})
     timing = factory_time(hardware, cycles=50.0, qubits=100.0, outputs=4, t_count_per_run=4)
     assert timing.run_time_us == 100 and timing.outputs_per_s == pytest.approx(4e4)
-    assert timing.t_per_s == pytest.approx(4e4) and timing.us_per_t == 25
+    assert timing.t_per_s == pytest.approx(4e4) and timing.time_per_t_us == 25
+    assert timing.time_per_output_us == 25
     assert timing.factories == 25 and timing.factory_qubits == 2500
     assert timing.machine_fraction == pytest.approx(2.5e-3)
 

@@ -67,11 +67,15 @@ def test_wheel_carries_the_data_and_msd_table_runs_from_it(tmp_path):
     assert build.returncode == 0, build.stderr
     (wheel,) = tmp_path.glob("msd_estimator-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    data = [p.relative_to(ROOT) for p in (ROOT / "configs").rglob("*.toml")]
-    assert {f"estimator/{p.as_posix()}" for p in data} <= names
-    assert {
-        f"layouts/schedules/{p.name}" for p in (ROOT / "layouts" / "schedules").iterdir()
-    } <= names
+    configs = [p.relative_to(ROOT) for p in (ROOT / "configs").rglob("*") if p.is_file()]
+    assert {f"estimator/{p.as_posix()}" for p in configs} <= names
+    files = [
+        p.relative_to(ROOT).as_posix()
+        for top in ("estimator", "layouts")
+        for p in (ROOT / top).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    assert set(files) <= names  # sources, schedules, reference data
     target = tmp_path / "site"
     install = subprocess.run(
         [

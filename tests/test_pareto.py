@@ -107,7 +107,7 @@ def test_time_cost_needs_hardware(studies, capsys):
     assert main(argv) == 2 and "[hardware]" in capsys.readouterr().err
     assert main([*argv, "--set", "hardware.profile=superconducting", "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert all(r["us_per_t"] == pytest.approx(r["cycles_per_t"]) for r in found["front"])
+    assert all(r["time_per_t_us"] == pytest.approx(r["cycles_per_t"]) for r in found["front"])
 
 
 def test_shipped_cross_protocol_study():

@@ -74,7 +74,9 @@ def test_batched_sweep_equals_single_estimates(template):
             f"level1.d_x={record['vary.level1.d_x']}",
             f"level1.layout={record['vary.level1.layout']}",
         ]
-        single = estimate_config(load_config(template, sets))
+        config = load_config(template, sets)
+        single = estimate_config(config)
+        assert record["title"] == config.title  # the point's own distances
         assert record["p_out"] == pytest.approx(float(single.p_out), rel=1e-12)
         assert record["qubitcycles"] == pytest.approx(float(single.qubitcycles), rel=1e-12)
         assert record["level1.layout"] == record["vary.level1.layout"]
@@ -82,10 +84,11 @@ def test_batched_sweep_equals_single_estimates(template):
 
 def test_grid_validity_is_that_of_parse_config(two_level):
     """The compiled study checks numeric keys once per distinct combination: the points it
-    evaluates, and the field it names for the others, are those of parsing each point."""
+    evaluates, and the field it names for the others, are those of parsing each point
+    (including the rule that couples p_phys and the distances: no rate underflows)."""
     data = sweep.load_template(two_level)
     axes = [
-        sweep.Axis("p_phys", (1e-3, 0.02)),  # 0.02: beyond the threshold
+        sweep.Axis("p_phys", (1e-3, 0.02, 1e-60)),  # beyond the threshold; rates underflow
         sweep.Axis("level1.d_x", (4, 9, 11)),  # 4: even
         sweep.Axis("level1.d_z", (5, 11)),  # 11 > d_x = 9
         sweep.Axis("level1.count", (3, 4)),  # 3: odd, the layout needs even
@@ -103,7 +106,7 @@ def test_grid_validity_is_that_of_parse_config(two_level):
         except ConfigError as error:
             fields[tuple(values)] = error.field
     assert evaluated == expected and len(expected) == 6
-    assert result.skipped == len(fields) == 42
+    assert result.skipped == len(fields) == 66
     for point, message in result.examples:
         assert message.startswith(fields[tuple(point[a.key] for a in axes)])
 
@@ -329,7 +332,7 @@ def test_series_are_sub_studies(template):
     parts = sweep.Study.from_config(data).parts(data)
     result = sweep.run_study(parts)
     labels = [r["series"] for r in result.records]
-    assert labels == ["15-to-1 (litinski)"] * 2 + ["15-to-1 (small-footprint)"] * 4
+    assert labels == ["15-to-1, litinski"] * 2 + ["15-to-1, small-footprint"] * 4
 
 
 def test_workers_give_the_serial_results(monkeypatch, tmp_path):

@@ -38,13 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     import numpy as np
 
     from estimator.commands.sweep import execute, finish, interrupted, report_skipped
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
     from estimator.studies.pareto import ERROR, KeepFront, cost_column, series_fronts, with_flags
     from estimator.studies.report import format_columns
 
@@ -56,11 +56,6 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return interrupted(output)
     columns = result.columns
-    if not columns.size:
-        if output:
-            Path(f"{output}.partial").unlink(missing_ok=True)
-        problem = result.examples[0][1] if result.examples else "no points"
-        raise ConfigError("", f"no valid point in the study; first problem: {problem}")
     cost = cost_column(args.by, columns)
     columns = columns.take(series_fronts(columns, cost))
     columns = with_flags(columns, args.by)
@@ -73,15 +68,14 @@ def run(args: argparse.Namespace) -> int:
     cheapest = min(meeting, key=lambda r: r[cost]) if meeting else None
     if args.format == "json":
         print(
-            json.dumps(
+            to_json(
                 {
                     "by": args.by,
                     "points": result.points,
                     "target": target,
                     "cheapest": cheapest,
                     "front": [r for r in rows if r["pareto"]],
-                },
-                indent=2,
+                }
             )
         )
         return 0

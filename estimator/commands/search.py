@@ -40,13 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     import numpy as np
 
     from estimator.commands.sweep import execute, finish, interrupted
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
     from estimator.studies.pareto import KeepFeasible, with_flags
     from estimator.studies.report import format_columns
     from estimator.studies.sweep import Study, load_template
@@ -79,15 +79,14 @@ def run(args: argparse.Namespace) -> int:
         finish(output, rows)
     if args.format == "json":
         print(
-            json.dumps(
+            to_json(
                 {
                     "target": target,
                     "by": args.by,
                     "points": result.points,
                     "feasible": len(rows),
                     "best": rows[:top],
-                },
-                indent=2,
+                }
             )
         )
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_precision_argument
+from estimator.commands import add_limit_arguments, add_precision_argument
 
 COSTS = ("qubitcycles", "qubits", "cycles", "time")
 
@@ -61,6 +61,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
         help="run on a Dask cluster, e.g. tcp://host:8786 (extra 'cluster')",
     )
     add_precision_argument(parser)
+    add_limit_arguments(parser)
 
 
 def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep"):
@@ -102,6 +103,12 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
         scheduler=args.scheduler,
         progress=bar,
     )
+    if result.skipped == result.points:
+        if partial is not None:
+            partial.unlink(missing_ok=True)  # finished: nothing to resume
+        raise ConfigError(
+            "", f"no valid point in the {verb}; first problem: {result.examples[0][1]}"
+        )
     return result, study
 
 
@@ -130,7 +137,6 @@ def report_skipped(result) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from estimator.errors import ConfigError
     from estimator.studies.pareto import with_flags
 
     output = Path(args.output)
@@ -138,11 +144,6 @@ def run(args: argparse.Namespace) -> int:
         result, _ = execute(args, output)
     except KeyboardInterrupt:
         return interrupted(output)
-    if not result.columns.size and result.skipped:
-        Path(f"{output}.partial").unlink(missing_ok=True)  # finished: nothing to resume
-        raise ConfigError(
-            "", f"no valid point in the sweep; first problem: {result.examples[0][1]}"
-        )
     finish(output, with_flags(result.columns, args.by).rows())
     print(f"{result.columns.size} of {result.points} points -> {output}")
     report_skipped(result)

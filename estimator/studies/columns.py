@@ -63,10 +63,16 @@ class Columns:
         return column.astype(float)
 
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per row with plain Python values (int, float, str; None for NaN)."""
+        """One dict per row with plain Python values (int, float, str; None for NaN); as in
+        report.flatten, ``not_defined`` only in rows with a value that is not defined."""
         lists = [_plain_list(name, column) for name, column in self.data.items()]
         names = list(self.data)
-        return [dict(zip(names, values)) for values in zip(*lists)]
+        rows = [dict(zip(names, values)) for values in zip(*lists)]
+        if "not_defined" in self.data:
+            for row in rows:
+                if row["not_defined"] is None:
+                    del row["not_defined"]
+        return rows
 
     def to_json(self) -> dict[str, list[Any]]:
         """Column lists for a JSON file (NaN as null)."""

@@ -100,18 +100,20 @@ class FactoryTime:
 
     Attributes:
         run_time_us: time of one successful run (cycles x cycle time).
+        time_per_output_us, time_per_t_us: run time per output state and per T state (the
+            time cost per output, as qubitcycles are per output).
         outputs_per_s: output states per second of one factory.
         t_per_s: T states per second of one factory (a CCZ state counts as 4).
-        us_per_t: time per T state, 1 / t_per_s in microseconds.
         factories: factories that supply ``needed_t_per_s`` (None without a demand).
         factory_qubits: physical qubits of those factories.
         machine_fraction: factory_qubits / machine_qubits (None without machine_qubits).
     """
 
     run_time_us: np.ndarray
+    time_per_output_us: np.ndarray
+    time_per_t_us: np.ndarray
     outputs_per_s: np.ndarray
     t_per_s: np.ndarray
-    us_per_t: np.ndarray
     factories: np.ndarray | None = None
     factory_qubits: np.ndarray | None = None
     machine_fraction: np.ndarray | None = None
@@ -166,22 +168,22 @@ def factory_time(
     run_time_us = np.asarray(cycles, dtype=float) * hardware.cycle.cycle_time_us
     runs_per_s = 1e6 / run_time_us
     t_per_s = t_count_per_run * runs_per_s
-    result = FactoryTime(run_time_us, outputs * runs_per_s, t_per_s, run_time_us / t_count_per_run)
+    times = {
+        "run_time_us": run_time_us,
+        "time_per_output_us": run_time_us / outputs,
+        "time_per_t_us": run_time_us / t_count_per_run,
+        "outputs_per_s": outputs * runs_per_s,
+        "t_per_s": t_per_s,
+    }
     if hardware.needed_t_per_s is None:
-        return result
+        return FactoryTime(**times)
     factories = np.ceil(hardware.needed_t_per_s / t_per_s)
     factory_qubits = factories * np.asarray(qubits, dtype=float)
     fraction = None
     if hardware.machine_qubits is not None:
         fraction = factory_qubits / hardware.machine_qubits
     return FactoryTime(
-        result.run_time_us,
-        result.outputs_per_s,
-        result.t_per_s,
-        result.us_per_t,
-        factories,
-        factory_qubits,
-        fraction,
+        **times, factories=factories, factory_qubits=factory_qubits, machine_fraction=fraction
     )
 
 

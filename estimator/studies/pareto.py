@@ -21,7 +21,7 @@ COSTS = {
     "qubitcycles": "qubitcycles_per_t",
     "qubits": "qubits",
     "cycles": "cycles_per_t",
-    "time": "us_per_t",
+    "time": "time_per_t_us",
 }
 """``--by`` names and their columns: qubitcycles, code cycles and microseconds per T state, or
 the physical qubits of one factory."""

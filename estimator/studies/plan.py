@@ -32,6 +32,7 @@ from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
     estimate_config,
+    factory_title,
     parse_config,
     parse_count,
     parse_distances,
@@ -40,15 +41,27 @@ from estimator.studies.config import (
 from estimator.studies.report import estimate_columns
 from layouts.layout import Distances
 
-GROUPS: dict[str, tuple[str, ...]] = {
-    "noise": ("p_phys", "p_t"),
-    "level1": ("level1.d_x", "level1.d_z", "level1.d_m"),
-    "level2": ("level2.d_x", "level2.d_z", "level2.d_m"),
-    "count": ("level1.count",),
+
+@dataclass(frozen=True)
+class Group:
+    """A check of parse_config over numeric keys: the keys it reads and the batch arrays it
+    sets (named by their keys)."""
+
+    reads: tuple[str, ...]
+    sets: tuple[str, ...]
+
+
+_LEVEL1 = ("level1.d_x", "level1.d_z", "level1.d_m")
+_LEVEL2 = ("level2.d_x", "level2.d_z", "level2.d_m")
+GROUPS: dict[str, Group] = {
+    "noise": Group(("p_phys", "p_t"), ("p_phys", "p_t")),
+    "level1": Group(("p_phys", *_LEVEL1), _LEVEL1),  # distances, and no rate underflowing
+    "level2": Group(("p_phys", *_LEVEL2), _LEVEL2),
+    "count": Group(("level1.count",), ("level1.count",)),
 }
-"""Numeric keys, by the check of parse_config that validates them together (in its order);
-each is also the name of its array in a batch."""
-NUMERIC = {key: group for group, keys in GROUPS.items() for key in keys}
+"""The checks of the numeric keys, in parse_config's order (config.parse_noise,
+parse_distances, parse_count); a point is valid when every check passes."""
+NUMERIC = {key for group in GROUPS.values() for key in group.reads}
 CHUNK = 4096
 """Most grid points in one batch (one-level and two-level 15-to-1: 4^5 coefficients)."""
 CHUNK_COEFFICIENTS = CHUNK * 4**5
@@ -186,19 +199,20 @@ def _compile(part: Part) -> CompiledPart:
 
 
 def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Structure:
-    """Parse ``data`` at a reference point: for each check group, the template's own values
-    if they pass, else the first combination of the grid that passes."""
+    """Parse ``data`` at a reference point: for each check, the template's own values if they
+    pass, else the first combination of the grid that passes (at the reference p_phys)."""
     probe = Structure(data, None)
     reference: dict[str, Any] = {}
-    for group in ("noise", "level1", "level2"):
-        keys = [a for a in axes if NUMERIC[a.key] == group]
-        if not keys:
+    for name in ("noise", "level1", "level2"):
+        members = [a for a in axes if a.key in GROUPS[name].sets]
+        if not members:
             continue
-        found = _first_valid(probe, group, keys)
+        fixed = {k: v for k, v in reference.items() if k in GROUPS[name].reads}
+        found = _first_valid(probe, name, members, fixed)
         if isinstance(found, str):
             return Structure(data, None, found)
         reference.update(found)
-    counts = [a for a in axes if NUMERIC[a.key] == "count"]
+    counts = [a for a in axes if a.key == "level1.count"]
     candidates = [None]
     if counts:
         own = data.get("level1", {}).get("count")
@@ -220,16 +234,20 @@ def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Str
     return Structure(data, None, error)
 
 
-def _first_valid(structure: Structure, group: str, axes: Sequence[Axis]) -> dict | str:
-    """The template's values of ``axes`` if they pass the group's check, else the first
-    combination of their values that does; the first message if none does."""
+def _first_valid(
+    structure: Structure, group: str, axes: Sequence[Axis], fixed: Mapping[str, Any]
+) -> dict | str:
+    """The template's values of ``axes`` if they pass the group's check (with the ``fixed``
+    values), else the first combination of their values that does; the first message if
+    none does."""
     own = [_lookup(structure.data, a.key) for a in axes]
     tries = _combos([a.values for a in axes])
     if all(v is not None for v in own):
         tries = itertools.chain([tuple(own)], tries)
+    keys = (*fixed, *(a.key for a in axes))
     first = ""
     for combo in tries:
-        checked = _check(structure, group, tuple(a.key for a in axes), combo)
+        checked = _check(structure, group, keys, (*fixed.values(), *combo))
         if not isinstance(checked, str):
             return dict(zip((a.key for a in axes), combo))
         first = first or checked
@@ -237,8 +255,8 @@ def _first_valid(structure: Structure, group: str, axes: Sequence[Axis]) -> dict
 
 
 def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple) -> Any:
-    """The group's values at ``combo`` (p_phys and p_t; d_x, d_z, d_m; n_L1) or the error
-    message, by the checks of parse_config; memoised per structure."""
+    """The values a group sets at ``combo`` (p_phys and p_t; d_x, d_z, d_m; n_L1), or the
+    error message, by the checks of parse_config; memoised per structure."""
     memo_key = (group, keys, combo)
     if memo_key in structure.memo:
         return structure.memo[memo_key]
@@ -253,7 +271,7 @@ def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple
                 data["level1"], config.arrangement, len(config.level2.layout.regions)
             )
         else:
-            d = parse_distances(data.get(group, {}), group)
+            d = parse_distances(data.get(group, {}), group, parse_noise(data))
             result = (d.d_x, d.d_z, d.d_m)
     except ConfigError as error:
         result = str(error)
@@ -307,6 +325,8 @@ def evaluate_chunk(
         for i, axis in enumerate(part.axes)
     }
     columns = Columns.build(vary, len(rows)).with_columns(columns.data)
+    if len(rows):  # each point's title shows its own distances (config.factory_title)
+        columns = columns.with_columns({"title": _titles(structure, values, rows)})
     result = ChunkResult(chunk, index[rows], columns, skipped)
     if keep is None:
         return result
@@ -334,10 +354,11 @@ def _numeric_values(
     error = np.full(n, -1)
     messages: list[str] = []
     axes = compiled.part.axes
-    for group, names in GROUPS.items():
-        members = [j for j, i in enumerate(compiled.numeric) if NUMERIC[axes[i].key] == group]
-        if not members:
-            continue
+    for group, check in GROUPS.items():
+        members = [j for j, i in enumerate(compiled.numeric) if axes[i].key in check.reads]
+        if not members or any(name not in values for name in check.sets):
+            continue  # nothing of it varies, or no such level (a one-level factory)
+        names = check.sets
         keys = tuple(axes[compiled.numeric[j]].key for j in members)
         shape = [len(axes[compiled.numeric[j]].values) for j in members]
         codes = np.ravel_multi_index([numeric[j] for j in members], shape)
@@ -406,6 +427,26 @@ def _batch(config: FactoryConfig, values: Mapping[str, np.ndarray]) -> FactoryCo
     if config.level2 is not None:
         levels["n_level1"] = values["level1.count"]
     return replace(config, noise=noise, **levels)
+
+
+def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """The title of each point, as parse_config gives it (once per distinct distances)."""
+    config = structure.config
+    written = structure.data.get("title")
+    names = list(_LEVEL1) + ([*_LEVEL2, "level1.count"] if config.level2 is not None else [])
+    table = np.stack([values[name][rows] for name in names], axis=1).astype(np.int64)
+    unique, inverse = np.unique(table, axis=0, return_inverse=True)
+    titles = []
+    for row in unique.tolist():
+        level1 = replace(config.level1, d=Distances(*row[:3]))
+        if config.level2 is None:
+            titles.append(factory_title(written, level1))
+        else:
+            level2 = replace(config.level2, d=Distances(*row[3:6]))
+            titles.append(factory_title(written, level1, level2, row[6]))
+    column = np.empty(len(titles), dtype=object)
+    column[:] = titles
+    return column[inverse.ravel()]
 
 
 def _chunk_size(config: FactoryConfig) -> int:

@@ -9,20 +9,30 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from estimator.factory import FactoryEstimate, LevelSpec
 from estimator.studies.config import FactoryConfig
 from estimator.studies.hardware import factory_time
 
 CONVENTION = "002: total infidelity / outputs per run"
+UNRESOLVED = (
+    "float64 cannot guarantee the digits at this point (--precision float); "
+    "use --precision auto or exact"
+)
+"""Why a simulated quantity is null: the float64 path refused it (NaN, never a wrong digit)."""
 RESULTS = ("p_out", "p_fail", "infidelity", "qubits", "cycles", "qubitcycles", "outputs")
+LEVEL1 = ("p_out", "p_fail", "cycles", "qubits")
+"""The level-1 figures a two-level record reports."""
 PER_T = ("t_per_run", "p_out_per_t", "qubitcycles_per_t", "cycles_per_t")
 """Costs normalised per T state: a run's outputs stand for t_per_run T states (a CCZ state
 counts as 4, Protocol.t_count_per_run), so protocols with different outputs compare."""
 TIMES = (
     "run_time_us",
+    "time_per_output_us",
+    "time_per_t_us",
     "outputs_per_s",
     "t_per_s",
-    "us_per_t",
     "factories",
     "factory_qubits",
     "machine_fraction",
@@ -32,10 +42,12 @@ _INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count)$|^(outputs|t_per_run|factories
 
 
 def series_label(config: FactoryConfig) -> str:
-    """Protocol and layout of each level, e.g. "15-to-1 (litinski) x 20-to-4 (litinski)":
-    the label a plot groups factories by."""
+    """The protocols and layouts of the levels, e.g. "15-to-1 × 20-to-4, litinski" or
+    "15-to-1 × 14-to-2, litinski / auto": the label a plot groups factories by (the format of
+    estimator.figures.cost)."""
     levels = [s for s in (config.level1, config.level2) if s is not None]
-    return " x ".join(f"{s.protocol.name} ({s.layout.name})" for s in levels)
+    layouts = " / ".join(dict.fromkeys(s.layout.name for s in levels))
+    return f"{' × '.join(s.protocol.name for s in levels)}, {layouts}"
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
@@ -114,35 +126,64 @@ def estimate_columns(config: FactoryConfig, estimate: FactoryEstimate) -> dict[s
             columns.update({f"{key}.{k}": v for k, v in value.items()})
         else:
             columns[key] = value
-    columns.update(_results(config, estimate))
+    results = _results(config, estimate)
+    columns.update(results)
     for f in estimate.full_distance:
         columns[f"d_{f.logical_qubits}"] = f.d
         columns[f"cost_d3_{f.logical_qubits}"] = f.cost_d3
+    reasons = _column_reasons(results, estimate)
+    if reasons is not None:
+        columns["not_defined"] = reasons
     return columns
+
+
+def _column_reasons(results: Mapping[str, Any], estimate: FactoryEstimate) -> Any:
+    """Per point, why its null values have none (as ``flatten`` writes them); None if every
+    value of the batch is defined."""
+    values = dict(results)
+    if estimate.level1 is not None:
+        values.update({f"level1.{k}": getattr(estimate.level1, k) for k in LEVEL1})
+    missing = [
+        (key, np.isnan(np.asarray(v, dtype=float)), UNRESOLVED)
+        for key, v in values.items()
+        if np.any(np.isnan(np.asarray(v, dtype=float)))
+    ]
+    missing += [
+        (f"d_{f.logical_qubits}", np.isnan(np.asarray(f.d, dtype=float)), f.reason or UNRESOLVED)
+        for f in estimate.full_distance
+        if np.any(np.isnan(np.asarray(f.d, dtype=float)))
+    ]
+    if not missing:
+        return None
+    size = max(np.size(mask) for _, mask, _ in missing)
+    reasons = np.full(size, None, dtype=object)
+    for point in range(size):
+        found = [
+            f"{key}: {why}" for key, mask, why in missing if np.broadcast_to(mask, size)[point]
+        ]
+        reasons[point] = "; ".join(found) or None
+    return reasons
 
 
 def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
     """One JSON object: inputs echoed, costs per output state and per T state, the
-    full-distance columns, and wall-clock figures given a ``[hardware]`` table."""
+    full-distance columns, and wall-clock figures given a ``[hardware]`` table; a value that
+    is not defined is null, with its reason under ``not_defined``."""
     inputs = {
         key: {k: plain(k, v) for k, v in value.items()}
         if isinstance(value, dict)
         else plain(key, value)
         for key, value in _inputs(config).items()
     }
+    reasons: dict[str, str] = {}
+    results = {key: plain(key, value) for key, value in _results(config, estimate).items()}
+    reasons.update({key: UNRESOLVED for key, value in results.items() if value is None})
     record: dict[str, Any] = {
         "title": config.title,
         "series": series_label(config),
         "inputs": inputs,
-        **{key: plain(key, value) for key, value in _results(config, estimate).items()},
-        "full_distance": [
-            {
-                "logical_qubits": f.logical_qubits,
-                "d": plain(f"d_{f.logical_qubits}", f.d),
-                "cost_d3": plain("cost_d3", f.cost_d3),
-            }
-            for f in estimate.full_distance
-        ],
+        **results,
+        "full_distance": [_full_distance(f) for f in estimate.full_distance],
         "output_error_convention": CONVENTION,
         "arithmetic": "fixed-point (192-bit)"
         if bool(estimate.exact)
@@ -151,10 +192,23 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     if config.hardware is not None:
         record["cycle_time_source"] = config.hardware.cycle.source
     if estimate.level1 is not None:
-        record["level1"] = {
-            k: float(getattr(estimate.level1, k)) for k in ("p_out", "p_fail", "cycles", "qubits")
-        }
+        level1 = {k: plain(k, getattr(estimate.level1, k)) for k in LEVEL1}
+        reasons.update({f"level1.{k}": UNRESOLVED for k, v in level1.items() if v is None})
+        record["level1"] = level1
+    if reasons:
+        record["not_defined"] = reasons
     return record
+
+
+def _full_distance(f: Any) -> dict[str, Any]:
+    entry = {
+        "logical_qubits": f.logical_qubits,
+        "d": plain(f"d_{f.logical_qubits}", f.d),
+        "cost_d3": plain("cost_d3", f.cost_d3),
+    }
+    if entry["d"] is None:
+        entry["reason"] = f.reason or UNRESOLVED
+    return entry
 
 
 def format_estimate(record: Mapping[str, Any]) -> str:
@@ -170,44 +224,44 @@ def format_estimate(record: Mapping[str, Any]) -> str:
                 f"d_x = {spec['d_x']}, d_z = {spec['d_z']}, d_m = {spec['d_m']}{count}"
             )
     rows = [
-        ("p_out", f"{record['p_out']:.4g}", "per output state"),
-        ("p_fail", f"{record['p_fail']:.3g}", "per run"),
-        ("qubits", f"{record['qubits']:,.0f}", "physical qubits"),
-        ("cycles", f"{record['cycles']:.2f}", "code cycles per successful run"),
-        ("qubitcycles", f"{record['qubitcycles']:,.0f}", "per output state"),
+        ("p_out", _shown(record["p_out"], ".4g"), "per output state"),
+        ("p_fail", _shown(record["p_fail"], ".3g"), "per run"),
+        ("qubits", _shown(record["qubits"], ",.0f"), "physical qubits"),
+        ("cycles", _shown(record["cycles"], ".2f"), "code cycles per successful run"),
+        ("qubitcycles", _shown(record["qubitcycles"], ",.0f"), "per output state"),
         ("outputs", f"{record['outputs']}", "states per successful run"),
     ]
     if record["t_per_run"] != record["outputs"]:
         rows += [
             (
                 "p_out per T",
-                f"{record['p_out_per_t']:.4g}",
+                _shown(record["p_out_per_t"], ".4g"),
                 f"a run's outputs are {record['t_per_run']} T states",
             ),
-            ("qubitcycles per T", f"{record['qubitcycles_per_t']:,.0f}", "per T state"),
+            ("qubitcycles per T", _shown(record["qubitcycles_per_t"], ",.0f"), "per T state"),
         ]
     if "run_time_us" in record:
         rows += [
             (
                 "time per run",
-                f"{record['run_time_us']:,.4g} us",
+                _shown(record["run_time_us"], ",.4g") + " us",
                 f"at {inputs['hardware']['cycle_time_us']:g} us per code cycle",
             ),
-            ("outputs per second", f"{record['outputs_per_s']:,.4g}", "per factory"),
-            ("T states per second", f"{record['t_per_s']:,.4g}", "per factory"),
+            ("outputs per second", _shown(record["outputs_per_s"], ",.4g"), "per factory"),
+            ("T states per second", _shown(record["t_per_s"], ",.4g"), "per factory"),
         ]
     if "factories" in record:
         rows.append(
             (
                 "factories",
-                f"{record['factories']:,}",
+                _shown(record["factories"], ","),
                 f"for {inputs['hardware']['needed_t_per_s']:,.4g} T states per second",
             )
         )
         rows.append(
             (
                 "factory qubits",
-                f"{record['factory_qubits']:,.0f}",
+                _shown(record["factory_qubits"], ",.0f"),
                 "physical qubits of those factories",
             )
         )
@@ -215,16 +269,17 @@ def format_estimate(record: Mapping[str, Any]) -> str:
         rows.append(
             (
                 "machine fraction",
-                f"{record['machine_fraction']:.3g}",
+                _shown(record["machine_fraction"], ".3g"),
                 f"of {inputs['hardware']['machine_qubits']:,.0f} physical qubits",
             )
         )
     for f in record["full_distance"]:
         name = f"full distance ({f['logical_qubits']} qubits)"
         if f["d"] is None:
-            rows.append((name, "n/a", "no logical errors (noise.prefactor = 0)"))
+            rows.append((name, "n/a", f["reason"]))
         else:
             rows.append((name, f"{f['cost_d3']:#.3g} d^3", f"d = {f['d']}"))
+    rows += [(key, "n/a", reason) for key, reason in record.get("not_defined", {}).items()]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     lines += [f"  {name:<{width}}  {value:>{value_width}}  {unit}" for name, value, unit in rows]
@@ -234,6 +289,10 @@ def format_estimate(record: Mapping[str, Any]) -> str:
     if "cycle_time_source" in record:
         lines.append(f"  (code cycle: {record['cycle_time_source']})")
     return "\n".join(lines)
+
+
+def _shown(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -249,6 +308,12 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     for f in record["full_distance"]:
         row[f"d_{f['logical_qubits']}"] = f["d"]
         row[f"cost_d3_{f['logical_qubits']}"] = f["cost_d3"]
+    reasons = {**record.get("not_defined", {})}
+    reasons.update(
+        {f"d_{f['logical_qubits']}": f["reason"] for f in record["full_distance"] if "reason" in f}
+    )
+    if reasons:
+        row["not_defined"] = "; ".join(f"{k}: {v}" for k, v in reasons.items())
     return row
 
 
