@@ -18,7 +18,6 @@ from pathlib import Path
 
 from estimator import factory
 from estimator.studies import sweep
-from estimator.studies.axes import parse_axis
 from estimator.studies.executor import default_workers
 from estimator.studies.pareto import KeepFeasible
 
@@ -95,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     path = Path("/tmp") / "msd_search_benchmark.toml"
     path.write_text(CONFIG)
-    axes = tuple(parse_axis(text) for text in (QUICK if args.quick else FULL))
+    axes = tuple(sweep.Axis.parse(text) for text in (QUICK if args.quick else FULL))
     parts = [sweep.Part(sweep.load_template(path), axes)]
     cores = default_workers()
     print(f"two-level search, {parts[0].size:,} points, precision {args.precision}")

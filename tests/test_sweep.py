@@ -14,7 +14,6 @@ import pytest
 from estimator.cli import main
 from estimator.errors import ConfigError, ResourceError
 from estimator.studies import executor, plan, sweep
-from estimator.studies.axes import parse_axis
 from estimator.studies.config import estimate_config, load_config, parse_config
 from estimator.studies.output import write_rows
 
@@ -50,14 +49,14 @@ def two_level(tmp_path) -> Path:
 
 
 def test_axis_syntax():
-    assert tuple(parse_axis("level1.d_x=7:11:2").values) == (7, 9, 11)
-    assert parse_axis("level1.layout=litinski,small-footprint").values == (
+    assert tuple(sweep.Axis.parse("level1.d_x=7:11:2").values) == (7, 9, 11)
+    assert sweep.Axis.parse("level1.layout=litinski,small-footprint").values == (
         "litinski",
         "small-footprint",
     )
     for bad in ("level1.d_x", "level1.d_x=9:7:2", "level1.d_x=1:a:2", "=3", "level1.dx=3"):
         with pytest.raises(ConfigError):
-            parse_axis(bad)
+            sweep.Axis.parse(bad)
 
 
 def test_batched_sweep_equals_single_estimates(template):
@@ -115,7 +114,7 @@ def test_invalid_points_are_skipped_and_unknown_keys_fail_early(template):
     result = sweep.run_sweep(sweep.load_template(template), [sweep.Axis("level1.d_z", (3, 9))])
     assert len(result.records) == 1 and "must not exceed d_x" in result.examples[0][1]
     with pytest.raises(ConfigError, match="level1.dx"):
-        parse_axis("level1.dx=3")
+        sweep.Axis.parse("level1.dx=3")
 
 
 def test_output_is_written_atomically_with_the_umask(tmp_path):
@@ -221,7 +220,10 @@ def test_grids_stream(template):
     """Issue 9: a 5e7-point --vary grid was built in memory whole. Now axes stay ranges, the
     study compiles and yields chunks lazily, and a sweep (which keeps every row) is refused
     by the resource limit before any work."""
-    axes = [parse_axis("p_phys=1e-4,2e-4,5e-4,1e-3,2e-3"), parse_axis("level1.d_x=7:20000005:2")]
+    axes = [
+        sweep.Axis.parse("p_phys=1e-4,2e-4,5e-4,1e-3,2e-3"),
+        sweep.Axis.parse("level1.d_x=7:20000005:2"),
+    ]
     assert isinstance(axes[1].values, range)
     parts = [sweep.Part(sweep.load_template(template), tuple(axes))]
     assert parts[0].size == 50_000_000

@@ -13,32 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.errors import ConfigError
-from estimator.studies.config import check_key, parse_value
+from estimator.studies.config import check_key
 from estimator.studies.plan import Axis, Part, assign
-
-
-def parse_axis(text: str) -> Axis:
-    """``KEY=V1,V2,...`` or ``KEY=START:STOP:STEP`` (integers, STOP included).
-
-    >>> tuple(parse_axis("level1.d_x=7:11:2").values)
-    (7, 9, 11)
-    >>> parse_axis("p_phys=1e-4,1e-3").values
-    (0.0001, 0.001)
-    """
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip() or not raw.strip():
-        raise ConfigError("--vary", f"expected KEY=V1,V2,... or KEY=START:STOP:STEP, got {text!r}")
-    key = key.strip()
-    check_key(key)
-    if raw.count(":") == 2:
-        try:
-            start, stop, step = (int(v) for v in raw.split(":"))
-        except ValueError:
-            raise ConfigError(key, f"a range START:STOP:STEP takes integers, got {raw!r}") from None
-        if step <= 0 or stop < start:
-            raise ConfigError(key, f"range {raw!r} is empty (STEP > 0 and STOP >= START)")
-        return Axis(key, range(start, stop + 1, step))
-    return Axis(key, tuple(parse_value(v) for v in raw.split(",")))
 
 
 @dataclass(frozen=True)

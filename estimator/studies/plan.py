@@ -31,12 +31,14 @@ from estimator.sim.noise import NoiseModel
 from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
+    check_key,
     estimate_config,
     factory_title,
     parse_config,
     parse_count,
     parse_distances,
     parse_noise,
+    parse_value,
 )
 from estimator.studies.report import estimate_columns
 from layouts.layout import Distances
@@ -75,6 +77,34 @@ class Axis:
 
     key: str
     values: Sequence[Any]
+
+    @classmethod
+    def parse(cls, text: str) -> Axis:
+        """``KEY=V1,V2,...`` or ``KEY=START:STOP:STEP`` (integers, STOP included).
+
+        >>> tuple(Axis.parse("level1.d_x=7:11:2").values)
+        (7, 9, 11)
+        >>> Axis.parse("p_phys=1e-4,1e-3").values
+        (0.0001, 0.001)
+        """
+        key, sep, raw = text.partition("=")
+        if not sep or not key.strip() or not raw.strip():
+            raise ConfigError(
+                "--vary", f"expected KEY=V1,V2,... or KEY=START:STOP:STEP, got {text!r}"
+            )
+        key = key.strip()
+        check_key(key)
+        if raw.count(":") == 2:
+            try:
+                start, stop, step = (int(v) for v in raw.split(":"))
+            except ValueError:
+                raise ConfigError(
+                    key, f"a range START:STOP:STEP takes integers, got {raw!r}"
+                ) from None
+            if step <= 0 or stop < start:
+                raise ConfigError(key, f"range {raw!r} is empty (STEP > 0 and STOP >= START)")
+            return cls(key, range(start, stop + 1, step))
+        return cls(key, tuple(parse_value(v) for v in raw.split(",")))
 
 
 @dataclass(frozen=True)
@@ -166,10 +196,6 @@ class Plan:
 
     parts: tuple[CompiledPart, ...]
     precision: str = "auto"
-
-    @property
-    def points(self) -> int:
-        return sum(p.part.size for p in self.parts)
 
     def chunks(self) -> Iterator[Chunk]:
         """Every chunk, in order, generated lazily."""

@@ -20,14 +20,14 @@ import numpy as np
 
 from estimator.errors import ConfigError
 from estimator.limits import require
-from estimator.studies.axes import Study, parse_axis
+from estimator.studies.axes import Study
 from estimator.studies.columns import Columns
 from estimator.studies.config import apply_set, read_config_data
 from estimator.studies.executor import Executor
 from estimator.studies.fingerprint import differences, fingerprint
 from estimator.studies.plan import Axis, ChunkResult, Part, compile_parts
 
-__all__ = ["Axis", "Study", "load_template", "parse_axis", "run_study", "run_sweep"]
+__all__ = ["Axis", "Study", "load_template", "run_study", "run_sweep"]
 
 ROW_BYTES = 2000
 """Memory a kept row takes until it is written (columns, then Python rows for CSV/JSON)."""
@@ -126,7 +126,7 @@ def study_parts(
 ) -> tuple[list[Part], Study | None]:
     """The parts of the configs ``paths`` (each with its [sweep] table, ``--set`` and
     ``--vary``) and, for a single config, its [sweep] table (target, top)."""
-    extra = [parse_axis(text) for text in vary]
+    extra = [Axis.parse(text) for text in vary]
     parts: list[Part] = []
     study = None
     for path in paths:
