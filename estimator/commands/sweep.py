@@ -106,9 +106,10 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
     if result.skipped == result.points:
         if partial is not None:
             partial.unlink(missing_ok=True)  # finished: nothing to resume
-        raise ConfigError(
-            "", f"no valid point in the {verb}; first problem: {result.examples[0][1]}"
-        )
+        problem = result.examples[0][1]
+        if result.reasons == 1:  # one reason for every point: it names the field
+            raise ConfigError("", problem)
+        raise ConfigError("", f"no valid point in the {verb}; first problem: {problem}")
     return result, study
 
 

@@ -40,12 +40,14 @@ PARTIAL_VERSION = 2
 @dataclass(frozen=True)
 class StudyResult:
     """The kept rows of a study (in study order: part, then grid order), the number of grid
-    points, of points skipped as invalid, and the first skipped points with the reason."""
+    points, of points skipped as invalid, the first skipped points with the reason, and the
+    number of distinct reasons."""
 
     columns: Columns
     points: int
     skipped: int
     examples: tuple[tuple[dict[str, Any], str], ...]
+    reasons: int = 0
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -211,7 +213,8 @@ def _assemble(parts: Sequence[Part], results: Any, points: int) -> StudyResult:
     first = heapq.nsmallest(EXAMPLES, skipped)
     examples = tuple((_point(parts[p], position), message) for p, position, message in first)
     count = sum(len(positions) for r in results for positions in r.skipped.values())
-    return StudyResult(columns, points, count, examples)
+    reasons = len({message for r in results for message in r.skipped})
+    return StudyResult(columns, points, count, examples, reasons)
 
 
 def _point(part: Part, position: int) -> dict[str, Any]:
