@@ -95,16 +95,17 @@ def test_grid_validity_is_that_of_parse_config(two_level):
     ]
     result = sweep.run_sweep(data, axes)
     evaluated = {tuple(r[f"vary.{a.key}"] for a in axes) for r in result.records}
-    expected, fields = set(), {}
+    expected, fields, titles = set(), {}, {}
     for combo in np.ndindex(*(len(a.values) for a in axes)):
         values = [a.values[i] for a, i in zip(axes, combo)]
         point = plan.assign(data, {a.key: v for a, v in zip(axes, values)})
         try:
-            parse_config(point)
+            titles[tuple(values)] = parse_config(point).title
             expected.add(tuple(values))
         except ConfigError as error:
             fields[tuple(values)] = error.field
     assert evaluated == expected and len(expected) == 6
+    assert {tuple(r[f"vary.{a.key}"] for a in axes): r["title"] for r in result.records} == titles
     assert result.skipped == len(fields) == 66
     for point, message in result.examples:
         assert message.startswith(fields[tuple(point[a.key] for a in axes)])

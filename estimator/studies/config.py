@@ -332,13 +332,22 @@ def factory_title(
     distances).
     """
 
-    def one(spec: LevelSpec, count: str = "") -> str:
-        d = spec.d
-        return f"({spec.protocol.name}){count}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
-
-    notation = one(level1)
+    notation = level_notation(level1.protocol.name, level1.d)
     if level2 is not None:
-        notation = f"{one(level1, f'^{n_level1}' if n_level1 > 1 else '')} x {one(level2)}"
+        first = level_notation(level1.protocol.name, level1.d, n_level1)
+        notation = f"{first} x {level_notation(level2.protocol.name, level2.d)}"
+    return with_notation(written, notation)
+
+
+def level_notation(protocol: str, d: Distances, count: int = 0) -> str:
+    """One level in Litinski's notation, e.g. ``(15-to-1)^4_{9,3,3}`` (the count if > 1)."""
+    power = f"^{count}" if count > 1 else ""
+    return f"({protocol}){power}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
+
+
+def with_notation(written: str | None, notation: str) -> str:
+    """A written title with its (first) notation replaced by ``notation``; the notation alone
+    without a written title."""
     if written is None:
         return notation
     return _NOTATION.sub(lambda _: notation, written, count=1)

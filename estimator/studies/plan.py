@@ -33,12 +33,13 @@ from estimator.studies.config import (
     FactoryConfig,
     check_key,
     estimate_config,
-    factory_title,
+    level_notation,
     parse_config,
     parse_count,
     parse_distances,
     parse_noise,
     parse_value,
+    with_notation,
 )
 from estimator.studies.report import estimate_columns
 from layouts.layout import Distances
@@ -351,7 +352,7 @@ def evaluate_chunk(
         for i, axis in enumerate(part.axes)
     }
     columns = Columns.build(vary, len(rows)).with_columns(columns.data)
-    if len(rows):  # each point's title shows its own distances (config.factory_title)
+    if len(rows):  # each point's title shows its own distances
         columns = columns.with_columns({"title": _titles(structure, values, rows)})
     result = ChunkResult(chunk, index[rows], columns, skipped)
     if keep is None:
@@ -456,23 +457,29 @@ def _batch(config: FactoryConfig, values: Mapping[str, np.ndarray]) -> FactoryCo
 
 
 def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
-    """The title of each point, as parse_config gives it (once per distinct distances)."""
+    """The title of each point, as parse_config gives it (config.factory_title): each level's
+    notation is formatted once per distinct distances (and n_L1)."""
     config = structure.config
+    levels = [(config.level1, _LEVEL1)]
+    if config.level2 is not None:
+        levels.append((config.level2, _LEVEL2))
+    notation = None
+    for k, (spec, names) in enumerate(levels):
+        keys = [*names, "level1.count"] if k == 0 and config.level2 is not None else list(names)
+        table = np.stack([values[name][rows] for name in keys], axis=1).astype(np.int64)
+        unique, inverse = np.unique(table, axis=0, return_inverse=True)
+        texts = np.empty(len(unique), dtype=object)
+        texts[:] = [
+            level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:]) for u in unique.tolist()
+        ]
+        part = texts[inverse.ravel()]
+        notation = part if notation is None else notation + " x " + part
     written = structure.data.get("title")
-    names = list(_LEVEL1) + ([*_LEVEL2, "level1.count"] if config.level2 is not None else [])
-    table = np.stack([values[name][rows] for name in names], axis=1).astype(np.int64)
-    unique, inverse = np.unique(table, axis=0, return_inverse=True)
-    titles = []
-    for row in unique.tolist():
-        level1 = replace(config.level1, d=Distances(*row[:3]))
-        if config.level2 is None:
-            titles.append(factory_title(written, level1))
-        else:
-            level2 = replace(config.level2, d=Distances(*row[3:6]))
-            titles.append(factory_title(written, level1, level2, row[6]))
-    column = np.empty(len(titles), dtype=object)
-    column[:] = titles
-    return column[inverse.ravel()]
+    if written is None:
+        return notation
+    titles = np.empty(len(notation), dtype=object)
+    titles[:] = [with_notation(written, n) for n in notation]
+    return titles
 
 
 def _chunk_size(config: FactoryConfig) -> int:
