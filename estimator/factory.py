@@ -13,6 +13,7 @@ import numpy as np
 
 from estimator.circuits.protocol import Protocol
 from estimator.costs import FullDistance, full_distances
+from estimator.distinct import distinct_rows
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
 from layouts.arrangement import Arrangement
@@ -189,18 +190,18 @@ def _distinct_level_one(noise: NoiseModel, spec: LevelSpec, precision: str) -> F
     """estimate_one_level once per distinct (p_phys, p_t, d_x, d_z, d_m) of a batch, spread
     back over the batch: a grid of two-level factories repeats each level-1 factory for every
     level-2 point."""
-    columns = np.broadcast_arrays(noise.p_phys, noise.p_t, *vars(spec.d).values())
-    table = np.stack([np.ravel(c).astype(float) for c in columns], axis=1)
-    unique, inverse = np.unique(table, axis=0, return_inverse=True)
-    if len(unique) == len(table):
+    arrays = np.broadcast_arrays(noise.p_phys, noise.p_t, *vars(spec.d).values())
+    columns = [a.ravel() for a in arrays]
+    rows, inverse = distinct_rows(columns)
+    if len(rows) == len(columns[0]):
         return estimate_one_level(noise, spec, precision=precision)
-    p_phys, p_t, *d = unique.T
+    p_phys, p_t, *d = (np.asarray(c, dtype=float)[rows] for c in columns)
     first = estimate_one_level(
         replace(noise, p_phys=p_phys, p_t=p_t),
         replace(spec, d=Distances(*d)),
         precision=precision,
     )
-    at = inverse.reshape(columns[0].shape)
+    at = inverse.reshape(arrays[0].shape)
     return replace(
         first,
         **{k: v[at] for k, v in vars(first).items() if isinstance(v, np.ndarray)},

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from estimator.distinct import distinct_rows
 from estimator.errors import ConfigError, ModelError, MsdError, PrecisionError, ResourceError
 from estimator.sim.noise import NoiseModel
 from estimator.studies.columns import Columns
@@ -466,13 +467,14 @@ def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.nda
     notation = None
     for k, (spec, names) in enumerate(levels):
         keys = [*names, "level1.count"] if k == 0 and config.level2 is not None else list(names)
-        table = np.stack([values[name][rows] for name in keys], axis=1).astype(np.int64)
-        unique, inverse = np.unique(table, axis=0, return_inverse=True)
-        texts = np.empty(len(unique), dtype=object)
+        columns = [values[name][rows].astype(np.int64) for name in keys]
+        first, inverse = distinct_rows(columns)
+        texts = np.empty(len(first), dtype=object)
         texts[:] = [
-            level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:]) for u in unique.tolist()
+            level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:])
+            for u in np.stack(columns, axis=1)[first].tolist()
         ]
-        part = texts[inverse.ravel()]
+        part = texts[inverse]
         notation = part if notation is None else notation + " x " + part
     written = structure.data.get("title")
     if written is None:
