@@ -1,6 +1,6 @@
-"""Study axes: ``--vary KEY=VALUES`` and the ``[sweep]`` table of a config.
+"""The ``[sweep]`` table of a config: a study's axes, series and search target.
 
-``[sweep]`` holds ``vary`` (KEY = [values], the axes), ``target`` and ``top`` (for searches)
+(``--vary KEY=VALUES`` is parsed by plan.Axis.parse.) ``[sweep]`` holds ``vary`` (KEY = [values], the axes), ``target`` and ``top`` (for searches)
 and ``series``: an array of tables, each a sub-study with its own ``set`` (KEY = value
 overrides of the config) and ``vary`` (more axes), e.g. one per protocol and layout. Keys are
 dotted config paths, as for ``--set``.
