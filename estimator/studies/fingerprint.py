@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from estimator.studies.plan import CHUNK_COEFFICIENTS, Part
+from estimator.studies import plan
+from estimator.studies.plan import Part
 
 SOURCES = ("estimator", "layouts")
 
@@ -45,7 +46,7 @@ def fingerprint(parts: Sequence[Part], *, precision: str, keep: Any) -> dict[str
         "axes": _digest([[[a.key, _values(a.values)] for a in p.axes] for p in parts]),
         "precision": precision,
         "selection": repr(keep),
-        "chunking": str(CHUNK_COEFFICIENTS),
+        "chunking": f"{plan.CHUNK}/{plan.CHUNK_COEFFICIENTS}",
         "code": code_version(),
     }
 
