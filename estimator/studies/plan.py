@@ -194,7 +194,7 @@ class ChunkResult:
 
 @dataclass(frozen=True)
 class Plan:
-    """A compiled study: its parts, the arithmetic, and what each chunk keeps."""
+    """A compiled study: its parts and the arithmetic (``simulate``'s precision)."""
 
     parts: tuple[CompiledPart, ...]
     precision: str = "auto"
