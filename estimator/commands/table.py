@@ -1,4 +1,7 @@
-"""``msd table [DIR]``: every factory config of a directory, ours beside the printed values."""
+"""``msd table [DIR]``: every config of a directory, ours beside the printed values.
+
+Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
+(configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI."""
 
 from __future__ import annotations
 
@@ -9,12 +12,16 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("table", help="reproduce 002 Table 1 from the shipped configs")
+    parser = subparsers.add_parser(
+        "table",
+        help="every config of a directory beside its printed values (002 Table 1, 000 Table 4)",
+    )
     parser.add_argument(
         "directory",
         nargs="?",
         default=None,
-        help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
+        help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name}); "
+        "factory configs or inner/outer-code protocol configs (configs/haah2018)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(run=run)
@@ -22,36 +29,108 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import tomllib
 
     from estimator.errors import ConfigError
-    from estimator.studies.config import estimate_config, load_config
-    from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
+    from estimator.studies.config import is_protocol_config, read_config_data
+    from estimator.studies.report import to_csv
 
     directory = Path(args.directory) if args.directory else DEFAULT_DIR
     if not directory.is_dir():
         directory = Path("configs/litinski2019") if args.directory is None else directory
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
-        raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")
+        raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
+    kinds = {is_protocol_config(read_config_data(path)) for path in files}
+    if len(kinds) > 1:
+        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs")
+    build = _protocol_table if kinds.pop() else _factory_table
+    document, rows, text = build(files, directory)
+    if args.format == "json":
+        print(json.dumps(document, indent=2))
+    elif args.format == "csv":
+        print(to_csv(rows), end="")
+    else:
+        print(text)
+    return 0
+
+
+def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """002 Table 1: factory configs beside their printed values, plus historical rows."""
+    import tomllib
+
+    from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.report import estimate_record, flatten, format_columns
+
     records = []
     for path in files:
         config = load_config(path)
         records.append((estimate_record(config, estimate_config(config)), dict(config.paper)))
     history_file = directory / "historical.toml"
     history = tomllib.loads(history_file.read_text())["rows"] if history_file.exists() else []
-    if args.format == "json":
-        print(
-            json.dumps(
-                {"rows": [dict(r, paper=p) for r, p in records], "historical": history}, indent=2
-            )
-        )
-        return 0
-    if args.format == "csv":
-        print(to_csv([flatten(r) for r, _ in records]), end="")
-        return 0
-    print(_table(records, history, format_columns))
-    return 0
+    document = {"rows": [dict(r, paper=p) for r, p in records], "historical": history}
+    return document, [flatten(r) for r, _ in records], _table(records, history, format_columns)
+
+
+def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """000 Table 4 and the printed values of Sec. VI: one row per printed value, with the
+    reason wherever ours differs at the printed digits."""
+    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+    from estimator.studies.hhpw_report import printed_comparison, protocol_record
+    from estimator.studies.report import format_columns
+
+    rows, table4 = [], []
+    for path in files:
+        config = load_protocol_config(path)
+        record = protocol_record(config, evaluate_config(config))
+        compared = printed_comparison(record, config.paper)
+        rows += compared
+        printed = {r["quantity"]: r for r in compared if r["where"] == "Table 4"}
+        if printed:
+            table4.append((record, printed))
+    header = ["protocol (000 Table 4)"]
+    for name in ("n_out", "nbar_out", "epsbar_out", "nbar_T/nbar_out"):
+        header += [name, "(paper)"]
+    lines = []
+    for record, printed in table4:
+        line = [record["title"]]
+        for key, spec in TABLE4_COLUMNS:
+            row = printed.get(key)
+            mark = "" if row is None or row["reproduced"] else " *"
+            line += [format(record[key], spec), "-" if row is None else row["paper"] + mark]
+        lines.append(line)
+    summary = {}
+    for row in rows:
+        where = "000 Table 4" if row["where"] == "Table 4" else "000 Sec. VI"
+        done, total = summary.get(where, (0, 0))
+        summary[where] = (done + row["reproduced"], total + 1)
+    text = [format_columns(header, lines), ""]
+    text += [
+        f"{where}: {done} of {total} printed values reproduced at their printed digits"
+        for where, (done, total) in summary.items()
+    ]
+    text.append("* and below: printed values we do not reproduce, with the reason")
+    text += [
+        f"  {row['where']}, {row['title']}: {row['quantity']} {row['discrepancy']}"
+        for row in rows
+        if not row["reproduced"]
+    ]
+    text.append(
+        "Ours: the calculus of 000 Eqs. (1)-(20) on the configs' protocols (output error: P(any "
+        "output wrong) / nbar_out, 000 Eq. (1)); (paper): as printed in 000_46baeba8620d433e.txt."
+    )
+    document = {
+        "rows": rows,
+        "summary": {w: {"reproduced": d, "printed": t} for w, (d, t) in summary.items()},
+    }
+    return document, rows, "\n".join(text)
+
+
+TABLE4_COLUMNS = (
+    ("n_out", "d"),
+    ("nbar_out", ".3g"),
+    ("epsbar_out", ".2e"),
+    ("nbar_t_per_output", ".3g"),
+)
 
 
 def _table(records, history, format_columns) -> str:
