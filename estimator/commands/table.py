@@ -93,10 +93,10 @@ def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str
     lines = []
     for record, printed in table4:
         line = [record["title"]]
-        for key, spec in TABLE4_COLUMNS:
+        for key in TABLE4_COLUMNS:
             row = printed.get(key)
             mark = "" if row is None or row["reproduced"] else " *"
-            line += [format(record[key], spec), "-" if row is None else row["paper"] + mark]
+            line += [_number(record[key]), "-" if row is None else row["paper"] + mark]
         lines.append(line)
     summary = {}
     for row in rows:
@@ -125,12 +125,14 @@ def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str
     return document, rows, "\n".join(text)
 
 
-TABLE4_COLUMNS = (
-    ("n_out", "d"),
-    ("nbar_out", ".3g"),
-    ("epsbar_out", ".2e"),
-    ("nbar_t_per_output", ".3g"),
-)
+TABLE4_COLUMNS = ("n_out", "nbar_out", "epsbar_out", "nbar_t_per_output")
+
+
+def _number(value: float) -> str:
+    """Integers as they are, whole numbers from 100 on, else three significant digits."""
+    if value == int(value) or 100 <= abs(value) < 1e7:
+        return f"{value:,.0f}"
+    return f"{value:#.3g}" if 0.01 <= abs(value) < 100 else f"{value:.2e}"
 
 
 def _table(records, history, format_columns) -> str:

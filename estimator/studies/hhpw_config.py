@@ -222,7 +222,7 @@ def parse_protocol_config(
     return ProtocolConfig(
         source=source,
         title=protocol.title,
-        reference=_str(data, "reference", "reference", ""),
+        reference=data.get("reference", ""),
         eps_in=eps_in,
         eps_check=eps_check,
         protocol=protocol,
@@ -358,7 +358,10 @@ def _check_table(data: Mapping[str, Any], schema: Mapping[str, type], prefix: st
             else isinstance(value, kind)
         )
         if not ok:
-            raise ConfigError(f"{prefix}{key}", f"must be a {kind.__name__}, got {value!r}")
+            what = {float: "number", int: "integer", str: "string", bool: "boolean"}
+            raise ConfigError(
+                f"{prefix}{key}", f"must be a {what.get(kind, kind.__name__)}, got {value!r}"
+            )
 
 
 def _message(error: ConfigError) -> str:
