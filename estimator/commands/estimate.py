@@ -9,7 +9,10 @@ from estimator.commands import add_config_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
+    parser = subparsers.add_parser(
+        "estimate",
+        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+    )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)

@@ -121,6 +121,12 @@ def enumerate_patterns(protocol: HHPWProtocol) -> Patterns:
     kept = sorted(
         (t for t in terms if t.order <= order + step), key=lambda t: (t.order, -t.value, t.key)
     )
+    separated = [r.name for r in rounds if r.magic_basis == "separated"]
+    if separated:
+        notes.append(
+            f"round(s) {', '.join(separated)}: a logical basis with |l + s| > d is assumed "
+            "(000 Sec. VI.2, found by random search for 000 Table 2's codes), not checked"
+        )
     if not structure.four_cycle_free:
         notes.append(
             "two checks share more than one qubit: 000 Sec. IV.2 assumes a 4-cycle-free outer "
