@@ -77,7 +77,7 @@ def concat_source(sequence: str, eps: float) -> Source:
 
     >>> s = concat_source("15", 1e-3)
     >>> s.order, round(s.t_cost, 3)
-    (3, 15.225)
+    (3, 15.227)
     """
     from estimator.codes.concat import concatenate, stage
 
