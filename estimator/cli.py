@@ -12,7 +12,18 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("estimate", "table", "sweep", "search", "concat", "code", "schedule", "draw")
+COMMANDS = (
+    "estimate",
+    "table",
+    "sweep",
+    "search",
+    "concat",
+    "code",
+    "schedule",
+    "draw",
+    "plot",
+    "export",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -34,9 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.studies.config import is_protocol_config, read_config_data
     from estimator.studies.report import to_csv
 
-    directory = Path(args.directory) if args.directory else DEFAULT_DIR
-    if not directory.is_dir():
-        directory = Path("configs/litinski2019") if args.directory is None else directory
+    directory = table_directory(args.directory)
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
@@ -133,6 +131,13 @@ def _number(value: float) -> str:
     if value == int(value) or 100 <= abs(value) < 1e7:
         return f"{value:,.0f}"
     return f"{value:#.3g}" if 0.01 <= abs(value) < 100 else f"{value:.2e}"
+
+
+def table_directory(directory: str | None) -> Path:
+    """The config directory of ``msd table``: the one given, else 002 Table 1's."""
+    if directory:
+        return Path(directory)
+    return DEFAULT_DIR if DEFAULT_DIR.is_dir() else Path("configs/litinski2019")
 
 
 def _table(records, history, format_columns) -> str:
