@@ -82,6 +82,20 @@ class StandInOuter:
             return self.counts[(u, v)]
         return self._histogram(u).get(v, 0) if u else int(v == 0)
 
+    def c_out_table(self, max_weight: int, max_violated=None) -> dict[int, dict[int, int]]:
+        """{u: {v: c_out(u, v)}} for u + 2v <= max_weight (the interface of outer.py)."""
+        self.queried.append(max_weight)
+        if self.counts is not None:
+            pairs = [pair for pair in self.counts if pair[0] + 2 * pair[1] <= max_weight]
+        else:
+            pairs = [
+                (u, v) for u in range(1, max_weight + 1) for v in range((max_weight - u) // 2 + 1)
+            ]
+        table: dict[int, dict[int, int]] = {}
+        for u, v in pairs:
+            table.setdefault(u, {})[v] = self.c_out(u, v)
+        return table
+
     @property
     def distance(self) -> int:
         if self.given_distance is not None:

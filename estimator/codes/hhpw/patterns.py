@@ -206,47 +206,55 @@ def _outer_terms(protocol: HHPWProtocol, flips: Sequence[_Flip], ceiling: int) -
     uniform = len({(r.inner.n, r.t_gates.order, r.t_gates.eps) for r in protocol.rounds}) == 1
     low = min(f.order for f in flips)
     flip = _Flip(low, max(f.count for f in flips), max(f.value for f in flips))
-    out = []
+    needed = []
     a = 2
     while a * o <= ceiling:
         j = 0
-        while a * o + j * low <= ceiling:
-            wanted = a >= outer.distance if j == 0 else a >= 3 and a + 2 * j >= outer.sensitivity
-            n = outer.c_out(a, j) if wanted else 0
-            if n and j == 0:
-                out.append(
-                    ErrorTerm(
-                        key=f"undetected:{a}",
-                        kind="undetected",
-                        a=a,
-                        b=0,
-                        order=a * o,
-                        count=n,
-                        value=n * eps**a,
-                        bound=False,
-                        description=f"{a} faulty input states forming an outer codeword",
-                        reference="000 Eqs. (7), (10)",
-                    )
-                )
-            elif n:
-                out.append(
-                    ErrorTerm(
-                        key=f"hidden:{a}|{j} checks",
-                        kind="hidden",
-                        a=a,
-                        b=2 * j,
-                        order=a * o + j * flip.order,
-                        count=n * flip.count**j,
-                        value=n * eps**a * flip.value**j,
-                        bound=not uniform,
-                        description=f"{a} faulty input states violating {j} checks, each "
-                        "measured incorrectly"
-                        + ("" if uniform else " (rounds differ: bounded by the worst round)"),
-                        reference="000 Eqs. (10), (11)",
-                    )
-                )
+        while a * o + j * flip.order <= ceiling:
+            if (j == 0 and a >= outer.distance) or (
+                j and a >= 3 and a + 2 * j >= outer.sensitivity
+            ):
+                needed.append((a, j))
             j += 1
         a += 1
+    if not needed:
+        return []
+    table = outer.c_out_table(max(a + 2 * j for a, j in needed))  # one search for all
+    out = []
+    for a, j in needed:
+        n = table.get(a, {}).get(j, 0)
+        if n and j == 0:
+            out.append(
+                ErrorTerm(
+                    key=f"undetected:{a}",
+                    kind="undetected",
+                    a=a,
+                    b=0,
+                    order=a * o,
+                    count=n,
+                    value=n * eps**a,
+                    bound=False,
+                    description=f"{a} faulty input states forming an outer codeword",
+                    reference="000 Eqs. (7), (10)",
+                )
+            )
+        elif n:
+            out.append(
+                ErrorTerm(
+                    key=f"hidden:{a}|{j} checks",
+                    kind="hidden",
+                    a=a,
+                    b=2 * j,
+                    order=a * o + j * flip.order,
+                    count=n * flip.count**j,
+                    value=n * eps**a * flip.value**j,
+                    bound=not uniform,
+                    description=f"{a} faulty input states violating {j} checks, each "
+                    "measured incorrectly"
+                    + ("" if uniform else " (rounds differ: bounded by the worst round)"),
+                    reference="000 Eqs. (10), (11)",
+                )
+            )
     return out
 
 

@@ -61,6 +61,10 @@ class OuterCode(Interface):
 
     def c_out(self, u: int, v: int) -> int: ...
 
+    def c_out_table(
+        self, max_weight: int, max_violated: int | None = None
+    ) -> dict[int, dict[int, int]]: ...
+
 
 @dataclass(frozen=True)
 class Round:
