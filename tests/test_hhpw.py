@@ -11,6 +11,17 @@ from math import comb
 
 import numpy as np
 import pytest
+from hhpw_standins import (
+    BCH_31_11_5,
+    BCH_31_21_3,
+    BCH_63_45_4,
+    C4,
+    STEANE,
+    StandInInner,
+    StandInOuter,
+    grid,
+    grid_vh,
+)
 
 from estimator.codes.hhpw import (
     HHPWProtocol,
@@ -25,17 +36,6 @@ from estimator.codes.hhpw import (
 from estimator.codes.hhpw.bookkeeping import bookkeeping
 from estimator.codes.hhpw.patterns import _hidden_inputs, enumerate_patterns
 from estimator.errors import ConfigError, ModelError
-from tests.hhpw_standins import (
-    BCH_31_11_5,
-    BCH_31_21_3,
-    BCH_63_45_4,
-    C4,
-    STEANE,
-    StandInInner,
-    StandInOuter,
-    grid,
-    grid_vh,
-)
 
 EPS = 1e-3
 RAW, MEK = raw_source(EPS), mek_source(EPS)

@@ -6,13 +6,13 @@ import io
 import json
 
 import pytest
+from hhpw_standins import BCH_31_11_5, BCH_31_21_3, STEANE, grid_vh
 
 from estimator.cli import main
 from estimator.errors import ConfigError
 from estimator.studies import hhpw_config
 from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
 from estimator.studies.hhpw_report import printed_comparison, protocol_record, quantity
-from tests.hhpw_standins import BCH_31_11_5, BCH_31_21_3, STEANE, grid_vh
 
 GRID = """
 title = "grid"
