@@ -97,16 +97,16 @@ class StandInOuter:
         return table
 
     @property
-    def distance(self) -> int:
-        if self.given_distance is not None:
+    def distance(self) -> int | None:
+        if self.counts is not None:
             return self.given_distance
-        return next(u for u in range(1, self.n_out + 1) if self._histogram(u).get(0))
+        return next((u for u in range(1, self.n_out + 1) if self._histogram(u).get(0)), None)
 
     @property
     def sensitivity(self) -> int:
         if self.given_sensitivity is not None:
             return self.given_sensitivity
-        best = self.distance
+        best = self.distance or self.n_out + 2 * self.n_check
         for u in range(1, best):
             best = min(best, u + 2 * min(self._histogram(u)))
         return best

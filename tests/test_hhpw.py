@@ -16,6 +16,7 @@ from hhpw_standins import (
     BCH_31_21_3,
     BCH_63_45_4,
     C4,
+    C17,
     STEANE,
     StandInInner,
     StandInOuter,
@@ -195,6 +196,25 @@ def test_grid_protocol_terms_by_hand():
     assert result.eps_out == pytest.approx(expected, rel=1e-12)
     assert result.eps_out_leading == pytest.approx(3025 * EPS**4, rel=1e-12)
     assert result.epsbar_out == pytest.approx(result.eps_out / result.book.nbar_out)
+
+
+@pytest.mark.parametrize(
+    ("rows", "inners", "order", "coefficient"),
+    [
+        ([[1]], [STEANE], 3, 35),  # 001 Sec. 1.1.1: 7 * 2^2 + 7
+        ([[1], [1]], [STEANE, C17], 5, 1411),  # 001 App. C: 51 * 16 + 35 * 17
+    ],
+    ids=["[[7,1,3]]", "[[7,1,3]]->[[17,1,5]]"],
+)
+def test_leading_coefficients_of_001(rows, inners, order, coefficient):
+    """One input state checked by [[7,1,3]] (trivial outer code), or pipelined into
+    [[17,1,5]]: the leading coefficient of ../shared/HHPW.md section 1 comes out of the
+    classes (one input hidden by every check; logicals, hidden by the later checks)."""
+    outer = StandInOuter("trivial", np.array(rows), {}, None, 2 * len(rows) + 1)
+    rounds = [Round(f"r{i}", inner, 1, RAW) for i, inner in enumerate(inners)]
+    result = evaluate(_protocol(outer, rounds))
+    assert result.order == order
+    assert sum(t.count for t in result.patterns.terms if t.order == order) == coefficient
 
 
 def test_distilled_sources_count_their_order():

@@ -110,8 +110,9 @@ def enumerate_patterns(protocol: HHPWProtocol) -> Patterns:
     # pass 1: the cheap classes bound the leading order from above
     hidden = {**_hidden_inputs(protocol, flips, 1), **_hidden_inputs(protocol, flips, 2)}
     logical = _logical_terms(protocol, hiding, ceiling=None)
-    bounds = [protocol.outer.distance * inputs.order]
-    bounds += [t.order for t in hidden.values()] + [t.order for t in logical]
+    bounds = [t.order for t in hidden.values()] + [t.order for t in logical]
+    if protocol.outer.distance is not None:  # None: no input pattern passes every check
+        bounds.append(protocol.outer.distance * inputs.order)
     ceiling = min(bounds) + step
     # pass 2: every class up to that order plus one step
     terms = [t for t in hidden.values() if t.order <= ceiling]
@@ -211,9 +212,11 @@ def _outer_terms(protocol: HHPWProtocol, flips: Sequence[_Flip], ceiling: int) -
     while a * o <= ceiling:
         j = 0
         while a * o + j * flip.order <= ceiling:
-            if (j == 0 and a >= outer.distance) or (
-                j and a >= 3 and a + 2 * j >= outer.sensitivity
-            ):
+            if j == 0:
+                wanted = outer.distance is not None and a >= outer.distance
+            else:
+                wanted = a >= 3 and a + 2 * j >= outer.sensitivity
+            if wanted:
                 needed.append((a, j))
             j += 1
         a += 1

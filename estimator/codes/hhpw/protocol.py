@@ -56,7 +56,7 @@ class OuterCode(Interface):
     checks: np.ndarray
     n_out: int
     n_check: int
-    distance: int
+    distance: int | None  # None: no nonzero v with Mv = 0
     sensitivity: int
 
     def c_out(self, u: int, v: int) -> int: ...
