@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_precision_argument
+from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,6 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -52,12 +53,11 @@ def _run_protocol(args: argparse.Namespace) -> int:
 
 
 def _emit(record, form: str, text, flat) -> None:
-    import json
-
+    from estimator.jsonout import to_json
     from estimator.studies.report import to_csv
 
     if form == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     elif form == "csv":
         print(to_csv([flat(record)]), end="")
     else:
