@@ -732,6 +732,58 @@ EXPORT = [
     ),
 ]
 
+PROTOCOL_CONFIG = """eps_in = 1e-3
+[protocol]
+outer = "grid:11:v,h"
+inputs = "raw"
+correction = 1
+[[protocol.rounds]]
+name = "vertical"
+inner = "[[31,11,5]]"
+[[protocol.rounds]]
+name = "horizontal"
+inner = "[[31,11,5]]"
+"""
+
+
+def inner_outer(name: str, replace: Mapping[str, str], expected: str, verb: str = "estimate"):
+    """An inner/outer-code protocol config of 000 (``estimator.studies.hhpw_config``) with
+    lines replaced, as ``one_level`` does for factories."""
+    text = PROTOCOL_CONFIG
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return config(name, text, expected, verb)
+
+
+INNER_OUTER = [
+    inner_outer("hhpw-eps-in-half", {"eps_in = 1e-3": "eps_in = 0.5"}, "eps_in"),
+    inner_outer("hhpw-eps-in-zero", {"eps_in = 1e-3": "eps_in = 0"}, "eps_in"),
+    inner_outer("hhpw-eps-in-nan", {"eps_in = 1e-3": "eps_in = nan"}, "eps_in"),
+    inner_outer("hhpw-eps-in-text", {"eps_in = 1e-3": 'eps_in = "1e-3"'}, "eps_in"),
+    inner_outer(
+        "hhpw-eps-check-negative",
+        {"eps_in = 1e-3": "eps_in = 1e-3\neps_check = -1e-3"},
+        "eps_check",
+    ),
+    config("hhpw-no-protocol", "eps_in = 1e-3\n", "protocol"),
+    config("hhpw-protocol-not-a-table", "eps_in = 1e-3\nprotocol = 3\n", "protocol"),
+    inner_outer("hhpw-unknown-top-key", {"eps_in = 1e-3": "eps_in = 1e-3\nflavour = 1"}, "flavour"),
+    inner_outer("hhpw-unknown-key", {"inputs = ": "colour = 1\ninputs = "}, "protocol.colour"),
+    Case(
+        "hhpw-set-unknown-round",
+        ["estimate", "{dir}/c.toml", "--set", "protocol.rounds.9.inner=x"],
+        "protocol.rounds.9.inner",
+        files={"c.toml": PROTOCOL_CONFIG},
+    ),
+    Case(
+        "hhpw-table-mixed-directory",
+        "table {dir}/t",
+        "directory",
+        files={"t/a.toml": ONE_LEVEL, "t/b.toml": PROTOCOL_CONFIG},
+    ),
+]
+
 CASES = [
     *FILES,
     *TOP_LEVEL,
@@ -748,6 +800,7 @@ CASES = [
     *DRAW,
     *PLOT,
     *EXPORT,
+    *INNER_OUTER,
 ]
 
 

@@ -358,7 +358,14 @@ def _check_table(data: Mapping[str, Any], schema: Mapping[str, type], prefix: st
             else isinstance(value, kind)
         )
         if not ok:
-            what = {float: "number", int: "integer", str: "string", bool: "boolean"}
+            what = {
+                float: "number",
+                int: "integer",
+                str: "string",
+                bool: "boolean",
+                dict: "table",
+                list: "array of tables",
+            }
             raise ConfigError(
                 f"{prefix}{key}", f"must be a {what.get(kind, kind.__name__)}, got {value!r}"
             )
