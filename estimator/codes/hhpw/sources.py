@@ -59,9 +59,12 @@ def mek_source(eps: float) -> Source:
     >>> round(s.eps, 12), s.order, s.t_cost
     (9e-06, 2, 5.0)
     """
+    out = MEK_COEFFICIENT * float(eps) ** 2
+    if not out < 0.5:
+        raise ConfigError("source 'mek'", f"9 eps^2 = {out:.3g} at eps = {eps:g} is not below 0.5")
     return Source(
         "mek",
-        MEK_COEFFICIENT * float(eps) ** 2,
+        out,
         2,
         float(MEK_T_PER_OUTPUT),
         "per-state error, leading order",
