@@ -198,10 +198,8 @@ def printed_comparison(record: Mapping[str, Any], paper: Mapping[str, Any]) -> l
                 raise ConfigError(f"paper.notes.{where}.{key}", "explains a value we reproduce")
             discrepancy = None
             if not ok:
-                discrepancy = (
-                    f"printed {printed}, ours {round_like(ours, printed)} ({ours:.4g}): "
-                    + (note or "not explained")
-                )
+                mine = f"{round_like(ours, printed)} ({ours:.4g})" if ours else "0 (no such term)"
+                discrepancy = f"printed {printed}, ours {mine}: " + (note or "not explained")
             rows.append(
                 {
                     "title": record["title"],
