@@ -103,7 +103,7 @@ def test_set_overrides(grid_config):
         (["eps_in=-1e-3"], "eps_in", r"\(0, 0.5\)"),
         (["eps_in=high"], "eps_in", "number"),
         (["eps_check=0.7"], "eps_check", r"\(0, 0.5\)"),
-        (["eps_in=0.3", "protocol.inputs=mek"], "protocol.inputs", r"\(0, 0.5\)"),
+        (["eps_in=0.3", "protocol.inputs=mek"], "protocol.inputs", "not below 0.5"),
         (["protocol.inputs=nope"], "protocol.inputs", "unknown source"),
         (["protocol.rounds.0.t_gates=concat:7"], "protocol.rounds[0].t_gates", "unknown stage"),
         (["protocol.order=5"], "protocol.order", "too weak for order 5"),
