@@ -270,7 +270,7 @@ def format_protocol(record: Mapping[str, Any]) -> str:
     totals = [
         ("acceptance", f"{record['acceptance']:.4g}", "P(run not terminated), 000 Eq. (12)"),
         ("nbar_out", f"{record['nbar_out']:.4g}", "mean outputs per run, 000 Eq. (13)"),
-        ("nbar_T", f"{record['nbar_t']:,.4g}", f"raw T per run ({states} states)"),
+        ("nbar_T", f"{record['nbar_t']:,.0f}", f"raw T per run ({states} states)"),
         ("nbar_T/nbar_out", f"{record['nbar_t_per_output']:.4g}", "raw T per output"),
         ("eps_out", f"{record['eps_out']:.4g}", "P(any output wrong), leading + next order"),
         ("epsbar_out", f"{record['epsbar_out']:.4g}", "eps_out / nbar_out, 000 Eq. (1)"),
