@@ -42,6 +42,7 @@ SCALARS = (
     "nbar_t_states_per_output",
     "nbar_t_per_output",
     "eps_out_leading",
+    "epsbar_out_leading",
     "eps_out",
     "epsbar_out",
 )
@@ -144,6 +145,7 @@ def protocol_record(config: ProtocolConfig, result: ProtocolResult) -> dict[str,
             for t in result.patterns.terms
         ],
         "eps_out_leading": result.eps_out_leading,
+        "epsbar_out_leading": result.eps_out_leading / book.nbar_out,
         "eps_out": result.eps_out,
         "epsbar_out": result.epsbar_out,
         "notes": list(result.patterns.notes),
