@@ -12,7 +12,18 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("estimate", "table", "sweep", "search", "concat", "code", "schedule", "draw")
+COMMANDS = (
+    "estimate",
+    "table",
+    "sweep",
+    "search",
+    "concat",
+    "code",
+    "schedule",
+    "draw",
+    "calibrate",
+    "noise",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,9 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning (e.g. an extrapolated calibration) as one line on stderr."""
+    print(f"msd: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import warnings
+
     from estimator.errors import MsdError
 
+    warnings.showwarning = _warn
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
