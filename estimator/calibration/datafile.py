@@ -65,7 +65,10 @@ def calibration_record(
         "version": VERSION,
         "noise": plan.noise,
         "made": made,
-        "ranges": {"p": [min(plan.p), max(plan.p)], "d": [min(plan.distances), max(plan.distances)]},
+        "ranges": {
+            "p": [min(plan.p), max(plan.p)],
+            "d": [min(plan.distances), max(plan.distances)],
+        },
         "plan": {"p": list(plan.p), "d": list(plan.distances), "rounds_factor": plan.rounds_factor},
         "fit": {
             "likelihood_factor": LIKELIHOOD_FACTOR,
@@ -120,7 +123,8 @@ def resolve(name_or_path: str, base: Path | None = None) -> Path:
     if path.suffix != ".json" and not path.exists():
         known = ", ".join(shipped_names()) or "none"
         raise ConfigError(
-            "noise.file", f"unknown calibration {name_or_path!r} (shipped: {known}; or a .json path)"
+            "noise.file",
+            f"unknown calibration {name_or_path!r} (shipped: {known}; or a .json path)",
         )
     return path
 
@@ -136,7 +140,8 @@ def read_record(name_or_path: str, base: Path | None = None) -> dict[str, Any]:
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(
-            "noise.file", f"{str(path)!r} is not a calibration file (malformed or truncated JSON: {error})"
+            "noise.file",
+            f"{str(path)!r} is not a calibration file (malformed or truncated JSON: {error})",
         ) from None
     _check_record(record, str(path))
     return record

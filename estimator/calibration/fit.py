@@ -144,7 +144,10 @@ def _gradient(points: Points, theta: np.ndarray, h: float = 1e-5) -> np.ndarray:
 
 
 def _hessian(points: Points, theta: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    rows = [(_gradient(points, theta + e) - _gradient(points, theta - e)) / (2 * h) for e in np.eye(2) * h]
+    rows = [
+        (_gradient(points, theta + e) - _gradient(points, theta - e)) / (2 * h)
+        for e in np.eye(2) * h
+    ]
     hessian = np.array(rows)
     return (hessian + hessian.T) / 2
 

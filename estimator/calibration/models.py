@@ -26,7 +26,9 @@ def noise_from_table(table: Mapping[str, Any], p_phys: Any, p_t: Any) -> NoiseMo
     """The noise model of a config's ``[noise]`` table (validated; ConfigError names the key)."""
     model = _text(table, "model", "phenomenological")
     if model not in MODELS:
-        raise ConfigError("noise.model", f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
+        raise ConfigError(
+            "noise.model", f"unknown model {model!r}; choose one of: {', '.join(MODELS)}"
+        )
     t_error = _text(table, "t_error", "pauli")
     if model == "phenomenological":
         _refuse(table, CALIBRATED_KEYS, model)
@@ -34,7 +36,7 @@ def noise_from_table(table: Mapping[str, Any], p_phys: Any, p_t: Any) -> NoiseMo
         return NoiseModel(p_phys, p_t, prefactor, threshold, t_error)
     _refuse(table, PHENOMENOLOGICAL_KEYS, model)
     if "file" not in table:
-        raise ConfigError("noise.file", 'missing: a shipped calibration name or a .json path')
+        raise ConfigError("noise.file", "missing: a shipped calibration name or a .json path")
     from estimator.calibration.datafile import load_calibration
 
     calibration = load_calibration(_text(table, "file", ""))
@@ -69,7 +71,9 @@ def named_model(name: str, p_phys: float, *, extrapolate: bool = False) -> Noise
 
     if name not in shipped_names() and not name.endswith(".json") and not Path(name).exists():
         known = ["phenomenological", *CONVENTIONS, *shipped_names()]
-        raise ConfigError("MODEL", f"unknown noise model {name!r}; known: {', '.join(known)} or a .json file")
+        raise ConfigError(
+            "MODEL", f"unknown noise model {name!r}; known: {', '.join(known)} or a .json file"
+        )
     return calibrated(load_calibration(name), p_phys, None, "pauli", "best", extrapolate)
 
 
@@ -78,12 +82,13 @@ def _constants(table: Mapping[str, Any]) -> tuple[float, float]:
         name = _text(table, "convention", "")
         if name not in CONVENTIONS:
             raise ConfigError(
-                "noise.convention", f"unknown convention {name!r}; choose one of: {', '.join(CONVENTIONS)}"
+                "noise.convention",
+                f"unknown convention {name!r}; choose one of: {', '.join(CONVENTIONS)}",
             )
         both = {"prefactor", "threshold"} & set(table)
         if both:
             raise ConfigError(
-                f"noise.{min(both)}", f"give either noise.convention or the constants, not both"
+                f"noise.{min(both)}", "give either noise.convention or the constants, not both"
             )
         return CONVENTIONS[name]
     return _number(table, "prefactor", 0.1), _number(table, "threshold", 0.01)

@@ -124,7 +124,8 @@ def collect(
         import sinter
     except ImportError:
         raise ConfigError(
-            "calibrate", "needs stim, sinter and pymatching: pip install 'msd-estimator[calibration]'"
+            "calibrate",
+            "needs stim, sinter and pymatching: pip install 'msd-estimator[calibration]'",
         ) from None
 
     tasks = [sinter.Task(circuit=circuit_for(m), json_metadata=m) for m in plan.metadata()]
@@ -138,9 +139,7 @@ def collect(
         print_progress=progress,
     )
     wanted = {_key(m) for m in plan.metadata()}
-    return sorted(
-        (s for s in (_stat(t) for t in stats) if _key(vars(s)) in wanted), key=_order
-    )
+    return sorted((s for s in (_stat(t) for t in stats) if _key(vars(s)) in wanted), key=_order)
 
 
 def _stat(task: Any) -> Stat:
@@ -181,7 +180,9 @@ def parse_distances(text: str) -> tuple[int, ...]:
         else:
             values = tuple(sorted({int(v) for v in text.split(",")}))
     except ValueError:
-        raise ConfigError("--d", f"expected START:STOP or D1,D2,... (odd integers), got {text!r}") from None
+        raise ConfigError(
+            "--d", f"expected START:STOP or D1,D2,... (odd integers), got {text!r}"
+        ) from None
     if not values or any(d < 3 or d % 2 == 0 for d in values):
         raise ConfigError("--d", f"distances must be odd integers >= 3, got {text!r}")
     return values

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.calibration.datafile import calibration_record, write_calibration
     from estimator.calibration.sampling import Plan, collect, parse_distances, parse_rates
     from estimator.errors import ConfigError
+
     for name in ("max_shots", "max_errors", "workers"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     except KeyboardInterrupt:
-        print(f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr)
+        print(
+            f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr
+        )
         return 130
     command = " ".join(["msd calibrate", *sys.argv[2:]]) if sys.argv[1:2] == ["calibrate"] else ""
     record = calibration_record(

@@ -74,5 +74,7 @@ def run(args: argparse.Namespace) -> int:
         extra = f"  [{interval[0]:.3g}, {interval[1]:.3g}]" if interval else ""
         print(f"  {label:<22}{record[key]:>11.4g}{extra}")
     if "likelihood_factor" in record:
-        print(f"  intervals: likelihood within a factor {record['likelihood_factor']:g} of the best fit")
+        print(
+            f"  intervals: likelihood within a factor {record['likelihood_factor']:g} of the best fit"
+        )
     return 0

@@ -197,10 +197,13 @@ class CalibratedNoise(NoiseModel):
         low, high = cal.p_range
         outside = (p < low * (1 - 1e-9)) | (p > high * (1 + 1e-9))
         if np.any(outside):
-            where = f"p_phys = {_show(p[outside])} lies outside the sampled range [{low:g}, {high:g}]"
+            where = (
+                f"p_phys = {_show(p[outside])} lies outside the sampled range [{low:g}, {high:g}]"
+            )
             if not self.extrapolate:
                 raise ConfigError(
-                    "p_phys", f"{where} of calibration {cal.name!r} (noise.extrapolate = true to use the fit there)"
+                    "p_phys",
+                    f"{where} of calibration {cal.name!r} (noise.extrapolate = true to use the fit there)",
                 )
             warnings.warn(f"{where} of {cal.name!r}: the fit is extrapolated", ExtrapolationWarning)
 
@@ -213,9 +216,12 @@ class CalibratedNoise(NoiseModel):
         if not self.extrapolate:
             bad = values[(values < low) | (values > high)]
             raise ConfigError(
-                "d", f"{bad[0]:g} lies outside the {where} (noise.extrapolate = true to use the fit there)"
+                "d",
+                f"{bad[0]:g} lies outside the {where} (noise.extrapolate = true to use the fit there)",
             )
-        warnings.warn(f"distances outside the {where} use the extrapolated fit", ExtrapolationWarning)
+        warnings.warn(
+            f"distances outside the {where} use the extrapolated fit", ExtrapolationWarning
+        )
 
     def p_logical(self, d: np.ndarray | float) -> np.ndarray:
         """p_L(p, d) of a d x d patch from the square-patch fit (no range check: the rules
@@ -244,4 +250,6 @@ class CalibratedNoise(NoiseModel):
 
 def _show(values: np.ndarray) -> str:
     flat = np.atleast_1d(values).ravel()
-    return f"{flat[0]:g}" if flat.size == 1 else f"values in [{flat.min():g}, {flat.max():g}]"
+    if flat.min() == flat.max():
+        return f"{flat[0]:g}"
+    return f"values in [{flat.min():g}, {flat.max():g}]"
