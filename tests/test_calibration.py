@@ -12,13 +12,19 @@ from estimator.calibration import datafile
 from estimator.calibration.circuit_noise import circuit_noise
 from estimator.calibration.circuits import memory_circuit, stability_circuit
 from estimator.calibration.fit import channel_points, fit_all
-from estimator.calibration.models import named_model, noise_from_table
+from estimator.calibration.models import calibrated, named_model, noise_from_table
 from estimator.calibration.sampling import Plan, Stat, parse_distances
 from estimator.cli import main
 from estimator.errors import ConfigError
-from estimator.sim.noise import CalibratedNoise, ExtrapolationWarning, NoiseModel
+from estimator.sim.noise import (
+    CalibratedNoise,
+    Calibration,
+    ExtrapolationWarning,
+    NoiseModel,
+    RateFit,
+)
 from estimator.studies import sweep
-from estimator.studies.config import estimate_config, parse_config
+from estimator.studies.config import estimate_config, load_config, parse_config
 
 stim = pytest.importorskip("stim")
 
@@ -193,6 +199,18 @@ def test_calibrated_noise_in_a_factory(tmp_path):
     assert float(low.p_out) < float(calibrated.p_out) < float(high.p_out)
     result = sweep.run_sweep(data, [sweep.Axis("p_phys", (1e-3, 2e-3))])
     assert result.records[0]["p_out"] == pytest.approx(float(calibrated.p_out), rel=1e-12)
+
+
+def test_calibration_with_002_constants_is_the_phenomenological_model(table1_dir):
+    """All four channels at A = 0.1, p_th = 0.01: every Table 1 row as under 002's model
+    (the geometric factors are MODEL.md's; only the order of float operations differs)."""
+    litinski = RateFit(0.1, 0.01)
+    calibration = Calibration("002", litinski, litinski, litinski, litinski, (1e-4, 1e-3), (3, 41))
+    for path in sorted(table1_dir.glob("[0-9]*.toml")):
+        config = load_config(path)
+        noise = calibrated(calibration, config.noise.p_phys, None, "pauli", "best", False)
+        ours = estimate_config(replace(config, noise=noise))
+        assert float(ours.p_out) == pytest.approx(float(estimate_config(config).p_out), rel=1e-12)
 
 
 def test_conventions_and_default_constants():

@@ -89,6 +89,7 @@ def _fit_record(fit: Any) -> dict[str, Any]:
         "points": fit.points,
         "errors": fit.errors,
         "deviance": round(fit.deviance, 3),
+        "overdispersion": round(fit.overdispersion, 3),
     }
 
 
@@ -107,6 +108,7 @@ def write_calibration(path: Path, record: Mapping[str, Any]) -> None:
         with os.fdopen(handle, "w") as out:
             json.dump(record, out, indent=1)
             out.write("\n")
+        os.chmod(name, 0o644)  # mkstemp makes it private; a data file is for every reader
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)

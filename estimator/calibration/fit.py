@@ -15,7 +15,8 @@ A memory experiment of r rounds fails when an odd number of rounds fail:
 P = (1 - (1 - 2 p_round)^r) / 2 (sinter.shot_error_rate_to_piece_error_rate inverts it). The
 log-likelihood of the binomial counts is maximised over (ln A, ln p_th); intervals are the
 values whose likelihood lies within a factor ``LIKELIHOOD_FACTOR`` of the maximum (the
-criterion of sinter.fit_binomial), in the quadratic approximation about the maximum, so a
+criterion of sinter.fit_binomial), in the quadratic approximation about the maximum and
+widened by the overdispersion where the ansatz misses the points (``fit_channel``), so a
 rate's interval follows from the 2 x 2 covariance of (ln A, ln p_th) stored with the fit.
 """
 
@@ -96,24 +97,34 @@ class ChannelFit:
     points: int
     errors: int
     deviance: float
+    overdispersion: float
 
 
 def fit_channel(points: Points) -> ChannelFit:
-    """Maximum-likelihood (ln A, ln p_th) and their covariance (inverse observed information)."""
+    """Maximum-likelihood (ln A, ln p_th) and their covariance: the inverse observed
+    information, times the overdispersion max(1, deviance / (points - 2)) where the ansatz
+    does not describe the points to within their binomial scatter (quasi-likelihood), so that
+    the intervals cover the points' scatter about the ansatz too."""
     theta = _newton(points, _start(points))
     covariance = np.linalg.inv(-_hessian(points, theta))
     if not np.all(np.isfinite(covariance)) or np.any(np.diag(covariance) <= 0):
         raise ModelError("calibration: the fit is not determined (too few distinct p or d)")
+    deviance = _deviance(points, theta)
+    dof = len(points.p) - 2
+    overdispersion = max(1.0, deviance / dof) if dof > 0 else 1.0
     return ChannelFit(
         RateFit(
             prefactor=float(np.exp(theta[0])),
             threshold=float(np.exp(theta[1])),
-            log_covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+            log_covariance=tuple(
+                tuple(float(v) for v in row) for row in covariance * overdispersion
+            ),
             likelihood_factor=LIKELIHOOD_FACTOR,
         ),
         points=len(points.p),
         errors=int(points.errors.sum()),
-        deviance=_deviance(points, theta),
+        deviance=deviance,
+        overdispersion=overdispersion,
     )
 
 

@@ -197,15 +197,15 @@ class CalibratedNoise(NoiseModel):
         low, high = cal.p_range
         outside = (p < low * (1 - 1e-9)) | (p > high * (1 + 1e-9))
         if np.any(outside):
-            where = (
-                f"p_phys = {_show(p[outside])} lies outside the sampled range [{low:g}, {high:g}]"
-            )
+            where = f"{_show(p[outside])} lies outside the sampled range [{low:g}, {high:g}]"
             if not self.extrapolate:
                 raise ConfigError(
                     "p_phys",
                     f"{where} of calibration {cal.name!r} (noise.extrapolate = true to use the fit there)",
                 )
-            warnings.warn(f"{where} of {cal.name!r}: the fit is extrapolated", ExtrapolationWarning)
+            warnings.warn(
+                f"p_phys = {where} of {cal.name!r}: the fit is extrapolated", ExtrapolationWarning
+            )
 
     def _distances(self, *ds: np.ndarray | float) -> None:
         low, high = self.calibration.d_range
