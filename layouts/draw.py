@@ -5,6 +5,11 @@ an Axes the caller owns; matplotlib is imported inside the functions and nothing
 or saves a figure. Conventions follow 002_c83c776f5650c552.txt Figs. 6-11 and
 ../shared/MODEL.md section 6: one row of patches, ancilla regions along it, level-2 states
 entering at the ports.
+
+All text is drawn at the current ``font.size`` (set it with estimator.figures.style); a label
+that does not fit its rectangle is turned upright or left out, never drawn over its
+neighbours, and every colour, hatching and marker has an entry in the legend handles
+(``layout_legend``, ``schedule_legend``).
 """
 
 from __future__ import annotations
@@ -13,140 +18,165 @@ from collections.abc import Sequence
 
 import networkx as nx
 
+from estimator.figures.style import renderer, rotation_label
 from layouts.graph import bounding_box, patches, port_length, span
 from layouts.schedule import Placement, Schedule
 
+# Okabe-Ito hues (estimator.figures.style.PALETTE) and light neutrals: black text stays legible.
 FILL = {
-    "output": "#f4a261",
-    "check": "#8ecae6",
-    "region": "#f1f3f5",
-    "faulty_t": "#9d4edd",
-    "entry": "#ffd166",
-    "routing": "#dee2e6",
-    "level1": "#fefae0",
+    "output": "#E69F00",
+    "check": "#56B4E9",
+    "region": "#F2F2F2",
+    "faulty_t": "#CC79A7",
+    "entry": "#F0E442",
+    "routing": "#DDDDDD",
+    "level1": "#FFF6E0",
 }
-REGION_COLOURS = ("#d62828", "#0077b6", "#2a9d8f", "#6a4c93")
-FAST_T = "#9d4edd"
+REGION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#000000")
+FAST_T = "#CC79A7"
+IDLE = "#BBBBBB"
+HATCH_CONSUMED = "xxx"
+HATCH_DEFERRED = "///"
+HATCH_ROUTING = "///"
+
+KIND_NAMES = {
+    "region": "ancilla region",
+    "faulty_t": "faulty-T qubit",
+    "entry": "entry region of a port",
+    "routing": "routing to level-1 factories",
+    "level1": "level-1 factory",
+}
 
 
-def _rect(ax, node: dict, **style) -> None:
+def _font() -> float:
+    import matplotlib
+
+    return float(matplotlib.rcParams["font.size"])
+
+
+def _rect(ax, node: dict, **style):
     from matplotlib.patches import Rectangle
 
-    ax.add_patch(Rectangle((node["x"], node["y"]), node["width"], node["height"], **style))
+    return ax.add_patch(Rectangle((node["x"], node["y"]), node["width"], node["height"], **style))
 
 
-def _text(ax, x: float, y: float, text: str, size: float, **style) -> None:
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, **style)
+def _fits(ax, text, node: dict, fill: float = 0.9, *, width_only: bool = False) -> bool:
+    """Whether ``text`` (a drawn Text) lies within ``fill`` of the rectangle ``node``."""
+    box = text.get_window_extent(renderer(ax.figure))
+    (x0, y0), (x1, y1) = ax.transData.transform(
+        [(node["x"], node["y"]), (node["x"] + node["width"], node["y"] + node["height"])]
+    )
+    wide = box.width <= fill * abs(x1 - x0)
+    return wide and (width_only or box.height <= fill * abs(y1 - y0))
 
 
-def _font(ax) -> float:
-    """A font size in points that grows with the width of the Axes (6 to 11 pt)."""
-    width_in = ax.bbox.width / ax.figure.dpi
-    return max(6.0, min(11.0, 2.4 * width_in))
+def _label(ax, node: dict, options: Sequence[str], *, flat: bool = False, **style) -> bool:
+    """Write the first of ``options`` that fits ``node``, flat or upright (``flat``: only
+    flat, judged by width, as in the rows of a timeline); False if none fits."""
+    cx, cy = node["x"] + node["width"] / 2, node["y"] + node["height"] / 2
+    text = ax.text(cx, cy, "", ha="center", va="center", fontsize=_font(), **style)
+    for option in options:
+        for rotation in (0,) if flat else (0, 90):
+            text.set_text(option)
+            text.set_rotation(rotation)
+            if _fits(ax, text, node, width_only=flat):
+                return True
+    text.remove()
+    return False
 
 
-def _finish(graph: nx.Graph, ax, margin: float) -> None:
+def _prepare(graph: nx.Graph, ax, margin: float) -> None:
+    """Limits, equal aspect and the final Axes box, so that text can be measured."""
     x0, y0, x1, y1 = bounding_box(graph)
     ax.set_xlim(x0 - margin, x1 + margin)
     ax.set_ylim(y0 - margin, y1 + margin)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    ax.apply_aspect()
 
 
-def _scale_bar(graph: nx.Graph, ax, size: float) -> None:
+def _scale_bar(graph: nx.Graph, ax) -> None:
     """A bar d_x tiles long under the block (tiles are the unit of every length)."""
     x0, y0, _, _ = bounding_box(graph)
     d_x = float(graph.graph["d"].d_x)
-    y = y0 - 0.35 * d_x
-    ax.plot([x0, x0 + d_x], [y, y], color="black", lw=1.5, solid_capstyle="butt")
-    _text(ax, x0 + d_x / 2, y - 0.25 * d_x, f"{d_x:g} tiles (d_x)", size)
+    y = y0 - 0.25 * d_x
+    ax.plot([x0, x0 + d_x], [y, y], color="black", lw=1.5, solid_capstyle="butt", clip_on=False)
+    ax.annotate(
+        f"$d_x$ = {d_x:g} tiles",
+        (x0 + d_x, y),
+        xytext=(4, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=_font(),
+        annotation_clip=False,
+    )
 
 
-def draw_layout(graph: nx.Graph, ax, *, labels: bool = True, scale_bar: bool = True) -> None:
-    """Draw a layout graph to scale: patches labelled with their qubit and size in tiles
-    (output d_x x d_x, check d_z x d_x), ancilla regions, faulty-T qubits (level 1), entry
-    regions and ports (level 2), and for two-level factories the routing and the level-1
-    blocks with their own patches.
+def draw_layout(
+    graph: nx.Graph, ax, *, labels: bool = True, scale_bar: bool = True, legend: bool = False
+) -> int:
+    """Draw a layout graph to scale: patches labelled with their qubit, ancilla regions,
+    faulty-T qubits (level 1), entry regions and ports (level 2), and for two-level factories
+    the routing and the level-1 blocks with their own patches.
 
     Args:
         graph: from layouts.graph.layout_graph.
-        ax: a matplotlib Axes.
-        labels: write qubit names, sizes and region names.
+        ax: a matplotlib Axes, already at its final size (labels are fitted to it).
+        labels: write qubit names, region names and level-1 numbers.
         scale_bar: draw a bar d_x tiles long.
+        legend: add the legend (layout_legend) under the drawing.
+
+    Returns:
+        the number of qubit labels that did not fit their patch and were left out.
     """
-    size = _font(ax)
+    d_x = float(graph.graph["d"].d_x)
+    _prepare(graph, ax, margin=0.05 * d_x)
     for node, data in graph.nodes(data=True):
         kind = data["kind"]
         if kind == "patch":
             continue
-        style = {"facecolor": FILL[kind], "edgecolor": "#495057", "lw": 0.6}
+        style = {"facecolor": FILL[kind], "edgecolor": "#555555", "lw": 0.6}
         if kind == "region":
             style.update(linestyle="--")
         if kind == "routing":
-            style.update(hatch="///", edgecolor="#adb5bd")
+            style.update(hatch=HATCH_ROUTING, edgecolor="#888888")
         _rect(ax, data, **style)
+        if kind == "level1":
+            _draw_level1(graph.graph["level1"], data, ax)
         if not labels:
             continue
-        cx, cy = data["x"] + data["width"] / 2, data["y"] + data["height"] / 2
         if kind == "region":
             port = f", port {data['port']}" if graph.graph["level"] == 2 else ""
-            _text(
-                ax,
-                cx,
-                cy,
-                f"ancilla region ({data['name']}{port})",
-                size,
-                color="#495057",
-                style="italic",
-            )
-        elif kind == "faulty_t":
-            _text(ax, cx, cy, "T", 0.8 * size, color="white", weight="bold")
-        elif kind == "entry":
-            _text(
-                ax,
-                cx,
-                cy,
-                f"entry\n{data['port']}",
-                0.8 * size,
-                rotation=90 if data["height"] > data["width"] else 0,
+            _label(
+                ax, data, [f"{data['name']}{port}", data["name"]], color="#444444", style="italic"
             )
         elif kind == "level1":
-            _draw_level1(graph.graph["level1"], data, ax)
-            _text(
-                ax,
-                data["x"] + data["width"] / 6,
-                cy,
-                f"level 1, #{data['index'] + 1}",
-                0.7 * size,
-                rotation=90,
-            )
-        elif kind == "routing" and node[0] == "hub":
-            _text(ax, cx, cy, "routing", 0.8 * size, rotation=90, color="#495057")
+            strip = {**data, "width": data["width"] / 3}
+            _label(ax, strip, [f"level 1, #{data['index'] + 1}", f"#{data['index'] + 1}"])
+    missing = 0
     for node in patches(graph):
         data = graph.nodes[node]
         _rect(ax, data, facecolor=FILL[data["role"]], edgecolor="black", lw=0.9)
         if labels:
-            cx, cy = data["x"] + data["width"] / 2, data["y"] + data["height"] / 2
-            _text(ax, cx, cy + 0.15 * data["height"], f"q{data['qubit']}", size, weight="bold")
-            narrow = data["width"] < 0.8 * data["height"]  # a check patch: its label stands upright
-            _text(
-                ax,
-                cx,
-                cy - 0.2 * data["height"],
-                f"{data['width']:g}×{data['height']:g}",
-                0.8 * size,
-                rotation=90 if narrow else 0,
-            )
+            missing += not _label(ax, data, [f"q{data['qubit']}"], weight="bold")
     if scale_bar:
-        _scale_bar(graph, ax, 0.8 * size)
-    _finish(graph, ax, margin=0.8 * float(graph.graph["d"].d_x))
+        _scale_bar(graph, ax)
+    if legend:
+        ax.legend(
+            handles=layout_legend(graph),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=2,
+            borderaxespad=0.2,
+        )
+    return missing
 
 
 def _draw_level1(level1: nx.Graph, block: dict, ax) -> None:
     """The patches and regions of one level-1 block, transposed so that its row runs along
     y (the block's long side faces the routing strip)."""
     x0, y0, _, _ = bounding_box(level1)
-    _rect(ax, block, facecolor=FILL["level1"], edgecolor="#495057", lw=0.6)
     for _, data in level1.nodes(data=True):
         turned = {
             "x": block["x"] + data["y"] - y0,
@@ -155,7 +185,57 @@ def _draw_level1(level1: nx.Graph, block: dict, ax) -> None:
             "height": data["width"],
         }
         colour = FILL[data["role"]] if data["kind"] == "patch" else FILL[data["kind"]]
-        _rect(ax, turned, facecolor=colour, edgecolor="#495057", lw=0.3)
+        _rect(ax, turned, facecolor=colour, edgecolor="#555555", lw=0.3)
+
+
+def _patch_sizes(graph: nx.Graph, role: str) -> str:
+    sizes = sorted(
+        {
+            (graph.nodes[n]["width"], graph.nodes[n]["height"])
+            for n in patches(graph)
+            if graph.nodes[n]["role"] == role
+        }
+    )
+    return ", ".join(f"{w:g}×{h:g}" for w, h in sizes)
+
+
+def layout_legend(graph: nx.Graph) -> list:
+    """Legend handles for every fill and hatching draw_layout uses on ``graph``."""
+    from matplotlib.patches import Patch
+
+    d = graph.graph["d"]
+    handles = [
+        Patch(
+            facecolor=FILL["output"],
+            edgecolor="black",
+            label=f"output patch, $d_x$×$d_x$ = {_patch_sizes(graph, 'output')} tiles",
+        ),
+        Patch(
+            facecolor=FILL["check"],
+            edgecolor="black",
+            label=f"check patch, $d_z$×$d_x$ = {_patch_sizes(graph, 'check')} tiles",
+        ),
+    ]
+    kinds = {data["kind"] for _, data in graph.nodes(data=True)}
+    for kind in ("region", "faulty_t", "entry", "routing", "level1"):
+        if kind not in kinds:
+            continue
+        style = {"facecolor": FILL[kind], "edgecolor": "#555555"}
+        if kind == "region":
+            style.update(linestyle="--")
+        if kind == "routing":
+            style.update(hatch=HATCH_ROUTING, edgecolor="#888888")
+        label = KIND_NAMES[kind]
+        if kind == "level1":
+            level1 = graph.graph["level1"]
+            l1 = level1.graph["d"]
+            label += (
+                f" ({sum(1 for n in graph if n[0] == 'level1')}, $d$ = {l1.d_x},{l1.d_z},{l1.d_m})"
+            )
+        if kind == "region" and graph.graph["level"] == 1:
+            label += f" ($d_m$ = {d.d_m})"
+        handles.append(Patch(label=label, **style))
+    return handles
 
 
 def _region_colours(graph: nx.Graph) -> dict[str, str]:
@@ -192,35 +272,32 @@ def alive_steps(schedule: Schedule, qubit: int) -> tuple[int, int]:
     return schedule.first_step(qubit), end
 
 
-def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool = True) -> None:
+def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool = True) -> int:
     """One step of a schedule on its layout: the step's rotations with the ancilla each uses
     (one colour per region), fast faulty T measurements, patches not yet initialised or
-    already measured/consumed greyed out, outputs consumed in this step marked.
+    already measured/consumed greyed out, outputs consumed in this step hatched.
 
     Args:
         graph: layout graph of the schedule's level (without level-1 feeders).
         schedule: the schedule.
         step: 1-based step number.
-        ax: a matplotlib Axes.
+        ax: a matplotlib Axes, already at its final size.
         title: write "step s" above.
+
+    Returns:
+        the number of labels (qubits, rotations) left out because they did not fit.
     """
-    size = _font(ax)
     draw_layout(graph, ax, labels=False, scale_bar=False)
     colours = _region_colours(graph)
+    missing = 0
     for node in patches(graph):
         data = graph.nodes[node]
         first, last = alive_steps(schedule, data["qubit"])
-        if not first <= step <= last:
-            _rect(ax, data, facecolor="white", edgecolor="#adb5bd", lw=0.6, alpha=0.85)
-        cx, cy = data["x"] + data["width"] / 2, data["y"] + data["height"] / 2
-        _text(
-            ax,
-            cx,
-            cy,
-            f"q{data['qubit']}",
-            size,
-            weight="bold",
-            color="black" if first <= step <= last else "#adb5bd",
+        alive = first <= step <= last
+        if not alive:
+            _rect(ax, data, facecolor="white", edgecolor=IDLE, lw=0.6)
+        missing += not _label(
+            ax, data, [f"q{data['qubit']}"], weight="bold", color="black" if alive else IDLE
         )
     row_y = graph.nodes[patches(graph)[0]]["y"]
     for placement in schedule.steps[step - 1]:
@@ -230,25 +307,21 @@ def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool
             _rect(ax, data, facecolor="none", edgecolor=FAST_T, lw=2.2)
             ax.plot(
                 data["x"] + data["width"] / 2,
-                data["y"] + 0.2 * data["height"],
+                data["y"] + 0.15 * data["height"],
                 marker="*",
-                ms=1.1 * size,
+                ms=1.1 * _font(),
                 color=FAST_T,
+                markeredgecolor="black",
+                markeredgewidth=0.4,
             )
             continue
         colour = colours[placement.region]
         region = graph.nodes["region", placement.region]
         left, right = _segment(graph, placement)
         band = {"x": left, "y": region["y"], "width": right - left, "height": region["height"]}
-        _rect(ax, band, facecolor=colour, edgecolor=colour, alpha=0.3, lw=1.2)
-        _text(
-            ax,
-            (left + right) / 2,
-            region["y"] + region["height"] / 2,
-            str(placement.rotation),
-            0.85 * size,
-            color=colour,
-            weight="bold",
+        _rect(ax, band, facecolor=colour, edgecolor=colour, alpha=0.25, lw=1.2)
+        missing += not _label(
+            ax, band, [rotation_label(str(placement.rotation))], color=colour, weight="bold"
         )
         for q in support:  # the patch boundary that faces the region takes part in the surgery
             data = graph.nodes["patch", q]
@@ -257,33 +330,90 @@ def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool
                 [data["x"], data["x"] + data["width"]],
                 [edge, edge],
                 color=colour,
-                lw=4,
+                lw=3,
                 solid_capstyle="butt",
             )
     for c in schedule.consumption:
         if c.step == step:
             data = graph.nodes["patch", c.qubit]
-            note = "consumed\nafter step" if c.deferred else "consumed"
-            _text(
-                ax,
-                data["x"] + data["width"] / 2,
-                data["y"] + 0.2 * data["height"],
-                note,
-                0.7 * size,
-                color="#6c757d",
-                style="italic",
-            )
+            hatch = HATCH_DEFERRED if c.deferred else HATCH_CONSUMED
+            _rect(ax, data, facecolor="none", edgecolor="#333333", lw=0.0, hatch=hatch)
     if title:
-        ax.set_title(f"step {step}", fontsize=size + 1)
+        ax.set_title(f"step {step}", fontsize=_font(), pad=2)
+    return missing
 
 
-def draw_schedule(graph: nx.Graph, schedule: Schedule, axes: Sequence) -> None:
-    """Every step of ``schedule`` (draw_step), one per Axes; spare Axes are switched off."""
+def schedule_legend(graph: nx.Graph, schedule: Schedule) -> list:
+    """Legend handles for every colour, hatching and marker of draw_step and draw_timeline."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = layout_legend(graph)
+    handles += [
+        Patch(
+            facecolor=colour,
+            edgecolor=colour,
+            alpha=0.4,
+            label=f"ancilla of a rotation, region {name}",
+        )
+        for name, colour in _region_colours(graph).items()
+    ]
+    handles.append(
+        Line2D([], [], color="#555555", lw=3, label="patch boundary merged with the ancilla")
+    )
+    fast = any(p.region is None for step in schedule.steps for p in step)
+    if fast:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="*",
+                ls="",
+                color=FAST_T,
+                markeredgecolor="black",
+                markeredgewidth=0.4,
+                ms=1.1 * _font(),
+                label="fast faulty-T measurement",
+            )
+        )
+    handles.append(Patch(facecolor="white", edgecolor=IDLE, label="qubit not stored in this step"))
+    deferred = {c.deferred for c in schedule.consumption}
+    if False in deferred:
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                hatch=HATCH_CONSUMED,
+                label="output consumed in the step",
+            )
+        )
+    if True in deferred:
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                hatch=HATCH_DEFERRED,
+                label="output consumed after the step",
+            )
+        )
+    if schedule.consumption:
+        handles.append(
+            Line2D([], [], marker=">", ls="", color="black", label="consumption (timeline)")
+        )
+    return handles
+
+
+def draw_schedule(graph: nx.Graph, schedule: Schedule, axes: Sequence) -> int:
+    """Every step of ``schedule`` (draw_step), one per Axes; spare Axes are switched off.
+
+    Returns the number of labels left out (draw_step)."""
+    missing = 0
     for i, ax in enumerate(axes):
         if i < schedule.n_steps:
-            draw_step(graph, schedule, i + 1, ax)
+            missing += draw_step(graph, schedule, i + 1, ax)
         else:
             ax.set_axis_off()
+    return missing
 
 
 def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
@@ -291,28 +421,35 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
     rotation it serves in each step, one row per patch with the steps it is stored
     (MODEL.md section 5: late initialisation, checks measured after their last rotation,
     outputs consumed in-step or after the step; the arrow marks the consumption)."""
+    size = _font()
     colours = _region_colours(graph)
-    regions = list(colours)
-    rows = [f"region {r}" for r in regions]
+    rows = [f"region {r}" for r in colours]
     if any(p.region is None for step in schedule.steps for p in step):
         rows.append("fast T")
     qubits = [graph.nodes[n]["qubit"] for n in patches(graph)]
     rows += [f"q{q}" for q in qubits]
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
+    ax.set_xlim(0.4, schedule.n_steps + 1.1)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     for s, step in enumerate(schedule.steps, 1):
         bars = [
-            (f"region {p.region}", colours[p.region], str(p.rotation))
+            (f"region {p.region}", colours[p.region], [p.rotation])
             for p in step
             if p.region is not None
         ]
-        fast = [str(p.rotation) for p in step if p.region is None]
+        fast = [p.rotation for p in step if p.region is None]
         if fast:
-            bars.append(("fast T", FAST_T, ", ".join(fast)))
-        for row, colour, label in bars:
+            bars.append(("fast T", FAST_T, fast))
+        for row, colour, rotations in bars:
             ax.barh(
                 y[row], 0.92, left=s - 0.46, height=0.7, color=colour, alpha=0.25, edgecolor=colour
             )
-            ax.text(s, y[row], label, ha="center", va="center", fontsize=6.5, color=colour)
+            cell = {"x": s - 0.46, "y": y[row] - 0.35, "width": 0.92, "height": 0.7}
+            full = rotation_label(", ".join(str(r) for r in rotations))
+            short = "; ".join(  # qubit numbers only
+                ("-" if r.sign < 0 else "") + ",".join(map(str, r.support)) for r in rotations
+            )
+            _label(ax, cell, [full, short], flat=True, color="black")
     for q in qubits:
         first, last = alive_steps(schedule, q)
         role = graph.nodes["patch", q]["role"]
@@ -327,7 +464,6 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
         )
         consumed = next((c for c in schedule.consumption if c.qubit == q), None)
         if consumed is not None:
-            end = last + 0.5 if consumed.deferred else last + 0.3
             if consumed.deferred:
                 ax.barh(
                     y[f"q{q}"],
@@ -337,20 +473,14 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
                     color=FILL[role],
                     edgecolor="black",
                     lw=0.6,
-                    hatch="//",
+                    hatch=HATCH_DEFERRED,
                 )
-            ax.plot(
-                end + (0.5 if consumed.deferred else 0.2),
-                y[f"q{q}"],
-                marker=">",
-                color="black",
-                ms=6,
-            )
-    ax.set_yticks(range(len(rows)), list(reversed(rows)), fontsize=8)
+            end = last + 1.0 if consumed.deferred else last + 0.5
+            ax.plot(end + 0.12, y[f"q{q}"], marker=">", color="black", ms=0.6 * size)
+    ax.set_yticks(range(len(rows)), list(reversed(rows)))
     ax.set_xticks(range(1, schedule.n_steps + 1))
-    ax.set_xlim(0.4, schedule.n_steps + 1.1)
     ax.set_xlabel("step")
-    ax.grid(axis="x", color="#e9ecef", lw=0.6)
+    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

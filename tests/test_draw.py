@@ -4,32 +4,67 @@ import json
 import subprocess
 import sys
 
+import matplotlib
+import matplotlib.image
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from estimator.circuits.protocols import builtin_protocols
 from estimator.cli import main
+from estimator.figures.checks import (
+    legends,
+    pdf_embeds_truetype,
+    pdf_font_types,
+    small_texts,
+    svg_text_elements,
+    text_overlaps,
+)
+from estimator.figures.drawings import layout_figure, schedule_figure
+from estimator.figures.style import STYLES, factory_label, rc_params, renderer
+from estimator.studies.config import load_config
 from layouts.arrangement import Arrangement
-from layouts.draw import alive_steps, draw_layout, draw_schedule, draw_step, draw_timeline
+from layouts.draw import (
+    alive_steps,
+    draw_layout,
+    draw_schedule,
+    draw_step,
+    draw_timeline,
+    layout_legend,
+    schedule_legend,
+)
 from layouts.graph import TwoLevel, layout_graph
 from layouts.layout import Distances, Layout
+from layouts.planner import auto_layout
 from layouts.schedule import published_schedule
 
 LAYOUT = Layout.litinski(5, (1,))
+PAPER = STYLES["paper"]
 
 
 def _texts(ax):
     return {t.get_text() for t in ax.texts}
 
 
+def _axes(width=6.0, height=6.0):
+    return Figure(figsize=(width, height)).add_subplot()
+
+
 def test_draw_layout_one_level():
     graph = layout_graph(LAYOUT, Distances(7, 3, 3), level=1)
-    ax = Figure(figsize=(6, 6)).add_subplot()
-    draw_layout(graph, ax)
+    ax = _axes()
+    assert draw_layout(graph, ax, legend=True) == 0
     rectangles = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(rectangles) == graph.number_of_nodes()
-    assert {"q1", "q5", "7×7", "3×7", "T", "ancilla region (top)"} <= _texts(ax)
+    assert {"q1", "q5", "top", "bottom", "$d_x$ = 7 tiles"} <= _texts(ax)
     assert ax.get_aspect() == 1.0  # to scale
+    entries = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert entries[:2] == [
+        "output patch, $d_x$×$d_x$ = 7×7 tiles",
+        "check patch, $d_z$×$d_x$ = 3×7 tiles",
+    ]
+    assert {"ancilla region ($d_m$ = 3)", "faulty-T qubit"} <= set(entries)
 
 
 def test_draw_layout_two_level_shows_feeders_and_ports():
@@ -37,18 +72,14 @@ def test_draw_layout_two_level_shows_feeders_and_ports():
     graph = layout_graph(
         Layout.litinski(7, (1, 2, 3, 4)), Distances(15, 7, 9), level=2, two_level=feed
     )
-    ax = Figure(figsize=(9, 4)).add_subplot()
-    draw_layout(graph, ax)
+    ax = _axes(12, 5)
+    assert draw_layout(graph, ax) == 0
     texts = _texts(ax)
-    assert {
-        "level 1, #1",
-        "level 1, #4",
-        "entry\nL",
-        "entry\nR",
-        "routing",
-        "ancilla region (bottom, port R)",
-    } <= texts
-    assert {"q1", "q7", "15×15", "7×15"} <= texts
+    assert {"level 1, #1", "level 1, #4", "top, port L", "bottom, port R"} <= texts
+    assert {f"q{q}" for q in range(1, 8)} <= texts
+    entries = {h.get_label() for h in layout_legend(graph)}
+    assert {"entry region of a port", "routing to level-1 factories"} <= entries
+    assert "level-1 factory (4, $d$ = 9,3,3)" in entries
 
 
 def test_alive_steps_follow_the_storage_rules():
@@ -62,26 +93,107 @@ def test_alive_steps_follow_the_storage_rules():
     ]
 
 
+def _hatches(ax):
+    return [p.get_hatch() for p in ax.patches if p.get_hatch()]
+
+
 def test_draw_step_schedule_and_timeline():
     graph = layout_graph(LAYOUT, Distances(7, 3, 3), level=1)
     schedule = published_schedule(1, "15-to-1", "litinski")
     fig = Figure(figsize=(12, 8))
     axes = fig.subplots(2, 4).ravel()
-    draw_schedule(graph, schedule, axes)
-    assert axes[0].get_title() == "step 1" and "Z2Z3Z4" in _texts(axes[0])
-    assert "consumed" in _texts(axes[4]) and not axes[6].axison
-    ax = Figure().add_subplot()
+    assert draw_schedule(graph, schedule, axes) == 0
+    assert axes[0].get_title() == "step 1" and "$Z_{2}Z_{3}Z_{4}$" in _texts(axes[0])
+    assert _hatches(axes[4]) == ["xxx"] and not axes[6].axison  # q1 consumed in step 5
+    ax = _axes()
     draw_step(
         layout_graph(Layout.litinski(7, (1, 2, 3, 4)), Distances(15, 7, 9), level=2),
         published_schedule(2, "20-to-4", "litinski"),
         10,
         ax,
     )
-    assert {"Z4Z5Z7", "Z4Z6Z7", "consumed\nafter step"} <= _texts(ax)
-    ax = Figure().add_subplot()
+    assert {"$Z_{4}Z_{5}Z_{7}$", "$Z_{4}Z_{6}Z_{7}$"} <= _texts(ax) and "///" in _hatches(ax)
+    ax = _axes()
     draw_timeline(graph, schedule, ax)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["q5", "q4", "q3", "q2", "q1", "fast T", "region bottom", "region top"]
+    assert {"$Z_{2}, Z_{3}, Z_{4}$", "2; 3; 4"} & _texts(ax)  # full, or qubits only if narrow
+    entries = {h.get_label() for h in schedule_legend(graph, schedule)}
+    assert {
+        "fast faulty-T measurement",
+        "output consumed in the step",
+        "consumption (timeline)",
+    } <= entries
+
+
+def _journal_checks(fig, width_in):
+    """Text >= 8 pt, no two text boxes overlapping, a legend, and at most ``width_in`` wide."""
+    assert small_texts(fig, PAPER.font_pt) == []
+    assert text_overlaps(fig) == []
+    assert legends(fig)
+    r = renderer(fig)
+    assert fig.get_tightbbox(r).width <= width_in + 0.02
+
+
+def test_38_to_10_layout_labels_do_not_overprint():
+    """Issue 10: q1q12 overprinted in the 38-to-10 layout; every label now fits or is upright."""
+    protocol = builtin_protocols()["38-to-10"]
+    layout = auto_layout(protocol, tuple(range(1, protocol.n_qubits + 1)))
+    graph = layout_graph(layout, Distances(17, 7, 7), level=1)
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig, missing = layout_figure(graph, PAPER, title="38-to-10")
+        assert missing == 0
+        _journal_checks(fig, PAPER.wide_in)
+        texts = {t.get_text() for t in fig.axes[0].texts}
+        assert {f"q{q}" for q in range(1, 14)} <= texts
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml",
+        "13_sf15to1x15to1_9-5-5_21-9-11_p1e-3.toml",
+        "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml",
+    ],
+)
+def test_two_level_drawings_are_fit_for_a_journal(table1_dir, name):
+    config = load_config(table1_dir / name)
+    feed = TwoLevel(config.level1.layout, config.level1.d, config.n_level1, config.arrangement)
+    graph = layout_graph(config.level2.layout, config.level2.d, level=2, two_level=feed)
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig, missing = layout_figure(graph, PAPER, title=factory_label(config.title))
+        assert missing == 0
+        _journal_checks(fig, PAPER.wide_in)
+        assert "$" in fig.axes[0].get_title()  # mathtext, not literal ^4_{9,3,3}
+
+
+def test_one_level_drawing_is_one_column_with_tight_margins(one_level_config, tmp_path):
+    out = tmp_path / "layout.png"
+    assert main(["draw", str(one_level_config), "-o", str(out)]) == 0
+    image = matplotlib.image.imread(out)
+    assert image.shape[1] / PAPER.dpi <= PAPER.width_in + 0.02
+    ink = np.where(image[..., :3].min(axis=2) < 0.99)
+    height, width = image.shape[:2]
+    # content reaches within 5 % of every edge: no empty third (issue 10)
+    assert ink[0].min() < 0.05 * height and ink[0].max() > 0.95 * height
+    assert ink[1].min() < 0.05 * width and ink[1].max() > 0.95 * width
+
+
+def test_schedule_figure_is_fit_for_a_journal():
+    graph = layout_graph(LAYOUT, Distances(9, 3, 3), level=1)
+    schedule = published_schedule(1, "15-to-1", "litinski")
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig, missing = schedule_figure(graph, schedule, PAPER, title="(15-to-1)$_{9,3,3}$")
+        assert missing == 0
+        _journal_checks(fig, PAPER.wide_in)
+
+
+def test_cli_draw_vector_files_embed_truetype_and_keep_text(one_level_config, tmp_path):
+    pdf, svg = tmp_path / "layout.pdf", tmp_path / "layout.svg"
+    assert main(["draw", str(one_level_config), "-o", str(pdf)]) == 0
+    assert pdf_embeds_truetype(pdf) and "Type3" not in pdf_font_types(pdf)
+    assert main(["draw", str(one_level_config), "--style", "slides", "-o", str(svg)]) == 0
+    assert svg_text_elements(svg) >= 10  # q1..q5, regions, scale bar, title, legend
 
 
 @pytest.fixture
@@ -187,7 +299,7 @@ def test_cli_schedule_bad_time_limit(config, capsys):
 
 
 def test_verbs_import_no_heavy_modules():
-    code = "import sys, estimator.commands.draw, estimator.commands.schedule; print(sorted(m for m in ('matplotlib', 'ortools', 'numpy') if m in sys.modules))"
+    code = "import sys, estimator.commands.draw, estimator.commands.schedule, estimator.commands.plot, estimator.commands.export; print(sorted(m for m in ('matplotlib', 'ortools', 'numpy') if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

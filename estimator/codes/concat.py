@@ -20,8 +20,15 @@ from numpy.typing import ArrayLike
 from tqdm import tqdm
 
 from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel, check_eps
-from estimator.codes.triorthogonal import MATRIX_15_TO_1, TriorthogonalCode, bh_family_matrix
-from estimator.errors import ConfigError, PrecisionError
+from estimator.codes.triorthogonal import (
+    MATRIX_15_TO_1,
+    TriorthogonalCode,
+    bh_family_matrix,
+    counting_cost,
+    triorthogonality_cost,
+)
+from estimator.errors import ConfigError, PrecisionError, ResourceError
+from estimator.limits import current, require
 
 CONVENTION = "003 worst marginal error per output, at every stage (000 Table 5)"
 
@@ -101,6 +108,7 @@ def stage(name: str) -> Stage:
         return Stage.from_model("15", model, "15-to-1, the 15-qubit matrix (003 Eq. (3))")
     if name.isdigit() and name == str(int(name)) and int(name) >= 2 and int(name) % 2 == 0:
         k = int(name)
+        _require_family_stage(k)
         model = ZErrorModel.from_matrix(bh_family_matrix(k))
         return Stage.from_model(name, model, f"BH ({3 * k + 8})-to-{k}, 003 Sec. VII")
     raise ConfigError(
@@ -108,6 +116,37 @@ def stage(name: str) -> Stage:
         f"unknown stage {name!r}: use 5 (MEK 10-to-2), 15 (15-to-1) or an even k >= 2 "
         "(BH (3k+8)-to-k)",
     )
+
+
+def family_stage_cost(k: int) -> tuple[float, float]:
+    """(bytes, seconds) to build the stage of the (3k+8)-to-k code: two triorthogonality
+    checks of its (k + 3) x (3k + 8) matrix and the exact error counts.
+
+    >>> [round(s) for s in (family_stage_cost(54)[1], family_stage_cost(1000)[1])]
+    [0, 10125]
+    """
+    m, n = k + 3, 3 * k + 8
+    memory, seconds = triorthogonality_cost(m, n)
+    table_memory, transform_seconds = counting_cost(n)
+    return memory + table_memory, 2 * seconds + (k + 3) * transform_seconds
+
+
+def _require_family_stage(k: int) -> None:
+    """ResourceError (naming the sequence) unless stage k fits the limits in force."""
+    largest = 2
+    while largest < min(k, 10**4) and not _over(family_stage_cost(largest + 2)):
+        largest += 2
+    what = f"sequence: stage {k} (Bravyi-Haah {3 * k + 8}-to-{k})"
+    change = f"use stages with k <= {largest}"
+    if k > 10**6:
+        raise ResourceError(f"{what} is far beyond any computer; {change}")
+    memory, seconds = family_stage_cost(k)
+    require(what=what, memory_bytes=memory, seconds=seconds, change=change)
+
+
+def _over(cost: tuple[float, float]) -> bool:
+    limits = current()
+    return cost[0] > limits.max_memory_bytes or cost[1] > limits.max_seconds
 
 
 def parse_sequence(sequence: str | Sequence[str]) -> tuple[str, ...]:
@@ -246,14 +285,15 @@ def search(
     for field, value in (("max_stages", max_stages), ("n_best", n_best)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(field, f"must be a positive integer, got {value!r}")
-    names = tuple(dict.fromkeys(parse_sequence(list(stages))))
-    size = sum(len(names) ** level for level in range(1, max_stages + 1))
-    if size > _MAX_SEQUENCES:
+    distinct = len(dict.fromkeys(str(name).strip() for name in stages))
+    size = sum(distinct**level for level in range(1, min(max_stages, 64) + 1))
+    if size > _MAX_SEQUENCES:  # checked before any stage is built
         raise ConfigError(
             "max_stages",
-            f"{len(names)} stages up to length {max_stages} give {size} sequences "
-            f"> {_MAX_SEQUENCES}; use fewer stages or a smaller max_stages",
+            f"{distinct} stages up to length {max_stages} give more than {_MAX_SEQUENCES} "
+            "sequences; use fewer stages or a smaller max_stages",
         )
+    names = tuple(dict.fromkeys(parse_sequence(list(stages))))
     models = [stage(name) for name in names]
     eps, cost = np.array([eps0]), np.array([1.0])
     prefixes: list[tuple[int, ...]] = [()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import add_limit_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -23,37 +25,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--stages", help="comma-separated stage set searched (default: 000's)")
     parser.add_argument("--best", type=int, default=5, help="number of sequences shown")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import json
+# Option names of the engine's arguments, for error messages.
+_OPTIONS = {
+    "eps_in": "--eps-in",
+    "target": "--target",
+    "max_stages": "--max-stages",
+    "n_best": "--best",
+}
 
+
+def run(args: argparse.Namespace) -> int:
     from estimator.codes import concat
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
 
-    if args.search == bool(args.sequence):
+    if args.search == (args.sequence is not None):
         raise ConfigError("SEQUENCE", "give either a stage sequence or --search")
     if args.search and args.target is None:
         raise ConfigError("--target", "required with --search")
     if not args.search and args.target is not None:
         raise ConfigError("--target", "only meaningful with --search")
-    if not args.search:
-        result = concat.concatenate(args.sequence, args.eps_in)
-        if args.format == "json":
-            print(json.dumps(_record(result), indent=2))
-        else:
-            print(_stage_table(result))
-        return 0
-    stages = args.stages.split(",") if args.stages else concat.DEFAULT_STAGES
-    results = concat.search(
-        args.eps_in,
-        args.target,
-        max_stages=args.max_stages,
-        stages=stages,
-        n_best=args.best,
-        progress=sys.stderr.isatty(),
-    )
+    if not args.search and args.stages is not None:
+        raise ConfigError("--stages", "only meaningful with --search")
+    try:
+        if not args.search:
+            result = concat.concatenate(args.sequence, args.eps_in)
+            print(to_json(_record(result)) if args.format == "json" else _stage_table(result))
+            return 0
+        stages = concat.DEFAULT_STAGES if args.stages is None else _stage_list(args.stages)
+        results = concat.search(
+            args.eps_in,
+            args.target,
+            max_stages=args.max_stages,
+            stages=stages,
+            n_best=args.best,
+            progress=sys.stderr.isatty(),
+        )
+    except ConfigError as error:
+        if error.field not in _OPTIONS:
+            raise
+        message = str(error).removeprefix(f"{error.field}: ")
+        raise ConfigError(_OPTIONS[error.field], message) from None
     if args.format == "json":
         record = {
             "eps_in": args.eps_in,
@@ -63,10 +79,27 @@ def run(args: argparse.Namespace) -> int:
             "convention": concat.CONVENTION,
             "results": [_record(r) for r in results],
         }
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     else:
         print(_search_table(results, args))
     return 0
+
+
+def _stage_list(text: str) -> list[str]:
+    """The --stages value: stage names separated by commas, none empty."""
+    from estimator.codes.concat import parse_sequence
+    from estimator.errors import ConfigError, MsdError
+
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise ConfigError(
+            "--stages", f"expected stage names separated by commas, e.g. 5,15,6, got {text!r}"
+        )
+    try:
+        parse_sequence(names)
+    except MsdError as error:  # an unknown stage, or one too large to build
+        raise ConfigError("--stages", str(error).removeprefix("sequence: ")) from None
+    return names
 
 
 def _record(result) -> dict:

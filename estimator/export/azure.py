@@ -1,0 +1,66 @@
+"""A factory as a custom distillation unit of Microsoft's resource estimator (Azure Quantum /
+qdk.estimator ``distillationUnitSpecifications``).
+
+The estimator builds T factories from rounds of units; a unit with a
+``physicalQubitSpecification`` runs on physical qubits and costs a fixed number of them for a
+fixed number of physical qubit cycles, which is what a factory of fixed distances is. So the
+whole factory becomes one physical unit: numInputTs injected T states, numOutputTs outputs,
+constant formulas for the output error and the failure probability (the values at the p_phys
+it was costed at), numUnitQubits = its qubits, and durationInQubitCycleTime = the code cycles
+of one run times ``qubit_cycles_per_code_cycle`` (how many of the estimator's physical qubit
+cycles one syndrome-extraction round takes on the target hardware), rounded up (an integer).
+The fragment also limits factories to one round: the unit already is a complete factory.
+
+Conditions of the estimator (qsharp resource_estimator, tfactory.rs): a physical unit is used
+only when the qubit's T error rate is at least 10x its Clifford error rate, and outputs are T
+states (CCZ factories are refused here).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from estimator.errors import ConfigError, ModelError
+from estimator.export.summary import FactorySummary
+
+
+def distillation_unit(
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+) -> dict[str, Any]:
+    """The ``distillationUnitSpecifications`` entry of ``summary``.
+
+    Raises:
+        ConfigError: a non-positive qubit_cycles_per_code_cycle.
+        ModelError: the factory outputs CCZ states.
+    """
+    if not qubit_cycles_per_code_cycle > 0:
+        raise ConfigError(
+            "--qubit-cycles-per-code-cycle", f"must be positive, got {qubit_cycles_per_code_cycle}"
+        )
+    if summary.state != "T":
+        raise ModelError(
+            f"factory {summary.name!r} outputs {summary.state} states; the resource estimator's "
+            "distillation units output T states"
+        )
+    return {
+        "displayName": summary.name,
+        "numInputTs": summary.inputs,
+        "numOutputTs": summary.outputs,
+        "failureProbabilityFormula": repr(summary.p_fail),
+        "outputErrorRateFormula": repr(summary.p_out),
+        "physicalQubitSpecification": {
+            "numUnitQubits": summary.qubits,
+            "durationInQubitCycleTime": math.ceil(
+                summary.cycles_per_attempt * qubit_cycles_per_code_cycle
+            ),
+        },
+    }
+
+
+def estimator_params(
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+) -> dict[str, Any]:
+    """A params fragment for ``qdk.estimator`` / ``qsharp.estimate``: the unit, one round."""
+    unit = distillation_unit(summary, qubit_cycles_per_code_cycle=qubit_cycles_per_code_cycle)
+    return {"distillationUnitSpecifications": [unit], "constraints": {"maxDistillationRounds": 1}}

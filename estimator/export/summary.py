@@ -1,0 +1,94 @@
+"""FactorySummary: what other tools need of a costed factory, in one frozen value."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from estimator.errors import ConfigError, ModelError
+
+FORMAT = "msd-estimator factory summary 1"
+
+
+@dataclass(frozen=True)
+class FactorySummary:
+    """A factory as a black box (../shared/MODEL.md section 8).
+
+    Attributes:
+        name: the config's title.
+        p_phys: physical error rate the factory was costed at.
+        p_out: output error per output state.
+        p_fail: probability that a run is rejected.
+        qubits: physical qubits (rounded up).
+        cycles: code cycles per successful run (failed runs included on average).
+        outputs: output states per successful run.
+        state: "T" or "CCZ" (what one output state is).
+        inputs: injected T states per run, nominal (level-1 rotations, times the level-1
+            outputs a level-2 run consumes, per level-1 output).
+    """
+
+    name: str
+    p_phys: float
+    p_out: float
+    p_fail: float
+    qubits: int
+    cycles: float
+    outputs: int
+    state: str
+    inputs: int
+
+    @property
+    def cycles_per_attempt(self) -> float:
+        """Code cycles of one run, accepted or not (MODEL.md 8.3 without the 1/(1 - p_fail))."""
+        return self.cycles * (1.0 - self.p_fail)
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, **asdict(self)}, indent=2) + "\n"
+
+
+def summarize(config, estimate) -> FactorySummary:
+    """The summary of a one-point estimate of ``config`` (estimator.studies.config).
+
+    Raises:
+        ModelError: the outputs are neither T nor CCZ states.
+    """
+    top = config.level2 or config.level1
+    protocol = top.protocol
+    ratio = protocol.t_count_per_run / protocol.outputs_per_run
+    states = {1.0: "T", 4.0: "CCZ"}
+    if ratio not in states:
+        raise ModelError(
+            f"protocol {protocol.name!r}: its outputs stand for {ratio:g} T gates each; "
+            "only T and CCZ outputs can be exported"
+        )
+    level1 = config.level1.protocol
+    inputs = len(level1.rotations)
+    if config.level2 is not None:
+        inputs = math.ceil(len(protocol.rotations) * len(level1.rotations) / level1.outputs_per_run)
+    return FactorySummary(
+        name=config.title,
+        p_phys=float(config.noise.p_phys),
+        p_out=float(estimate.p_out),
+        p_fail=float(estimate.p_fail),
+        qubits=math.ceil(float(estimate.qubits)),
+        cycles=float(estimate.cycles),
+        outputs=int(estimate.outputs),
+        state=states[ratio],
+        inputs=inputs,
+    )
+
+
+def load_summary(path: str | Path) -> FactorySummary:
+    """Read a summary written by ``msd export --to qualtran``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ConfigError("summary", f"{path}: not JSON: {error.msg}") from None
+    if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
+        raise ConfigError("summary", f"{path}: not a {FORMAT!r} file")
+    try:
+        return FactorySummary(**data)
+    except TypeError as error:
+        raise ConfigError("summary", f"{path}: {error}") from None

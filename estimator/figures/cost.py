@@ -1,0 +1,329 @@
+"""Cost plots: output error per state against a cost per output state (qubitcycles, qubits,
+cycles or time), one series per protocol or layout with its Pareto front drawn as steps, and
+published points (002 Table 1, magic-state cultivation, any reference CSV) overlaid.
+
+``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
+value of p_phys), ``cost_figure`` composes one panel per p_phys with one legend. matplotlib
+is imported inside the functions; nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from estimator.errors import ConfigError
+from estimator.figures.sources import ReferencePoint, finite_positive
+from estimator.figures.style import PALETTE, Style, legend_below
+
+AXIS_LABELS = {
+    "qubitcycles": "qubitcycles per output state",
+    "qubits": "physical qubits",
+    "cycles": "code cycles per successful run",
+    "time": "time per output state (µs)",
+}
+# Columns a result row may carry for each axis (the first one present is used).
+AXIS_COLUMNS = {
+    "qubitcycles": ("qubitcycles",),
+    "qubits": ("qubits",),
+    "cycles": ("cycles",),
+    "time": ("time_per_output_us", "time_us", "hardware.time_per_output_us"),
+}
+REFERENCE_MARKERS = ("D", "v", "^", "s", "P", "h", "<", ">")
+REFERENCE_STYLE = {
+    "002 Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
+    "002 Table 1, historical": {"marker": "x", "color": "black"},
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    """Factories of one protocol/layout: arrays over its points."""
+
+    label: str
+    p_phys: np.ndarray
+    p_out: np.ndarray
+    cost: np.ndarray
+
+
+def _column(row: Mapping[str, Any], axis: str) -> str | None:
+    return next((c for c in AXIS_COLUMNS[axis] if c in row), None)
+
+
+def _label(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(protocol chain, layouts) of a result row; a ``series`` column wins."""
+    if row.get("series"):
+        return str(row["series"]), ""
+    l1, l2 = row.get("level1.protocol"), row.get("level2.protocol")
+    name = f"{l1} × {l2}" if l2 else str(l1)
+    layouts = [str(row[k]) for k in ("level1.layout", "level2.layout") if row.get(k)]
+    return name, " / ".join(dict.fromkeys(layouts))
+
+
+def series_from_rows(rows: Sequence[Mapping[str, Any]], by: str) -> list[Series]:
+    """Group result rows into series by protocol (and layout, where the rows differ in it),
+    keeping points with a finite positive p_out and cost.
+
+    Raises:
+        ConfigError: no column for the ``by`` axis.
+    """
+    if by not in AXIS_LABELS:
+        raise ConfigError("--by", f"unknown axis {by!r}; use {', '.join(AXIS_LABELS)}")
+    column = next((c for row in rows if (c := _column(row, by))), None)
+    if column is None:
+        need = " or ".join(AXIS_COLUMNS[by])
+        raise ConfigError("--by", f"the results have no {need} column to plot {by}")
+    names = [_label(row) for row in rows]
+    show_layout = len({layout for _, layout in names if layout}) > 1
+    groups: dict[str, list[tuple[float, float, float]]] = {}
+    for row, (name, layout) in zip(rows, names):
+        label = f"{name}, {layout}" if show_layout and layout else name
+        p_out, cost = finite_positive(row.get("p_out")), finite_positive(row.get(column))
+        p_phys = finite_positive(row.get("p_phys"))
+        if p_out is None or cost is None or p_phys is None:
+            continue
+        groups.setdefault(label, []).append((p_phys, p_out, cost))
+    return [
+        Series(label, *(np.array(v, dtype=float) for v in zip(*points)))
+        for label, points in groups.items()
+    ]
+
+
+def pareto_front(cost: np.ndarray, p_out: np.ndarray) -> np.ndarray:
+    """Indices of the non-dominated points (no other point is at most as costly with a lower
+    p_out), by increasing cost.
+
+    >>> pareto_front(np.array([3.0, 1.0, 2.0, 4.0]), np.array([1e-9, 1e-6, 1e-6, 1e-8])).tolist()
+    [1, 0]
+    """
+    order = np.lexsort((p_out, cost))
+    best = np.minimum.accumulate(p_out[order])
+    keep = np.r_[True, best[1:] < best[:-1]]
+    return order[keep]
+
+
+def _same_p(values: np.ndarray, p_phys: float) -> np.ndarray:
+    return np.isclose(values, p_phys, rtol=1e-9, atol=0.0)
+
+
+def p_phys_label(p_phys: float) -> str:
+    """``p = 10^-3`` or ``p = 5×10^-4`` in mathtext."""
+    exponent = int(np.floor(np.log10(p_phys) + 1e-12))
+    mantissa = p_phys / 10.0**exponent
+    lead = "" if abs(mantissa - 1) < 1e-9 else f"{mantissa:g}×"
+    return f"$p$ = {lead}$10^{{{exponent}}}$"
+
+
+def draw_costs(
+    ax,
+    series: Sequence[Series],
+    references: Sequence[ReferencePoint],
+    *,
+    by: str,
+    p_phys: float,
+    colours: Mapping[str, str] | None = None,
+    markers: Mapping[str, str] | None = None,
+) -> None:
+    """Points at ``p_phys`` on ``ax`` (log-log): every factory of each series, its Pareto front
+    as steps, then the reference points of the ``by`` axis.
+
+    Args:
+        ax: a matplotlib Axes.
+        series: from series_from_rows.
+        references: published points; those of other axes or other p_phys are skipped.
+        by: the cost axis (qubitcycles, qubits, cycles, time).
+        p_phys: the physical error rate of this panel.
+        colours: colour per series label (default: the palette in order).
+        markers: marker per reference series (default: REFERENCE_STYLE, then REFERENCE_MARKERS).
+    """
+    colours = colours or {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    markers = markers or reference_markers(references)
+    for s in series:
+        at = _same_p(s.p_phys, p_phys)
+        if not at.any():
+            continue
+        cost, p_out = s.cost[at], s.p_out[at]
+        colour = colours[s.label]
+        ax.plot(
+            cost,
+            p_out,
+            ls="",
+            marker="o",
+            ms=2.0,
+            alpha=0.35,
+            color=colour,
+            mew=0,
+            rasterized=cost.size > 2000,
+        )
+        front = pareto_front(cost, p_out)
+        x = np.r_[cost[front], cost[front][-1] * 1.5]
+        y = np.r_[p_out[front], p_out[front][-1]]
+        ax.step(x, y, where="post", color=colour, lw=1.2)
+        ax.plot(
+            cost[front], p_out[front], ls="", marker="o", ms=3.5, color=colour, mec="white", mew=0.4
+        )
+    shown = [r for r in references if r.axis == by and np.isclose(r.p_phys, p_phys, rtol=1e-9)]
+    for name in dict.fromkeys(r.series for r in shown):
+        points = sorted((r for r in shown if r.series == name), key=lambda r: r.value)
+        style = _reference_style(name, markers)
+        connect = points[0].connect
+        ax.plot(
+            [r.value for r in points],
+            [r.p_out for r in points],
+            ls="-" if connect else "",
+            lw=0.8,
+            ms=4.5,
+            mew=0.9,
+            **style,
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(AXIS_LABELS[by])
+    ax.set_ylabel("output error per state $p_{out}$")
+    ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
+    ax.set_axisbelow(True)
+
+
+def reference_markers(references: Sequence[ReferencePoint]) -> dict[str, str]:
+    """A marker per reference series that has no fixed style."""
+    names = [n for n in dict.fromkeys(r.series for r in references) if n not in REFERENCE_STYLE]
+    return {n: REFERENCE_MARKERS[i % len(REFERENCE_MARKERS)] for i, n in enumerate(names)}
+
+
+def _reference_style(name: str, markers: Mapping[str, str]) -> dict[str, Any]:
+    return REFERENCE_STYLE.get(
+        name, {"marker": markers.get(name, "D"), "color": "#444444", "mfc": "white"}
+    )
+
+
+def legend_handles(
+    series: Sequence[Series],
+    references: Sequence[ReferencePoint],
+    colours: Mapping[str, str],
+    markers: Mapping[str, str],
+) -> list:
+    """One entry per series (points and Pareto-front steps), one per reference series drawn
+    (with its own unit when it differs from the axis')."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=colours[s.label],
+            marker="o",
+            ms=3.5,
+            mec="white",
+            mew=0.4,
+            drawstyle="steps-post",
+            label=s.label,
+        )
+        for s in series
+    ]
+    if series:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#777777",
+                marker="o",
+                ms=2.0,
+                ls="",
+                alpha=0.5,
+                mew=0,
+                label="all factories (light), Pareto front (line)",
+            )
+        )
+    for name in dict.fromkeys(r.series for r in references):
+        first = next(r for r in references if r.series == name)
+        label = f"{name}\n({first.unit})" if first.unit else name
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="-" if first.connect else "",
+                lw=0.8,
+                ms=4.5,
+                mew=0.9,
+                label=label,
+                **_reference_style(name, markers),
+            )
+        )
+    return handles
+
+
+def cost_figure(
+    series: Sequence[Series],
+    references: Sequence[ReferencePoint],
+    style: Style,
+    *,
+    by: str = "qubitcycles",
+    p_phys: Sequence[float] | None = None,
+    title: str | None = None,
+):
+    """One panel per p_phys (those of the series unless given), stacked, sharing the cost
+    axis; one legend under them for every series, line and marker drawn. One column wide.
+
+    Raises:
+        ConfigError: nothing to plot.
+    """
+    from matplotlib.figure import Figure
+
+    values = (
+        sorted({float(p) for s in series for p in s.p_phys}) if p_phys is None else list(p_phys)
+    )
+    if not values:
+        raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
+    colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    markers = reference_markers(references)
+    cols = min(len(values), 3)
+    rows = -(-len(values) // cols)
+    width = style.width_in if cols == 1 else style.wide_in
+    line = style.font_pt / 72 * 1.4
+    left = 6.5 * line  # y tick labels and label
+    gap = 1.2 * line
+    panel_w = (width - left - (cols - 1) * gap - 0.1) / cols
+    panel_h = min(0.8 * panel_w, 0.72 * style.width_in)
+    drawn_refs = [
+        r
+        for r in references
+        if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)
+    ]
+    n_entries = len(series) + 1 + 2 * len({r.series for r in drawn_refs})
+    legend_h = line * (n_entries / min(cols, 2) + 4)
+    title_h = 3 * line if title else line
+    row_h = panel_h + 3.5 * line
+    height = title_h + rows * row_h + legend_h
+    fig = Figure(figsize=(width, height))
+    axes = []
+    for i, p in enumerate(values):
+        r, c = divmod(i, cols)
+        top = title_h + r * row_h
+        rect = (
+            (left + c * (panel_w + gap)) / width,
+            1 - (top + panel_h) / height,
+            panel_w / width,
+            panel_h / height,
+        )
+        ax = fig.add_axes(rect, sharex=axes[0] if axes else None, sharey=axes[0] if axes else None)
+        draw_costs(ax, series, references, by=by, p_phys=p, colours=colours, markers=markers)
+        ax.set_title(p_phys_label(p), pad=3)
+        if c > 0:
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
+        axes.append(ax)
+    handles = legend_handles(
+        [s for s in series if any(_same_p(s.p_phys, p).any() for p in values)],
+        drawn_refs,
+        colours,
+        markers,
+    )
+    anchor = axes[-cols] if len(axes) >= cols else axes[0]
+    centre = (axes[0].get_position().x0 + axes[min(cols, len(axes)) - 1].get_position().x1) / 2
+    legend_below(anchor, handles, width, max_cols=min(cols, 2), x_center=centre)
+    if title:
+        fig.suptitle(title, y=1 - 0.2 * line / height, va="top")
+    return fig

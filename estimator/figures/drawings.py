@@ -1,0 +1,120 @@
+"""Whole figures of layouts and schedules in the house style (layouts.draw does the drawing).
+
+A layout is drawn one journal column wide when its qubit labels fit there at the style's
+font size, else two columns wide; a schedule (step panels and timeline) two columns wide.
+Every figure carries the legend of its colours, hatchings and markers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from estimator.figures.style import Style, legend_below, renderer
+from layouts.draw import draw_layout, draw_schedule, draw_timeline, layout_legend, schedule_legend
+from layouts.graph import bounding_box
+from layouts.schedule import Schedule
+
+_IN = 72.0  # points per inch
+
+
+def _aspect(graph: nx.Graph) -> float:
+    """Height / width of a drawing of ``graph`` (draw_layout's margin included)."""
+    x0, y0, x1, y1 = bounding_box(graph)
+    margin = 0.1 * float(graph.graph["d"].d_x)
+    return (y1 - y0 + margin) / (x1 - x0 + margin)
+
+
+def layout_figure(graph: nx.Graph, style: Style, *, title: str | None = None):
+    """The layout of ``graph`` to scale with its legend (and ``title``, mathtext allowed).
+
+    Returns (figure, number of qubit labels left out); the figure is the single-column one
+    when every label fits there."""
+    from matplotlib.figure import Figure
+
+    for width in (style.width_in, style.wide_in):
+        line = style.font_pt / _IN * 1.4
+        draw_w = min(width, 0.85 * style.width_in / _aspect(graph))  # tall layouts: narrower
+        draw_h = draw_w * _aspect(graph)
+        legend_h = line * (len(layout_legend(graph)) + 4)
+        title_h = 3 * line if title else 0.0
+        height = draw_h + legend_h + title_h + 2 * line
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes(
+            ((width - draw_w) / 2 / width, legend_h / height, draw_w / width, draw_h / height)
+        )
+        missing = draw_layout(graph, ax)
+        legend_below(ax, layout_legend(graph), width)
+        if title:
+            ax.set_title(title, pad=style.font_pt / 2)
+        if missing == 0:
+            break
+    return fig, missing
+
+
+def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title: str | None = None):
+    """Every step of ``schedule`` on its layout, the timeline below, one legend; two columns
+    wide. Returns (figure, number of labels left out)."""
+    from matplotlib.figure import Figure
+
+    width = style.wide_in
+    line = style.font_pt / _IN * 1.4
+    n = schedule.n_steps
+    x0, _, x1, _ = bounding_box(graph)
+    narrowest = min(graph.nodes[p]["width"] for p in graph if p[0] == "patch") / (x1 - x0)
+    needed = 1.3 * line / narrowest  # panel width at which an upright qubit label fits
+    cols = max(min(n, 3), min(n, 4, math.floor(width / needed)))  # 3 columns at least
+    rows = math.ceil(n / cols)
+    gap = 0.08
+    panel_w = (width - (cols - 1) * gap) / cols
+    panel_h = panel_w * _aspect(graph)
+    n_rows = (
+        len({n[1] for n in graph if n[0] == "region"})
+        + len([n for n in graph if n[0] == "patch"])
+        + 1
+    )
+    timeline_h = n_rows * line * 1.25
+    legend_h = line * (len(schedule_legend(graph, schedule)) / 2 + 2)
+    title_h = 3 * line if title else 0.0
+    top = title_h
+    height = title_h + rows * (panel_h + 1.6 * line) + 2 * line + timeline_h + 3 * line + legend_h
+    fig = Figure(figsize=(width, height))
+
+    def rect(left: float, top_in: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return (left / width, 1 - (top_in + h) / height, w / width, h / height)
+
+    axes = []
+    for i in range(rows * cols):
+        r, c = divmod(i, cols)
+        axes.append(
+            fig.add_axes(
+                rect(
+                    c * (panel_w + gap),
+                    top + 1.4 * line + r * (panel_h + 1.6 * line),
+                    panel_w,
+                    panel_h,
+                )
+            )
+        )
+    missing = draw_schedule(graph, schedule, axes)
+    timeline_top = top + rows * (panel_h + 1.6 * line) + 2 * line
+    timeline = fig.add_axes(rect(0.0, timeline_top, width, timeline_h))
+    draw_timeline(graph, schedule, timeline)
+    _inside(timeline, width)
+    legend_below(timeline, schedule_legend(graph, schedule), width, x_center=0.5)
+    if title:
+        fig.suptitle(title, y=1 - 0.3 * line / height, va="top")
+    return fig, missing
+
+
+def _inside(ax, width_in: float) -> None:
+    """Shift and shrink ``ax`` so that its tick labels stay within the figure width."""
+    r = renderer(ax.figure)
+    dpi = ax.figure.dpi
+    box = ax.get_window_extent(r)
+    tight = ax.get_tightbbox(r)
+    left = (box.x0 - tight.x0) / dpi
+    right = max(0.0, (tight.x1 - box.x1) / dpi)
+    pos = ax.get_position()
+    ax.set_position((left / width_in, pos.y0, (width_in - left - right) / width_in, pos.height))

@@ -1,0 +1,168 @@
+"""Data for cost plots: result files of ``msd sweep/search/pareto/estimate/table`` and
+published reference points (002 Table 1 from the configs' [paper] tables and historical.toml,
+reference CSV files such as the shipped magic-state cultivation points).
+
+Reference CSV format (one point per row; lines starting with # are comments and should say
+where every number comes from): columns ``series`` (legend label), ``p_phys``, ``p_out``,
+``x`` (the plot axis the point belongs to: qubitcycles, qubits, cycles or time), ``value``;
+optional ``unit`` (the source's own unit of value when it differs from the axis'; the plot
+notes it), ``connect`` (yes: draw the series as a line), ``label``, ``source``; any other
+columns are kept for provenance and ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from estimator.errors import ConfigError
+from estimator.inputs import read_text
+
+AXES = ("qubitcycles", "qubits", "cycles", "time")
+CULTIVATION = "cultivation_gidney_shutty_jones_2024.csv"
+
+
+@dataclass(frozen=True)
+class ReferencePoint:
+    """One published point: p_out at a cost, on one axis of the plot."""
+
+    series: str
+    p_phys: float
+    p_out: float
+    axis: str
+    value: float
+    unit: str = ""
+    connect: bool = False
+    label: str = ""
+    source: str = ""
+
+
+def shipped_reference(name: str = CULTIVATION) -> Path:
+    """Path of a reference CSV shipped with the package."""
+    return Path(str(resources.files("estimator.figures") / "data" / name))
+
+
+def _number(value: Any, field: str, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(field, f"{where}: {value!r} is not a number") from None
+    return number
+
+
+def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
+    """The points of a reference CSV (format in the module docstring)."""
+    path = Path(path)
+    lines = [
+        line
+        for line in read_text(path, field="--reference").splitlines()
+        if not line.startswith("#")
+    ]
+    reader = csv.DictReader(lines)
+    missing = {"series", "p_phys", "p_out", "x", "value"} - set(reader.fieldnames or ())
+    if missing:
+        raise ConfigError("--reference", f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    points = []
+    for n, row in enumerate(reader, 2):
+        where = f"{path} line {n}"
+        if row["x"] not in AXES:
+            raise ConfigError(
+                "--reference", f"{where}: x = {row['x']!r}, use one of {', '.join(AXES)}"
+            )
+        points.append(
+            ReferencePoint(
+                series=row["series"],
+                p_phys=_number(row["p_phys"], "--reference", where),
+                p_out=_number(row["p_out"], "--reference", where),
+                axis=row["x"],
+                value=_number(row["value"], "--reference", where),
+                unit=row.get("unit") or "",
+                connect=(row.get("connect") or "").strip().lower() in ("yes", "true", "1"),
+                label=row.get("label") or "",
+                source=row.get("source") or "",
+            )
+        )
+    return points
+
+
+TABLE1 = "002 Table 1 (printed)"
+HISTORICAL = "002 Table 1, historical"
+
+
+def table1_references(directory: str | Path) -> list[ReferencePoint]:
+    """Every row of 002 Table 1 as printed: the modelled rows from the [paper] table of each
+    config in ``directory``, the historical rows from its historical.toml (qubitcycles, qubits
+    and cycles axes). Reference: 002_c83c776f5650c552.txt Table 1."""
+    directory = Path(directory)
+    points = []
+    for path in sorted(directory.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if path.name == "historical.toml":
+            rows = [(HISTORICAL, row, row["title"]) for row in data.get("rows", [])]
+        elif "paper" in data:
+            rows = [
+                (TABLE1, {**data["paper"], "p_phys": data["p_phys"]}, data.get("title", path.stem))
+            ]
+        else:
+            rows = []
+        for series, row, title in rows:
+            for axis in ("qubitcycles", "qubits", "cycles"):
+                points.append(
+                    ReferencePoint(
+                        series=series,
+                        p_phys=float(row["p_phys"]),
+                        p_out=float(row["p_out"]),
+                        axis=axis,
+                        value=float(row[axis]),
+                        label=title,
+                        source=f"002_c83c776f5650c552.txt Table 1 ({path.name})",
+                    )
+                )
+    return points
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    if "inputs" in record:  # a nested estimate record
+        from estimator.studies.report import flatten
+
+        return flatten(record)
+    return record
+
+
+def read_results(path: str | Path) -> list[dict[str, Any]]:
+    """Flat result rows of a CSV or JSON file written by msd (sweep, search, pareto,
+    estimate --format json|csv, table --format json|csv)."""
+    path = Path(path)
+    text = read_text(path, field="RESULTS")
+    if path.suffix.lower() == ".csv":
+        rows: list[dict[str, Any]] = list(
+            csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+        )
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError("RESULTS", f"{path}: not CSV (.csv) nor JSON: {error.msg}") from None
+        except RecursionError:
+            raise ConfigError("RESULTS", f"{path}: JSON nested too deeply") from None
+        if isinstance(data, dict):
+            data = data.get("rows", data.get("results", [data]))
+        rows = [_flat(r) for r in data if isinstance(r, dict)]
+    if not rows or "p_out" not in rows[0]:
+        raise ConfigError("RESULTS", f"{path}: no result rows with a p_out column")
+    return rows
+
+
+def finite_positive(value: Any) -> float | None:
+    """``value`` as a float when it is a finite positive number, else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None

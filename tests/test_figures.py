@@ -1,0 +1,175 @@
+"""estimator.figures: style, checks, reference data, cost plots and ``msd plot`` (Agg)."""
+
+import csv
+import math
+import tomllib
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from estimator.cli import main
+from estimator.figures.checks import (
+    legends,
+    pdf_embeds_truetype,
+    pdf_font_types,
+    small_texts,
+    svg_text_elements,
+    text_overlaps,
+)
+from estimator.figures.cost import cost_figure, pareto_front, series_from_rows
+from estimator.figures.sources import (
+    HISTORICAL,
+    TABLE1,
+    read_reference_csv,
+    read_results,
+    shipped_reference,
+    table1_references,
+)
+from estimator.figures.style import STYLES, factory_label, rc_params
+
+PAPER = STYLES["paper"]
+
+
+def test_checks_find_overlaps_and_small_text():
+    """The checks can fail: two texts at one place, a 6-pt text."""
+    fig = Figure(figsize=(3.4, 2))
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, "q1q12", fontsize=8)
+    ax.text(0.52, 0.5, "q13", fontsize=6)
+    assert ("q1q12", "q13") in text_overlaps(fig)
+    assert small_texts(fig, 8) == [("q13", 6.0)]
+    assert legends(fig) == []
+
+
+def test_factory_label_is_mathtext():
+    assert factory_label("(15-to-1)^6_{11,5,5} x (15-to-1)_{27,11,11}") == (
+        "(15-to-1)$^{6}_{11,5,5}$ × (15-to-1)$_{27,11,11}$"
+    )
+
+
+def test_table1_references_are_every_printed_row(table1_dir):
+    """All 15 modelled rows and 5 historical rows of 002 Table 1, read from the configs."""
+    points = table1_references(table1_dir)
+    modelled = [p for p in points if p.series == TABLE1 and p.axis == "qubitcycles"]
+    historical = [p for p in points if p.series == HISTORICAL and p.axis == "qubitcycles"]
+    assert len(modelled) == 15 and len(historical) == 5
+    printed = tomllib.loads((table1_dir / "02_15to1_9-3-3_p1e-4.toml").read_text())["paper"]
+    row = next(p for p in modelled if p.label == "(15-to-1)_{9,3,3}")
+    assert (row.p_out, row.value, row.p_phys) == (printed["p_out"], printed["qubitcycles"], 1e-4)
+
+
+def test_cultivation_points_follow_their_source():
+    """Every point is errors / (shots - discards) of its raw row, in the authors' units; the
+    headline numbers of arXiv:2409.17595's abstract (printed to one digit): 4e-11 at
+    p = 5e-4, 'as low as 2e-9' at p = 1e-3."""
+    path = shipped_reference()
+    text = path.read_text()
+    assert "Gidney" in text and "qubit-rounds" in text and "not this tool's" in text
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    for row in rows:
+        kept = int(row["shots"]) - int(row["discards"])
+        assert float(row["p_out"]) == int(row["errors"]) / kept
+        assert row["unit"] == "expected qubit-rounds per kept T state" and row["x"] == "qubitcycles"
+    points = read_reference_csv(path)
+    best = {p: min(q.p_out for q in points if q.p_phys == p) for p in (5e-4, 1e-3)}
+    assert 3.5e-11 < best[5e-4] < 4.5e-11
+    assert min(q.p_out for q in points if q.p_phys == 1e-3 and q.p_out > 1.5e-9) < 2.5e-9
+
+
+def test_pareto_front_is_a_running_minimum():
+    cost = np.array([5.0, 1.0, 3.0, 2.0, 4.0])
+    p_out = np.array([1e-12, 1e-6, 1e-9, 1e-6, 1e-9])
+    assert pareto_front(cost, p_out).tolist() == [1, 2, 0]
+
+
+def _table_csv(tmp_path, capsys):
+    assert main(["table", "--format", "csv"]) == 0
+    path = tmp_path / "table.csv"
+    path.write_text(capsys.readouterr().out)
+    return path
+
+
+def test_cost_figure_is_fit_for_a_journal(tmp_path, capsys, table1_dir):
+    """Table 1 and cultivation on the cost plot: legend, >= 8-pt text, no overlapping text,
+    two columns wide at most, embedded TrueType fonts in PDF, text as text in SVG."""
+    rows = read_results(_table_csv(tmp_path, capsys))
+    references = table1_references(table1_dir) + read_reference_csv(shipped_reference())
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig = cost_figure(series_from_rows(rows, "qubitcycles"), references, PAPER)
+        assert text_overlaps(fig) == []
+        assert small_texts(fig, 8.0) == []
+        labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
+        assert any("cultivation, d1 = 5" in t and "qubit-rounds per kept" in t for t in labels)
+        assert TABLE1 in labels and HISTORICAL in labels and "15-to-1 × 20-to-4, litinski" in labels
+        for suffix in ("pdf", "svg"):
+            fig.savefig(tmp_path / f"cost.{suffix}")
+    assert pdf_embeds_truetype(tmp_path / "cost.pdf")
+    assert "Type3" not in pdf_font_types(tmp_path / "cost.pdf")
+    assert svg_text_elements(tmp_path / "cost.svg") > 20
+
+
+def test_cli_plot_png_and_a_user_reference(tmp_path, capsys):
+    results = _table_csv(tmp_path, capsys)
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "# a user's points\nseries,p_phys,p_out,x,value,unit\n"
+        "my factory,1e-3,1e-10,qubitcycles,3e5,qubit-rounds per state\n"
+    )
+    out = tmp_path / "cost.png"
+    assert (
+        main(["plot", str(results), "--reference", str(mine), "-o", str(out), "--p-phys", "1e-3"])
+        == 0
+    )
+    assert str(out) in capsys.readouterr().out
+    image = matplotlib.image.imread(out)
+    assert image.shape[1] / PAPER.dpi <= PAPER.width_in + 0.05  # one panel: one column
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "time"], "--by: the results have no time_per_output_us"),
+        (["--reference", "MISSING"], "MISSING"),
+        (["-o", "x.jpg"], "-o: unknown file type '.jpg'"),
+    ],
+)
+def test_cli_plot_errors(tmp_path, capsys, args, message):
+    results = _table_csv(tmp_path, capsys)
+    base = ["plot", str(results), "-o", str(tmp_path / "x.png")]
+    assert main([*base, *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.count("\n") == 1 and captured.out == ""
+
+
+def test_cli_plot_bad_reference_names_the_column(tmp_path, capsys):
+    results = _table_csv(tmp_path, capsys)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("series,p_phys,p_out,value\nx,1e-3,1e-9,5\n")
+    assert main(["plot", str(results), "--reference", str(bad), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "--reference" in err and "missing column(s) x" in err
+
+
+def test_series_label_by_protocol_and_layout():
+    rows = [
+        {
+            "p_phys": "1e-3",
+            "p_out": "1e-9",
+            "qubitcycles": "1e5",
+            "level1.protocol": "15-to-1",
+            "level1.layout": "litinski",
+        },
+        {
+            "p_phys": "1e-3",
+            "p_out": "nan",
+            "qubitcycles": "1e5",
+            "level1.protocol": "15-to-1",
+            "level1.layout": "litinski",
+        },
+        {"p_phys": "1e-3", "p_out": "1e-7", "qubitcycles": "2e5", "series": "mine"},
+    ]
+    series = series_from_rows(rows, "qubitcycles")
+    assert [(s.label, s.p_out.size) for s in series] == [("15-to-1", 1), ("mine", 1)]
+    assert math.isclose(series[0].cost[0], 1e5)
