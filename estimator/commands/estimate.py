@@ -1,4 +1,5 @@
-"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``."""
+"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
+or (recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from estimator.commands import add_config_arguments, add_limit_arguments, add_pr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
+    parser = subparsers.add_parser(
+        "estimate",
+        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+    )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
@@ -17,24 +21,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from estimator.studies.config import is_protocol_config, read_config_data
+
+    if is_protocol_config(read_config_data(args.config)):
+        return _run_protocol(args)
     import numpy as np
 
     from estimator.errors import PrecisionError
-    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
-    from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
+    from estimator.studies.report import estimate_record, flatten, format_estimate
 
     config = load_config(args.config, args.sets)
     estimate = estimate_config(config, precision=args.precision)
     if np.any(np.isnan(estimate.p_out)):
         raise PrecisionError(
             "float64 cannot guarantee the digits of this factory; drop --precision float"
+            if args.precision == "float"
+            else "p_out cannot be vouched for: it lies below float64's range (about 1e-308); "
+            "raise p_phys or lower the distances"
         )
-    record = estimate_record(config, estimate)
-    if args.format == "json":
-        print(to_json(record))
-    elif args.format == "csv":
-        print(to_csv([flatten(record)]), end="")
-    else:
-        print(format_estimate(record))
+    _emit(estimate_record(config, estimate), args.format, format_estimate, flatten)
     return 0
+
+
+def _run_protocol(args: argparse.Namespace) -> int:
+    """An inner/outer-code protocol config (000): ``--precision`` does not apply."""
+    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+    from estimator.studies.hhpw_report import flatten_protocol, format_protocol, protocol_record
+
+    config = load_protocol_config(args.config, args.sets)
+    record = protocol_record(config, evaluate_config(config))
+    _emit(record, args.format, format_protocol, flatten_protocol)
+    return 0
+
+
+def _emit(record, form: str, text, flat) -> None:
+    from estimator.jsonout import to_json
+    from estimator.studies.report import to_csv
+
+    if form == "json":
+        print(to_json(record))
+    elif form == "csv":
+        print(to_csv([flat(record)]), end="")
+    else:
+        print(text(record))

@@ -1,7 +1,8 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
 Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
-``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
+``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
+``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
 ``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``), ``[paper]`` (printed
 values the tests and ``msd table`` compare against; never used as results), ``[hardware]``
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from estimator import shipped
+from estimator.calibration.models import noise_from_table
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import (
@@ -55,7 +57,16 @@ SCHEMA: dict[str, Any] = {
     "title": str,
     "p_phys": float,
     "p_t": float,
-    "noise": {"prefactor": float, "threshold": float, "t_error": str},
+    "noise": {
+        "prefactor": float,
+        "threshold": float,
+        "t_error": str,
+        "model": str,
+        "convention": str,
+        "file": str,
+        "extrapolate": bool,
+        "bound": str,
+    },
     "level1": dict.fromkeys(LEVEL_KEYS | {"count"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS, object),
     "protocols": object,
@@ -142,6 +153,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_protocol_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
+    return "eps_in" in data and "p_phys" not in data
+
+
 def load_config(
     path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 10.0
 ) -> FactoryConfig:
@@ -158,6 +175,10 @@ def parse_config(
     """Validate config data (already parsed TOML) into a FactoryConfig.
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
+    if is_protocol_config(data):
+        raise ConfigError(
+            "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
+        )
     _check_keys(data, SCHEMA, "")
     noise = parse_noise(data)
     user = _user_protocols(_table(data, "protocols"))
@@ -214,14 +235,12 @@ def parse_config(
 
 
 def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
-    """The noise model of config data: ``p_phys``, ``p_t`` and the ``[noise]`` table."""
-    noise_data = _table(data, "noise")
-    noise = NoiseModel(
-        p_phys=_number(data, "p_phys", "p_phys", required=True),
-        p_t=_number(data, "p_t", "p_t"),
-        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
-        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
-        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
+    """The noise model of config data: ``p_phys``, ``p_t`` and the ``[noise]`` table
+    (estimator.calibration.models)."""
+    noise = noise_from_table(
+        _table(data, "noise"),
+        _number(data, "p_phys", "p_phys", required=True),
+        _number(data, "p_t", "p_t"),
     )
     _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
     return noise

@@ -28,7 +28,6 @@ import numpy as np
 
 from estimator.distinct import distinct_rows
 from estimator.errors import ConfigError, ModelError, MsdError, PrecisionError, ResourceError
-from estimator.sim.noise import NoiseModel
 from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
@@ -439,13 +438,9 @@ def _evaluate(
 
 
 def _batch(config: FactoryConfig, values: Mapping[str, np.ndarray]) -> FactoryConfig:
-    noise = NoiseModel(
-        p_phys=values["p_phys"],
-        p_t=values["p_t"],
-        prefactor=config.noise.prefactor,
-        threshold=config.noise.threshold,
-        t_error=config.noise.t_error,
-    )
+    """The structure's config with the batch's arrays (any noise model: only its parameter
+    point, p_phys and p_t, varies)."""
+    noise = replace(config.noise, p_phys=values["p_phys"], p_t=values["p_t"])
     levels = {}
     for name in ("level1", "level2"):
         spec = getattr(config, name)

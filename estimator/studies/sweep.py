@@ -25,9 +25,11 @@ from estimator.studies.columns import Columns
 from estimator.studies.config import apply_set, read_config_data
 from estimator.studies.executor import Executor
 from estimator.studies.fingerprint import differences, fingerprint
+from estimator.studies.output import write_rows as write_atomically
 from estimator.studies.plan import Axis, ChunkResult, Part, compile_parts
 
-__all__ = ["Axis", "Study", "load_template", "run_study", "run_sweep"]
+__all__ = ["Axis", "Study", "load_template", "run_study", "run_sweep", "write_atomically"]
+"""The names studies have always been written with (write_atomically: output.write_rows)."""
 
 ROW_BYTES = 2000
 """Memory a kept row takes until it is written (columns, then Python rows for CSV/JSON)."""
