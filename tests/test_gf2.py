@@ -81,3 +81,13 @@ def test_span_refuses_large_dimension():
 def test_macwilliams_rejects_a_non_code():
     with pytest.raises(ProtocolError, match="not the weight enumerator"):
         gf2.dual_weight_enumerator((1, 2, 0))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_enumeration_and_dynamic_programme_agree(seed):
+    # weight_enumerator forms every codeword up to dimension 22 and runs the DP beyond;
+    # both paths must give the same distribution on the same basis.
+    rng = np.random.default_rng(100 + seed)
+    basis = gf2.independent_rows(rng.integers(0, 2, (int(rng.integers(3, 12)), 70)))
+    assert gf2._enumerated_weights(basis) == gf2._dynamic_programme_weights(basis)
+    assert gf2._enumerated_weights(basis) == _brute_enumerator(basis)

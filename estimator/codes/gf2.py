@@ -132,7 +132,8 @@ def span(matrix: np.ndarray, *, max_dimension: int = 20) -> np.ndarray:
 def weight_enumerator(matrix: np.ndarray) -> tuple[int, ...]:
     """Weight enumerator (A_0, ..., A_n) of the row space of M, exactly.
 
-    A dynamic programme over the rows of a basis (densest first): after each row, columns
+    Up to dimension 22 (and 1 GiB) every codeword is formed at once, bit-packed; beyond, a
+    dynamic programme over the rows of a basis (densest first): after each row, columns
     that no later row touches are closed and their parities added to the weight; the state
     is the partial parity of the still-open columns. Structured matrices (the 003 Sec. VII
     family) keep few states, so dimensions far beyond enumeration are fine.
@@ -141,6 +142,14 @@ def weight_enumerator(matrix: np.ndarray) -> tuple[int, ...]:
     (1, 0, 3, 0)
     """
     basis = independent_rows(matrix)
+    dim, words = basis.shape[0], -(-basis.shape[1] // 64)
+    if dim <= _ENUMERATE_DIMENSION and (16 << dim) * words <= _ENUMERATE_BYTES:
+        return _enumerated_weights(basis)
+    return _dynamic_programme_weights(basis)
+
+
+def _dynamic_programme_weights(basis: np.ndarray) -> tuple[int, ...]:
+    """Weight distribution of the span of independent rows by the open-column DP."""
     n = basis.shape[1]
     basis = basis[np.argsort(-basis.sum(axis=1, dtype=np.int64), kind="stable")]
     masks = [int("".join(map(str, row[::-1])), 2) for row in basis.tolist()]
@@ -161,6 +170,34 @@ def weight_enumerator(matrix: np.ndarray) -> tuple[int, ...]:
         states = successors
     counts = states[0]
     return tuple(counts.get(w, 0) for w in range(n + 1))
+
+
+_ENUMERATE_DIMENSION = 22
+_ENUMERATE_BYTES = 2**30
+_POPCOUNT8 = np.array([i.bit_count() for i in range(256)], dtype=np.uint8)
+
+
+def _enumerated_weights(basis: np.ndarray) -> tuple[int, ...]:
+    """Weight distribution of the span of independent rows by forming all 2^dim codewords."""
+    dim, n = basis.shape
+    packed = pack_rows(basis)
+    words = np.zeros((1 << dim, packed.shape[1]), dtype=np.uint64)
+    for i in range(dim):
+        words[1 << i : 2 << i] = words[: 1 << i] ^ packed[i]
+    weights = _POPCOUNT8[words.view(np.uint8)].sum(axis=1, dtype=np.int64)
+    return tuple(int(c) for c in np.bincount(weights, minlength=n + 1))
+
+
+def pack_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows of a 0/1 matrix as little-endian uint64 words (bit j of row i at word j // 64).
+
+    >>> pack_rows([[1, 0, 1]]).tolist()
+    [[5]]
+    """
+    m = as_binary(matrix)
+    padded = np.zeros((m.shape[0], -(-m.shape[1] // 64) * 64), dtype=np.uint8)
+    padded[:, : m.shape[1]] = m
+    return np.packbits(padded, axis=1, bitorder="little").view("<u8").astype(np.uint64)
 
 
 @lru_cache(maxsize=64)

@@ -1,4 +1,7 @@
-"""``msd code check FILE``: the code of a triorthogonal matrix (003 Secs. III-V)."""
+"""``msd code check FILE``: the code of a triorthogonal matrix (003 Secs. III-V).
+``msd code inner SPEC``: a weakly self-dual CSS inner code (001 Sec. 3, 000 Table 2).
+``msd code outer SPEC``: an outer code's check matrix and its error patterns (001 Sec. 4, 000
+Secs. III, VI-VII)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import argparse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("code", help="inspect triorthogonal matrices")
+    parser = subparsers.add_parser("code", help="inspect triorthogonal, inner and outer codes")
     actions = parser.add_subparsers(dest="action", required=True)
     check = actions.add_parser(
         "check",
@@ -17,6 +20,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--eps", type=float, help="also evaluate the Z-error model at this eps")
     check.add_argument("--format", choices=("table", "json"), default="table")
     check.set_defaults(run=run_check)
+    inner = actions.add_parser(
+        "inner",
+        help="n, k, d, kind and c_log(w) of a weakly self-dual CSS inner code",
+        description=(
+            "SPEC: a built-in name ([[7,1,3]] or 7-1-3; see the README), bch:N:G with g(x) "
+            "dividing x^N+1 (e.g. bch:31:x^5+x^2+1), or a file of S rows (0/1, # comments)."
+        ),
+    )
+    inner.add_argument("spec", metavar="SPEC")
+    inner.add_argument(
+        "--weights", type=int, nargs="+", metavar="W", help="weights w of c_log(w) (default d, d+1)"
+    )
+    inner.add_argument("--format", choices=("table", "json"), default="table")
+    inner.set_defaults(run=run_inner)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -85,5 +102,36 @@ def run_check(args: argparse.Namespace) -> int:
             f"  infidelity per output (002)         {r['infidelity_per_output']:.10g}",
             f"  yield k p_s / n                     {r['output_yield']:.6g}",
         ]
+    print("\n".join(lines))
+    return 0
+
+
+def run_inner(args: argparse.Namespace) -> int:
+    import json
+
+    from estimator.codes.css import inner_code
+
+    code = inner_code(args.spec)
+    d = code.distance
+    weights = args.weights or [w for w in (d, (d or 0) + 1) if d is not None and w <= code.n]
+    table = code.c_log_table(weights)
+    record = {
+        "name": code.name,
+        "n": code.n,
+        "k": code.k,
+        "d": d,
+        "dim_s": code.dim_s,
+        "kind": code.kind,
+        "c_log": {str(w): c for w, c in table.items()},
+    }
+    if args.format == "json":
+        print(json.dumps(record, indent=2))
+        return 0
+    distance = "none (k = 0)" if d is None else str(d)
+    lines = [
+        f"{code.name}: n = {code.n}, k = {code.k} (dim S = {code.dim_s}), d = {distance}, {code.kind}",
+        "weight w   c_log(w) (nontrivial Y-logical operators)",
+    ]
+    lines += [f"{w:>8}   {c}" for w, c in table.items()]
     print("\n".join(lines))
     return 0
