@@ -34,6 +34,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     inner.add_argument("--format", choices=("table", "json"), default="table")
     inner.set_defaults(run=run_inner)
+    outer = actions.add_parser(
+        "outer",
+        help="distance, sensitivity, lonely checks and c_out(u, v) of an outer code",
+        description=(
+            "SPEC: a check-matrix file (0/1 rows in check order) or a builder: trivial, "
+            "repetition:N, ring:N, eq5.4, grid:K[:v,h,d,a], grid:K1xK2[:DIRS], grid:K:D, "
+            "petersen, hoffman-singleton, graph:FILE (edges 'u v'), "
+            "tanner:K[:seed=S,alpha=A-B,tries=T,swaps=N,distance=7]."
+        ),
+    )
+    outer.add_argument("spec", metavar="SPEC")
+    outer.add_argument(
+        "--max-weight",
+        type=int,
+        metavar="W",
+        help="list c_out(u, v) for u + 2v <= W (default: sensitivity + 1)",
+    )
+    outer.add_argument(
+        "--max-violated", type=int, metavar="V", help="list u <= W and v <= V instead"
+    )
+    outer.add_argument("--write-matrix", metavar="FILE", help="also write the check matrix")
+    outer.add_argument("--format", choices=("table", "json"), default="table")
+    outer.set_defaults(run=run_outer)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -135,3 +158,88 @@ def run_inner(args: argparse.Namespace) -> int:
     lines += [f"{w:>8}   {c}" for w, c in table.items()]
     print("\n".join(lines))
     return 0
+
+
+def run_outer(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from estimator.codes.outer import outer_code
+    from estimator.codes.tanner import tanner_from_spec
+
+    search = None
+    if args.spec.startswith("tanner:"):
+
+        def progress(alpha: int, attempt: int, outcome: str) -> None:
+            print(f"alpha {alpha}, attempt {attempt + 1}: {outcome}", file=sys.stderr)
+
+        search = tanner_from_spec(
+            args.spec.removeprefix("tanner:"), progress=progress if sys.stderr.isatty() else None
+        )
+        code = search.code
+    else:
+        code = outer_code(args.spec)
+    max_weight = args.max_weight if args.max_weight is not None else code.sensitivity + 1
+    table = code.c_out_table(max_weight, args.max_violated)
+    record = {
+        "name": code.name,
+        "n_out": code.n_out,
+        "n_check": code.n_check,
+        "distance": code.distance,
+        "sensitivity": code.sensitivity,
+        "n_lonely": code.n_lonely,
+        "girth": code.girth,
+        "max_weight": max_weight,
+        "c_out": {str(u): {str(v): c for v, c in row.items()} for u, row in table.items()},
+    }
+    if search is not None:
+        record["search"] = {
+            "k": search.k,
+            "alpha": search.alpha,
+            "seed": search.seed,
+            "attempts": [{"alpha": a, "attempts": t} for a, t in search.attempts],
+        }
+    if args.write_matrix:
+        _write_atomically(
+            args.write_matrix,
+            "".join("".join(map(str, row)) + "\n" for row in code.checks.tolist()),
+            header=f"# {code.name}: {code.n_check} checks x {code.n_out} bits, in check order\n",
+        )
+    if args.format == "json":
+        print(json.dumps(record, indent=2))
+        return 0
+    distance = "none (M has full column rank)" if code.distance is None else code.distance
+    lines = [
+        f"{code.name}: n_out = {code.n_out} bits, n_check = {code.n_check} checks",
+        (
+            f"distance {distance}; min 2|Mv| + |v| = {code.sensitivity} (the order it allows); "
+            f"{code.n_lonely} lonely checks; Tanner-graph girth {code.girth}"
+        ),
+    ]
+    if search is not None:
+        tried = ", ".join(f"alpha {a}: {t}" for a, t in search.attempts)
+        lines.append(
+            f"search k = {search.k}, seed {search.seed}: found alpha = {search.alpha} "
+            f"(attempts {tried})"
+        )
+    bound = (
+        "u + 2v <= " + str(max_weight)
+        if args.max_violated is None
+        else (f"u <= {max_weight}, v <= {args.max_violated}")
+    )
+    lines.append(f"c_out(u, v): weight-u bit patterns violating v checks, {bound}")
+    for u, row in table.items():
+        lines.append(f"  u = {u:>2}: " + ", ".join(f"v={v}: {c}" for v, c in row.items()))
+    print("\n".join(lines))
+    return 0
+
+
+def _write_atomically(path: str, text: str, *, header: str) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    with tempfile.NamedTemporaryFile("w", dir=target.parent or ".", delete=False) as handle:
+        handle.write(header + text)
+    os.replace(handle.name, target)
