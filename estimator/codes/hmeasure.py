@@ -522,3 +522,94 @@ def _rounded(coefficients: np.ndarray) -> tuple[float, ...]:
     c = [float(x) for x in coefficients]
     scale = max(1.0, max(abs(x) for x in c))
     return tuple(0.0 if abs(x) < 1e-12 * scale else x for x in c)
+
+
+def protocol_model(protocol: HMeasureProtocol) -> LocationModel:
+    """The whole (all-normal) protocol as one flat location model, for the generic counter:
+    detectors are every check's syndrome and filler bits and its outcome, keys the outputs.
+    Inputs come first; a logical error of check c flips the outcomes of the later checks on
+    its states. ``series`` gives the same counts faster (tests compare the two).
+
+    Raises:
+        ConfigError: a check uses a hyperbolic code (its errors are not parities).
+    """
+    if not protocol.normal:
+        raise ConfigError("method", "a flat GF(2) model needs normal inner codes only")
+    n, checks = protocol.n_out, protocol.checks
+    outcome = {c: n + c for c in range(len(checks))}
+    offset = n + len(checks)
+    detectors = sum(1 << b for b in outcome.values())
+    effects: list[int] = []
+    labels: list[str] = []
+
+    def later(c: int, q: int) -> int:
+        flips = sum(1 << outcome[i] for i in range(c + 1, len(checks)) if q in checks[i].support)
+        return flips | 1 << q
+
+    for q in range(n):
+        effects.append(later(-1, q))
+        labels.append(f"input {q + 1}")
+    for c, check in enumerate(checks):
+        cm = check_model(check, n)
+        local = cm.model.detectors
+        detectors |= local << offset
+        magic = {xb: q for q, xb, _ in cm.after_bits}
+        for effect, label in zip(cm.model.effects, cm.model.labels):
+            flat = (effect & local) << offset
+            if effect >> cm.flip_bit & 1:
+                flat |= 1 << outcome[c]
+            for bit, q in magic.items():
+                if effect >> bit & 1:
+                    flat ^= later(c, q)
+            effects.append(flat)
+            labels.append(f"check {c + 1} {label}")
+        offset += local.bit_length()
+    return LocationModel(tuple(effects), detectors, tuple(labels))
+
+
+def analyse(protocol: HMeasureProtocol, order: int | None = None, *, extra: int = 0) -> ErrorSeries:
+    """The error series up to the protocol's order (+ ``extra`` weights).
+
+    With ``order`` given, the series is counted to that weight and a lower order is an error
+    that names the weak part; without, weights are tried from 1 up.
+
+    Raises:
+        ConfigError("order"): the protocol has an accepted wrong output below ``order`` (the
+            outer code is too weak, 001 Lemma 4.4, or an inner code's distance is too small).
+    """
+    if order is not None:
+        if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+            raise ConfigError("order", f"must be a positive integer, got {order!r}")
+        result = series(protocol, order + extra)
+        found = result.order
+        if found is not None and found < order:
+            raise ConfigError("order", _too_weak(protocol, result, order))
+        if found is None:
+            raise ConfigError(
+                "order",
+                f"no accepted wrong output up to weight {order + extra}: the order is higher",
+            )
+        return result
+    limit = max(c.inner.distance or 1 for c in protocol.checks) + len(protocol.checks) + 1
+    for weight in range(1, limit + 1):
+        result = series(protocol, weight)
+        if result.order is not None:
+            return series(protocol, weight + extra) if extra else result
+    raise ConfigError("order", f"no accepted wrong output up to weight {limit}; give order")
+
+
+def _too_weak(protocol: HMeasureProtocol, result: ErrorSeries, order: int) -> str:
+    found = result.order
+    head = (
+        f"the protocol has order {found} < {order}: {result.any_wrong[found]:g} accepted "
+        f"weight-{found} patterns leave an output wrong"
+    )
+    if protocol.n_out <= 20 and protocol.sensitivity < order:
+        return (
+            f"{head}; the outer code is too weak: min over v != 0 of 2|Mv| + |v| is "
+            f"{protocol.sensitivity} < {order} (001 Lemma 4.4)"
+        )
+    weak = [c for c in protocol.checks if (c.inner.distance or 0) < order]
+    if weak:
+        return f"{head}; {weak[-1].inner.name} in {weak[-1].field} has distance {weak[-1].inner.distance} < {order}"
+    return head

@@ -31,8 +31,9 @@ from estimator.limits import require
 
 # Live slots of a state are packed in one uint64.
 _MAX_LIVE_BITS = 63
-# Throughput used for the time estimate of ``require`` (state-location steps per second).
-_STEPS_PER_SECOND = 2e7
+# Throughput used for the time estimate of ``require`` (state-weight-location steps per
+# second, measured about 1e8 on a shared 2-core machine; taken low).
+_STEPS_PER_SECOND = 5e7
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def count_undetected(model: LocationModel, max_weight: int) -> PatternCounts:
     >>> m = LocationModel((0b011, 0b011, 0b101), detectors=0b001)  # bit 0 detects, 1-2 keys
     >>> c = count_undetected(m, 2)
     >>> dict(zip(c.keys, c.table.tolist()))
-    {0: [1, 0, 0], 6: [0, 0, 2]}
+    {0: [1, 0, 1], 6: [0, 0, 2]}
 
     Raises:
         ResourceError: the count would exceed the memory or time limits (``limits.require``).
@@ -141,7 +142,6 @@ def count_undetected(model: LocationModel, max_weight: int) -> PatternCounts:
             e >>= 1
             bit += 1
     keys_bits = [b for b in first if not model.detectors >> b & 1]
-    _require_feasible(model, w_max, len(first))
     dtype = np.int64 if _fits_int64(n, w_max) else object
 
     slot_of: dict[int, int] = {}
@@ -153,6 +153,7 @@ def count_undetected(model: LocationModel, max_weight: int) -> PatternCounts:
     opening = _by_index(first, n)
     closing = _by_index(last, n)
     for i, effect in enumerate(effects):
+        _require_feasible(states.size, n - i, w_max, n)
         for bit in opening[i]:
             if not free:
                 raise ProtocolError(
@@ -225,15 +226,14 @@ def _fits_int64(n: int, weight: int) -> bool:
     return sum(math.comb(n, w) for w in range(weight + 1)) < 2**62
 
 
-def _require_feasible(model: LocationModel, weight: int, n_bits: int) -> None:
-    """Bound the state count by the patterns of weight <= ``weight`` and by 2^(touched bits)."""
-    n = model.n_locations
-    patterns = sum(math.comb(n, w) for w in range(weight + 1))
-    states = min(patterns, 2.0 ** min(n_bits, 1023))
+def _require_feasible(states: int, remaining: int, weight: int, n: int) -> None:
+    """Checked before every location: the memory of the next merge and the time of the rest
+    of the programme at the current state count (which grows, so this is a lower bound)."""
     require(
-        what=f"weight = {weight}: counting the undetected patterns of {n} locations",
-        memory_bytes=states * (weight + 1) * 8 * 4,
-        seconds=states * n / _STEPS_PER_SECOND,
+        what=f"weight = {weight}: counting the undetected patterns of {n} locations "
+        f"({states:,} partial patterns, {remaining} locations to go)",
+        memory_bytes=states * (weight + 1) * 8 * 6,
+        seconds=states * remaining * (weight + 1) / _STEPS_PER_SECOND,
         change="count a smaller weight (the leading order is the least one with a pattern)",
     )
 
