@@ -44,15 +44,14 @@ import numpy as np
 
 from estimator.codes import gf2
 from estimator.codes.css import InnerCode
-from estimator.codes.leading import LocationModel, PatternCounts, count_undetected
+from estimator.codes.leading import (
+    ErrorSeries,
+    LocationModel,
+    PatternCounts,
+    count_undetected,
+)
 from estimator.errors import ConfigError, ProtocolError
 from estimator.limits import require
-
-CONVENTIONS = {
-    "any": "P(any output wrong | accepted): 000/001 (001 Fig. 5.1 prefactors)",
-    "marginal": "worst marginal error of one output: 003 Eq. (18)",
-    "per_output": "P(any output wrong | accepted) / n_out: 002",
-}
 
 READOUTS = ("each", "end")
 
@@ -313,48 +312,6 @@ def _destabiliser_parity(s: np.ndarray, basis: np.ndarray) -> np.ndarray:
     return tau
 
 
-@dataclass(frozen=True)
-class ErrorSeries:
-    """Error polynomials of a protocol up to ``max_weight``, in pattern form: each quantity is
-    sum_w c_w eps^w (1 - eps)^(n - w) + O(eps^(max_weight + 1)), c_w the summed probability,
-    over weight-w Y-error patterns, that the run is accepted (and an output is wrong). For
-    all-normal protocols every c_w is an integer count of patterns.
-
-    Attributes:
-        n: T gates and input states (locations).
-        max_weight: the largest weight counted.
-        acceptance: c_w of P(accepted).
-        any_wrong: c_w of P(accepted and some output wrong).
-        marginals: per output a, c_w of P(accepted and output a wrong).
-        exact_counts: True when every c_w is an integer pattern count (GF(2) path).
-    """
-
-    n: int
-    max_weight: int
-    acceptance: tuple[float, ...]
-    any_wrong: tuple[float, ...]
-    marginals: tuple[tuple[float, ...], ...]
-    exact_counts: bool
-
-    @property
-    def order(self) -> int | None:
-        """Least weight with an accepted wrong output, or None up to ``max_weight``."""
-        return next((w for w, c in enumerate(self.any_wrong) if c), None)
-
-    def leading(self, convention: str = "any") -> float:
-        """The coefficient of eps^order in the named convention (``CONVENTIONS``)."""
-        d = self.order
-        if d is None:
-            raise ProtocolError(f"no accepted wrong output up to weight {self.max_weight}")
-        if convention == "any":
-            return self.any_wrong[d]
-        if convention == "marginal":
-            return max(m[d] for m in self.marginals)
-        if convention == "per_output":
-            return self.any_wrong[d] / len(self.marginals)
-        raise ConfigError("convention", f"unknown {convention!r}; one of {', '.join(CONVENTIONS)}")
-
-
 def series(protocol: HMeasureProtocol, max_weight: int, *, method: str = "auto") -> ErrorSeries:
     """Count the protocol's undetected patterns up to ``max_weight``.
 
@@ -518,10 +475,11 @@ def _density_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
 
 
 def _rounded(coefficients: np.ndarray) -> tuple[float, ...]:
-    """Float sums of non-negative terms; noise below 1e-12 of the largest is set to 0."""
+    """Float sums of non-negative terms, kept to 12 significant digits (the rest is rounding
+    noise of the matrix products); below 1e-12 of the largest, 0."""
     c = [float(x) for x in coefficients]
     scale = max(1.0, max(abs(x) for x in c))
-    return tuple(0.0 if abs(x) < 1e-12 * scale else x for x in c)
+    return tuple(0.0 if abs(x) < 1e-12 * scale else float(f"{x:.12g}") for x in c)
 
 
 def protocol_model(protocol: HMeasureProtocol) -> LocationModel:

@@ -26,8 +26,14 @@ from functools import cached_property
 
 import numpy as np
 
-from estimator.errors import ProtocolError
+from estimator.errors import ConfigError, ProtocolError
 from estimator.limits import require
+
+CONVENTIONS = {
+    "any": "P(any output wrong | accepted): 000/001 (001 Fig. 5.1 prefactors)",
+    "marginal": "worst marginal error of one output: 003 Eq. (18)",
+    "per_output": "P(any output wrong | accepted) / n_out: 002",
+}
 
 # Live slots of a state are packed in one uint64.
 _MAX_LIVE_BITS = 63
@@ -238,6 +244,48 @@ def _require_feasible(states: int, remaining: int, weight: int, n: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ErrorSeries:
+    """Error polynomials of a protocol up to ``max_weight``, in pattern form: each quantity is
+    sum_w c_w eps^w (1 - eps)^(n - w) + O(eps^(max_weight + 1)), c_w the summed probability,
+    over weight-w Y-error patterns, that the run is accepted (and an output is wrong). For
+    all-normal protocols every c_w is an integer count of patterns.
+
+    Attributes:
+        n: T gates and input states (locations).
+        max_weight: the largest weight counted.
+        acceptance: c_w of P(accepted).
+        any_wrong: c_w of P(accepted and some output wrong).
+        marginals: per output a, c_w of P(accepted and output a wrong).
+        exact_counts: True when every c_w is an integer pattern count (GF(2) path).
+    """
+
+    n: int
+    max_weight: int
+    acceptance: tuple[float, ...]
+    any_wrong: tuple[float, ...]
+    marginals: tuple[tuple[float, ...], ...]
+    exact_counts: bool
+
+    @property
+    def order(self) -> int | None:
+        """Least weight with an accepted wrong output, or None up to ``max_weight``."""
+        return next((w for w, c in enumerate(self.any_wrong) if c), None)
+
+    def leading(self, convention: str = "any") -> float:
+        """The coefficient of eps^order in the named convention (``CONVENTIONS``)."""
+        d = self.order
+        if d is None:
+            raise ProtocolError(f"no accepted wrong output up to weight {self.max_weight}")
+        if convention == "any":
+            return self.any_wrong[d]
+        if convention == "marginal":
+            return max(m[d] for m in self.marginals)
+        if convention == "per_output":
+            return self.any_wrong[d] / len(self.marginals)
+        raise ConfigError("convention", f"unknown {convention!r}; one of {', '.join(CONVENTIONS)}")
+
+
 def rotation_model(support: Sequence[Sequence[int]], checks: Sequence[int]) -> LocationModel:
     """The location model of a rotation circuit (002 Sec. 1): one location per pi/8 rotation,
     whose Z error flips the X measurement of every check qubit and the state of every output
@@ -249,3 +297,17 @@ def rotation_model(support: Sequence[Sequence[int]], checks: Sequence[int]) -> L
     """
     effects = tuple(sum(1 << (q - 1) for q in s) for s in support)
     return LocationModel(effects, sum(1 << (q - 1) for q in checks))
+
+
+def error_series(counts: PatternCounts, outputs: Sequence[int]) -> ErrorSeries:
+    """The series of a counted model whose output bits are ``outputs`` (bit positions)."""
+    mask = sum(1 << b for b in outputs)
+    w_range = range(counts.max_weight + 1)
+    return ErrorSeries(
+        counts.n_locations,
+        counts.max_weight,
+        tuple(counts.count(w) for w in w_range),
+        tuple(counts.count(w, nonzero=mask) for w in w_range),
+        tuple(tuple(counts.count(w, where=1 << b) for w in w_range) for b in outputs),
+        True,
+    )
