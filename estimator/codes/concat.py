@@ -464,7 +464,8 @@ def pareto(
     eps0, names = _validated(eps_in, target, max_stages, stages, extra, convention)
     models = [lookup(name, extra) for name in names]
     hits = _search_levels(eps0, target, models, max_stages, convention, None, progress)
-    order = np.lexsort((hits.eps_out, hits.qubits, hits.cost))
+    cost = np.array([float(f"{c:.10g}") for c in hits.cost])  # equal costs up to rounding tie
+    order = np.lexsort((hits.eps_out, hits.qubits, cost))
     qubits = hits.qubits[order]
     fewer = np.concatenate([[True], qubits[1:] < np.minimum.accumulate(qubits)[:-1]])
     return tuple(

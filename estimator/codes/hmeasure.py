@@ -400,12 +400,6 @@ _C8, _S8 = math.cos(math.pi / 8), math.sin(math.pi / 8)
 _H_STATE = np.array([_C8, _S8])
 _H_PERP = np.array([-_S8, _C8])
 _HADAMARD = np.array([[1.0, 1.0], [1.0, -1.0]]) / math.sqrt(2)
-_PAULI = {
-    (0, 0): np.eye(2),
-    (1, 0): np.array([[0.0, 1.0], [1.0, 0.0]]),
-    (0, 1): np.diag([1.0, -1.0]),
-    (1, 1): np.array([[0.0, -1.0], [1.0, 0.0]]),  # i Y: a real matrix, same action up to phase
-}
 
 
 def _kron(factors: Sequence[np.ndarray]) -> np.ndarray:
@@ -442,20 +436,19 @@ def _density_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
                 for q in range(n)
             ]
         )
-        projector = [(np.eye(dim) + sign * measured) / 2 for sign in (1, -1)]
-        new = np.zeros_like(rho)
+        clifford = [(np.eye(dim) + sign * measured) / 2 @ middle for sign in (1, -1)]
+        groups: dict[tuple, list[tuple[CheckEffect, np.ndarray]]] = {}
         for key, row in zip(counts.keys, counts.table):
             effect = cm.effect(key)
-            k = (
-                _kron([_PAULI[p] for p in effect.after])
-                @ projector[effect.flip]
-                @ middle
-                @ _kron([_PAULI[p] for p in effect.before])
-            )
-            conjugated = k @ rho @ k.T
-            for j, c in enumerate(row):
-                if c:
-                    new[j:] += float(c) * conjugated[: w_max + 1 - j]
+            groups.setdefault((effect.before, effect.flip), []).append((effect, row))
+        new = np.zeros_like(rho)
+        for (before, flip), members in groups.items():
+            measured_rho = clifford[flip] @ _pauli_conjugate(rho, before) @ clifford[flip].T
+            for effect, row in members:
+                conjugated = _pauli_conjugate(measured_rho, effect.after)
+                for j, c in enumerate(row):
+                    if c:
+                        new[j:] += float(c) * conjugated[: w_max + 1 - j]
         rho = new
     ideal = _kron([_H_STATE[:, None]] * n).ravel()
     trace = np.einsum("wii->w", rho)
@@ -472,6 +465,29 @@ def _density_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
         tuple(_rounded(m) for m in marginals),
         False,
     )
+
+
+def _pauli_conjugate(rho: np.ndarray, pauli: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """P rho P^T for P = X(x) Z(z) on the magic states (qubit 0 the most significant), by
+    permuting rows and columns and flipping signs: P|b> = (-1)^|b & z| |b ^ x>."""
+    n = len(pauli)
+    x = sum(bit << (n - 1 - q) for q, (bit, _) in enumerate(pauli))
+    z = sum(bit << (n - 1 - q) for q, (_, bit) in enumerate(pauli))
+    if not x and not z:
+        return rho
+    index = np.arange(rho.shape[-1])
+    source = index ^ x
+    sign = 1.0 - 2.0 * (_popcount_parity(source & z))
+    return rho[:, source][:, :, source] * sign[:, None] * sign[None, :]
+
+
+def _popcount_parity(values: np.ndarray) -> np.ndarray:
+    parity = np.zeros_like(values)
+    v = values.copy()
+    while v.any():
+        parity ^= v & 1
+        v >>= 1
+    return parity
 
 
 def _rounded(coefficients: np.ndarray) -> tuple[float, ...]:

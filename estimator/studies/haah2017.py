@@ -415,3 +415,46 @@ def _rounds_to(ours: float, printed: str, field_name: str) -> bool:
         return round(ours) == value
     digits = max(len(mantissa.replace(".", "").lstrip("0")), 1)
     return Decimal(f"{ours:.{digits - 1}e}") == value
+
+
+STAGE_PREFIX = "001:"
+
+
+def hmeasure_stage(result: HMeasureResult) -> Any:
+    """The evaluated protocol as a stage of ``estimator.codes.concat``, named "001:LABEL":
+    every T gate and input state consumes an output of the stage below; its polynomials are
+    the series counted (``terms`` orders from the leading one)."""
+    from estimator.codes.concat import Stage
+
+    config = result.config
+    return Stage.from_series(
+        STAGE_PREFIX + config.label,
+        result.series,
+        result.n_out,
+        result.qubits,
+        f"{config.title} ({config.reference}; series through eps^{result.series.max_weight})",
+    )
+
+
+def stage_name(path: str | Path) -> str:
+    """The stage name of a config file: 001:LABEL."""
+    return STAGE_PREFIX + load_hmeasure_config(path).label
+
+
+def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[str, Any]:
+    """The stages of the H-measurement configs of ``directory`` by name (all, or those named
+    in ``labels``); rotation circuits such as 15-to-1 are built-in stages already.
+
+    Raises:
+        ConfigError("sequence"): a requested 001:LABEL is not among them.
+    """
+    stages = {}
+    for path in sorted(directory.glob("*.toml")):
+        config = load_hmeasure_config(path)
+        name = STAGE_PREFIX + config.label
+        if config.protocol is not None and (labels is None or name in labels):
+            stages[name] = hmeasure_stage(evaluate_hmeasure(config))
+    missing = sorted((labels or set()) - set(stages))
+    if missing:
+        raise ConfigError("sequence", f"no 001 protocol labelled {missing[0]!r} in {directory}")
+    return stages
