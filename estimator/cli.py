@@ -3,12 +3,15 @@
 Each module in ``estimator.commands`` defines ``register(subparsers)``; it must import only
 the standard library at module level, so that start-up stays fast (heavy imports happen
 inside the verb's function). Every ``MsdError`` becomes one line on stderr and exit code 2.
+A verb runs under the resource limits of its ``--max-memory`` and ``--max-seconds`` options
+(``estimator.limits``); a reader that closes the pipe early ends the run quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +27,8 @@ COMMANDS = (
     "plot",
     "export",
 )
+BROKEN_PIPE_EXIT = 141
+"""Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,10 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from estimator.errors import MsdError
+    from estimator.limits import DEFAULT, Limits, using
 
-    args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args) or 0)
+        args = build_parser().parse_args(argv)
+        limits = Limits(
+            getattr(args, "max_memory", None) or DEFAULT.max_memory_bytes,
+            getattr(args, "max_seconds", None) or DEFAULT.max_seconds,
+        )
+        with using(limits):
+            code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here for output still in the buffer
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE_EXIT
     except MsdError as error:
         print(f"msd: error: {error}", file=sys.stderr)
         return 2
@@ -54,6 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("msd: interrupted", file=sys.stderr)
         return 130
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (e.g. captured in tests)
+        pass
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The ``msd`` contract: JSON keys, formats, and one-line errors with exit code 2."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -29,8 +31,9 @@ def test_estimate_set_table_and_csv(config, capsys):
     text = capsys.readouterr().out
     assert "d_x = 9" in text and "p_out" in text and "qubitcycles" in text
     assert main(["estimate", str(config), "--format", "csv"]) == 0
-    header, row = capsys.readouterr().out.strip().splitlines()
-    assert "p_out" in header.split(",") and len(row.split(",")) == len(header.split(","))
+    header, row = csv.reader(io.StringIO(capsys.readouterr().out))
+    assert "p_out" in header and len(row) == len(header)
+    assert row[header.index("title")] == "(15-to-1)_{7,3,3}"  # from the data (no title key)
 
 
 def test_twenty_to_four_has_four_outputs(table1_dir, capsys):
@@ -116,7 +119,7 @@ def test_parameters_outside_the_model_are_refused(config, capsys):
 
 def test_unwritable_output_is_one_line(config, tmp_path, capsys):
     missing = tmp_path / "missing" / "out.png"
-    assert_exit_2(["draw", str(config), "-o", str(missing)], "No such file or directory", capsys)
+    assert_exit_2(["draw", str(config), "-o", str(missing)], "-o: no directory", capsys)
     assert_exit_2(
         ["sweep", str(config), "--vary", "p_phys=1e-3", "-o", str(missing.with_suffix(".csv"))],
         "No such file",

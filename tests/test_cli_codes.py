@@ -63,16 +63,16 @@ def test_concat_search_table_with_a_stage_set(capsys):
     ("args", "field"),
     [
         (["concat", "7-22", "--eps-in", "1e-3"], "sequence"),
-        (["concat", "6", "--eps-in", "0.7"], "eps_in"),
-        (["concat", "6", "--eps-in", "0"], "eps_in"),
+        (["concat", "6", "--eps-in", "0.7"], "--eps-in"),
+        (["concat", "6", "--eps-in", "0"], "--eps-in"),
         (["concat", "--eps-in", "1e-3"], "SEQUENCE"),
         (["concat", "6", "--search", "--eps-in", "1e-3", "--target", "1e-9"], "SEQUENCE"),
         (["concat", "--search", "--eps-in", "1e-3"], "--target"),
         (["concat", "6", "--eps-in", "1e-3", "--target", "1e-9"], "--target"),
-        (["concat", "--search", "--eps-in", "1e-3", "--target", "2"], "target"),
+        (["concat", "--search", "--eps-in", "1e-3", "--target", "2"], "--target"),
         (
             ["concat", "--search", "--eps-in", "1e-3", "--target", "1e-9", "--max-stages", "0"],
-            "max_stages",
+            "--max-stages",
         ),
     ],
 )

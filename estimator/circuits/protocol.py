@@ -16,7 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
-from estimator.errors import ProtocolError
+from estimator.errors import ProtocolError, ResourceError
+from estimator.limits import current, require
 
 _TERM = re.compile(r"Z(\d+)")
 _ROTATION = re.compile(r"^\s*([+-]?)\s*((?:Z\d+\s*)+)$")
@@ -120,8 +121,22 @@ class Protocol:
     ) -> Protocol:
         """Build a protocol from rotation strings such as ``"Z1 Z2 Z3"`` and output qubits."""
         parsed = tuple(Rotation.parse(text) for text in rotations)
-        n = max(max(r.support) for r in parsed)
-        n = max(n, max(outputs))
+        if not parsed:
+            raise ProtocolError(f"protocol {name!r} has no rotations")
+        used = sorted({q for r in parsed for q in r.support})
+        if used[-1] != len(used):
+            raise ProtocolError(
+                f"protocol {name!r}: no rotation acts on qubit(s) {_gaps(used)}; "
+                f"number the qubits 1..n without gaps"
+            )
+        beyond = sorted(set(outputs) - set(used))
+        if beyond:
+            raise ProtocolError(
+                f"protocol {name!r}: output qubit(s) {', '.join(map(str, beyond[:5]))} carry no "
+                f"rotation (the rotations act on qubits 1..{used[-1]})"
+            )
+        n = used[-1]
+        require_size(name, n, len(parsed), sum(len(r.support) for r in parsed))
         protocol = cls(
             name,
             n,
@@ -146,6 +161,7 @@ class Protocol:
         MODEL.md section 3: the ideal state is the noiseless circuit's output.
         """
         n = self.n_qubits
+        require_size(self.name, n, len(self.rotations), sum(len(r.support) for r in self.rotations))
         psi = np.full(2**n, 2 ** (-n / 2), dtype=complex)
         for rotation in self.rotations:
             psi *= np.exp(1j * np.pi / 8 * rotation.eigenvalues(n))
@@ -175,3 +191,50 @@ class Protocol:
         """The ideal state of the output qubits alone, normalised."""
         psi = self._accepted_amplitudes()
         return psi / np.linalg.norm(psi)
+
+
+STATE_BYTES = 48
+"""Peak bytes per amplitude of the noiseless-state check (complex state, eigenvalue and
+parity arrays; measured 47 at 23 and 28 qubits)."""
+STATE_SECONDS = 1e-8
+"""Seconds per amplitude of the noiseless-state check, per unit of 10 per rotation + 1 per
+qubit of a rotation's support + 4 per qubit (measured: about 100 ns per amplitude and
+rotation, 1.0 s for one two-qubit rotation on 23 qubits)."""
+
+
+def require_size(name: str, n_qubits: int, rotations: int, support_total: int) -> None:
+    """ResourceError unless the noiseless-state check of an ``n_qubits`` protocol with
+    ``rotations`` rotations acting on ``support_total`` qubits in all fits the limits in force
+    (``estimator.limits``): it holds 2^n amplitudes, STATE_BYTES each.
+
+    >>> require_size("15-to-1", 5, 15, 60) is None
+    True
+    """
+    fits = min(n_qubits, 64)
+    while fits > 1 and _over(*_state_cost(fits, rotations, support_total * fits / n_qubits)):
+        fits -= 1
+    what = f"protocol {name!r} on {n_qubits} qubits (2^{n_qubits} amplitudes)"
+    change = f"use a protocol with at most {fits} qubits"
+    if n_qubits > 64:
+        raise ResourceError(f"{what} needs more memory than any computer has; {change}")
+    memory, seconds = _state_cost(n_qubits, rotations, support_total)
+    require(what=what, memory_bytes=memory, seconds=seconds, change=change)
+
+
+def _state_cost(n_qubits: int, rotations: int, support_total: float) -> tuple[float, float]:
+    amplitudes = 2.0**n_qubits
+    units = 10 * rotations + support_total + 4 * n_qubits + 8
+    return STATE_BYTES * amplitudes, STATE_SECONDS * amplitudes * units
+
+
+def _over(memory: float, seconds: float) -> bool:
+    limits = current()
+    return memory > limits.max_memory_bytes or seconds > limits.max_seconds
+
+
+def _gaps(used: list[int]) -> str:
+    """The numbers missing from sorted ``used`` (from 1), as ranges: ``[1, 5, 6, 9]`` ->
+    ``"2-4, 7-8"``."""
+    bounds = zip([0, *used], used)
+    gaps = [(a + 1, b - 1) for a, b in bounds if b > a + 1]
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in gaps)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from estimator.circuits.compile import triorthogonal_protocol
-from estimator.circuits.protocol import Protocol
+from estimator.circuits.protocol import Protocol, require_size
 from estimator.codes.triorthogonal import (
     MATRIX_15_TO_1,
     bh_family_matrix,
@@ -36,6 +36,7 @@ ROTATIONS_8_TO_CCZ = (
 def protocol_from_matrix(name: str, rows: Sequence[str], *, field: str = "matrix") -> Protocol:
     """The rotation circuit of a triorthogonal matrix; odd-weight rows are the outputs."""
     matrix = parse_matrix(rows, field=field)
+    require_size(name, matrix.shape[0], matrix.shape[1], int(matrix.sum()))
     require_triorthogonal(matrix, field=field)
     return triorthogonal_protocol(name, matrix, reference=f"triorthogonal matrix ({field})")
 
@@ -83,6 +84,7 @@ def family_protocol(name: str) -> Protocol | None:
     n, k = int(match.group(1)), int(match.group(2))
     if k < 2 or k % 2 or n != 3 * k + 8:
         return None
+    require_size(name, k + 3, 3 * k + 8, 11 * k + 16)  # k + 3 rows, 3k + 8 columns, 11k + 16 ones
     return triorthogonal_protocol(
         name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
     )

@@ -30,8 +30,15 @@ from tqdm import tqdm
 
 from estimator.codes.leading import ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel, check_eps
-from estimator.codes.triorthogonal import MATRIX_15_TO_1, TriorthogonalCode, bh_family_matrix
-from estimator.errors import ConfigError, PrecisionError
+from estimator.codes.triorthogonal import (
+    MATRIX_15_TO_1,
+    TriorthogonalCode,
+    bh_family_matrix,
+    counting_cost,
+    triorthogonality_cost,
+)
+from estimator.errors import ConfigError, PrecisionError, ResourceError
+from estimator.limits import current, require
 
 CONVENTION = "003 worst marginal error per output, at every stage (000 Table 5)"
 CONVENTIONS = {
@@ -54,8 +61,9 @@ _MEK_INPUTS, _MEK_OUTPUTS, _MEK_WEIGHT_2_COUNT = 10, 2, 9
 # P(any output wrong) is not in 000's model and is bounded by the sum of its two marginals.
 _MEK_QUBITS = 5
 
-# A search evaluates at most this many sequences (all lengths together).
-_MAX_SEQUENCES = 2_000_000
+# A search evaluates at most this many sequences (all lengths together): 000 Table 5's 29
+# stages and the 12 of 001 up to length 4 make 2,896,404.
+_MAX_SEQUENCES = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,7 @@ def stage(name: str) -> Stage:
         )
     if name.isdigit() and name == str(int(name)) and int(name) >= 2 and int(name) % 2 == 0:
         k = int(name)
+        _require_family_stage(k)
         matrix = bh_family_matrix(k)
         model = ZErrorModel.from_matrix(matrix)
         return Stage.from_model(
@@ -171,6 +180,37 @@ def stage(name: str) -> Stage:
         f"unknown stage {name!r}: use 5 (MEK 10-to-2), 15 (15-to-1) or an even k >= 2 "
         "(BH (3k+8)-to-k)",
     )
+
+
+def family_stage_cost(k: int) -> tuple[float, float]:
+    """(bytes, seconds) to build the stage of the (3k+8)-to-k code: two triorthogonality
+    checks of its (k + 3) x (3k + 8) matrix and the exact error counts.
+
+    >>> [round(s) for s in (family_stage_cost(54)[1], family_stage_cost(1000)[1])]
+    [0, 10125]
+    """
+    m, n = k + 3, 3 * k + 8
+    memory, seconds = triorthogonality_cost(m, n)
+    table_memory, transform_seconds = counting_cost(n)
+    return memory + table_memory, 2 * seconds + (k + 3) * transform_seconds
+
+
+def _require_family_stage(k: int) -> None:
+    """ResourceError (naming the sequence) unless stage k fits the limits in force."""
+    largest = 2
+    while largest < min(k, 10**4) and not _over(family_stage_cost(largest + 2)):
+        largest += 2
+    what = f"sequence: stage {k} (Bravyi-Haah {3 * k + 8}-to-{k})"
+    change = f"use stages with k <= {largest}"
+    if k > 10**6:
+        raise ResourceError(f"{what} is far beyond any computer; {change}")
+    memory, seconds = family_stage_cost(k)
+    require(what=what, memory_bytes=memory, seconds=seconds, change=change)
+
+
+def _over(cost: tuple[float, float]) -> bool:
+    limits = current()
+    return cost[0] > limits.max_memory_bytes or cost[1] > limits.max_seconds
 
 
 def parse_sequence(
@@ -330,25 +370,18 @@ def _search_levels(
     per_stage: int | None,
     progress: bool,
 ) -> _Hits:
-    """Every sequence of at most ``max_stages`` stages, vectorised level by level; a sequence
-    is not extended once it meets the target (a further stage only adds cost). With
-    ``per_stage``, only that many cheapest hits per level and last stage are kept."""
+    """Every sequence of at most ``max_stages`` stages, vectorised level by level (their
+    number is bounded in ``_validated``); a sequence is not extended once it meets the target
+    (a further stage only adds cost). With ``per_stage``, only that many cheapest hits per
+    level and last stage are kept."""
     eps, cost, qubits = np.array([eps0]), np.array([1.0]), np.array([0])
     prefixes: list[tuple[int, ...]] = [()]
     found_eps: list[np.ndarray] = []
     found_cost: list[np.ndarray] = []
     found_qubits: list[np.ndarray] = []
     found: list[tuple[int, ...]] = []
-    evaluated = 0
     with tqdm(total=max_stages * len(models), disable=not progress, desc="search") as bar:
         for level in range(1, max_stages + 1):
-            evaluated += len(prefixes) * len(models)
-            if evaluated > _MAX_SEQUENCES:
-                raise ConfigError(
-                    "max_stages",
-                    f"{len(models)} stages up to length {max_stages} need more than "
-                    f"{_MAX_SEQUENCES} sequences; use fewer stages or a smaller max_stages",
-                )
             next_eps, next_cost, next_qubits, next_prefixes = [], [], [], []
             for index, st in enumerate(models):
                 out = st.eps_out(eps)
@@ -393,6 +426,14 @@ def _validated(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(field, f"must be a positive integer, got {value!r}")
     _require_convention(convention)
+    distinct = len(dict.fromkeys(str(name).strip() for name in stages))
+    size = sum(distinct**level for level in range(1, min(max_stages, 64) + 1))
+    if size > _MAX_SEQUENCES:  # checked before any stage is built
+        raise ConfigError(
+            "max_stages",
+            f"{distinct} stages up to length {max_stages} give more than {_MAX_SEQUENCES} "
+            "sequences; use fewer stages or a smaller max_stages",
+        )
     return eps0, tuple(dict.fromkeys(parse_sequence(list(stages), extra)))
 
 
@@ -428,7 +469,7 @@ def search(
 
     Raises:
         ConfigError: bad eps_in, target, max_stages, n_best, convention or stage name, or a
-            search of more than 2,000,000 sequences.
+            search of more than 3,000,000 sequences.
     """
     eps0, names = _validated(eps_in, target, max_stages, stages, extra, convention, n_best=n_best)
     models = [lookup(name, extra) for name in names]

@@ -18,6 +18,7 @@ import numpy as np
 
 from estimator.codes import gf2
 from estimator.errors import ConfigError, ProtocolError
+from estimator.limits import require
 
 # Sign-flip corrections are searched exhaustively over an affine space of this dimension at most.
 _MAX_FREE_DIMENSION = 20
@@ -74,6 +75,14 @@ def triorthogonality_violation(matrix: np.ndarray) -> tuple[int, ...] | None:
     (1, 2, 3)
     """
     g = np.asarray(matrix, dtype=np.int64)
+    m, n = g.shape
+    memory, seconds = triorthogonality_cost(m, n)
+    require(
+        what=f"checking the triorthogonality of a {m} x {n} matrix",
+        memory_bytes=memory,
+        seconds=seconds,
+        change="use a matrix with fewer rows",
+    )
     pair = (g @ g.T) % 2
     for a, b in combinations(range(g.shape[0]), 2):
         if pair[a, b]:
@@ -83,6 +92,23 @@ def triorthogonality_violation(matrix: np.ndarray) -> tuple[int, ...] | None:
         if triple[rows]:
             return tuple(r + 1 for r in rows)
     return None
+
+
+def triorthogonality_cost(m: int, n: int) -> tuple[float, float]:
+    """(bytes, seconds) of ``triorthogonality_violation`` on an m x n matrix: the m^3 table of
+    triple overlaps (8 bytes each) and m^3 n multiply-adds (about 7e8 per second measured)."""
+    return 8.0 * m**3 + 16.0 * m * n, m**3 * n / 7e8
+
+
+PRODUCT_SECONDS = 1.6e-7
+"""Seconds per big-integer product of a MacWilliams transform (measured at n = 608)."""
+
+
+def counting_cost(n: int) -> tuple[float, float]:
+    """(bytes, seconds) of one MacWilliams transform of length n (``_dual``): the Krawtchouk
+    table of (n + 1)^2 integers of about n bits, and (n + 1)^2 products."""
+    table = (n + 1) ** 2
+    return table * (n / 8 + 32), table * PRODUCT_SECONDS
 
 
 def require_triorthogonal(matrix: np.ndarray, *, field: str = "matrix") -> None:
@@ -177,12 +203,12 @@ def sign_flips(matrix: np.ndarray) -> tuple[int, ...] | None:
     particular = gf2.solve(system, rhs)
     if particular is None:
         return None
-    free = gf2.null_space(system).astype(np.int64)
-    dim = free.shape[0]
+    dim = system.shape[1] - gf2.rank(system)  # before the basis of the solution space is built
     if dim > _MAX_FREE_DIMENSION:
         raise ProtocolError(
             f"matrix: the sign-flip search space has dimension {dim} > {_MAX_FREE_DIMENSION}"
         )
+    free = gf2.null_space(system).astype(np.int64)
     best: np.ndarray | None = None
     for start in range(0, 2**dim, _CHUNK):
         choice = (np.arange(start, min(start + _CHUNK, 2**dim))[:, None] >> np.arange(dim)) & 1
@@ -251,6 +277,13 @@ class TriorthogonalCode:
     def _dual(self, rows: Sequence[int]) -> tuple[int, ...]:
         """Weight enumerator of the dual of the span of the given rows (1-based)."""
         g = self.matrix[[r - 1 for r in rows]]
+        memory, seconds = counting_cost(self.n)
+        require(
+            what=f"counting the errors of a code with {self.n} inputs",
+            memory_bytes=memory,
+            seconds=seconds * (self.k + 3),  # accepted, any wrong and one per output
+            change="use a matrix with fewer columns",
+        )
         return gf2.dual_weight_enumerator(gf2.weight_enumerator(g))
 
     @cached_property

@@ -5,6 +5,15 @@ Only the standard library is imported here (CLI start-up stays fast)."""
 from __future__ import annotations
 
 import argparse
+import math
+import re
+
+_SIZE = re.compile(
+    r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE
+)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(s|m|h|d)?\s*$", re.IGNORECASE)
+_POWERS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+_SECONDS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, example: str = "level1.d_x=9") -> None:
@@ -30,6 +39,68 @@ def add_precision_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--max-memory SIZE`` and ``--max-seconds TIME``: the resource guard of
+    ``estimator.limits`` (work is estimated from its sizes and refused over a limit before it
+    starts); the CLI runs the verb under ``estimator.limits.using``."""
+    parser.add_argument(
+        "--max-memory",
+        type=memory_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse work estimated to need more memory, e.g. 2G, 512M (default 8G)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=duration,
+        default=None,
+        metavar="TIME",
+        help="refuse work estimated to take longer, in seconds or e.g. 10m, 2h (default 1h)",
+    )
+
+
+def memory_size(text: str) -> float:
+    """Bytes from ``512M``, ``2G``, ``1.5GiB`` or a plain number of bytes (binary units).
+
+    >>> memory_size("2G"), memory_size("512MiB"), memory_size("1000")
+    (2147483648.0, 536870912.0, 1000.0)
+    """
+    match = _SIZE.match(text)
+    value = _scaled(match, _POWERS[match.group(3).lower()] if match else 1)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive memory size such as 2G, 512M or 1.5GiB, got {text!r}"
+        )
+    return value
+
+
+def duration(text: str) -> float:
+    """Seconds from ``90``, ``90s``, ``10m``, ``2h`` or ``1d``.
+
+    >>> duration("90"), duration("10m"), duration("2h")
+    (90.0, 600.0, 7200.0)
+    """
+    match = _DURATION.match(text)
+    unit = match.group(3).lower() if match and match.group(3) else None
+    value = _scaled(match, _SECONDS[unit])
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive time such as 90, 10m or 2h, got {text!r}"
+        )
+    return value
+
+
+def _scaled(match: re.Match[str] | None, unit: float) -> float | None:
+    """The matched number times ``unit``, or None unless it is positive and finite."""
+    if match is None:
+        return None
+    try:
+        value = float(match.group(1)) * 10.0 ** int(match.group(2) or 0) * unit
+    except OverflowError:
+        return None
+    return value if 0 < value and math.isfinite(value) else None
+
+
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
 
@@ -48,14 +119,20 @@ def add_figure_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_figure_output(path: str) -> None:
-    """ConfigError naming -o unless ``path`` ends in .png, .svg or .pdf."""
+    """ConfigError naming -o unless ``path`` ends in .png, .svg or .pdf in a directory that
+    exists."""
     from pathlib import Path
 
     from estimator.errors import ConfigError
 
-    suffix = Path(path).suffix.lower()
+    output = Path(path)
+    suffix = output.suffix.lower()
     if suffix not in FIGURE_FORMATS:
         raise ConfigError(
             "-o",
             f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
         )
+    if output.is_dir():
+        raise ConfigError("-o", f"{path!r} is a directory")
+    if not output.parent.is_dir():
+        raise ConfigError("-o", f"no directory {str(output.parent)!r} to write {path!r} in")

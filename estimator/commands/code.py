@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import add_limit_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("code", help="inspect triorthogonal, inner and outer codes")
@@ -19,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("file", help="matrix file")
     check.add_argument("--eps", type=float, help="also evaluate the Z-error model at this eps")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(check)
     check.set_defaults(run=run_check)
     inner = actions.add_parser(
         "inner",
@@ -60,18 +63,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    import json
     from dataclasses import asdict
-    from pathlib import Path
 
-    from estimator.codes.stochastic import ZErrorModel
+    from estimator.codes.stochastic import ZErrorModel, check_eps
     from estimator.codes.triorthogonal import TriorthogonalCode, parse_matrix_text, sign_flips
-    from estimator.errors import ConfigError, ProtocolError
+    from estimator.errors import ProtocolError
+    from estimator.inputs import read_text
+    from estimator.jsonout import to_json
 
-    try:
-        text = Path(args.file).read_text()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError("FILE", f"cannot read {args.file!r}: {error}") from None
+    if args.eps is not None:
+        check_eps(args.eps, field="--eps")
+    text = read_text(args.file, field="FILE")
     code = TriorthogonalCode.from_matrix(parse_matrix_text(text, field=args.file), field=args.file)
     try:
         flips, flip_note = sign_flips(code.matrix), ""
@@ -91,7 +93,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.eps is not None:
         record["stochastic"] = asdict(ZErrorModel.from_code(code).evaluate(args.eps))
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     lines = [
         (

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import add_limit_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -29,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-stages", type=int, default=4, help="longest sequence searched")
     parser.add_argument(
         "--stages",
-        help="comma-separated stage set searched: names or configs of configs/haah2017 "
-        "(default: 000 Table 5's stages and every 001 protocol)",
+        help="comma-separated stage set searched: names, or config files of configs/haah2017 "
+        "(default: 000 Table 5's stages and every 001 protocol of configs/haah2017)",
     )
     parser.add_argument(
         "--convention",
@@ -41,86 +43,119 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--best", type=int, help="show at most this many sequences (default: all)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import json
+# Option names of the engine's arguments, for error messages.
+_OPTIONS = {
+    "eps_in": "--eps-in",
+    "target": "--target",
+    "max_stages": "--max-stages",
+    "n_best": "--best",
+}
 
+
+def run(args: argparse.Namespace) -> int:
     from estimator.codes import concat
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
 
-    if args.search == bool(args.sequence):
+    if args.search == (args.sequence is not None):
         raise ConfigError("SEQUENCE", "give either a stage sequence or --search")
     if args.search and args.target is None:
         raise ConfigError("--target", "required with --search")
     if not args.search and args.target is not None:
         raise ConfigError("--target", "only meaningful with --search")
+    if not args.search and args.stages is not None:
+        raise ConfigError("--stages", "only meaningful with --search")
     if args.best is not None and args.best < 1:
         raise ConfigError("--best", f"must be a positive integer, got {args.best}")
-    requested = args.stages.split(",") if args.stages else None
-    names, extra = _stages(requested, args.sequence)
-    if not args.search:
-        result = concat.concatenate(
-            args.sequence, args.eps_in, extra=extra, convention=args.convention
-        )
-        if args.format == "json":
-            print(json.dumps(_record(result), indent=2))
+    try:
+        if not args.search:
+            extra = _hmeasure_stages(args.sequence.split("-"), everything=False)
+            result = concat.concatenate(
+                args.sequence, args.eps_in, extra=extra, convention=args.convention
+            )
+            print(to_json(_record(result)) if args.format == "json" else _stage_table(result))
+            return 0
+        if args.stages is None:
+            extra = _hmeasure_stages([], everything=True)
+            stages = [*concat.DEFAULT_STAGES, *extra]
         else:
-            print(_stage_table(result))
-        return 0
-    results = concat.pareto(
-        args.eps_in,
-        args.target,
-        max_stages=args.max_stages,
-        stages=names,
-        extra=extra,
-        convention=args.convention,
-        progress=sys.stderr.isatty(),
-    )[: args.best]
+            stages, extra = _stage_list(args.stages)
+        results = concat.pareto(
+            args.eps_in,
+            args.target,
+            max_stages=args.max_stages,
+            stages=stages,
+            extra=extra,
+            convention=args.convention,
+            progress=sys.stderr.isatty(),
+        )[: args.best]
+    except ConfigError as error:
+        if error.field not in _OPTIONS:
+            raise
+        message = str(error).removeprefix(f"{error.field}: ")
+        raise ConfigError(_OPTIONS[error.field], message) from None
     if args.format == "json":
         record = {
             "eps_in": args.eps_in,
             "target": args.target,
             "max_stages": args.max_stages,
-            "stages_searched": list(names),
+            "stages_searched": list(stages),
             "convention": concat.CONVENTIONS[args.convention],
             "selection": "Pareto set at the target: eps_out <= target, then no other sequence "
             "has both fewer T per output and fewer qubits",
             "qubits": "sum of the stages' qubits (one instance per level)",
             "results": [_record(r) for r in results],
         }
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     else:
         print(_search_table(results, args))
     return 0
 
 
-def _stages(requested: list[str] | None, sequence: str | None) -> tuple[tuple[str, ...], dict]:
-    """The stage names to search and the 001 stages by name: shipped configs by label and
-    config paths given in --stages. Only the 001 stages a request names are counted."""
+def _stage_list(text: str) -> tuple[list[str], dict]:
+    """The --stages value: stage names or 001 config files separated by commas, none empty;
+    and the 001 stages they name."""
+    from estimator.codes.concat import parse_sequence
+    from estimator.errors import ConfigError, MsdError
+    from estimator.studies.haah2017 import stage_name
+
+    items = [name.strip() for name in text.split(",")]
+    if not all(items):
+        raise ConfigError(
+            "--stages", f"expected stage names separated by commas, e.g. 5,15,6, got {text!r}"
+        )
+    try:
+        extra = _hmeasure_stages(items, everything=False)
+        names = [stage_name(item) if item.endswith(".toml") else item for item in items]
+        parse_sequence(names, extra)
+    except MsdError as error:  # an unknown stage, one too large to build, a bad config
+        raise ConfigError("--stages", str(error).removeprefix("sequence: ")) from None
+    return names, extra
+
+
+def _hmeasure_stages(items: list[str], *, everything: bool) -> dict:
+    """The 001 stages named in ``items`` (001:LABEL of configs/haah2017, or config files), or
+    every shipped one; each is counted when it is named (about a second for the largest)."""
     from pathlib import Path
 
-    from estimator.codes import concat
     from estimator.studies import haah2017
 
     shipped = Path(__file__).resolve().parents[2] / "configs" / "haah2017"
-    wanted = requested if requested is not None else [*(sequence or "").split("-")]
-    paths = [w for w in wanted if w.endswith(".toml")]
-    labels = {w for w in wanted if w.startswith(haah2017.STAGE_PREFIX)}
-    everything = requested is None and sequence is None
-    extra = {}
+    labels = {item for item in items if item.startswith(haah2017.STAGE_PREFIX)}
+    stages = {}
     if (labels or everything) and shipped.is_dir():
-        extra.update(haah2017.shipped_stages(shipped, labels=None if everything else labels))
-    for path in paths:
-        result = haah2017.evaluate_hmeasure(haah2017.load_hmeasure_config(path))
-        stage = haah2017.hmeasure_stage(result)
-        extra[stage.name] = stage
-    if requested is None:
-        names = (*concat.DEFAULT_STAGES, *extra)
-    else:
-        names = tuple(haah2017.stage_name(w) if w.endswith(".toml") else w for w in requested)
-    return names, extra
+        stages.update(haah2017.shipped_stages(shipped, labels=None if everything else labels))
+    for item in items:
+        if item.endswith(".toml"):
+            stage = haah2017.hmeasure_stage(
+                haah2017.evaluate_hmeasure(haah2017.load_hmeasure_config(item))
+            )
+            stages[stage.name] = stage
+    return stages
 
 
 def _record(result) -> dict:

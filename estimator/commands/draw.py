@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_figure_arguments
+from estimator.commands import add_config_arguments, add_figure_arguments, add_limit_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--level", type=int, choices=(1, 2), help="level to draw (default: the top level)"
     )
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -56,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
             fig, missing = schedule_figure(graph, spec.schedule, style, title=title)
         else:
             fig, missing = layout_figure(graph, style, title=title)
-        save_figure(fig, args.output, style)
+        try:
+            save_figure(fig, args.output, style)
+        except OSError as error:
+            raise ConfigError(
+                "-o", f"cannot write {args.output!r}: {error.strerror or error}"
+            ) from None
     note = f" ({missing} labels too narrow to print were left out)" if missing else ""
     print(f"wrote {args.output}{note}")
     return 0

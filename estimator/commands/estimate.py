@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_precision_argument
+from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -12,15 +12,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     import numpy as np
 
     from estimator.errors import PrecisionError
+    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         )
     record = estimate_record(config, estimate)
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
     elif args.format == "csv":
         print(to_csv([flatten(record)]), end="")
     else:

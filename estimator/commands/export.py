@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="K",
         help="azure: physical qubit cycles of the estimator per code cycle (required)",
     )
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 

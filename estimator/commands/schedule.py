@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help='wall-clock seconds per level for schedule = "cpsat" (default 10)',
     )
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -124,9 +125,9 @@ def _format_level(record: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
+    from estimator.limits import require
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record
 
@@ -134,6 +135,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             "--time-limit", f"must be a positive number of seconds, got {args.time_limit:g}"
         )
+    require(
+        what=f"a CP-SAT solve with --time-limit {args.time_limit:g}",
+        seconds=args.time_limit,
+        change="lower --time-limit",
+    )
     config = load_config(args.config, args.sets, time_limit=args.time_limit)
     solvers = config.solvers
     estimate = estimate_config(config)
@@ -144,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     record = {"title": config.title, "levels": levels, "cost": estimate_record(config, estimate)}
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     cost = record["cost"]
     print(config.title)

@@ -32,11 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     from estimator.commands.sweep import execute
     from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
     from estimator.studies.report import format_columns
     from estimator.studies.sweep import Study, load_template, write_atomically
 
@@ -56,21 +56,21 @@ def run(args: argparse.Namespace) -> int:
         hint = f"; finished points are in {output}.partial, rerun with --resume" if output else ""
         print(f"msd: interrupted{hint}", file=sys.stderr)
         return 130
-    feasible = sorted((r for r in result.records if r["p_out"] <= target), key=lambda r: r[args.by])
+    reached = (r for r in result.records if r["p_out"] is not None and r["p_out"] <= target)
+    feasible = sorted(reached, key=lambda r: r[args.by])
     if output:
         write_atomically(output, feasible)
         Path(f"{output}.partial").unlink(missing_ok=True)
     if args.format == "json":
         print(
-            json.dumps(
+            to_json(
                 {
                     "target": target,
                     "by": args.by,
                     "points": size,
                     "feasible": len(feasible),
                     "best": feasible[:top],
-                },
-                indent=2,
+                }
             )
         )
         return 0

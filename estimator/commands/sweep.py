@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_config_arguments, add_precision_argument
+from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +31,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume", action="store_true", help="continue an interrupted run from OUTPUT.partial"
     )
     add_precision_argument(parser)
+    add_limit_arguments(parser)
 
 
 def execute(args: argparse.Namespace, output):

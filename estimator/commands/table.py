@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from estimator.commands import add_limit_arguments
+
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
 
 
@@ -17,14 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    import tomllib
-
-    from estimator.errors import ConfigError
+    from estimator.errors import ConfigError, MsdError
+    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
 
@@ -34,16 +35,15 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")
     records = []
     for path in files:
-        config = load_config(path)
-        records.append((estimate_record(config, estimate_config(config)), dict(config.paper)))
+        try:
+            config = load_config(path)
+            records.append((estimate_record(config, estimate_config(config)), dict(config.paper)))
+        except MsdError as error:  # which of the files: the message names it
+            raise ConfigError(str(path), str(error)) from None
     history_file = directory / "historical.toml"
-    history = tomllib.loads(history_file.read_text())["rows"] if history_file.exists() else []
+    history = _history(history_file) if history_file.exists() else []
     if args.format == "json":
-        print(
-            json.dumps(
-                {"rows": [dict(r, paper=p) for r, p in records], "historical": history}, indent=2
-            )
-        )
+        print(to_json({"rows": [dict(r, paper=p) for r, p in records], "historical": history}))
         return 0
     if args.format == "csv":
         print(to_csv([flatten(r) for r, _ in records]), end="")
@@ -123,6 +123,42 @@ def _table(records, history, format_columns) -> str:
         )
     note = "Ours: the model of ../shared/MODEL.md, exact; (paper): as printed in 002_c83c776f5650c552.txt Table 1."
     return format_columns(header, rows) + "\n" + note
+
+
+HISTORY_KEYS = {
+    "title": str,
+    "p_phys": float,
+    "p_out": float,
+    "qubits": int,
+    "cycles": float,
+    "qubitcycles": int,
+}
+
+
+def _history(path: Path) -> list[dict]:
+    """The ``[[rows]]`` of historical.toml: published rows of other papers, as printed."""
+    from estimator.errors import ConfigError
+    from estimator.studies.config import read_config_data
+
+    data = read_config_data(path, field=str(path))
+    rows = data.get("rows")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ConfigError(f"{path}: rows", "must be an array of tables [[rows]]")
+    for i, row in enumerate(rows):
+        for key, kind in HISTORY_KEYS.items():
+            value = row.get(key)
+            number = kind is not str and not isinstance(value, bool)
+            if not (isinstance(value, kind) or (number and isinstance(value, int | float))):
+                raise ConfigError(f"{path}: rows[{i}].{key}", f"must be a {kind.__name__}")
+        full = row.get("full_distance")
+        if not isinstance(full, dict) or not all(
+            isinstance(full.get(k), int | float) and not isinstance(full.get(k), bool)
+            for k in ("cost_d3", "d")
+        ):
+            raise ConfigError(
+                f"{path}: rows[{i}].full_distance", "must be a table with numbers cost_d3 and d"
+            )
+    return rows
 
 
 def _g(value, spec: str) -> str:

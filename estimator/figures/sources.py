@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import ConfigError
+from estimator.inputs import read_text
 
 AXES = ("qubitcycles", "qubits", "cycles", "time")
 CULTIVATION = "cultivation_gidney_shutty_jones_2024.csv"
@@ -59,7 +60,9 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
     """The points of a reference CSV (format in the module docstring)."""
     path = Path(path)
     lines = [
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+        line
+        for line in read_text(path, field="--reference").splitlines()
+        if not line.startswith("#")
     ]
     reader = csv.DictReader(lines)
     missing = {"series", "p_phys", "p_out", "x", "value"} - set(reader.fieldnames or ())
@@ -136,7 +139,7 @@ def read_results(path: str | Path) -> list[dict[str, Any]]:
     """Flat result rows of a CSV or JSON file written by msd (sweep, search, pareto,
     estimate --format json|csv, table --format json|csv)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, field="RESULTS")
     if path.suffix.lower() == ".csv":
         rows: list[dict[str, Any]] = list(
             csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
@@ -146,6 +149,8 @@ def read_results(path: str | Path) -> list[dict[str, Any]]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise ConfigError("RESULTS", f"{path}: not CSV (.csv) nor JSON: {error.msg}") from None
+        except RecursionError:
+            raise ConfigError("RESULTS", f"{path}: JSON nested too deeply") from None
         if isinstance(data, dict):
             data = data.get("rows", data.get("results", [data]))
         rows = [_flat(r) for r in data if isinstance(r, dict)]

@@ -10,22 +10,36 @@ config is evaluated as code; every problem is a ConfigError naming the field.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
-from estimator.errors import ConfigError, LayoutError, ProtocolError, ScheduleError
+from estimator.errors import (
+    ConfigError,
+    LayoutError,
+    ModelError,
+    ProtocolError,
+    ResourceError,
+    ScheduleError,
+)
 from estimator.factory import (
     FactoryEstimate,
     LevelSpec,
     estimate_one_level,
     estimate_two_level,
+    level_one,
+    level_two,
     level_two_inputs,
 )
+from estimator.inputs import read_text
 from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
@@ -45,6 +59,17 @@ SCHEMA: dict[str, Any] = {
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
+MAX_DEPTH = 16
+"""Deepest nesting of tables and arrays read from a config or a command-line value (the schema
+needs 4: protocols.NAME.matrix = [rows])."""
+MAX_DISTANCE = 99_999
+"""Largest code distance accepted (a d = 10^5 patch already has 2 x 10^10 qubits)."""
+MAX_COUNT = 10**6
+"""Largest number of level-1 factories accepted."""
+SMALLEST_RATE = 1e-300
+"""Smallest nonzero error rate (p_L of a patch, p_t) the model evaluates: below it float64
+loses digits (subnormals) and then underflows to 0, silently dropping an error term."""
+_NOTATION = re.compile(r"\([^()]*\)(\^\d+)?_\{\d+,\d+,\d+\}(?: x \([^()]*\)_\{\d+,\d+,\d+\})?")
 
 
 @dataclass(frozen=True)
@@ -75,19 +100,36 @@ class FactoryConfig:
     solvers: Mapping[str, Any] = field(default_factory=dict)
 
 
-def read_config_data(path: str | Path) -> dict[str, Any]:
+def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, Any]:
     """The TOML data of a config file (not yet validated)."""
-    path = Path(path)
+    return parse_toml(read_text(path, field=field), field=field, source=repr(str(path)))
+
+
+def parse_toml(text: str, *, field: str, source: str) -> dict[str, Any]:
+    """TOML text as data, nested at most MAX_DEPTH deep; ConfigError naming ``field`` if not."""
     try:
-        text = path.read_text()
-    except OSError as error:
-        raise ConfigError(
-            "CONFIG", f"cannot read {str(path)!r}: {error.strerror or error}"
-        ) from None
-    try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError("CONFIG", f"malformed TOML in {str(path)!r}: {error}") from None
+        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
+    except RecursionError:
+        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of tables and arrays, up to MAX_DEPTH + 1 (iterative: may be deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item
+        children = children if isinstance(item, dict | list) else ()
+        stack += [(c, depth + 1) for c in children if isinstance(c, dict | list)]
+    return deepest
 
 
 def load_config(
@@ -115,14 +157,14 @@ def parse_config(
         threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
         t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
     )
+    _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
     level1 = _level(_table(data, "level1"), "level1", 1, user, noise, time_limit)
-    title = _string(data, "title", "title", default=Path(source).stem)
+    written = _string(data, "title", "title") if "title" in data else None
     common = {
         "source": source,
-        "title": title,
         "noise": noise,
         "data": data,
         "paper": _table(data, "paper"),
@@ -134,14 +176,19 @@ def parse_config(
                 "only a two-level factory (with [level2]) has level-1 factories to count",
             )
         feeder, solver1 = level1.finish()
-        return FactoryConfig(level1=feeder, solvers=_solvers(solver1), **common)
+        title = factory_title(written, feeder)
+        return FactoryConfig(level1=feeder, title=title, solvers=_solvers(solver1), **common)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
     n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
     feeder, solver1 = level1.finish()
     tau = feed = None
     if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
-        fed = estimate_one_level(noise, feeder)
+        try:
+            fed = estimate_one_level(noise, feeder)
+        except ModelError as error:
+            probe = FactoryConfig(source, "", noise, feeder)
+            raise ModelError(_out_of_model(probe) or str(error)) from None
         tau, feed = level_two_inputs(
             noise,
             level2.d,
@@ -153,6 +200,7 @@ def parse_config(
         )
     top, solver2 = level2.finish(tau=tau, feed=feed)
     return FactoryConfig(
+        title=factory_title(written, feeder, top, n_level1),
         level1=feeder,
         level2=top,
         n_level1=n_level1,
@@ -169,17 +217,140 @@ def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
 
 
 def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
-    """Cost the factory a config describes."""
-    if config.level2 is None:
-        return estimate_one_level(config.noise, config.level1, precision=precision)
-    return estimate_two_level(
-        config.noise,
-        config.level1,
-        config.level2,
-        n_level1=config.n_level1,
-        arrangement=config.arrangement,
-        precision=precision,
+    """Cost the factory a config describes.
+
+    Raises:
+        ModelError: an error probability of the model leaves [0, 1]; the message names the
+            config fields to change.
+    """
+    try:
+        if config.level2 is None:
+            return estimate_one_level(config.noise, config.level1, precision=precision)
+        return estimate_two_level(
+            config.noise,
+            config.level1,
+            config.level2,
+            n_level1=config.n_level1,
+            arrangement=config.arrangement,
+            precision=precision,
+        )
+    except ModelError as error:
+        raise ModelError(_out_of_model(config) or str(error)) from None
+
+
+def _out_of_model(config: FactoryConfig) -> str | None:
+    """Which level's error probability exceeds 1 and which fields to change, or None.
+
+    The channels come from the rules of MODEL.md 4-5 (layouts.error_terms): a rotation's
+    probability is dominated by the timelike error (Lambda d_x / 2 d_m) p_L(d_m) of its
+    lattice-surgery measurement, a storage flip by (d_x / d_z) p_L(d_z) per cycle over a step.
+    """
+    from estimator.sim.channels import DiagonalChannel
+
+    noise = config.noise
+    levels = [("level1", config.level1, lambda: level_one(noise, config.level1))]
+    if config.level2 is not None:
+        levels.append(
+            (
+                "level2",
+                config.level2,
+                lambda: level_two(
+                    noise,
+                    config.level2,
+                    config.level1,
+                    estimate_one_level(noise, config.level1),
+                    n_level1=config.n_level1,
+                    arrangement=config.arrangement,
+                ),
+            )
+        )
+    for name, spec, build in levels:
+        for channel in build().channels():
+            is_diagonal = isinstance(channel, DiagonalChannel)
+            p = np.asarray(channel.q if is_diagonal else channel.p, dtype=float)
+            if not np.any(p > 1):
+                continue
+            index = np.flatnonzero(np.broadcast_to(p, p.shape).ravel() > 1)[0]
+            at = {k: _at(getattr(spec.d, k), index) for k in ("d_x", "d_z", "d_m")}
+            where = (
+                f"at p_phys = {_at(noise.p_phys, index):g}, {name}.d_x = {at['d_x']}, "
+                f"d_z = {at['d_z']}, d_m = {at['d_m']}"
+            )
+            if is_diagonal and channel.is_rotation:
+                field, what = f"{name}.d_m", f"rotation {channel.rotation} fails"
+                fix = f"raise {name}.d_m (the merge time) or lower {name}.d_x or p_phys"
+            else:
+                field, what = f"{name}.d_z", "a patch's storage error over one step is"
+                fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
+            return (
+                f"{field}: the error model does not apply (MODEL.md 4-5) {where}: {what} "
+                f"with probability {float(p.ravel()[index]):.3g} > 1; {fix}"
+            )
+    return None
+
+
+def _at(value: Any, index: int) -> Any:
+    """The value of a scalar or batched parameter at flat ``index``, as a plain number."""
+    array = np.asarray(value).ravel()
+    number = array[index if array.size > 1 else 0]
+    return int(number) if float(number).is_integer() else float(number)
+
+
+def factory_title(
+    written: str | None, level1: LevelSpec, level2: LevelSpec | None = None, n_level1: int = 0
+) -> str:
+    """The title of a factory, from its data: Litinski's notation (002 Table 1), e.g.
+    ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``; a written title keeps its words and gets
+    the notation of the levels as they are now (so ``--set`` and sweeps never show stale
+    distances).
+    """
+
+    def one(spec: LevelSpec, count: str = "") -> str:
+        d = spec.d
+        return f"({spec.protocol.name}){count}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
+
+    notation = one(level1)
+    if level2 is not None:
+        notation = f"{one(level1, f'^{n_level1}' if n_level1 > 1 else '')} x {one(level2)}"
+    if written is None:
+        return notation
+    return _NOTATION.sub(lambda _: notation, written, count=1)
+
+
+def _check_t_rate(noise: NoiseModel, field: str) -> None:
+    """ConfigError unless p_t is 0 or at least SMALLEST_RATE."""
+    p_t = float(noise.p_t)
+    if 0 < p_t < SMALLEST_RATE:
+        raise ConfigError(
+            field,
+            f"the T-measurement error p_t = {p_t:g} is below {SMALLEST_RATE:g}, where float64 "
+            "drops error terms; use p_t >= 1e-300 (or p_t = 0 for perfect T measurements)",
+        )
+
+
+def _check_rates(noise: NoiseModel, name: str, d: Distances) -> None:
+    """ConfigError unless p_L at the smallest distance of a level is at least SMALLEST_RATE
+    (or exactly 0, ``noise.prefactor = 0``): below it every error term of the level underflows
+    float64 and the result would be silently wrong. Names p_phys if even d = 3 underflows,
+    else the smallest distance."""
+    if noise.prefactor == 0:
+        return
+    p, floor = float(noise.p_phys), math.log10(SMALLEST_RATE) - math.log10(noise.prefactor)
+    slope = math.log10(p / noise.threshold)  # log10 p_L = log10 prefactor + (d + 1) / 2 slope
+    key = min(("d_x", "d_z", "d_m"), key=lambda k: getattr(d, k))
+    value = int(getattr(d, key))
+    if (value + 1) / 2 * slope >= floor:
+        return
+    exponent = math.log10(noise.prefactor) + (value + 1) / 2 * slope
+    problem = (
+        f"p_L({key} = {value}) at p_phys = {p:g} is 1e{exponent:.0f}, below {SMALLEST_RATE:g}: "
+        "every error rate of the level underflows float64"
     )
+    if 2 * slope < floor:  # even d = 3 underflows: the physical error rate is the problem
+        lowest = noise.threshold * 10 ** (floor / ((value + 1) / 2))
+        raise ConfigError("p_phys", f"{problem}; use p_phys >= {lowest:.2g}")
+    largest = 2 * math.floor(floor / slope - 1) + 1
+    raise ConfigError(f"{name}.{key}", f"{problem}; use {name}.{key} <= {largest}")
 
 
 def check_key(key: str) -> list[str]:
@@ -195,16 +366,23 @@ def check_key(key: str) -> list[str]:
     return parts
 
 
-def parse_value(text: str) -> Any:
+def parse_value(text: str, *, field: str = "VALUE") -> Any:
     """A command-line value in TOML syntax; a bare word is a string (``level1.layout=auto``).
 
     >>> parse_value("9"), parse_value("1e-3"), parse_value("auto")
     (9, 0.001, 'auto')
     """
     try:
-        return tomllib.loads(f"v = {text.strip()}")["v"]
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         return text.strip()
+    except RecursionError:
+        raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ConfigError(field, f"cannot read the value: {error}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def apply_set(data: dict[str, Any], assignment: str) -> None:
@@ -214,7 +392,7 @@ def apply_set(data: dict[str, Any], assignment: str) -> None:
     if not sep or not key:
         raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
     parts = check_key(key)
-    value = parse_value(raw)
+    value = parse_value(raw, field=key)
     target = data
     for part in parts[:-1]:
         target = target.setdefault(part, {})
@@ -265,14 +443,19 @@ def _number(
         return default
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(name, f"must be a number, got {value!r}")
-    return float(value)
+        raise ConfigError(name, f"must be a number, got {_show(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ConfigError(
+            name, f"must be a number within float range, got {_show(value)}"
+        ) from None
 
 
 def _string(data: Mapping[str, Any], key: str, name: str, *, default: str | None = None) -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise ConfigError(name, f"must be a string, got {value!r}")
+        raise ConfigError(name, f"must be a string, got {_show(value)}")
     return value
 
 
@@ -281,7 +464,9 @@ def _distance(data: Mapping[str, Any], key: str, name: str) -> int:
         raise ConfigError(name, "missing (a positive odd integer)")
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value % 2 == 0:
-        raise ConfigError(name, f"must be a positive odd integer, got {value!r}")
+        raise ConfigError(name, f"must be a positive odd integer, got {_show(value)}")
+    if value > MAX_DISTANCE:
+        raise ConfigError(name, f"must be at most {MAX_DISTANCE:,}, got {_show(value)}")
     return value
 
 
@@ -290,7 +475,9 @@ def _choice(
 ) -> str:
     value = _string(data, key, name, default=default)
     if value not in choices:
-        raise ConfigError(name, f"unknown value {value!r}; choose one of: {', '.join(choices)}")
+        raise ConfigError(
+            name, f"unknown value {_show(value)}; choose one of: {', '.join(choices)}"
+        )
     return value
 
 
@@ -308,9 +495,18 @@ def _count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -
         kind = "even integer" if per_step == 2 else f"multiple of {per_step}"
         raise ConfigError(
             "level1.count",
-            f"must be a positive {kind} for layout {arrangement.name!r}, got {count!r}",
+            f"must be a positive {kind} for layout {arrangement.name!r}, got {_show(count)}",
         )
+    if count > MAX_COUNT:
+        raise ConfigError("level1.count", f"must be at most {MAX_COUNT:,}, got {_show(count)}")
     return count
+
+
+def _show(value: Any) -> str:
+    """A value for an error message: its repr, cut to 60 characters."""
+    huge = isinstance(value, int) and value.bit_length() > 200
+    text = "a huge integer" if huge else repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
@@ -343,7 +539,8 @@ def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
                 if (
                     not isinstance(outputs, list)
                     or not outputs
-                    or not all(isinstance(q, int) and q >= 1 for q in outputs)
+                    or not all(isinstance(q, int) and not isinstance(q, bool) for q in outputs)
+                    or min(outputs) < 1
                 ):
                     raise ConfigError(
                         f"{field_name}.outputs",
@@ -359,6 +556,8 @@ def _user_protocols(table: Mapping[str, Any]) -> dict[str, Protocol]:
             raise ConfigError(
                 "" if message.startswith(field_name) else field_name, message
             ) from None
+        except ResourceError as error:
+            raise ResourceError(f"{field_name}: {error}") from None
     return protocols
 
 
@@ -423,14 +622,18 @@ def _level(
     noise: NoiseModel,
     time_limit: float,
 ) -> _PartialLevel:
-    protocol = get_protocol(
-        _string(data, "protocol", f"{name}.protocol", default="15-to-1"),
-        user,
-        field=f"{name}.protocol",
-    )
+    try:
+        protocol = get_protocol(
+            _string(data, "protocol", f"{name}.protocol", default="15-to-1"),
+            user,
+            field=f"{name}.protocol",
+        )
+    except ResourceError as error:
+        raise ResourceError(f"{name}.protocol: {error}") from None
     d = Distances(*(_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
     if d.d_z > d.d_x:
         raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    _check_rates(noise, name, d)
     layout_name = _choice(data, "layout", f"{name}.layout", LAYOUT_CHOICES, "litinski")
     schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
     try:

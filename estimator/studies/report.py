@@ -13,6 +13,11 @@ from estimator.factory import FactoryEstimate, LevelSpec
 from estimator.studies.config import FactoryConfig
 
 CONVENTION = "002: total infidelity / outputs per run"
+UNRESOLVED = (
+    "float64 cannot guarantee the digits at this point (--precision float); "
+    "use --precision auto or exact"
+)
+"""Why a simulated quantity is null: the float64 path refused it (NaN, never a wrong digit)."""
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
@@ -36,24 +41,16 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     if config.level2 is not None:
         inputs["level1"]["count"] = config.n_level1
         inputs["level2"] = _level_inputs(config.level2)
+    reasons: dict[str, str] = {}
     record: dict[str, Any] = {
         "title": config.title,
         "inputs": inputs,
-        "p_out": float(estimate.p_out),
-        "p_fail": float(estimate.p_fail),
-        "infidelity": float(estimate.infidelity),
-        "qubits": float(estimate.qubits),
-        "cycles": float(estimate.cycles),
-        "qubitcycles": float(estimate.qubitcycles),
+        **{
+            key: _value(getattr(estimate, key), key, reasons)
+            for key in ("p_out", "p_fail", "infidelity", "qubits", "cycles", "qubitcycles")
+        },
         "outputs": estimate.outputs,
-        "full_distance": [
-            {
-                "logical_qubits": f.logical_qubits,
-                "d": None if np.isnan(f.d) else int(f.d),
-                "cost_d3": None if np.isnan(f.cost_d3) else float(f.cost_d3),
-            }
-            for f in estimate.full_distance
-        ],
+        "full_distance": [_full_distance(f) for f in estimate.full_distance],
         "output_error_convention": CONVENTION,
         "arithmetic": "fixed-point (192-bit)"
         if bool(estimate.exact)
@@ -61,9 +58,32 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     }
     if estimate.level1 is not None:
         record["level1"] = {
-            k: float(getattr(estimate.level1, k)) for k in ("p_out", "p_fail", "cycles", "qubits")
+            k: _value(getattr(estimate.level1, k), f"level1.{k}", reasons)
+            for k in ("p_out", "p_fail", "cycles", "qubits")
         }
+    if reasons:
+        record["not_defined"] = reasons
     return record
+
+
+def _value(value: Any, key: str, reasons: dict[str, str]) -> float | None:
+    """A simulated quantity as a float, or None (NaN: the float64 path refused it)."""
+    number = float(value)
+    if np.isnan(number):
+        reasons[key] = UNRESOLVED
+        return None
+    return number
+
+
+def _full_distance(f: Any) -> dict[str, Any]:
+    entry = {
+        "logical_qubits": f.logical_qubits,
+        "d": None if np.isnan(f.d) else int(f.d),
+        "cost_d3": None if np.isnan(f.cost_d3) else float(f.cost_d3),
+    }
+    if entry["d"] is None:
+        entry["reason"] = f.reason or UNRESOLVED
+    return entry
 
 
 def format_estimate(record: Mapping[str, Any]) -> str:
@@ -79,19 +99,20 @@ def format_estimate(record: Mapping[str, Any]) -> str:
                 f"d_x = {spec['d_x']}, d_z = {spec['d_z']}, d_m = {spec['d_m']}{count}"
             )
     rows = [
-        ("p_out", f"{record['p_out']:.4g}", "per output state"),
-        ("p_fail", f"{record['p_fail']:.3g}", "per run"),
-        ("qubits", f"{record['qubits']:,.0f}", "physical qubits"),
-        ("cycles", f"{record['cycles']:.2f}", "code cycles per successful run"),
-        ("qubitcycles", f"{record['qubitcycles']:,.0f}", "per output state"),
+        ("p_out", _shown(record["p_out"], ".4g"), "per output state"),
+        ("p_fail", _shown(record["p_fail"], ".3g"), "per run"),
+        ("qubits", _shown(record["qubits"], ",.0f"), "physical qubits"),
+        ("cycles", _shown(record["cycles"], ".2f"), "code cycles per successful run"),
+        ("qubitcycles", _shown(record["qubitcycles"], ",.0f"), "per output state"),
         ("outputs", f"{record['outputs']}", "states per successful run"),
     ]
     for f in record["full_distance"]:
         name = f"full distance ({f['logical_qubits']} qubits)"
         if f["d"] is None:
-            rows.append((name, "n/a", "no logical errors (noise.prefactor = 0)"))
+            rows.append((name, "n/a", f["reason"]))
         else:
             rows.append((name, f"{f['cost_d3']:#.3g} d^3", f"d = {f['d']}"))
+    rows += [(key, "n/a", reason) for key, reason in record.get("not_defined", {}).items()]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     lines += [f"  {name:<{width}}  {value:>{value_width}}  {unit}" for name, value, unit in rows]
@@ -99,6 +120,10 @@ def format_estimate(record: Mapping[str, Any]) -> str:
         f"  ({record['arithmetic']}; p_out convention {record['output_error_convention']})"
     )
     return "\n".join(lines)
+
+
+def _shown(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,6 +139,12 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     for f in record["full_distance"]:
         row[f"d_{f['logical_qubits']}"] = f["d"]
         row[f"cost_d3_{f['logical_qubits']}"] = f["cost_d3"]
+    reasons = {**record.get("not_defined", {})}
+    reasons.update(
+        {f"d_{f['logical_qubits']}": f["reason"] for f in record["full_distance"] if "reason" in f}
+    )
+    if reasons:
+        row["not_defined"] = "; ".join(f"{k}: {v}" for k, v in reasons.items())
     return row
 
 
