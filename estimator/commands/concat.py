@@ -151,9 +151,7 @@ def _hmeasure_stages(items: list[str], *, everything: bool) -> dict:
         stages.update(haah2017.shipped_stages(shipped, labels=None if everything else labels))
     for item in items:
         if item.endswith(".toml"):
-            stage = haah2017.hmeasure_stage(
-                haah2017.evaluate_hmeasure(haah2017.load_hmeasure_config(item))
-            )
+            stage = haah2017.hmeasure_stage(haah2017.load_hmeasure_config(item))
             stages[stage.name] = stage
     return stages
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -418,15 +418,19 @@ def _rounds_to(ours: float, printed: str, field_name: str) -> bool:
 
 
 STAGE_PREFIX = "001:"
+STAGE_TERMS = 3
+"""Orders a stage counts from its leading one: the search compares stages whose exact
+polynomials (003's codes) carry every order, so a truncation at the leading order alone
+would flatter the protocols of 001."""
 
 
-def hmeasure_stage(result: HMeasureResult) -> Any:
-    """The evaluated protocol as a stage of ``estimator.codes.concat``, named "001:LABEL":
-    every T gate and input state consumes an output of the stage below; its polynomials are
-    the series counted (``terms`` orders from the leading one)."""
+def hmeasure_stage(config: HMeasureConfig) -> Any:
+    """The protocol as a stage of ``estimator.codes.concat``, named "001:LABEL": every T gate
+    and input state consumes an output of the stage below; its polynomials are its series
+    through ``STAGE_TERMS`` orders (at least)."""
     from estimator.codes.concat import Stage
 
-    config = result.config
+    result = evaluate_hmeasure(replace(config, terms=max(config.terms, STAGE_TERMS)))
     return Stage.from_series(
         STAGE_PREFIX + config.label,
         result.series,
@@ -453,7 +457,7 @@ def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[s
         config = load_hmeasure_config(path)
         name = STAGE_PREFIX + config.label
         if config.protocol is not None and (labels is None or name in labels):
-            stages[name] = hmeasure_stage(evaluate_hmeasure(config))
+            stages[name] = hmeasure_stage(config)
     missing = sorted((labels or set()) - set(stages))
     if missing:
         raise ConfigError("sequence", f"no 001 protocol labelled {missing[0]!r} in {directory}")
