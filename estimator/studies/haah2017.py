@@ -33,6 +33,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -447,7 +448,8 @@ def stage_name(path: str | Path) -> str:
 
 def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[str, Any]:
     """The stages of the H-measurement configs of ``directory`` by name (all, or those named
-    in ``labels``); rotation circuits such as 15-to-1 are built-in stages already.
+    in ``labels``); rotation circuits such as 15-to-1 are built-in stages already. A config
+    is counted once per process and version of its file.
 
     Raises:
         ConfigError("sequence"): a requested 001:LABEL is not among them.
@@ -457,8 +459,13 @@ def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[s
         config = load_hmeasure_config(path)
         name = STAGE_PREFIX + config.label
         if config.protocol is not None and (labels is None or name in labels):
-            stages[name] = hmeasure_stage(config)
+            stages[name] = _cached_stage(str(path.resolve()), path.stat().st_mtime_ns)
     missing = sorted((labels or set()) - set(stages))
     if missing:
         raise ConfigError("sequence", f"no 001 protocol labelled {missing[0]!r} in {directory}")
     return stages
+
+
+@cache
+def _cached_stage(path: str, mtime_ns: int) -> Any:
+    return hmeasure_stage(load_hmeasure_config(path))
