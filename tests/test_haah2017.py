@@ -185,3 +185,36 @@ def test_cli_concat_errors(args, field, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"msd: error: {field}") and err.count("\n") == 1
+
+
+def test_cli_estimate_and_table(capsys):
+    assert main(["estimate", str(DIR / "03_7-1-3_to_17-1-5.toml"), "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["coefficients"]["any"][0] == 1411 and record["qubits"] == 18
+    assert main(["estimate", str(DIR / "04_4-2-2_repetition.toml"), "--set", "eps_in=1e-4"]) == 0
+    out = capsys.readouterr().out
+    assert "45 eps^2" in out and "33 eps^2" in out and "prefactor" in out
+    assert main(["table", str(DIR)]) == 0
+    assert "001: 63 of 63 printed values reproduced" in capsys.readouterr().out
+    assert main(["table", str(DIR), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["summary"]["001"] == {"reproduced": 63, "printed": 63}
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "field"),
+    [  # item 7 of issue 8: each bad input one line naming the field, exit 2
+        ("08_21-3-5_eq5.4.toml", ["--set", "hmeasure.order=6"], "order"),  # outer too weak
+        ("08_21-3-5_eq5.4.toml", ["--set", "hmeasure.rounds.0.inner=7-1-3"], "hmeasure.rounds[0].inner"),
+        ("04_4-2-2_repetition.toml", ["--set", "hmeasure.rounds.0.inner=15-7-3"], "hmeasure.rounds[0].inner"),
+        ("01_7-1-3_trivial.toml", ["--set", "eps_in=0.5"], "eps_in"),
+        ("01_7-1-3_trivial.toml", ["--set", "eps_in=-1e-3"], "eps_in"),
+        ("10_21-3-5_petersen.toml", ["--set", "hmeasure.terms=4", "--max-seconds", "0.05"], "hmeasure.terms"),
+        ("01_7-1-3_trivial.toml", ["--set", "hmeasure.rounds.0.outer=nowhere"], "hmeasure.rounds[0].outer"),
+    ],
+)  # fmt: skip
+def test_cli_bad_input(config, args, field, capsys):
+    assert main(["estimate", str(DIR / config), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"msd: error: {field}")

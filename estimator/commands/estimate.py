@@ -1,4 +1,5 @@
-"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``."""
+"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
+or a protocol of 001 (configs/haah2017, recognised by its [hmeasure] or [rotations] table)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from estimator.studies.config import read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
+
+    if is_hmeasure_config(read_config_data(args.config)):
+        return _run_hmeasure(args)
     import numpy as np
 
     from estimator.errors import PrecisionError
@@ -37,4 +43,21 @@ def run(args: argparse.Namespace) -> int:
         print(to_csv([flatten(record)]), end="")
     else:
         print(format_estimate(record))
+    return 0
+
+
+def _run_hmeasure(args: argparse.Namespace) -> int:
+    """A protocol of 001: its exact error series beside the printed values."""
+    from estimator.jsonout import to_json
+    from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
+    from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
+    from estimator.studies.report import to_csv
+
+    record = hmeasure_record(evaluate_hmeasure(load_hmeasure_config(args.config, args.sets)))
+    if args.format == "json":
+        print(to_json(record))
+    elif args.format == "csv":
+        print(to_csv([flatten_hmeasure(record)]), end="")
+    else:
+        print(format_hmeasure(record))
     return 0

@@ -33,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")
+    if _hmeasure_directory(files):
+        return _print_hmeasure(files, args.format)
     records = []
     for path in files:
         try:
@@ -49,6 +51,24 @@ def run(args: argparse.Namespace) -> int:
         print(to_csv([flatten(r) for r, _ in records]), end="")
         return 0
     print(_table(records, history, format_columns))
+    return 0
+
+
+def _hmeasure_directory(files: list[Path]) -> bool:
+    """Whether every config is a protocol of 001 (configs/haah2017)."""
+    from estimator.studies.config import read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
+
+    return all(is_hmeasure_config(read_config_data(path)) for path in files)
+
+
+def _print_hmeasure(files: list[Path], form: str) -> int:
+    from estimator.jsonout import to_json
+    from estimator.studies.haah2017_report import hmeasure_table
+    from estimator.studies.report import to_csv
+
+    document, rows, text = hmeasure_table(files)
+    print(to_json(document) if form == "json" else to_csv(rows) if form == "csv" else text)
     return 0
 
 

@@ -40,7 +40,7 @@ from typing import Any
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
 from estimator.codes.leading import CONVENTIONS, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
-from estimator.errors import ConfigError
+from estimator.errors import ConfigError, ResourceError
 from estimator.studies.config import parse_value, read_config_data
 
 TOP_KEYS = {
@@ -283,20 +283,27 @@ class HMeasureResult:
 
 
 def evaluate_hmeasure(config: HMeasureConfig) -> HMeasureResult:
-    """Count the patterns from the leading order through ``terms`` orders."""
-    extra = config.terms - 1
-    if config.protocol is not None:
-        p = config.protocol
-        return HMeasureResult(
-            config, p.n_out, p.t_count, p.qubits, analyse(p, config.order, extra=extra)
-        )
+    """Count the patterns from the leading order through ``terms`` orders.
+
+    Raises:
+        ResourceError: the count exceeds the limits; the message names the config's
+            ``terms`` (the weights counted are order .. order + terms - 1).
+    """
     from estimator.circuits.protocols import get_protocol
 
-    protocol = get_protocol(config.rotations, field="rotations.protocol")
-    result = rotation_series(protocol, config.order, extra=extra)
-    return HMeasureResult(
-        config, len(protocol.outputs), len(protocol.rotations), protocol.n_qubits, result
-    )
+    extra = config.terms - 1
+    try:
+        if config.protocol is not None:
+            p = config.protocol
+            found = analyse(p, config.order, extra=extra)
+            return HMeasureResult(config, p.n_out, p.t_count, p.qubits, found)
+        protocol = get_protocol(config.rotations, field="rotations.protocol")
+        result = rotation_series(protocol, config.order, extra=extra)
+    except ResourceError as error:
+        table = "hmeasure" if config.protocol is not None else "rotations"
+        raise ResourceError(f"{table}.terms = {config.terms}: {error}") from None
+    n_out, n = len(protocol.outputs), len(protocol.rotations)
+    return HMeasureResult(config, n_out, n, protocol.n_qubits, result)
 
 
 def rotation_series(protocol: Any, order: int | None, *, extra: int = 0) -> ErrorSeries:
