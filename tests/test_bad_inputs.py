@@ -602,6 +602,101 @@ CODE = [
     ),
 ]
 
+S_DIM_40 = "\n".join(("0" * i + "1" + "0" * (39 - i)) * 2 for i in range(40))
+"""40 self-orthogonal rows (e_i, e_i): dim S = 40, 2^40 words to list."""
+
+INNER = [
+    Case("inner-unknown-name", "code inner [[9,1,3]]", "SPEC"),
+    Case("inner-missing-file", "code inner {dir}/none.txt", "SPEC"),
+    Case("inner-directory", "code inner {dir}", "SPEC"),
+    Case("inner-dev-zero", "code inner /dev/zero", "SPEC"),
+    Case("inner-fifo", "code inner {dir}/pipe", "SPEC", files={"pipe": FIFO}),
+    Case("inner-not-utf8", "code inner {dir}/s.txt", "SPEC", files={"s.txt": b"11\xff\n"}),
+    Case("inner-empty-file", "code inner {dir}/s.txt", "s.txt", files={"s.txt": ""}),
+    Case("inner-not-binary", "code inner {dir}/s.txt", "s.txt", files={"s.txt": "1120\n"}),
+    Case("inner-ragged", "code inner {dir}/s.txt", "s.txt", files={"s.txt": "1100\n011\n"}),
+    Case("inner-odd-row", "code inner {dir}/s.txt", "s.txt", files={"s.txt": "1110\n"}),
+    Case(
+        "inner-not-self-orthogonal",
+        "code inner {dir}/s.txt",
+        "s.txt",
+        files={"s.txt": "1100\n0110\n"},
+    ),
+    Case(
+        "inner-s-too-large",
+        "code inner {dir}/s.txt",
+        "--max-seconds",
+        files={"s.txt": S_DIM_40},
+        seconds=2.0,
+    ),
+    Case("inner-bch-malformed", "code inner bch:31:x^5+x^^2+1", "SPEC"),
+    Case("inner-bch-empty-term", "code inner bch:31:x^5++1", "SPEC"),
+    Case("inner-bch-repeated-term", "code inner bch:31:x^5+x^5+1", "SPEC"),
+    Case("inner-bch-not-dividing", "code inner bch:31:x^5+x+1", "SPEC"),
+    Case("inner-bch-length-word", "code inner bch:n:x+1", "SPEC"),
+    Case("inner-bch-no-polynomial", "code inner bch:31", "SPEC"),
+    Case("inner-bch-huge-degree", "code inner bch:31:x^99999999999+1", "SPEC", seconds=1.0),
+    Case("inner-bch-huge-length", "code inner bch:100000:x+1", "--max-memory", seconds=2.0),
+    Case("inner-bch-g-one", "code inner bch:7:1", "SPEC"),
+    Case("inner-bch-not-self-orthogonal", "code inner bch:7:x^4+x^3+x^2+1", "SPEC"),
+    Case("inner-weight-above-n", "code inner 7-1-3 --weights 9", "--weights"),
+    Case("inner-weight-negative", "code inner 7-1-3 --weights=-1", "--weights"),
+    Case("inner-weight-word", "code inner 7-1-3 --weights two", "--weights"),
+    Case("inner-format-csv", "code inner 7-1-3 --format csv", "--format"),
+]
+
+OUTER = [
+    Case("outer-unknown-builder", "code outer hexagon", "SPEC"),
+    Case("outer-missing-file", "code outer {dir}/none.txt", "SPEC"),
+    Case("outer-dev-zero", "code outer /dev/zero", "SPEC"),
+    Case("outer-fifo", "code outer {dir}/pipe", "SPEC", files={"pipe": FIFO}),
+    Case("outer-empty-file", "code outer {dir}/m.txt", "m.txt", files={"m.txt": ""}),
+    Case("outer-not-binary", "code outer {dir}/m.txt", "m.txt", files={"m.txt": "102\n"}),
+    Case("outer-ragged", "code outer {dir}/m.txt", "m.txt", files={"m.txt": "101\n11\n"}),
+    Case("outer-empty-check", "code outer {dir}/m.txt", "m.txt", files={"m.txt": "110\n000\n"}),
+    Case("outer-grid-word", "code outer grid:five", "SPEC"),
+    Case("outer-grid-side-1", "code outer grid:1", "SPEC"),
+    Case("outer-grid-rectangle-diagonal", "code outer grid:5x4:v,h,d", "SPEC"),
+    Case("outer-grid-bad-direction", "code outer grid:5:v,x", "SPEC"),
+    Case("outer-grid-repeated-direction", "code outer grid:5:v,v", "SPEC"),
+    Case("outer-grid-dimension-huge", "code outer grid:3:1000000000", "SPEC"),
+    Case("outer-grid-huge", "code outer grid:100000", "--max-memory"),
+    Case("outer-ring-1", "code outer ring:1", "SPEC"),
+    Case("outer-ring-huge", "code outer ring:1000000000", "--max-memory"),
+    Case("outer-repetition-word", "code outer repetition:two", "SPEC"),
+    Case("outer-graph-loop", "code outer graph:{dir}/g.txt", "SPEC", files={"g.txt": "1 2\n2 2\n"}),
+    Case(
+        "outer-graph-twice", "code outer graph:{dir}/g.txt", "SPEC", files={"g.txt": "1 2\n2 1\n"}
+    ),
+    Case("outer-graph-three", "code outer graph:{dir}/g.txt", "SPEC", files={"g.txt": "1 2 3\n"}),
+    Case("outer-graph-empty", "code outer graph:{dir}/g.txt", "SPEC", files={"g.txt": "# none\n"}),
+    Case("outer-graph-missing", "code outer graph:{dir}/none.txt", "SPEC"),
+    Case("outer-tanner-option", "code outer tanner:5:colour=3", "SPEC"),
+    Case("outer-tanner-even-distance", "code outer tanner:5:distance=6", "SPEC"),
+    Case("outer-tanner-word", "code outer tanner:five", "SPEC"),
+    Case("outer-tanner-alpha-word", "code outer tanner:5:alpha=x", "SPEC"),
+    Case("outer-tanner-alpha-reversed", "code outer tanner:5:alpha=9-7", "SPEC"),
+    Case("outer-tanner-negative-seed", "code outer tanner:5:seed=-1", "SPEC"),
+    Case("outer-tanner-no-tries", "code outer tanner:5:tries=0", "SPEC"),
+    Case("outer-tanner-huge", "code outer tanner:100000", "--max-memory"),
+    Case("outer-max-weight-zero", "code outer petersen --max-weight 0", "--max-weight"),
+    Case("outer-max-violated-negative", "code outer petersen --max-violated=-1", "--max-violated"),
+    Case("outer-weight-too-large", "code outer grid:27:v,h,d --max-weight 14", "--max-seconds"),
+    Case(
+        "outer-max-seconds",
+        "code outer grid:9:v,h,d --max-weight 11 --max-seconds 1",
+        "--max-seconds",
+    ),
+    Case(
+        "outer-write-matrix-directory", "code outer petersen --write-matrix {dir}", "--write-matrix"
+    ),
+    Case(
+        "outer-write-matrix-no-directory",
+        "code outer petersen --write-matrix {dir}/no/m.txt",
+        "--write-matrix",
+    ),
+]
+
 SCHEDULE = [
     Case("schedule-time-limit-zero", "schedule {dir}/c.toml --time-limit 0", "--time-limit"),
     Case("schedule-time-limit-negative", "schedule {dir}/c.toml --time-limit=-1", "--time-limit"),
@@ -744,6 +839,8 @@ CASES = [
     *SEARCH,
     *CONCAT,
     *CODE,
+    *INNER,
+    *OUTER,
     *SCHEDULE,
     *DRAW,
     *PLOT,

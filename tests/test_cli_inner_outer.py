@@ -37,7 +37,7 @@ def test_inner_table_with_weights(capsys):
     [
         (["code", "inner", "bch:31:x^5+x+1"], "SPEC: x^5+x+1 does not divide"),
         (["code", "inner", "bch:31:x^5+x^^2+1"], "SPEC: term 'x^^2'"),
-        (["code", "inner", "7-1-3", "--weights", "9"], "weight: 9 is not a weight"),
+        (["code", "inner", "7-1-3", "--weights", "9"], "--weights: 9 is not a weight"),
         (["code", "inner", "[[5,1,3]]"], "SPEC: '[[5,1,3]]' is not a built-in code"),
     ],
 )
@@ -82,6 +82,7 @@ def test_outer_tanner_search_writes_a_matrix_that_reads_back(capsys, tmp_path):
     assert main([*args, "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["search"]["alpha"] == 9 and record["sensitivity"] == 7
+    assert record["search"]["attempts"] == [{"alpha": 9, "attempts": 2}]
     assert record["girth"] >= 6 and record["distance"] >= 7
     assert main(["code", "outer", str(path), "--format", "json"]) == 0
     again = json.loads(capsys.readouterr().out)
@@ -116,7 +117,7 @@ def test_outer_graph_file_with_a_loop(capsys, tmp_path):
         (["grid:5x4:v,h,d"], "SPEC: grid:5x4:v,h,d: diagonal checks need a square grid"),
         (["hexagon"], "SPEC: 'hexagon' is not a readable matrix file nor a builder"),
         (["grid:27:v,h,d", "--max-weight", "14"], "fault weight u + 2v <= 14 would take about"),
-        (["petersen", "--max-weight", "0"], "max_weight: 0 is not an integer >= 1"),
+        (["petersen", "--max-weight", "0"], "--max-weight: 0 is not an integer >= 1"),
     ],
 )
 def test_outer_bad_input_is_one_line(capsys, args, message):

@@ -63,6 +63,7 @@ class InnerCode:
             i, j = (int(x) + 1 for x in odd[0])
             what = f"row {i} has odd weight" if i == j else f"rows {i} and {j} have odd overlap"
             raise ConfigError(field, f"{what}; S must be self-orthogonal (every overlap even)")
+        _require_length(matrix.shape[1], name)
         basis = gf2.independent_rows(matrix)
         dim, n = basis.shape
         if dim > 22:
@@ -134,6 +135,17 @@ class InnerCode:
         return InnerCode.from_stabilizers(f"{self.name} punctured at {bit}", kept)
 
 
+def _require_length(n: int, name: str) -> None:
+    """The MacWilliams transform keeps (n + 1)^2 exact integers of up to n bits: refuse a
+    length whose transform would not fit the limits (n = 511 takes 0.1 s)."""
+    require(
+        what=f"the weight enumerator of S^perp for n = {n} qubits ({name})",
+        memory_bytes=(n + 1) ** 2 * (n / 8 + 32),
+        seconds=1e-9 * n**3,
+        change="use an inner code with fewer qubits",
+    )
+
+
 def _magic_basis(stabilizers: np.ndarray) -> MagicBasis:
     dual = gf2.null_space(stabilizers)
     stacked = gf2.independent_rows(np.vstack([stabilizers, dual]))
@@ -183,7 +195,9 @@ def quantum_bch(n: int, generator: str, *, field: str = "g(x)", name: str = "") 
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise ConfigError(field, f"code length n = {n!r} must be an integer >= 2")
-    g = gf2poly.parse_polynomial(generator, field=field)
+    g = gf2poly.parse_polynomial(generator, field=field, max_degree=n)
+    label = name or f"bch:{n}:{gf2poly.format_polynomial(g)}"
+    _require_length(n, label)
     h, remainder = gf2poly.divmod_poly((1 << n) | 1, g)
     if remainder:
         raise ConfigError(
@@ -193,7 +207,6 @@ def quantum_bch(n: int, generator: str, *, field: str = "g(x)", name: str = "") 
         )
     if gf2poly.degree(g) == 0:
         raise ConfigError(field, "g(x) = 1 gives S = the whole space, which is not self-orthogonal")
-    label = name or f"bch:{n}:{gf2poly.format_polynomial(g)}"
     return InnerCode.from_stabilizers(label, gf2poly.cyclic_generator_matrix(h, n), field=field)
 
 
@@ -277,16 +290,14 @@ def inner_code(spec: str, *, field: str = "SPEC") -> InnerCode:
         if len(parts) != 3 or not parts[1].isdigit():
             raise ConfigError(field, f"{spec!r} is not bch:N:G, e.g. bch:31:x^5+x^2+1")
         return quantum_bch(int(parts[1]), parts[2], field=field)
-    path = Path(text)
-    if not path.is_file():
+    if not Path(text).exists():
         raise ConfigError(
             field, f"{spec!r} is not a built-in code ({_known()}), bch:N:G or a readable file"
         )
-    try:
-        content = path.read_text()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(field, f"cannot read {spec!r}: {error}") from None
     from estimator.codes.triorthogonal import parse_matrix_text
+    from estimator.inputs import read_text
+
+    content = read_text(text, field=field)
 
     return InnerCode.from_stabilizers(text, parse_matrix_text(content, field=text), field=text)
 

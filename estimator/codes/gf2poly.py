@@ -15,11 +15,11 @@ from estimator.errors import ConfigError
 _TERM = re.compile(r"^(?:1|x|x\^(\d+))$")
 
 
-def parse_polynomial(text: str, *, field: str = "g(x)") -> int:
+def parse_polynomial(text: str, *, field: str = "g(x)", max_degree: int = 10**5) -> int:
     """Parse "x^10+x^7+x+1" into its coefficient bits; ConfigError naming ``field`` if malformed.
 
-    Terms are 1, x or x^N joined by '+' (spaces ignored); a repeated term is an error rather
-    than silently cancelled.
+    Terms are 1, x or x^N (N <= max_degree) joined by '+' (spaces ignored); a repeated term is
+    an error rather than silently cancelled.
 
     >>> bin(parse_polynomial("x^5 + x^2 + 1"))
     '0b100101'
@@ -35,6 +35,8 @@ def parse_polynomial(text: str, *, field: str = "g(x)") -> int:
                 field, f"term {term!r} of {text!r} is not 1, x or x^N; write e.g. x^5+x^2+1"
             )
         exponent = 0 if term == "1" else int(match.group(1) or 1)
+        if exponent > max_degree:
+            raise ConfigError(field, f"term {term!r} has a degree above {max_degree}")
         if value >> exponent & 1:
             raise ConfigError(field, f"term {term!r} appears twice in {text!r}")
         value |= 1 << exponent
@@ -65,7 +67,7 @@ def degree(value: int) -> int:
 def divmod_poly(a: int, b: int) -> tuple[int, int]:
     """Quotient and remainder of a / b over GF(2).
 
-    >>> divmod_poly(0b1000_0000_0000_0000_0000_0000_0000_0001 << 0, 0b100101)[1]  # x^31 + 1
+    >>> divmod_poly((1 << 31) | 1, 0b100101)[1]  # x^5 + x^2 + 1 divides x^31 + 1
     0
     """
     if b <= 0:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 
 from estimator.codes.outer import OuterCode
 from estimator.errors import ConfigError
+from estimator.limits import require
 
 Edge = tuple[int, int]
 
@@ -58,6 +58,11 @@ def graph_code(
     name: str, vertices: int, edges: Sequence[Edge], vertex_symmetries: Sequence[Sequence[int]] = ()
 ) -> OuterCode:
     """The outer code of a simple graph: bit e = edges[e], check v = vertex v."""
+    require(
+        what=f"the check matrix of {name} ({vertices} vertices x {len(edges)} edges)",
+        memory_bytes=float(vertices) * len(edges),
+        change="use a smaller graph",
+    )
     keys = [frozenset(e) for e in edges]
     if any(len(k) != 2 for k in keys) or len(set(keys)) != len(keys):
         raise ConfigError("graph", f"{name}: edges must join two distinct vertices, once each")
@@ -82,11 +87,9 @@ def named_graph_code(name: str) -> OuterCode:
 def graph_code_from_file(path_text: str, *, field: str = "SPEC") -> OuterCode:
     """A graph from a file of edges, one "u v" per line (# comments); vertices are the labels
     in sorted order (numerically when all are integers), edges the bits in file order."""
-    path = Path(path_text)
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(field, f"graph:{path_text}: cannot read the edge file: {error}") from None
+    from estimator.inputs import read_text
+
+    text = read_text(path_text, field=field)
     pairs = []
     for number, line in enumerate(text.splitlines(), 1):
         tokens = line.split("#", 1)[0].split()

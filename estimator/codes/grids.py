@@ -11,6 +11,7 @@ change which checks are lonely.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +21,7 @@ from estimator.errors import ConfigError
 from estimator.limits import require
 
 DIRECTIONS = ("v", "h", "d", "a")
+_MAX_DIMENSION = 64  # 2^64 bits already exceed every memory limit
 
 
 def grid_code(shape: Sequence[int], directions: Sequence[str] | None = None) -> OuterCode:
@@ -31,7 +33,7 @@ def grid_code(shape: Sequence[int], directions: Sequence[str] | None = None) -> 
     shape = tuple(int(k) for k in shape)
     if not shape or min(shape) < 2:
         raise ConfigError("grid", f"every side of the grid must be >= 2, got {shape}")
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     if directions is not None and len(shape) != 2:
         raise ConfigError("grid", "directions v, h, d, a apply to two-dimensional grids only")
     names = list(directions or (["v", "h"] if len(shape) == 2 else []))
@@ -40,9 +42,10 @@ def grid_code(shape: Sequence[int], directions: Sequence[str] | None = None) -> 
             raise ConfigError("grid", f"directions must be distinct among v, h, d, a: {names}")
     if ({"d", "a"} & set(names)) and shape[0] != shape[1]:
         raise ConfigError("grid", f"diagonal checks need a square grid, got {shape}")
+    size = f"{shape[0]}^{len(shape)}" if len(set(shape)) == 1 else "x".join(map(str, shape))
     lines = len(names) * max(shape) if names else sum(n // k for k in shape)
     require(
-        what=f"a {'x'.join(map(str, shape))} grid code",
+        what=f"a {size} grid code",
         memory_bytes=float(n) * lines,
         change="use a smaller grid",
     )
@@ -82,9 +85,9 @@ def grid_from_spec(text: str, *, field: str = "SPEC") -> OuterCode:
     if directions.isdigit():
         if len(shape) != 1:
             raise ConfigError(field, f"grid:{text}: give the dimension D only with one side K")
+        if not 1 <= int(directions) <= _MAX_DIMENSION:
+            raise ConfigError(field, f"grid:{text}: the dimension D must be 1 .. {_MAX_DIMENSION}")
         shape = shape * int(directions)
-        if not shape:
-            raise ConfigError(field, f"grid:{text}: the dimension D must be >= 1")
         names = None
     else:
         if len(shape) == 1:

@@ -261,9 +261,12 @@ class OuterCode:
     def _node_bound(self, max_bits: int) -> float:
         """A rough ceiling on the nodes of any search: (n_check + 1) per pattern of at most
         ``max_bits`` bits (small codes are cheap whatever the weight)."""
-        return float(sum(math.comb(self.n_out, u) for u in range(1, max_bits + 1))) * (
-            self.n_check + 1
-        )
+        patterns = 0
+        for u in range(1, max_bits + 1):
+            patterns += math.comb(self.n_out, u)
+            if patterns > 10**30:  # beyond any time limit; keeps the float finite
+                break
+        return float(patterns) * (self.n_check + 1)
 
     def _roots(self) -> int:
         return len(self.orbits) if self.orbits else self.n_out
@@ -352,19 +355,16 @@ def outer_code(spec: str, *, field: str = "SPEC") -> OuterCode:
         return graphs.graph_code_from_file(rest, field=field)
     if head == "tanner":
         return tanner.tanner_from_spec(rest, field=field).code
-    path = Path(text)
-    if not path.is_file():
+    if not Path(text).exists():
         raise ConfigError(
             field,
             f"{spec!r} is not a readable matrix file nor a builder (trivial, repetition:N, "
             "ring:N, eq5.4, grid:..., petersen, hoffman-singleton, graph:FILE, tanner:K)",
         )
     from estimator.codes.triorthogonal import parse_matrix_text
+    from estimator.inputs import read_text
 
-    try:
-        content = path.read_text()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(field, f"cannot read {spec!r}: {error}") from None
+    content = read_text(text, field=field)
     return OuterCode.from_matrix(text, parse_matrix_text(content, field=text), field=text)
 
 
@@ -374,6 +374,11 @@ _EQ_5_4 = [[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]]  # 001 Eq. (5
 def chain_code(n: int, *, ring: bool) -> OuterCode:
     """Checks on neighbouring bits i, i + 1: a path (the repetition code's n - 1 checks) or a
     ring of n checks (001 Sec. 1.2.2: redundant checks so that every bit is checked twice)."""
+    require(
+        what=f"a {'ring' if ring else 'repetition'} code on {n} bits",
+        memory_bytes=float(n) * n,
+        change="use fewer bits",
+    )
     pairs = [(i, (i + 1) % n) for i in range(n if ring else n - 1)]
     matrix = np.zeros((len(pairs), n), dtype=np.uint8)
     for row, (a, b) in enumerate(pairs):

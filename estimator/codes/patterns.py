@@ -7,14 +7,19 @@ weight* is u + 2v (000_46baeba8620d433e.txt Eqs. (7)-(8); the order condition
 fault weight <= W exactly once, so c_out(u, v) (000 Eq. (7)) for u + 2v <= W costs the number
 of such patterns, not C(n_out, u).
 
-Canonical growth: from the pattern's first bit, repeatedly take the lowest-index odd
-(currently violated) check that will receive another bit and add the least such bit; odd
-checks passed over receive nothing more (they stay violated). When no odd check will grow,
-either stop or start a new part at the least remaining bit. Every decision is forced by the
-final pattern, so each pattern has one derivation. A new part adds its own fault weight
-(it touches no violated check of the part before), so it is only tried when the bound allows
-another ``min_fault`` (the code's sensitivity). Pruning: o open odd checks need at least
-ceil(o / r) more bits (r = largest column weight) or one violation each.
+Canonical growth: from the pattern's first bit, repeatedly take the first odd (currently
+violated) check that will receive another bit, in an order fixed by the current state (fewest
+undecided bits, then index), and add its least such bit; odd checks passed over receive
+nothing more (they stay violated). When no odd check will grow, either stop or start a new
+part at the least remaining bit. Every decision is forced by the final pattern, so each
+pattern has one derivation. A new part adds its own fault weight (it touches no violated
+check of the part before), so it is only tried when the bound allows another ``min_fault``
+(the code's sensitivity).
+
+Pruning: o open odd checks need a bit or a violation each; a new bit fixes at most r of them
+(r = largest column weight) and at most one of a set of pairwise disjoint ones. A bit of the
+chosen check that lies in f later odd checks leaves L + r_b - 1 - 2f of them odd, so only
+bits in enough of them (found with bitwise counters) are tried.
 """
 
 from __future__ import annotations
@@ -71,8 +76,8 @@ def count_patterns(
     for c, bits in enumerate(checks):
         for b in bits:
             bit_checks[b] |= 1 << c
-    r = max(1, max(m.bit_count() for m in bit_checks))
-    r_min = min((m.bit_count() for m in bit_checks if m), default=1)
+    r = max(1, max(mask.bit_count() for mask in bit_checks))
+    r_min = min((mask.bit_count() for mask in bit_checks if mask), default=1)
     everything = (1 << n) - 1
     counts: defaultdict[tuple[int, int], int] = defaultdict(int)
     nodes = 0
@@ -165,7 +170,7 @@ def count_patterns(
                 if (later & ~touched).bit_count() + (touched & ~parity).bit_count() <= most:
                     visit(u + 1, before | lower | low, parity ^ touched, weight)
                 lower |= low
-        if u + 2 * v + min_fault > max_fault:
+        if v > max_violated or u + 2 * v + min_fault > max_fault:
             return
         closed_bits = decided | excluded
         candidates = everything & ~closed_bits

@@ -20,6 +20,7 @@ import numpy as np
 
 from estimator.codes.outer import OuterCode
 from estimator.errors import ConfigError
+from estimator.limits import require
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def tanner_search(
     *,
     seed: int = 0,
     alphas: range | None = None,
-    tries: int = 10,
+    tries: int = 100,
     swaps: int | None = None,
     distance: int = 7,
     progress: Callable[[int, int, str], None] | None = None,
@@ -53,9 +54,15 @@ def tanner_search(
     if distance < 5 or distance % 2 == 0:
         raise ConfigError("distance", f"the target distance must be odd and >= 5, got {distance}")
     degree = (distance - 1) // 2
-    if k < 2 or tries < 1:
-        raise ConfigError("tanner", f"need k >= 2 and tries >= 1, got k = {k}, tries = {tries}")
-    alphas = alphas or range(k + 1, 4 * k + 1)
+    if k < 2 or tries < 1 or seed < 0 or (swaps is not None and swaps < 0):
+        raise ConfigError(
+            "tanner",
+            f"need k >= 2, tries >= 1, seed >= 0 and swaps >= 0, got k = {k}, tries = {tries}, "
+            f"seed = {seed}, swaps = {swaps}",
+        )
+    alphas = range(k + 1, 4 * k + 1) if alphas is None else alphas
+    if not alphas or alphas.start < 1:
+        raise ConfigError("tanner", f"alpha must be a range A-B with 1 <= A <= B, got {alphas}")
     report: list[tuple[int, int]] = []
     for alpha in alphas:
         for attempt in range(tries):
@@ -87,6 +94,11 @@ def _random_girth6(
     """A bits x checks incidence with the degrees of alpha copies of K_{k,degree} and no
     4-cycle, or None when the rewiring does not get there."""
     n, m = alpha * k, degree * alpha
+    require(
+        what=f"a Tanner graph of {n} bits and {m} checks",
+        memory_bytes=8.0 * (n * m + m * m),
+        change="use a smaller k or alpha",
+    )
     incidence = np.zeros((n, m), dtype=np.int64)
     for copy in range(alpha):
         incidence[copy * k : (copy + 1) * k, copy * degree : (copy + 1) * degree] = 1
@@ -141,7 +153,7 @@ def tanner_from_spec(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> TannerSearch:
     """Parse the part after "tanner:": "K[:key=value,...]" with keys seed (default 0), alpha
-    (A or A-B, default K+1-4K), tries (per alpha, default 10), swaps (random rewirings after
+    (A or A-B, default K+1-4K), tries (per alpha, default 100), swaps (random rewirings after
     girth 6, default 20 x edges) and distance (target, odd >= 5, default 7)."""
     head, _, options = text.partition(":")
     if not head.isdigit():

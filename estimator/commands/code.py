@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weights", type=int, nargs="+", metavar="W", help="weights w of c_log(w) (default d, d+1)"
     )
     inner.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(inner)
     inner.set_defaults(run=run_inner)
     outer = actions.add_parser(
         "outer",
@@ -59,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     outer.add_argument("--write-matrix", metavar="FILE", help="also write the check matrix")
     outer.add_argument("--format", choices=("table", "json"), default="table")
+    add_limit_arguments(outer)
     outer.set_defaults(run=run_outer)
 
 
@@ -132,12 +134,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_inner(args: argparse.Namespace) -> int:
-    import json
-
     from estimator.codes.css import inner_code
+    from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
 
     code = inner_code(args.spec)
     d = code.distance
+    for w in args.weights or ():
+        if not 0 <= w <= code.n:
+            raise ConfigError("--weights", f"{w} is not a weight between 0 and n = {code.n}")
     weights = args.weights or [w for w in (d, (d or 0) + 1) if d is not None and w <= code.n]
     table = code.c_log_table(weights)
     record = {
@@ -150,7 +155,7 @@ def run_inner(args: argparse.Namespace) -> int:
         "c_log": {str(w): c for w, c in table.items()},
     }
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     distance = "none (k = 0)" if d is None else str(d)
     lines = [
@@ -163,12 +168,21 @@ def run_inner(args: argparse.Namespace) -> int:
 
 
 def run_outer(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from estimator.codes.outer import outer_code
     from estimator.codes.tanner import tanner_from_spec
+    from estimator.errors import ConfigError
+    from estimator.jsonout import to_json
 
+    for flag, value, least in (
+        ("--max-weight", args.max_weight, 1),
+        ("--max-violated", args.max_violated, 0),
+    ):
+        if value is not None and value < least:
+            raise ConfigError(flag, f"{value} is not an integer >= {least}")
+    if args.write_matrix:
+        _check_output(args.write_matrix)
     search = None
     if args.spec.startswith("tanner:"):
 
@@ -202,13 +216,11 @@ def run_outer(args: argparse.Namespace) -> int:
             "attempts": [{"alpha": a, "attempts": t} for a, t in search.attempts],
         }
     if args.write_matrix:
-        _write_atomically(
-            args.write_matrix,
-            "".join("".join(map(str, row)) + "\n" for row in code.checks.tolist()),
-            header=f"# {code.name}: {code.n_check} checks x {code.n_out} bits, in check order\n",
-        )
+        header = f"# {code.name}: {code.n_check} checks x {code.n_out} bits, in check order\n"
+        rows = "".join("".join(map(str, row)) + "\n" for row in code.checks.tolist())
+        _write_atomically(args.write_matrix, header + rows)
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     distance = "none (M has full column rank)" if code.distance is None else code.distance
     lines = [
@@ -236,12 +248,31 @@ def run_outer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(path: str, text: str, *, header: str) -> None:
+def _check_output(path: str) -> None:
+    """ConfigError naming --write-matrix unless ``path`` can be written (checked before work)."""
+    from pathlib import Path
+
+    from estimator.errors import ConfigError
+
+    output = Path(path)
+    if output.is_dir():
+        raise ConfigError("--write-matrix", f"{path!r} is a directory")
+    if not output.parent.is_dir():
+        raise ConfigError("--write-matrix", f"no directory {str(output.parent)!r} for {path!r}")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write beside ``path`` and rename into place."""
     import os
     import tempfile
     from pathlib import Path
 
     target = Path(path)
-    with tempfile.NamedTemporaryFile("w", dir=target.parent or ".", delete=False) as handle:
-        handle.write(header + text)
-    os.replace(handle.name, target)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
