@@ -63,7 +63,7 @@ PROTOCOLS = {  # Fig. 5.1 labels of 001 (the numbers are the codes' qubits)
     "21": lambda: _protocol(
         3,
         [([0], "[[7,1,3]]"), ([1], "[[7,1,3]]"), ([2], "[[7,1,3]]")] + [([0, 1, 2], "[[21,3,5]]")],
-    ),  # fmt: skip
+    ),
     "4": lambda: _protocol(2, [([0, 1], "[[4,2,2]]", [], "end")]),
     "20": lambda: _protocol(
         6, RING + [(s, "[[16,2,4]]", [], "each") for s in ([1, 2], [3, 4], [5, 0])]

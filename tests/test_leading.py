@@ -72,9 +72,9 @@ def test_20_to_4_conventions():
 
 def test_limits_refuse_a_count_too_large():
     protocol = builtin_protocols()["15-to-1"]
-    with using(Limits(max_memory_bytes=8 * 2**30, max_seconds=1e-7)):
-        with pytest.raises(ResourceError, match="weight = 9"):
-            count_undetected(_model(protocol), 9)
+    limits = Limits(max_memory_bytes=8 * 2**30, max_seconds=1e-7)
+    with using(limits), pytest.raises(ResourceError, match="weight = 9"):
+        count_undetected(_model(protocol), 9)
 
 
 def test_bad_models():

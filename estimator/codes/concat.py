@@ -410,6 +410,23 @@ def _search_levels(
     )
 
 
+def check_search(eps_in: float, target: float, max_stages: int, convention: str = "003") -> float:
+    """Validate a search's options (cheap: callers check them before building stages); the
+    input error as a float.
+
+    Raises:
+        ConfigError: eps_in outside (0, 0.5), target outside (0, 1), max_stages not a
+            positive integer or an unknown convention.
+    """
+    eps0 = float(check_eps(eps_in, field="eps_in"))
+    if not 0 < target < 1:
+        raise ConfigError("target", f"must lie in (0, 1), got {target!r}")
+    if isinstance(max_stages, bool) or not isinstance(max_stages, int) or max_stages < 1:
+        raise ConfigError("max_stages", f"must be a positive integer, got {max_stages!r}")
+    _require_convention(convention)
+    return eps0
+
+
 def _validated(
     eps_in: float,
     target: float,
@@ -419,13 +436,10 @@ def _validated(
     convention: str,
     **positive: int,
 ) -> tuple[float, tuple[str, ...]]:
-    eps0 = float(check_eps(eps_in, field="eps_in"))
-    if not 0 < target < 1:
-        raise ConfigError("target", f"must lie in (0, 1), got {target!r}")
-    for field, value in (("max_stages", max_stages), *positive.items()):
+    eps0 = check_search(eps_in, target, max_stages, convention)
+    for field, value in positive.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(field, f"must be a positive integer, got {value!r}")
-    _require_convention(convention)
     distinct = len(dict.fromkeys(str(name).strip() for name in stages))
     size = sum(distinct**level for level in range(1, min(max_stages, 64) + 1))
     if size > _MAX_SEQUENCES:  # checked before any stage is built

@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print(to_json(_record(result)) if args.format == "json" else _stage_table(result))
             return 0
+        concat.check_search(args.eps_in, args.target, args.max_stages, args.convention)
         if args.stages is None:
             extra = _hmeasure_stages([], everything=True)
             stages = [*concat.DEFAULT_STAGES, *extra]
