@@ -226,7 +226,7 @@ def test_sixteen_two_four_is_unique():
     [
         ([([0, 1], "[[7,1,3]]")], "checks.inner", "cannot implement a check of weight 2"),
         ([([0, 1], "[[15,7,3]]")], "checks.inner", "k - weight even"),
-        ([([0], "[[4,2,2]]")], "checks.inner", "k - weight even"),
+        ([([0], "[[4,2,2]]")], "checks.inner", "measures pairs"),
         ([([0, 1], "[[16,6,4]]", [2], "each")], "checks.inner", "must be even"),
         ([([0, 0], "[[4,2,2]]")], "checks.support", "listed twice"),
         ([([3], "[[7,1,3]]")], "checks.support", "not in 1..3"),

@@ -17,13 +17,15 @@ How a check is measured, and what a Y error does (001 Eqs. (1.3)-(1.6)):
   qubit a iff u . v_a = 1, applied after the measurement.
 * hyperbolic inner code: transversal H swaps the qubits of each logical pair (a (0, k) magic
   basis, Eq. (3.6)); the check is controlled-swap, H on the first state of each measured pair,
-  controlled-swap (Eq. (1.6)): 4n T gates. The block is encoded once per check and the middle
-  H is a Clifford on the code (decode, H, encode, no measurement), so the syndrome read at the
-  end is that of both halves together. The logical part of Y(u) is P (x) P on each pair with
-  P = X^(u.w2) Z^(u.w1) (not only Y); errors of the first half act before the measurement,
-  those of the second after it, and the destabiliser of the first half's syndrome flips the
-  control when it has odd weight. With this circuit [[4,2,2]] gives exactly the 45 of Fig. 5.1
-  (encoding the halves separately would give 21).
+  controlled-swap (Eq. (1.6)): 4n T gates. The logical part of an undetected Y(u) is P (x) P
+  on each pair with P = X^(u.w2) Z^(u.w1) (not only Y); errors of the first swap act before
+  the measurement, those of the second after it. The circuits of 001 App. B were lost, so
+  the readout is a choice per check: "each" reads the syndrome after each swap (decode, read,
+  H, encode); "end" encodes the block once, the middle H a Clifford on the code (decode, H,
+  encode, no reading), and reads the sum of both swaps' syndromes at the end, when the
+  destabiliser of the first swap's syndrome flips the control if it has odd weight. [[4,2,2]]
+  gives exactly Fig. 5.1's 45 with "end" (21 with "each"); a distance-4 code read at the end
+  has order 2 (a Y error on one qubit in both swaps), read after each swap it gives the fits.
 
 ``series`` counts the undetected patterns up to a weight: for all-normal protocols exactly,
 over GF(2) (``estimator.codes.leading`` per check, then the magic states' Y vector check by
@@ -164,7 +166,8 @@ def _validate_check(check: Check, n_out: int) -> None:
         raise ConfigError(f"{field}.support", "a check measures at least one magic state")
     for q in states:
         if isinstance(q, bool) or not isinstance(q, int) or not 0 <= q < n_out:
-            raise ConfigError(f"{field}.support", f"magic state {q!r} is not in 1..{n_out}")
+            shown = q + 1 if isinstance(q, int) and not isinstance(q, bool) else q
+            raise ConfigError(f"{field}.support", f"magic state {shown!r} is not in 1..{n_out}")
     if len(set(states)) != len(states):
         raise ConfigError(f"{field}.support", f"a magic state is listed twice in {states}")
     code, w = check.inner, len(check.support)
@@ -172,18 +175,19 @@ def _validate_check(check: Check, n_out: int) -> None:
         raise ConfigError(f"{field}.readout", f"unknown {check.readout!r}; one of each, end")
     if code.kind not in ("normal", "hyperbolic"):
         raise ConfigError(f"{field}.inner", f"{code.name} has no logical qubit (k = {code.k})")
-    if w + len(check.resident) > code.k or (code.k - w) % 2:
-        raise ConfigError(
-            f"{field}.inner",
-            f"{code.name} (k = {code.k}) cannot implement a check of weight {w}"
-            + (f" with {len(check.resident)} resident states" if check.resident else "")
-            + ": it needs k >= weight and k - weight even (001 Sec. 4.1)",
-        )
     if check.hyperbolic and (w % 2 or len(check.resident) % 2):
         raise ConfigError(
             f"{field}.inner",
             f"{code.name} is hyperbolic: it measures pairs, so the check weight ({w}) and the "
             f"resident states ({len(check.resident)}) must be even (001 Sec. 3.2)",
+        )
+    if w + len(check.resident) > code.k or (code.k - w - len(check.resident)) % 2:
+        raise ConfigError(
+            f"{field}.inner",
+            f"{code.name} (k = {code.k}) cannot implement a check of weight {w}"
+            + (f" with {len(check.resident)} resident states" if check.resident else "")
+            + ": it needs k >= weight and k - weight even (001 Sec. 4.1; the spare logical "
+            "qubits hold Bell pairs)",
         )
 
 
