@@ -248,8 +248,9 @@ def _require_feasible(states: int, remaining: int, weight: int, n: int) -> None:
 class ErrorSeries:
     """Error polynomials of a protocol up to ``max_weight``, in pattern form: each quantity is
     sum_w c_w eps^w (1 - eps)^(n - w) + O(eps^(max_weight + 1)), c_w the summed probability,
-    over weight-w Y-error patterns, that the run is accepted (and an output is wrong). For
-    all-normal protocols every c_w is an integer count of patterns.
+    over the weight-w error patterns (Y errors in 001's protocols, Z errors in 003's), that
+    the run is accepted (and an output is wrong); an integer count of patterns wherever
+    acceptance and outputs are parities (``exact_counts``).
 
     Attributes:
         n: T gates and input states (locations).
@@ -257,7 +258,7 @@ class ErrorSeries:
         acceptance: c_w of P(accepted).
         any_wrong: c_w of P(accepted and some output wrong).
         marginals: per output a, c_w of P(accepted and output a wrong).
-        exact_counts: True when every c_w is an integer pattern count (GF(2) path).
+        exact_counts: True when every c_w is an integer pattern count (the GF(2) count).
     """
 
     n: int
