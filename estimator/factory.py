@@ -44,7 +44,7 @@ class FactoryEstimate:
         qubitcycles: qubits * cycles per output state (MODEL.md 8.4).
         outputs: output states per successful run.
         full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
-        exact: True where the fixed-point arithmetic was used.
+        exact: True where float64 could not vouch and double-double or fixed point answered.
         level1: the estimate of the feeding level-1 factory (two-level factories).
     """
 
@@ -139,15 +139,18 @@ def _finish(
 
 
 def estimate_one_level(
-    noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto"
+    noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto", progress=None
 ) -> FactoryEstimate:
     """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
 
     Time: N_steps d_m / (1 - p_fail); space: 2 x the layout's tiles (MODEL.md 8.2-8.3).
+    ``progress`` is passed to the simulator (estimator.sim.simulator.simulate).
     """
     level = level_one(noise, spec)
     protocol = spec.protocol
-    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    sim = simulate(
+        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    )
     qubits = 2 * spec.layout.tiles(spec.d, level=1)
     cycles = spec.schedule.n_steps * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles)
@@ -161,6 +164,7 @@ def estimate_two_level(
     n_level1: int,
     arrangement: Arrangement,
     precision: str = "auto",
+    progress=None,
 ) -> FactoryEstimate:
     """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
 
@@ -168,13 +172,15 @@ def estimate_two_level(
     t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
     (N_rot / k) t_L1 / (1 - p_fail2) cycles.
     """
-    first = estimate_one_level(noise, level1, precision=precision)
+    first = estimate_one_level(noise, level1, precision=precision, progress=progress)
     level = level_two(noise, level2, level1, first, n_level1=n_level1, arrangement=arrangement)
     d_m2 = np.asarray(level2.d.d_m, float)
     k = len(level2.layout.regions)
     width1 = level1.layout.row_width().evaluate(level1.d)
     protocol = level2.protocol
-    sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
+    sim = simulate(
+        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    )
     feeders = level1.layout.tiles(level1.d, level=1) + arrangement.strip_per_factory * d_m2 * width1
     qubits = 2 * (
         level2.layout.tiles(level2.d, level=2)

@@ -25,3 +25,14 @@ def test_conversion_is_exact_and_products_keep_58_digits():
     exact = Fraction(1e-20) ** 2 + Fraction(2e-20) ** 2
     assert abs(Fraction(int(y.re[0]), fx.ONE) - exact) < 4 * ULP
     assert int(y.im[0]) == 0
+
+
+def test_mantissas_at_any_width_and_magnitude():
+    """No floor and no overflow: 1e-300 and 0.75 at 1,200 fraction bits, exactly."""
+    for value in (1e-300, 0.75, -3e-20, 5e-324):
+        for bits in (192, 1200):
+            m = fx.mantissa(value, bits)
+            assert Fraction(m, 1 << bits) <= Fraction(value) < Fraction(m + 1, 1 << bits)
+    x = fx.Fixed.from_complex(np.array([1e-300]), bits=1200)
+    assert x.real_float()[0] == 1e-300
+    assert fx.inv_sqrt2(1200) ** 2 * 2 <= 1 << 2400 < (fx.inv_sqrt2(1200) + 1) ** 2 * 2

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +116,6 @@ def test_p_out_decreases_when_every_distance_grows(data):
 @PROPERTIES
 @given(one_level())
 def test_float_and_exact_agree_where_float_vouches(data):
-    assume(data["noise"]["t_error"] != "coherent")  # see the test below
     floated = _estimate(data, "float")
     assume(not np.isnan(floated.p_out))
     exact = _estimate(data, "exact")
@@ -126,11 +124,6 @@ def test_float_and_exact_agree_where_float_vouches(data):
         assert abs(a - b) <= 2 * RELATIVE_TOLERANCE * abs(b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimator/sim: with coherent T errors float64 vouches for p_out 1.36036e-12 where "
-    "the exact value (and the 60-digit oracle) is 1.36035834e-12, 3e-6 relative > 1e-6",
-)
 def test_float_vouches_only_for_right_digits_with_coherent_t_errors():
     """Found by the property above (before it skipped coherent errors)."""
     data = {

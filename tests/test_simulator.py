@@ -1,6 +1,8 @@
 """Simulator: published error-model values, agreement with an independent 60-digit oracle,
 and the float64 path's guarantee (it returns only digits it can vouch for)."""
 
+from fractions import Fraction
+
 import mp_oracle as oracle
 import numpy as np
 import pytest
@@ -231,3 +233,238 @@ def test_exact_path_refuses_registers_beyond_its_reach():
     channels = [rotation_channel(r, 1e-9, 0.0, 0.0) for r in rotations]
     with pytest.raises(PrecisionError, match="12 qubits"):
         simulate(12, tuple(range(2, 13)), channels, precision="exact")
+
+
+# --- No floor: the exact path sizes its mantissa from the magnitudes (issue 9 item 1) ---
+
+SWEEP = ["5e-3", "1e-3", "1e-5", "1e-9", "1e-14", "1e-19", "1e-30"]
+
+
+def _oracle_p_out(config):
+    protocol, channels, est = _top_level_channels(config)
+    p_fail, infidelity = oracle.simulate_channels(protocol.n_qubits, protocol.checks, channels)
+    return est, float(infidelity) / protocol.outputs_per_run, float(p_fail)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["01_15to1_7-3-3_p1e-4", "05_15to1x15to1_9-3-3_25-9-9_p1e-4"])
+def test_p_phys_sweep_matches_oracle_at_every_magnitude(table1_dir, stem):
+    """p_phys from 5e-3 (two levels: 1e-3) down to 1e-30: every p_out (down to ~1e-266) and
+    p_fail equals the oracle (digits sized from the inputs) to 1e-9, or is refused (NaN) —
+    never the old 192-bit floor (about 1.8e-57 for every p_phys below 1e-20)."""
+    answered = 0
+    sweep = SWEEP if stem.startswith("01") else SWEEP[1:]  # 5e-3 leaves the level-2 model
+    for p in sweep:
+        est, p_out, p_fail = _oracle_p_out(
+            load_config(table1_dir / f"{stem}.toml", [f"p_phys={p}"])
+        )
+        if np.isnan(est.p_out):
+            continue
+        answered += 1
+        assert float(est.p_out) == pytest.approx(p_out, rel=1e-9), p
+        assert float(est.p_fail) == pytest.approx(p_fail, rel=1e-9), p
+    assert answered == len(sweep)
+
+
+@pytest.mark.parametrize(
+    ("stem", "p", "answered"),
+    [
+        ("01_15to1_7-3-3_p1e-4", "1e-100", True),  # p_out ~ 1e-299: resolved
+        ("01_15to1_7-3-3_p1e-4", "1e-120", False),  # p_out ~ 1e-359: below float64, refused
+        ("05_15to1x15to1_9-3-3_25-9-9_p1e-4", "1e-33", True),  # p_out ~ 4e-293
+        ("05_15to1x15to1_9-3-3_25-9-9_p1e-4", "1e-100", False),  # ~1e-900: refused
+    ],
+)
+def test_extreme_p_phys_is_right_or_refused(table1_dir, stem, p, answered):
+    """Refused means NaN from the engine, or a one-line ConfigError at load where the config
+    layer sees that the error rates underflow."""
+    from estimator.errors import ConfigError
+
+    try:
+        config = load_config(table1_dir / f"{stem}.toml", [f"p_phys={p}"])
+    except ConfigError:
+        assert not answered
+        return
+    if not answered:
+        est = estimate_config(config)
+        assert np.isnan(est.p_out) and np.isnan(est.p_fail)
+        return
+    est, p_out, p_fail = _oracle_p_out(config)
+    assert float(est.p_out) == pytest.approx(p_out, rel=1e-9)
+    assert float(est.p_fail) == pytest.approx(p_fail, rel=1e-9)
+
+
+def test_thirty_five_p_cubed_down_to_1e_minus_300():
+    """Z errors: I = 35 p^3 (1 + O(p)) at p = 1e-40 .. 1e-100 (I down to 3.5e-299), and the
+    oracle agrees at p = 1e-100 to 1e-12."""
+    for p in (1e-40, 1e-70, 1e-100):
+        sim = simulate(5, FIFTEEN.checks, _bare(p, 0, 0), precision="exact")
+        assert bool(sim.resolved) and float(sim.infidelity) / p**3 == pytest.approx(35, rel=1e-12)
+    channels = _bare(1e-100, 0, 0)
+    p_fail, infidelity = oracle.simulate_channels(5, FIFTEEN.checks, channels)
+    sim = simulate(5, FIFTEEN.checks, channels, precision="auto")
+    assert float(sim.infidelity) == pytest.approx(float(infidelity), rel=1e-12)
+    assert float(sim.p_fail) == pytest.approx(float(p_fail), rel=1e-12)
+
+
+def test_results_below_float64_range_are_refused():
+    """I ~ 35e-330 is not a normal float64: NaN and unresolved, in every precision."""
+    for precision in ("exact", "auto", "float"):
+        sim = simulate(5, FIFTEEN.checks, _bare(1e-110, 0, 0), precision=precision)
+        assert np.isnan(sim.infidelity) and not bool(sim.resolved)
+
+
+def test_nan_point_gives_nan_not_an_exception():
+    """A level-1 point refused by precision 'float' inside a two-level batch: NaN there, the
+    other points evaluated (it used to fail the whole batch: 'rotation Z2 has error
+    probability nan')."""
+    from estimator.factory import LevelSpec, estimate_two_level
+    from estimator.sim.noise import NoiseModel
+    from layouts.arrangement import Arrangement
+    from layouts.layout import Distances, Layout
+    from layouts.schedule import published_schedule
+
+    def spec(level, d):
+        return LevelSpec(
+            FIFTEEN, Layout.litinski(5, (1,)), published_schedule(level, "15-to-1", "litinski"), d
+        )
+
+    p = np.array([1e-3, 1e-9, 3e-4])
+    est = estimate_two_level(
+        NoiseModel(p),
+        spec(1, Distances(13, 5, 5)),
+        spec(2, Distances(29, 11, 13)),
+        n_level1=6,
+        arrangement=Arrangement.litinski(),
+        precision="float",
+    )
+    assert np.isnan(est.level1.p_out[1]) and np.isnan(est.p_out[1])
+    assert not np.isnan(est.level1.p_out[[0, 2]]).any()
+    nan_channel = [rotation_channel(r, np.array([1e-4, np.nan]), 0, 0) for r in FIFTEEN.rotations]
+    sim = simulate(5, FIFTEEN.checks, nan_channel)
+    assert np.isnan(sim.infidelity[1]) and not sim.resolved[1] and sim.resolved[0]
+
+
+def test_resource_guard_refuses_before_allocating():
+    """32 qubits: one line naming what to change, at once (no 4^32 allocation)."""
+    import time
+
+    from estimator import limits
+    from estimator.errors import ResourceError
+
+    channels = [rotation_channel(Rotation((1, 32)), 1e-4, 0.0, 0.0)]
+    start = time.perf_counter()
+    with pytest.raises(ResourceError, match="fewer qubits"):
+        simulate(32, tuple(range(2, 33)), channels)
+    assert time.perf_counter() - start < 1
+    with (
+        limits.using(limits.Limits(max_seconds=1e-6)),
+        pytest.raises(ResourceError, match="simulating 5 qubits"),
+    ):
+        simulate(5, FIFTEEN.checks, _bare(np.full(1000, P), 0, 0))
+
+
+def test_progress_hook_reports_and_engine_prints_nothing(capsys):
+    calls = []
+    simulate(5, FIFTEEN.checks, _bare(1e-30, 0, 0), progress=lambda *c: calls.append(c))
+    assert [c[0] for c in calls[:2]] == ["float64", "double-double"]
+    assert calls[-1][0] == "exact" and calls[-1][1] == calls[-1][2]
+    assert capsys.readouterr().out == ""
+
+
+def test_double_double_tier_vouches_only_right_digits(table1_dir):
+    """Where float64 cannot vouch (two-level outputs of 1e-20 and below), the double-double
+    split answers; its error stays far inside its bound FLOAT_ERROR_FACTOR * 2^-104 tr(rho_E)
+    (here within a tenth of it) and 'auto' agrees with the fixed point to RELATIVE_TOLERANCE."""
+    from estimator.sim import simulator as sm
+
+    rng = np.random.default_rng(11)
+    answered = 0
+    for stem, level in (("01_15to1_7-3-3_p1e-4", 1), ("05_15to1x15to1_9-3-3_25-9-9_p1e-4", 2)):
+        for _ in range(8):
+            sets = [f"p_phys={10 ** rng.uniform(-4.5, -2.7)}", f"level{level}.d_x=25"] + [
+                f"level{level}.{k}={2 * int(rng.integers(1, 12)) + 1}" for k in ("d_z", "d_m")
+            ]
+            protocol, channels, _ = _top_level_channels(
+                load_config(table1_dir / f"{stem}.toml", sets)
+            )
+            exact = simulate(protocol.n_qubits, protocol.checks, channels, precision="exact")
+            register = sm._Register(protocol.n_qubits, protocol.checks)
+            params = [[np.atleast_1d(p) for p in sm._params(c)] for c in channels]
+            program = sm._program(register, channels, params)
+            p_fail, infidelity, ok = sm._run_split(register, *program, sm.DOUBLE_DOUBLE)
+            trace = sum(float(np.max(p)) for p in params for p in p[:1])  # >= tr(rho_E)
+            numerator = float(exact.infidelity) * (1 - float(exact.p_fail))
+            error = abs(float(infidelity[0]) * (1 - float(p_fail[0])) - numerator)
+            assert error <= 0.1 * sm.FLOAT_ERROR_FACTOR * dd_eps() * trace
+            if ok[0]:
+                answered += 1
+                auto = simulate(protocol.n_qubits, protocol.checks, channels)
+                assert float(auto.infidelity) == pytest.approx(
+                    float(exact.infidelity), rel=RELATIVE_TOLERANCE
+                )
+    assert answered >= 12
+
+
+def dd_eps():
+    from estimator.sim.doubledouble import EPS
+
+    return EPS
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fixed_point_rounding_stays_within_its_bound(seed):
+    """The bound the exact path vouches with (_exact_ulps units of 2^-bits) holds: 192-bit
+    results against 1,200-bit ones on random circuits."""
+    from estimator.sim import simulator as sm
+
+    rng = np.random.default_rng(100 + seed)
+    n = 3 + seed % 2
+    _, channels = _random_circuit(rng, n)
+    register = sm._Register(n, tuple(range(2, n + 1)))
+    params = [[np.atleast_1d(p) for p in sm._params(c)] for c in channels]
+    program = sm._program(register, channels, params)
+    ulps = sm._exact_ulps(register, *program)
+    low = sm._run_exact(register, *program, bits=192)
+    high = sm._run_exact(register, *program, bits=1200)
+    for a, b in zip(low, high):
+        assert abs(Fraction(a[0], 1 << 192) - Fraction(b[0], 1 << 1200)) <= Fraction(ulps, 1 << 192)
+
+
+def test_float_bound_covers_coherent_errors():
+    """A coherent over-rotation has no incoherent weight (tr(rho_E) = 0): the bound scales with
+    |e| instead, so float64 refuses or is right, and auto agrees with the fixed point."""
+    for p in (1e-6, 1e-5, 1e-4, 1e-3):
+        channels = _bare(0.0, 0.0, 0.0, np.arcsin(np.sqrt(p)))
+        exact = float(simulate(5, FIFTEEN.checks, channels, precision="exact").infidelity)
+        fast = float(simulate(5, FIFTEEN.checks, channels, precision="float").infidelity)
+        auto = float(simulate(5, FIFTEEN.checks, channels).infidelity)
+        assert np.isnan(fast) or fast == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
+        assert auto == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
+
+
+def test_factory_passes_the_progress_hook(table1_dir):
+    from estimator.factory import estimate_two_level
+
+    config = load_config(table1_dir / "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml")
+    calls = []
+    estimate_two_level(
+        config.noise,
+        config.level1,
+        config.level2,
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+        progress=lambda *c: calls.append(c),
+    )
+    assert len([c for c in calls if c[0] == "float64"]) == 2  # level 1, then level 2
+
+
+def test_cli_says_why_p_out_is_refused(table1_dir, capsys):
+    """p_phys = 1e-120: p_out ~ 1e-359 is below float64's range; one line says so (not 'drop
+    --precision float', which was not given), exit 2, nothing on stdout."""
+    from estimator.cli import main
+
+    path = str(table1_dir / "01_15to1_7-3-3_p1e-4.toml")
+    assert main(["estimate", path, "--set", "p_phys=1e-120"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "float64's range" in err

@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
     if np.any(np.isnan(estimate.p_out)):
         raise PrecisionError(
             "float64 cannot guarantee the digits of this factory; drop --precision float"
+            if args.precision == "float"
+            else "p_out cannot be vouched for: it lies below float64's range (about 1e-308); "
+            "raise p_phys or lower the distances"
         )
     record = estimate_record(config, estimate)
     if args.format == "json":

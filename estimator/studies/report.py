@@ -52,7 +52,7 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
         "outputs": estimate.outputs,
         "full_distance": [_full_distance(f) for f in estimate.full_distance],
         "output_error_convention": CONVENTION,
-        "arithmetic": "fixed-point (192-bit)"
+        "arithmetic": "extended (double-double or fixed point, checked)"
         if bool(estimate.exact)
         else "float64 (error-split, checked)",
     }
