@@ -132,6 +132,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_protocol_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
+    return "eps_in" in data and "p_phys" not in data
+
+
 def load_config(
     path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 10.0
 ) -> FactoryConfig:
@@ -148,6 +154,10 @@ def parse_config(
     """Validate config data (already parsed TOML) into a FactoryConfig.
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
+    if is_protocol_config(data):
+        raise ConfigError(
+            "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
+        )
     _check_keys(data, SCHEMA, "")
     noise_data = _table(data, "noise")
     noise = NoiseModel(
