@@ -218,3 +218,27 @@ def test_cli_bad_input(config, args, field, capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert captured.err.startswith(f"msd: error: {field}")
+
+
+@pytest.mark.parametrize("outer", ["eq5.4", "petersen"])
+def test_counter_against_the_calculus_of_000(outer, tmp_path):
+    """The pattern classes of 000 Eqs. (6)-(11) (estimator.codes.hhpw) on [[21,3,5]] checks:
+    on Eq. (5.4) the two agree exactly; on the Petersen code they agree on every class but
+    the logical one, where 000's Eq. (6) counts n_lonely 2^(d-1) c_log(d) (an upper bound:
+    every weight-5 logical as if hidden) and the counter the 1008 that are."""
+    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+
+    path = tmp_path / "p.toml"
+    path.write_text(
+        f'eps_in = 1e-3\n[protocol]\nouter = "{outer}"\ninputs = "raw"\ncorrection = 0\n'
+        'execution = "parallel"\n[[protocol.rounds]]\nname = "all"\ninner = "[[21,3,5]]"\n'
+    )
+    calculus = evaluate_config(load_protocol_config(path))
+    classes = {t.key.split(":")[0]: t.count for t in calculus.patterns.terms if t.order == 5}
+    name = "08_21-3-5_eq5.4.toml" if outer == "eq5.4" else "10_21-3-5_petersen.toml"
+    counted = _record(name)["coefficients"]["any"][0]
+    if outer == "eq5.4":
+        assert sum(classes.values()) == counted == 1428
+    else:
+        assert classes == {"hidden": 6615, "logical": 2016, "undetected": 12}
+        assert counted == 6615 + 1008 + 12
