@@ -1,7 +1,8 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
 Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
-``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
+``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
+``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
 ``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``) and ``[paper]`` (printed
 values the tests and ``msd table`` compare against; never used as results). Nothing from a
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from estimator.calibration.models import noise_from_table
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import (
@@ -50,7 +52,16 @@ SCHEMA: dict[str, Any] = {
     "title": str,
     "p_phys": float,
     "p_t": float,
-    "noise": {"prefactor": float, "threshold": float, "t_error": str},
+    "noise": {
+        "prefactor": float,
+        "threshold": float,
+        "t_error": str,
+        "model": str,
+        "convention": str,
+        "file": str,
+        "extrapolate": bool,
+        "bound": str,
+    },
     "level1": dict.fromkeys(LEVEL_KEYS | {"count"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS, object),
     "protocols": object,
@@ -160,12 +171,10 @@ def parse_config(
         )
     _check_keys(data, SCHEMA, "")
     noise_data = _table(data, "noise")
-    noise = NoiseModel(
-        p_phys=_number(data, "p_phys", "p_phys", required=True),
-        p_t=_number(data, "p_t", "p_t"),
-        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
-        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
-        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
+    noise = noise_from_table(
+        noise_data,
+        _number(data, "p_phys", "p_phys", required=True),
+        _number(data, "p_t", "p_t"),
     )
     _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
     user = _user_protocols(_table(data, "protocols"))

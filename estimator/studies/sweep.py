@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ import numpy as np
 
 from estimator.errors import ConfigError, ModelError
 from estimator.factory import LevelSpec
-from estimator.sim.noise import NoiseModel
 from estimator.studies.config import (
     FactoryConfig,
     apply_set,
@@ -37,6 +36,8 @@ from estimator.studies.report import estimate_record, flatten, to_csv
 from layouts.layout import Distances
 
 CHUNK = 512
+POINT = ("p_phys", "p_t")
+"""Noise-model fields that vary from point to point of a batch."""
 
 
 @dataclass(frozen=True)
@@ -216,9 +217,10 @@ def _signature(config: FactoryConfig) -> tuple:
     return (
         tuple(levels),
         config.arrangement,
-        config.noise.prefactor,
-        config.noise.threshold,
-        config.noise.t_error,
+        type(config.noise),
+        *(  # the noise model without its parameter point
+            getattr(config.noise, f.name) for f in fields(config.noise) if f.name not in POINT
+        ),
     )
 
 
@@ -240,12 +242,10 @@ def _evaluate(group: list[int], configs: Mapping[int, FactoryConfig], points, pr
     """One batch for configs of the same structure; yields (index, record) per point."""
     members = [configs[i] for i in group]
     first = members[0]
-    noise = NoiseModel(
+    noise = replace(
+        first.noise,
         p_phys=np.array([float(c.noise.p_phys) for c in members]),
         p_t=np.array([float(c.noise.p_t) for c in members]),
-        prefactor=first.noise.prefactor,
-        threshold=first.noise.threshold,
-        t_error=first.noise.t_error,
     )
     batch = replace(
         first,
