@@ -1,5 +1,6 @@
 """``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
-or (recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
+a protocol of 001 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
+(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
 
 from __future__ import annotations
 
@@ -22,8 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from estimator.studies.config import is_protocol_config, read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
 
-    if is_protocol_config(read_config_data(args.config)):
+    data = read_config_data(args.config)
+    if is_hmeasure_config(data):
+        return _run_hmeasure(args)
+    if is_protocol_config(data):
         return _run_protocol(args)
     import numpy as np
 
@@ -52,6 +57,16 @@ def _run_protocol(args: argparse.Namespace) -> int:
     config = load_protocol_config(args.config, args.sets)
     record = protocol_record(config, evaluate_config(config))
     _emit(record, args.format, format_protocol, flatten_protocol)
+    return 0
+
+
+def _run_hmeasure(args: argparse.Namespace) -> int:
+    """A protocol of 001: its exact error series beside the printed values."""
+    from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
+    from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
+
+    record = hmeasure_record(evaluate_hmeasure(load_hmeasure_config(args.config, args.sets)))
+    _emit(record, args.format, format_hmeasure, flatten_hmeasure)
     return 0
 
 

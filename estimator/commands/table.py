@@ -1,7 +1,8 @@
 """``msd table [DIR]``: every config of a directory, ours beside the printed values.
 
 Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
-(configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI."""
+(configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI; the protocols of
+001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1."""
 
 from __future__ import annotations
 
@@ -34,16 +35,20 @@ def run(args: argparse.Namespace) -> int:
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
     from estimator.studies.config import is_protocol_config, read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
     from estimator.studies.report import to_csv
 
     directory = table_directory(args.directory)
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
-    kinds = {is_protocol_config(read_config_data(path)) for path in files}
+    kinds = set()
+    for path in files:
+        data = read_config_data(path)
+        kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
     if len(kinds) > 1:
         raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs")
-    build = _protocol_table if kinds.pop() else _factory_table
+    build = {"001": _hmeasure_table, True: _protocol_table, False: _factory_table}[kinds.pop()]
     document, rows, text = build(files, directory)
     if args.format == "json":
         print(to_json(document))
@@ -71,6 +76,13 @@ def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]
     history = _history(history_file) if history_file.exists() else []
     document = {"rows": [dict(r, paper=p) for r, p in records], "historical": history}
     return document, [flatten(r) for r, _ in records], _table(records, history, format_columns)
+
+
+def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """The protocols of 001: every printed value beside ours, with the reproduction count."""
+    from estimator.studies.haah2017_report import hmeasure_table
+
+    return hmeasure_table(files)
 
 
 def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
