@@ -19,6 +19,7 @@ import numpy as np
 
 from estimator.circuits.protocol import Protocol
 from estimator.costs import FullDistance, full_distances
+from estimator.distinct import distinct_rows
 from estimator.errors import ModelError
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
@@ -261,7 +262,9 @@ def estimate_design(
     if design.arrangement is None:
         raise ModelError("a factory with feeds needs an arrangement")
     fed = tuple(
-        estimate_design(noise, f.factory, precision=precision, progress=progress)
+        _distinct_level_one(noise, f.factory.top, precision, progress)
+        if not f.factory.feeds
+        else estimate_design(noise, f.factory, precision=precision, progress=progress)
         for f in design.feeds
     )
     spec, arrangement = design.top, design.arrangement
@@ -335,3 +338,34 @@ def pick(estimate: FactoryEstimate, j: int) -> FactoryEstimate:
         else:
             fields[name] = value
     return replace(estimate, **fields)
+
+
+def _distinct_level_one(
+    noise: NoiseModel, spec: LevelSpec, precision: str, progress=None
+) -> FactoryEstimate:
+    """estimate_one_level once per distinct (p_phys, p_t, d_x, d_z, d_m) of a batch, spread
+    back over the batch: a grid of two-level factories repeats each level-1 factory for every
+    level-2 point. Levels with per-patch, per-region or per-step distances are costed as they
+    are."""
+    if not spec.d.uniform:
+        return estimate_one_level(noise, spec, precision=precision, progress=progress)
+    arrays = np.broadcast_arrays(noise.p_phys, noise.p_t, spec.d.d_x, spec.d.d_z, spec.d.d_m)
+    columns = [a.ravel() for a in arrays]
+    rows, inverse = distinct_rows(columns)
+    if len(rows) == len(columns[0]):
+        return estimate_one_level(noise, spec, precision=precision, progress=progress)
+    p_phys, p_t, *d = (np.asarray(c, dtype=float)[rows] for c in columns)
+    first = estimate_one_level(
+        replace(noise, p_phys=p_phys, p_t=p_t),
+        replace(spec, d=Distances(*d)),
+        precision=precision,
+        progress=progress,
+    )
+    at = inverse.reshape(arrays[0].shape)
+    return replace(
+        first,
+        **{k: v[at] for k, v in vars(first).items() if isinstance(v, np.ndarray)},
+        full_distance=tuple(
+            replace(f, d=f.d[at], cost_d3=f.cost_d3[at]) for f in first.full_distance
+        ),
+    )

@@ -1,10 +1,13 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
 Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
-``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
+``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
+``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
-``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``) and ``[paper]`` (printed
-values the tests and ``msd table`` compare against; never used as results). Nothing from a
+``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``), ``[paper]`` (printed
+values the tests and ``msd table`` compare against; never used as results), ``[hardware]``
+(code-cycle time and demand, estimator.studies.hardware) and ``[sweep]`` (the study's axes,
+estimator.studies.sweep). Nothing from a
 config is evaluated as code; every problem is a ConfigError naming the field.
 
 Extensions of the model (docs/model-extensions.md), each a key of a level table: ``regions``
@@ -25,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from estimator import shipped
+from estimator.calibration.models import noise_from_table
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import (
@@ -48,6 +53,8 @@ from estimator.factory import (
 )
 from estimator.inputs import read_text
 from estimator.sim.noise import NoiseModel
+from estimator.studies.hardware import KEYS as HARDWARE_KEYS
+from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, parse_schedule, published_schedule
@@ -68,13 +75,23 @@ SCHEMA: dict[str, Any] = {
     "title": str,
     "p_phys": float,
     "p_t": float,
-    "noise": {"prefactor": float, "threshold": float, "t_error": str},
+    "noise": {
+        "prefactor": float,
+        "threshold": float,
+        "t_error": str,
+        "model": str,
+        "convention": str,
+        "file": str,
+        "extrapolate": bool,
+        "bound": str,
+    },
     "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
     "level3": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS, object),
     "protocols": object,
     "paper": object,
-    "sweep": {"vary": object, "target": float, "top": int},
+    "sweep": {"vary": object, "target": float, "top": int, "series": object},
+    "hardware": dict.fromkeys(HARDWARE_KEYS, object),
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
@@ -110,6 +127,7 @@ class FactoryConfig:
             two-level factories feeding it and their arrangement (extension E5).
         mix: further kinds of level-1 factories (other distances) and their counts (E4).
         stacked: True for a batch built by ``stack_configs`` (extensions included).
+        hardware: the code-cycle time and demand of the optional ``[hardware]`` table.
     """
 
     source: str
@@ -127,11 +145,14 @@ class FactoryConfig:
     arrangement3: Arrangement | None = None
     mix: tuple[tuple[LevelSpec, int], ...] = ()
     stacked: bool = False
+    hardware: Hardware | None = None
 
 
 def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, Any]:
-    """The TOML data of a config file (not yet validated)."""
-    return parse_toml(read_text(path, field=field), field=field, source=repr(str(path)))
+    """The TOML data of a config file (not yet validated); ``configs/...`` paths that do not
+    exist here name the configs shipped with the package (estimator.shipped)."""
+    text = read_text(shipped.find(path), field=field)
+    return parse_toml(text, field=field, source=repr(str(path)))
 
 
 def parse_toml(text: str, *, field: str, source: str) -> dict[str, Any]:
@@ -161,6 +182,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_protocol_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
+    return "eps_in" in data and "p_phys" not in data
+
+
 def load_config(
     path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 5.0
 ) -> FactoryConfig:
@@ -178,16 +205,12 @@ def parse_config(
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds of
     CP-SAT's deterministic time, layouts.scheduler)."""
+    if is_protocol_config(data):
+        raise ConfigError(
+            "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
+        )
     _check_keys(data, SCHEMA, "")
-    noise_data = _table(data, "noise")
-    noise = NoiseModel(
-        p_phys=_number(data, "p_phys", "p_phys", required=True),
-        p_t=_number(data, "p_t", "p_t"),
-        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
-        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
-        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
-    )
-    _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
+    noise = parse_noise(data)
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
@@ -198,6 +221,7 @@ def parse_config(
         "noise": noise,
         "data": data,
         "paper": _table(data, "paper"),
+        "hardware": parse_hardware(_table(data, "hardware")),
     }
     if "level2" not in data:
         for key in ("count", "mix"):
@@ -214,7 +238,7 @@ def parse_config(
     _check_feeder(level1)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = _arrangement(_table(data, "level2"), "level2", level2.layout)
-    n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
+    n_level1 = parse_count(data["level1"], arrangement, len(level2.layout.regions))
     feeder, solver1 = level1.finish()
     mix = _mix(_table(data, "level1"), level1, feeder, arrangement, n_level1)
     feeds = (Feed(Design(feeder), n_level1),) + tuple(Feed(Design(m), n) for m, n in mix)
@@ -238,7 +262,7 @@ def parse_config(
     _check_feeder(level2)
     level3 = _level(_table(data, "level3"), "level3", 3, user, noise, time_limit)
     arrangement3 = _arrangement(_table(data, "level3"), "level3", level3.layout)
-    n_level2 = _count(
+    n_level2 = parse_count(
         data["level2"], arrangement3, len(level3.layout.regions), field_name="level2.count"
     )
     below = Design(top, feeds, arrangement)
@@ -330,6 +354,28 @@ def stack_configs(configs: Sequence[FactoryConfig]) -> FactoryConfig:
         mix=mix,
         stacked=True,
     )
+
+
+def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
+    """The noise model of config data: ``p_phys``, ``p_t`` and the ``[noise]`` table
+    (estimator.calibration.models)."""
+    noise = noise_from_table(
+        _table(data, "noise"),
+        _number(data, "p_phys", "p_phys", required=True),
+        _number(data, "p_t", "p_t"),
+    )
+    _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
+    return noise
+
+
+def parse_distances(level: Mapping[str, Any], name: str, noise: NoiseModel) -> Distances:
+    """d_x, d_z, d_m of the level table ``name``: positive odd integers, d_z <= d_x, and no
+    error rate of the level underflowing float64 at ``noise``."""
+    d = Distances(*(_distance(level, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
+    if d.d_z > d.d_x:
+        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    _check_rates(noise, name, d)
+    return d
 
 
 def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
@@ -424,13 +470,22 @@ def factory_title(
     distances).
     """
 
-    def one(spec: LevelSpec, count: str = "") -> str:
-        d = spec.d
-        return f"({spec.protocol.name}){count}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
-
-    notation = one(level1)
+    notation = level_notation(level1.protocol.name, level1.d)
     if level2 is not None:
-        notation = f"{one(level1, f'^{n_level1}' if n_level1 > 1 else '')} x {one(level2)}"
+        first = level_notation(level1.protocol.name, level1.d, n_level1)
+        notation = f"{first} x {level_notation(level2.protocol.name, level2.d)}"
+    return with_notation(written, notation)
+
+
+def level_notation(protocol: str, d: Distances, count: int = 0) -> str:
+    """One level in Litinski's notation, e.g. ``(15-to-1)^4_{9,3,3}`` (the count if > 1)."""
+    power = f"^{count}" if count > 1 else ""
+    return f"({protocol}){power}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
+
+
+def with_notation(written: str | None, notation: str) -> str:
+    """A written title with its (first) notation replaced by ``notation``; the notation alone
+    without a written title."""
     if written is None:
         return notation
     return _NOTATION.sub(lambda _: notation, written, count=1)
@@ -600,7 +655,7 @@ def _choice(
     return value
 
 
-def _count(
+def parse_count(
     level1: Mapping[str, Any],
     arrangement: Arrangement,
     per_step: int,
@@ -664,7 +719,7 @@ def _mix(
                 f"{name}.{min(unknown)}", f"unknown key (expected: {', '.join(sorted(MIX_KEYS))})"
             )
         merged = {**{k: v for k, v in data.items() if k in MIX_KEYS - {"count"}}, **entry}
-        d = _distances(merged, name, level1.protocol, level1.layout, 1)
+        d = _distances(merged, name, level1.protocol, level1.layout, level1.noise)
         _check_steps(d, feeder.schedule, name)
         if "count" not in entry:
             raise ConfigError(f"{name}.count", "missing: the number of these level-1 factories")
@@ -853,8 +908,7 @@ def _level(
         )
     if level == 1 and "arrangement" in data:
         raise ConfigError(f"{name}.arrangement", "only a block fed by other factories has one")
-    d = _distances(data, name, protocol, layout, level)
-    _check_rates(noise, name, d)
+    d = _distances(data, name, protocol, layout, noise)
     return _PartialLevel(
         name, level, protocol, layout, d, schedule_name, noise, time_limit, consumption, inline
     )
@@ -876,12 +930,12 @@ def _odd(value: Any, name: str) -> int:
 
 
 def _distances(
-    data: Mapping[str, Any], name: str, protocol: Protocol, layout: Layout, level: int
+    data: Mapping[str, Any], name: str, protocol: Protocol, layout: Layout, noise: NoiseModel
 ) -> Distances:
-    """d_x, d_z, d_m and the extensions d_z_patch, region_width, d_m_step (E1, E2)."""
-    d_x, d_z, d_m = (_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m"))
-    if d_z > d_x:
-        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d_z} > {d_x})")
+    """d_x, d_z, d_m (parse_distances) and the extensions d_z_patch, region_width, d_m_step
+    (docs/model-extensions.md E1, E2)."""
+    base = parse_distances(data, name, noise)
+    d_x = base.d_x
     patches = {}
     table = data.get("d_z_patch", {})
     if not isinstance(table, dict):
@@ -914,7 +968,7 @@ def _distances(
     if not isinstance(steps, list):
         raise ConfigError(f"{name}.d_m_step", "must be a list of odd integers, one per step")
     per_step = tuple(_odd(v, f"{name}.d_m_step[{i}]") for i, v in enumerate(steps))
-    return Distances(d_x, d_z, d_m, patches, widths, per_step)
+    return replace(base, d_z_patch=patches, region_width=widths, d_m_step=per_step)
 
 
 def _layout(
