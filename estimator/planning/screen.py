@@ -353,15 +353,21 @@ def _top(
         new = np.unique(rows[~known[rows]])
         if not len(new):
             return
-        d = Distances(band[new, 0], band[new, 1], band[new, 2])
-
-        def test(v):
-            return _block_p_out(noise, top, d, min_step[new], extra[new] + v, least_move[new])[0]
-
-        ceil_p[new] = _ceiling(
-            test, np.full(len(new), 1e-14), np.full(len(new), 0.05), request.limit
-        )
         known[new] = True
+
+        def test(v, at=new):
+            d = Distances(band[at, 0], band[at, 1], band[at, 2])
+            return _block_p_out(noise, top, d, min_step[at], extra[at] + v, least_move[at])[0]
+
+        # no feeder delivers less than the cleanest: where that misses, every feeder does
+        new = new[test(pool.p_out.min()) <= request.limit]
+        if len(new):
+            ceil_p[new] = _ceiling(
+                lambda v: test(v, new),
+                np.full(len(new), 1e-14),
+                np.full(len(new), 0.05),
+                request.limit,
+            )
 
     # combinations: level-2 distances x feeders x counts
     i2, f = np.meshgrid(np.arange(len(band)), np.arange(len(pool.p_out)), indexing="ij")
