@@ -475,13 +475,128 @@ def _build_layout(register: _Register, rotations: tuple[Rotation, ...], start: i
     return _Layout(block.astype(np.int32), b.astype(np.int32), offset, tuple(turns))
 
 
-def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FLOAT64):
+def _run_split(
+    register: _Register,
+    steps,
+    z_layer: _Layer,
+    ar: _Arithmetic = FLOAT64,
+    *,
+    compiled: bool | None = None,
+):
     """The error split rho = w |Psi><Psi| + rho_E in arithmetic ``ar``; returns p_fail, I and
     where the digits are guaranteed.
 
-    Blocks a evolve independently, so they are simulated a chunk at a time (memory O(2^n)),
-    each on its reachable coefficients only (``_Layout``)."""
+    ``compiled``: run the compiled kernels (estimator.sim.kernels) or the numpy reference
+    (``_split_sums``); None chooses by size (``_worth_compiling``)."""
     n = register.n_qubits
+    batch = _batch_size(steps, z_layer)
+    if compiled is None:
+        compiled = _worth_compiling(register, steps, batch)
+    sums = _compiled_sums if compiled else _split_sums
+    trace, accepted, fidelity = sums(register, steps, z_layer, ar)
+    accepted = accepted * 0.5 ** len(register.checks)
+    fidelity = fidelity * 0.5**n
+    p_fail, numerator = (
+        np.asarray(v.to_float() if hasattr(v, "to_float") else v)
+        for v in (trace - accepted, accepted - fidelity)
+    )
+    trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
+    scale = np.maximum(trace, _error_weight(steps, z_layer))
+    bound = FLOAT_ERROR_FACTOR * ar.eps * scale + _UNDERFLOW * 4.0**n * (len(steps) + 2)
+    ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
+        (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
+    )
+    infidelity = numerator / (1 - p_fail)
+    ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
+    return p_fail, infidelity, ok
+
+
+COMPILE_ABOVE = 0.2
+"""Estimated seconds of the numpy split above which the compiled kernels run instead: below
+it, importing numba and loading the cached kernels (about 0.3 s) would cost more than they
+save (a single-config ``msd estimate`` stays numpy)."""
+
+
+def _worth_compiling(register: _Register, steps, batch: int) -> bool:
+    rotations = sum(isinstance(s, _Rotation) for s in steps)
+    work = batch * register.dim**2 * (rotations + 2)
+    return work * SECONDS_PER_UPDATE["float"] > COMPILE_ABOVE
+
+
+def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
+    """(tr rho_E, sum of c_E[a, 0] over a within the checks, sum c_E g) by the compiled
+    kernels (estimator.sim.kernels), in chunks of points sized so that a block's coefficients
+    stay in cache."""
+    from estimator.sim import kernels
+
+    n = register.n_qubits
+    batch = _batch_size(steps, z_layer)
+    kinds, masks, signs, index, rotations, layers = [], [], [], [], [], []
+    for step in steps:
+        if isinstance(step, _Layer):
+            kinds.append(kernels.LAYER)
+            index.append(len(layers))
+            layers.append(step)
+            masks.append(0)
+            signs.append(0)
+        else:
+            kinds.append(kernels.ROTATION)
+            index.append(len(rotations))
+            rotations.append(step)
+            masks.append(register.mask(step.rotation.support))
+            signs.append(step.rotation.sign)
+    program = [np.asarray(v, dtype=np.int64) for v in (kinds, masks, signs, index)]
+    layer_groups, group_masks, group_starts, flips = [0], [], [0], []
+    for layer in [*layers, z_layer]:  # the flips of a layer grouped by mask
+        for mask in dict.fromkeys(layer.masks):
+            flips += [p for m, p in zip(layer.masks, layer.p) if m == mask]
+            group_masks.append(mask)
+            group_starts.append(len(flips))
+        layer_groups.append(len(group_masks))
+    groups = [np.asarray(v, dtype=np.int64) for v in (layer_groups, group_masks, group_starts)]
+    q, er, ei = (
+        np.array([f(r) for r in rotations], dtype=float).reshape(len(rotations), batch)
+        for f in (lambda r: r.q, lambda r: np.real(r.e), lambda r: np.imag(r.e))
+    )
+    p = np.array(flips, dtype=float).reshape(len(flips), batch)
+    constant = (float(DOUBLE_DOUBLE.inv_sqrt2.hi), float(DOUBLE_DOUBLE.inv_sqrt2.lo))
+    double = ar is DOUBLE_DOUBLE
+    kernel = kernels.split_double_double if double else kernels.split_float
+    sums = np.zeros((3, 2, batch) if double else (6, batch))
+    chunk = max(1, (1 << 14) >> n)
+    for start in range(0, batch, chunk):
+        part = slice(start, min(batch, start + chunk))
+        rot, tables = kernels.prepare(
+            n,
+            program[0],
+            program[3],
+            *groups,
+            q[:, part],
+            er[:, part],
+            ei[:, part],
+            p[:, part],
+            constant,
+        )
+        out = np.zeros(sums[..., part].shape)
+        kernel(
+            n,
+            register.mask(register.checks),
+            *program,
+            rot,
+            tables,
+            constant if double else constant[0],
+            out,
+        )
+        sums[..., part] = out
+    if double:
+        return tuple(dd.DD(sums[i, 0], sums[i, 1]) for i in range(3))
+    return sums[0], sums[1] + sums[4], sums[2] + sums[5]
+
+
+def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
+    """The numpy reference of ``_compiled_sums``: blocks a evolve independently, so they are
+    simulated a chunk at a time (memory O(2^n)), each on its reachable coefficients only
+    (``_Layout``)."""
     batch = _batch_size(steps, z_layer)
     one = ar.lift(np.ones(batch))
     rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
@@ -541,21 +656,7 @@ def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FL
             trace = rho[0]
         accepted = rho[layout.origin[register.accepted(a)]].sum(axis=0) + accepted
         fidelity = ar.contract(ideal, rho) + fidelity
-    accepted = accepted * 0.5 ** len(register.checks)
-    fidelity = fidelity * 0.5**n
-    p_fail, numerator = (
-        np.asarray(v.to_float() if hasattr(v, "to_float") else v)
-        for v in (trace - accepted, accepted - fidelity)
-    )
-    trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
-    scale = np.maximum(trace, _error_weight(steps, z_layer))
-    bound = FLOAT_ERROR_FACTOR * ar.eps * scale + _UNDERFLOW * 4.0**n * (len(steps) + 2)
-    ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
-        (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
-    )
-    infidelity = numerator / (1 - p_fail)
-    ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
-    return p_fail, infidelity, ok
+    return trace, accepted, fidelity
 
 
 def _error_weight(steps, z_layer: _Layer) -> np.ndarray:
