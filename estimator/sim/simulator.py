@@ -187,6 +187,7 @@ def simulate(
     valid = np.flatnonzero(~_has_nan(flat, size))
     live, copies = _distinct(flat, valid)
     todo = live
+    rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
     if precision != "exact":
         tiers = (FLOAT64,) if precision == "float" else (FLOAT64, DOUBLE_DOUBLE)
         for ar in tiers:  # each tier takes the points the one before cannot vouch for
@@ -195,11 +196,18 @@ def simulate(
                 _require_resources(register, channels, pending.size, ar.name)
             exact[pending] = ar is not FLOAT64
             tier[pending] = TIERS.index(ar.name)
-            step = register.chunks(max(1, pending.size))[0]
+            compiled = _worth_compiling(register, rotations, pending.size, ar)
+            step = (
+                max(1, _COMPILED_CHUNK // register.dim**2)
+                if compiled
+                else register.chunks(max(1, pending.size))[0]
+            )
             for start in range(0, pending.size, step):
                 part = pending[start : start + step]
                 program = _program(register, channels, [[v[part] for v in f] for f in flat])
-                p_fail[part], infidelity[part], resolved[part] = _run_split(register, *program, ar)
+                p_fail[part], infidelity[part], resolved[part] = _run_split(
+                    register, *program, ar, compiled=compiled
+                )
                 if progress:
                     progress(ar.name, min(start + step, pending.size), pending.size)
         todo = live[~resolved[live]]
@@ -491,7 +499,8 @@ def _run_split(
     n = register.n_qubits
     batch = _batch_size(steps, z_layer)
     if compiled is None:
-        compiled = _worth_compiling(register, steps, batch)
+        rotations = sum(isinstance(s, _Rotation) for s in steps)
+        compiled = _worth_compiling(register, rotations, batch, ar)
     sums = _compiled_sums if compiled else _split_sums
     trace, accepted, fidelity = sums(register, steps, z_layer, ar)
     accepted = accepted * 0.5 ** len(register.checks)
@@ -517,10 +526,14 @@ it, importing numba and loading the cached kernels (about 0.3 s) would cost more
 save (a single-config ``msd estimate`` stays numpy)."""
 
 
-def _worth_compiling(register: _Register, steps, batch: int) -> bool:
-    rotations = sum(isinstance(s, _Rotation) for s in steps)
-    work = batch * register.dim**2 * (rotations + 2)
-    return work * SECONDS_PER_UPDATE["float"] > COMPILE_ABOVE
+_COMPILED_CHUNK = 1 << 24
+"""Coefficients (points x 4^n) per call of the compiled path: progress is reported per call."""
+
+
+def _worth_compiling(register: _Register, rotations: int, points: int, ar: _Arithmetic) -> bool:
+    work = points * register.dim**2 * (rotations + 2)
+    cost = SECONDS_PER_UPDATE["float" if ar is FLOAT64 else "double-double"]
+    return work * cost > COMPILE_ABOVE
 
 
 def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
