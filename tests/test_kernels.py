@@ -1,0 +1,131 @@
+"""Compiled split kernels (estimator.sim.kernels) against the simulator's numpy reference and
+against the fixed point: the same sums to rounding, and the same guarantee (a vouched digit is
+a right digit)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from estimator.circuits.protocol import Rotation
+from estimator.sim import simulator as sm
+from estimator.sim.channels import DiagonalChannel, rotation_channel, x_flip
+from estimator.studies.config import load_config
+from layouts.layout import Distances
+
+
+def _random_circuit(rng, n: int, length: int, batch: int):
+    """Rotations of either sign with (a, b, c, theta), X flips and Z-type Pauli channels on
+    random supports (one or several qubits), parameters varying over the batch."""
+    channels = []
+    for _ in range(length):
+        kind = int(rng.integers(4))
+        support = tuple(
+            sorted(rng.choice(np.arange(1, n + 1), size=rng.integers(1, n + 1), replace=False))
+        )
+        if kind <= 1:
+            a, b, c = rng.uniform(0, 1e-3, (3, batch))
+            theta = rng.uniform(-1e-3, 1e-3, batch)
+            rotation = Rotation(tuple(int(q) for q in support), int(rng.choice([-1, 1])))
+            channels.append(rotation_channel(rotation, a, b, c, theta))
+        elif kind == 2:
+            channels.append(x_flip(int(support[0]), rng.uniform(0, 1e-3, batch)))
+        else:
+            p = rng.uniform(0, 1e-3, batch)
+            rotation = Rotation(tuple(int(q) for q in support))
+            channels.append(DiagonalChannel(rotation, False, p, -p.astype(complex)))
+    return channels
+
+
+def _program(n, checks, channels):
+    register = sm._Register(n, checks)
+    shape = np.broadcast_shapes(*(np.shape(p) for c in channels for p in sm._params(c)), (1,))
+    params = [[np.broadcast_to(p, shape) for p in sm._params(c)] for c in channels]
+    return register, sm._program(register, channels, params)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("ar", [sm.FLOAT64, sm.DOUBLE_DOUBLE], ids=["float64", "double-double"])
+def test_compiled_sums_equal_the_numpy_reference(seed, ar):
+    """tr(rho_E), the accepted sum and sum c_E g on random circuits of 3 to 6 qubits, 8 points:
+    equal to a tenth of the error bound the split vouches with."""
+    rng = np.random.default_rng(seed)
+    n = 3 + seed % 4
+    checks = tuple(range(2, n + 1)) if seed % 2 else tuple(range(3, n + 1))
+    register, program = _program(n, checks, _random_circuit(rng, n, 16, 8))
+    reference = sm._split_sums(register, *program, ar)
+    compiled = sm._compiled_sums(register, *program, ar)
+    weight = sm._error_weight(*program)
+    for ref, new in zip(reference, compiled):
+        ref, new = (np.asarray(v.to_float() if hasattr(v, "to_float") else v) for v in (ref, new))
+        # the sums before the readout's 2^-n: the bound is FLOAT_ERROR_FACTOR eps weight 2^n
+        assert np.all(np.abs(new - ref) <= 0.1 * sm.FLOAT_ERROR_FACTOR * ar.eps * weight * 2**n)
+
+
+def test_pending_and_untouched_blocks():
+    """A rotation that leaves every block but one alone, X flips between, a final Z channel."""
+    channels = [
+        rotation_channel(Rotation((1,)), 1e-3, 2e-4, 0.0),
+        rotation_channel(Rotation((2,), -1), 3e-4, 0.0, 1e-4),
+        x_flip(1, 5e-4),
+        rotation_channel(Rotation((1, 2)), 2e-4, 1e-4, 1e-4),
+        DiagonalChannel(Rotation((1, 2)), False, np.asarray(1e-4), np.asarray(-1e-4 + 0j)),
+    ]
+    register, program = _program(2, (2,), channels)
+    for ar in (sm.FLOAT64, sm.DOUBLE_DOUBLE):
+        reference = sm._run_split(register, *program, ar, compiled=False)
+        compiled = sm._run_split(register, *program, ar, compiled=True)
+        for ref, new in zip(reference[:2], compiled[:2]):
+            assert float(new[0]) == pytest.approx(float(ref[0]), rel=1e-12)
+
+
+@pytest.fixture
+def compiled_always(monkeypatch):
+    monkeypatch.setattr(sm, "COMPILE_ABOVE", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("stem", "level", "sets"),
+    [
+        ("01_15to1_7-3-3_p1e-4", 1, []),
+        ("05_15to1x15to1_9-3-3_25-9-9_p1e-4", 2, []),
+        ("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4", 2, []),
+        ("07_15to1x20to4_13-5-5_23-11-13_p1e-3", 2, ["p_phys=3e-4"]),
+    ],
+)
+def test_compiled_tiers_vouch_only_right_digits(table1_dir, compiled_always, stem, level, sets):
+    """Random p_phys and distances in one batch through the compiled float64 and double-double
+    tiers: wherever a tier vouches, the value equals the fixed point to RELATIVE_TOLERANCE."""
+    from estimator.factory import estimate_one_level, level_one, level_two
+
+    config = load_config(table1_dir / f"{stem}.toml", sets)
+    rng = np.random.default_rng(len(stem))
+    points = 6
+    noise = replace(config.noise, p_phys=config.noise.p_phys * 10 ** rng.uniform(-1, 0.5, points))
+    spec = config.level2 if level == 2 else config.level1
+    d = [int(getattr(spec.d, k)) for k in ("d_x", "d_z", "d_m")]
+    spec = replace(
+        spec, d=Distances(*(2 * rng.integers(k // 2 - 1, k // 2 + 3, points) + 1 for k in d))
+    )
+    if level == 1:
+        channels = level_one(noise, spec).channels()
+    else:
+        fed = estimate_one_level(noise, config.level1)
+        level = level_two(
+            noise,
+            spec,
+            config.level1,
+            fed,
+            n_level1=config.n_level1,
+            arrangement=config.arrangement,
+        )
+        channels = level.channels()
+    protocol = spec.protocol
+    exact = sm.simulate(protocol.n_qubits, protocol.checks, channels, precision="exact")
+    for precision in ("float", "auto"):
+        sim = sm.simulate(protocol.n_qubits, protocol.checks, channels, precision=precision)
+        ok = sim.resolved
+        assert precision == "float" or ok.all()
+        for key in ("p_fail", "infidelity"):
+            got, want = getattr(sim, key)[ok], getattr(exact, key)[ok]
+            assert np.all(np.abs(got - want) <= sm.RELATIVE_TOLERANCE * np.abs(want))
