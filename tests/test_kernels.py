@@ -62,6 +62,46 @@ def test_compiled_sums_equal_the_numpy_reference(seed, ar):
         assert np.all(np.abs(new - ref) <= 0.1 * sm.FLOAT_ERROR_FACTOR * ar.eps * weight * 2**n)
 
 
+@pytest.mark.parametrize("name", ["8-to-CCZ", "15-to-1", "14-to-2", "20-to-4"])
+def test_protocol_circuits_equal_the_numpy_reference(name):
+    """The rotations of a protocol (whose outputs and checks are factors of Psi, or not: CCZ),
+    each followed at random by X and Z flips: the compiled kernels, which skip the entries that
+    cannot reach the readout, give the reference's sums (random circuits rarely have factors)."""
+    from estimator.circuits.protocols import builtin_protocols
+
+    protocol = builtin_protocols()[name]
+    n = protocol.n_qubits
+    rng = np.random.default_rng(n)
+    channels = []
+    for rotation in protocol.rotations:
+        a, b, c = rng.uniform(0, 1e-3, (3, 4))
+        channels.append(rotation_channel(rotation, a, b, c, rng.uniform(-1e-3, 1e-3, 4)))
+        for q in rng.choice(np.arange(1, n + 1), size=2, replace=False):
+            channels.append(x_flip(int(q), rng.uniform(0, 1e-3, 4)))
+            p = rng.uniform(0, 1e-3, 4)
+            channels.append(DiagonalChannel(Rotation((int(q),)), False, p, -p.astype(complex)))
+    register, program = _program(n, protocol.checks, channels)
+    weight = sm._error_weight(*program)
+    for ar in (sm.FLOAT64, sm.DOUBLE_DOUBLE):
+        reference = sm._split_sums(register, *program, ar)
+        compiled = sm._compiled_sums(register, *program, ar)
+        for ref, new in zip(reference, compiled):
+            ref, new = (
+                np.asarray(v.to_float() if hasattr(v, "to_float") else v) for v in (ref, new)
+            )
+            assert np.all(np.abs(new - ref) <= 0.1 * sm.FLOAT_ERROR_FACTOR * ar.eps * weight * 2**n)
+
+
+def test_equator_factors():
+    """|m> outputs and |+> checks are factors of Psi; the three CCZ outputs are not."""
+    from estimator.circuits.protocols import builtin_protocols
+
+    for name, expected in (("15-to-1", 0b11111), ("8-to-CCZ", 0b0001), ("20-to-4", 0b1111111)):
+        protocol = builtin_protocols()[name]
+        register = sm._Register(protocol.n_qubits, protocol.checks)
+        assert sm._equator_factors(register, protocol.rotations) == expected
+
+
 def test_pending_and_untouched_blocks():
     """A rotation that leaves every block but one alone, X flips between, a final Z channel."""
     channels = [

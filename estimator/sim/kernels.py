@@ -33,7 +33,6 @@ from numba import types
 from numba.extending import intrinsic
 
 ROTATION, LAYER = 0, 1
-_BITS = np.array([i.bit_count() for i in range(1 << 16)], dtype=np.int64)
 
 
 @intrinsic
@@ -51,68 +50,136 @@ def _fma(typingctx, a, b, c):
     return signature, codegen
 
 
+@intrinsic
+def _popcount(typingctx, x):
+    """Number of set bits of an int64 (llvm.ctpop: one instruction)."""
+    signature = types.int64(types.int64)
+
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        ctpop = builder.module.declare_intrinsic("llvm.ctpop", [i64], ir.FunctionType(i64, [i64]))
+        return builder.call(ctpop, args)
+
+    return signature, codegen
+
+
 @nb.njit(cache=True, inline="always")
-def _popcount(x: int) -> int:
-    return (
-        _BITS[x & 0xFFFF]
-        + _BITS[(x >> 16) & 0xFFFF]
-        + _BITS[(x >> 32) & 0xFFFF]
-        + _BITS[(x >> 48) & 0xFFFF]
-    )
+def _highest(x):
+    """Index of the highest set bit of x > 0."""
+    top = 0
+    while x >> (top + 1):
+        top += 1
+    return top
 
 
 @nb.njit(cache=True)
-def _block(a, kinds, masks, signs, shift, tmask, base, dims, basis, bvec):
-    """The span of block ``a`` and, per step, what a rotation does there.
+def _block(a, free, kinds, masks, signs, shift, tmask, base, live, bvec):
+    """Coordinates of block ``a`` and, per step, what a rotation does there.
 
-    Fills shift[s] (coordinates of S; -1 where the rotation leaves the block alone), tmask[s],
-    base[s] (sigma at c = 0) and dims[s] (span dimension after step s), the ordered basis and
-    bvec[c] = b of coordinate c; returns the dimension of the block's span."""
-    n_basis = basis.shape[0]
-    echelon = np.zeros(n_basis, dtype=np.int64)  # fully reduced: pivot bit set in one row only
-    pivot = np.zeros(n_basis, dtype=np.int64)
-    coords = np.zeros(n_basis, dtype=np.int64)  # of each echelon row in the ordered basis
+    The coefficients of the block live on V = span of the supports S of the rotations that act
+    on it (|a & S| odd). Before step s only P(s) = span of the supports of the acting rotations
+    up to s can be nonzero, and only Q(s) = R + span of those from s on can still reach the
+    readout, R = {b within ``free``} holding the support of the readouts. The basis w_0, w_1,
+    ... of V built here is adapted to both families (w_j has its highest coordinate j in a
+    basis ordered by first appearance, and each Q(s) is spanned by some of the w_j), so entry y
+    (b = sum of w_j over the bits j of y) matters at step s exactly when the bits of y lie in
+    live[s]; the kernels touch only those.
+
+    Fills shift[s] (the coordinates of S; -1 where the rotation leaves the block alone),
+    tmask[s] and base[s] (sigma(y) = base (-1)^|y & tmask|), live[s] (live[-1]: the entries the
+    readout needs) and bvec[y] = b; returns the dimension of V."""
+    n = _highest(bvec.shape[0])
+    n_steps = kinds.shape[0]
+    basis = np.zeros(n, dtype=np.int64)  # supports, in order of first appearance: coordinates u
+    echelon = np.zeros(n, dtype=np.int64)  # fully reduced rows, pivot bit set in one row only
+    pivot = np.zeros(n, dtype=np.int64)
+    coords = np.zeros(n, dtype=np.int64)  # of each echelon row in the u coordinates
+    birth = np.zeros(n, dtype=np.int64)
     d = 0
-    for s in range(kinds.shape[0]):
+    for s in range(n_steps):
         shift[s] = -1
-        if kinds[s] == ROTATION:
+        if kinds[s] == ROTATION and _popcount(a & masks[s]) & 1:
+            r, cr = masks[s], 0
+            for i in range(d):
+                if (r >> pivot[i]) & 1:
+                    r ^= echelon[i]
+                    cr ^= coords[i]
+            if r != 0:  # the support becomes basis vector d; r = it + rows, cr their sum
+                cr ^= 1 << d
+                top = _highest(r)
+                for i in range(d):
+                    if (echelon[i] >> top) & 1:
+                        echelon[i] ^= r
+                        coords[i] ^= cr
+                echelon[d], pivot[d], coords[d] = r, top, cr
+                basis[d], birth[d] = masks[s], s
+                cr = 1 << d
+                d += 1
+            shift[s] = cr
+    # w_j by its highest u coordinate j: first R (death n_steps), then the acting supports from
+    # the last step back (death s)
+    w = np.zeros(n, dtype=np.int64)
+    death = np.full(n, -1, dtype=np.int64)
+    image = np.zeros(n, dtype=np.int64)  # kernel of u -> b & ~free by elimination on images
+    combo = np.zeros(n, dtype=np.int64)
+    rows = 0
+    for i in range(d):
+        v, c = basis[i] & ~free, 1 << i
+        for k in range(rows):
+            if v & (1 << _highest(image[k])):
+                v ^= image[k]
+                c ^= combo[k]
+        if v == 0:
+            _insert(c, n_steps, w, death)
+        else:
+            image[rows], combo[rows] = v, c
+            rows += 1
+    for s in range(n_steps - 1, -1, -1):
+        if shift[s] >= 0:
+            _insert(shift[s], s, w, death)
+    bw = np.zeros(n, dtype=np.int64)  # b of w_j
+    for j in range(d):
+        for i in range(d):
+            if (w[j] >> i) & 1:
+                bw[j] ^= basis[i]
+    for s in range(n_steps + 1):
+        at = min(s, n_steps - 1)
+        mask = 0
+        for j in range(d):
+            if birth[j] <= at and (death[j] >= s if s < n_steps else death[j] == n_steps):
+                mask |= 1 << j
+        live[s] = mask
+        if s < n_steps and shift[s] >= 0:
+            x, y = shift[s], 0
+            while x:
+                j = _highest(x)
+                x ^= w[j]
+                y |= 1 << j
+            shift[s] = y
             m = masks[s]
-            overlap = _popcount(a & m)
-            if overlap & 1:
-                r = m
-                cr = 0
-                for i in range(d):
-                    if (r >> pivot[i]) & 1:
-                        r ^= echelon[i]
-                        cr ^= coords[i]
-                if r == 0:
-                    shift[s] = cr
-                else:  # m becomes basis vector d
-                    cr ^= 1 << d
-                    top = 63
-                    while not (r >> top) & 1:
-                        top -= 1
-                    for i in range(d):
-                        if (echelon[i] >> top) & 1:
-                            echelon[i] ^= r
-                            coords[i] ^= cr
-                    echelon[d], pivot[d], coords[d] = r, top, cr
-                    basis[d] = m
-                    shift[s] = 1 << d
-                    d += 1
-                t = 0
-                for i in range(d):
-                    t |= (_popcount(a & m & basis[i]) & 1) << i
-                tmask[s] = t
-                base[s] = -signs[s] * (1 - 2 * (((overlap - 1) >> 1) & 1))
-        dims[s] = d
+            t = 0
+            for j in range(d):
+                t |= (_popcount(a & m & bw[j]) & 1) << j
+            tmask[s] = t
+            base[s] = -signs[s] * (1 - 2 * (((_popcount(a & m) - 1) >> 1) & 1))
     bvec[0] = 0
-    for c in range(1, 1 << d):
+    for y in range(1, 1 << d):
         low = 0
-        while not (c >> low) & 1:
+        while not (y >> low) & 1:
             low += 1
-        bvec[c] = bvec[c ^ (1 << low)] ^ basis[low]
+        bvec[y] = bvec[y ^ (1 << low)] ^ bw[low]
     return d
+
+
+@nb.njit(cache=True)
+def _insert(v, death_of_v, w, death):
+    """Add v (u coordinates) to the rows w_j (distinct highest bits) unless it is in their span."""
+    while v:
+        j = _highest(v)
+        if death[j] < 0:
+            w[j], death[j] = v, death_of_v
+            return
+        v ^= w[j]
 
 
 @nb.njit(cache=True, inline="always")
@@ -141,14 +208,6 @@ def _dd_mul(ah, al, bh, bl):
     p = ah * bh
     e = _fma(ah, bh, -p) + (ah * bl + al * bh)
     return _fast_two_sum(p, e)
-
-
-@nb.njit(cache=True, inline="always")
-def _highest(x):
-    top = 0
-    while x >> (top + 1):
-        top += 1
-    return top
 
 
 @nb.njit(cache=True)
@@ -233,13 +292,15 @@ def prepare(n, kinds, index, layer_groups, group_masks, group_starts, q, er, ei,
 
 
 @nb.njit(cache=True)
-def split_float(n, checks, kinds, masks, signs, index, rot, layers, inv_sqrt2, out):
+def split_float(n, checks, factors, kinds, masks, signs, index, rot, layers, inv_sqrt2, out):
     """The error split in float64 for the points of ``rot``'s last axis.
 
     rot and layers as ``prepare`` makes them (the float64 kernel reads their leading limb);
-    the last layer is the final Z layer, over a. Sets, per point k, tr(rho_E), the sum of
-    c_E[a, 0] over a within ``checks`` and sum c_E g (Psi's coefficients g) as unevaluated
-    sums out[i, k] + out[i + 3, k]."""
+    the last layer is the final Z layer, over a. ``factors``: the qubits whose ideal output is
+    a factor (|0> + e^(i phi) |1>) / sqrt 2 of Psi, so that Psi has no coefficient with b_q = 1
+    and a_q = 0 (``_block``'s R). Sets, per point k, tr(rho_E), the sum of c_E[a, 0] over a
+    within ``checks`` and sum c_E g (Psi's coefficients g) as unevaluated sums
+    out[i, k] + out[i + 3, k]."""
     n_steps = kinds.shape[0]
     batch = out.shape[1]
     dim = 1 << n
@@ -249,76 +310,81 @@ def split_float(n, checks, kinds, masks, signs, index, rot, layers, inv_sqrt2, o
     shift = np.zeros(n_steps, dtype=np.int64)
     tmask = np.zeros(n_steps, dtype=np.int64)
     base = np.zeros(n_steps, dtype=np.int64)
-    dims = np.zeros(n_steps, dtype=np.int64)
-    basis = np.zeros(n, dtype=np.int64)
+    live = np.zeros(n_steps + 1, dtype=np.int64)
     bvec = np.zeros(dim, dtype=np.int64)
     final = np.zeros(batch)
     for a in range(dim):
-        d = _block(a, kinds, masks, signs, shift, tmask, base, dims, basis, bvec)
+        d = _block(a, ~factors | a, kinds, masks, signs, shift, tmask, base, live, bvec)
         rho[: 1 << d] = 0.0
         g[: 1 << d] = 0.0
         g[0] = 1.0
         pend[:] = 0.0
-        flushed = True
         for s in range(n_steps):
             j = index[s]
             if kinds[s] == ROTATION:
                 if shift[s] < 0:
                     for k in range(batch):
                         pend[k] += rot[4, 0, j, k]
-                    flushed = False
                     continue
                 sh, t, sign0 = shift[s], tmask[s], base[s]
                 top = _highest(sh)
                 cr, ci, er, ei = rot[0, 0, j], rot[1, 0, j], rot[2, 0, j], rot[3, 0, j]
-                for high in range(0, 1 << dims[s], 2 << top):
-                    for c in range(high, high + (1 << top)):
-                        p = c ^ sh
-                        sigma = sign0 * (1 - 2 * (_popcount(c & t) & 1))
-                        gc, gp = g[c], g[p]
-                        x_row, y_row = rho[c], rho[p]
-                        for k in range(batch):
-                            x = x_row[k]
-                            y = y_row[k]
-                            if not flushed:
-                                x += gc * pend[k]
-                                y += gp * pend[k]
-                            x_row[k] = (
-                                cr[k] * x
-                                - sigma * (ci[k] * y)
-                                + (gc * er[k] - sigma * (gp * ei[k]))
-                            )
-                            y_row[k] = (
-                                cr[k] * y
-                                + sigma * (ci[k] * x)
-                                + (gp * er[k] + sigma * (gc * ei[k]))
-                            )
-                        g[c] = (gc - sigma * gp) * inv_sqrt2
-                        g[p] = (gp + sigma * gc) * inv_sqrt2
+                pairs = live[s] & ~(1 << top)
+                c = 0
+                while True:  # c over the subsets of pairs: the live pairs (c, c ^ S)
+                    p = c ^ sh
+                    sigma = sign0 * (1 - 2 * (_popcount(c & t) & 1))
+                    gc, gp = g[c], g[p]
+                    x_row, y_row = rho[c], rho[p]
+                    for k in range(batch):
+                        x = x_row[k] + gc * pend[k]
+                        y = y_row[k] + gp * pend[k]
+                        x_row[k] = (
+                            cr[k] * x - sigma * (ci[k] * y) + (gc * er[k] - sigma * (gp * ei[k]))
+                        )
+                        y_row[k] = (
+                            cr[k] * y + sigma * (ci[k] * x) + (gp * er[k] + sigma * (gc * ei[k]))
+                        )
+                    g[c] = (gc - sigma * gp) * inv_sqrt2
+                    g[p] = (gp + sigma * gc) * inv_sqrt2
+                    if c == pairs:
+                        break
+                    c = (c - pairs) & pairs
                 pend[:] = 0.0
-                flushed = True
             else:
                 scale, diff = layers[0, 0, j], layers[1, 0, j]
-                for c in range(1 << dims[s]):
+                entries = live[s]
+                c = 0
+                while True:
                     b, gc = bvec[c], g[c]
                     row = rho[c]
                     for k in range(batch):
                         sc = scale[b, k]
                         row[k] = row[k] * sc + gc * (sc * pend[k] + diff[b, k])
+                    if c == entries:
+                        break
+                    c = (c - entries) & entries
                 pend[:] = 0.0
-                flushed = True
         # readout: rho_E <- mu(a) (rho_E + pend Psi) + (mu(a) - W) w Psi
         mu, zd = layers[0, 0, -1, a], layers[1, 0, -1, a]
-        size = 1 << d
+        entries = live[n_steps]
         g2 = 0.0
-        for c in range(size):
+        c = 0
+        while True:
             g2 += g[c] * g[c]
+            if c == entries:
+                break
+            c = (c - entries) & entries
         for k in range(batch):
             dot, err = 0.0, 0.0
-            for c in range(size):
+            c = 0
+            while True:
                 prod = g[c] * rho[c, k]
                 dot, e = _two_sum(dot, prod)
                 err += e + _fma(g[c], rho[c, k], -prod)
+                if c == entries:
+                    break
+                c = (c - entries) & entries
             final[k] = mu[k] * (dot + err + pend[k] * g2) + zd[k] * g2
             first = mu[k] * (rho[0, k] + pend[k] * g[0]) + zd[k] * g[0]
             if a == 0:
@@ -331,7 +397,9 @@ def split_float(n, checks, kinds, masks, signs, index, rot, layers, inv_sqrt2, o
 
 
 @nb.njit(cache=True)
-def split_double_double(n, checks, kinds, masks, signs, index, rot, layers, inv_sqrt2, out):
+def split_double_double(
+    n, checks, factors, kinds, masks, signs, index, rot, layers, inv_sqrt2, out
+):
     """``split_float`` in double-double: out[0..2, limb, k] receives tr(rho_E), the accepted
     sum and sum c_E g."""
     n_steps = kinds.shape[0]
@@ -346,12 +414,11 @@ def split_double_double(n, checks, kinds, masks, signs, index, rot, layers, inv_
     shift = np.zeros(n_steps, dtype=np.int64)
     tmask = np.zeros(n_steps, dtype=np.int64)
     base = np.zeros(n_steps, dtype=np.int64)
-    dims = np.zeros(n_steps, dtype=np.int64)
-    basis = np.zeros(n, dtype=np.int64)
+    live = np.zeros(n_steps + 1, dtype=np.int64)
     bvec = np.zeros(dim, dtype=np.int64)
     rh2, rl2 = inv_sqrt2
     for a in range(dim):
-        d = _block(a, kinds, masks, signs, shift, tmask, base, dims, basis, bvec)
+        d = _block(a, ~factors | a, kinds, masks, signs, shift, tmask, base, live, bvec)
         size = 1 << d
         rh[:size] = 0.0
         rl[:size] = 0.0
@@ -373,38 +440,42 @@ def split_double_double(n, checks, kinds, masks, signs, index, rot, layers, inv_
                 top = _highest(sh)
                 crh, crl, cih, cil = rot[0, 0, j], rot[0, 1, j], rot[1, 0, j], rot[1, 1, j]
                 erh, erl, eih, eil = rot[2, 0, j], rot[2, 1, j], rot[3, 0, j], rot[3, 1, j]
-                for high in range(0, 1 << dims[s], 2 << top):
-                    for c in range(high, high + (1 << top)):
-                        p = c ^ sh
-                        sigma = float(sign0 * (1 - 2 * (_popcount(c & t) & 1)))
-                        gch, gcl, gph, gpl = gh[c], gl[c], gh[p], gl[p]
-                        xh_row, xl_row, yh_row, yl_row = rh[c], rl[c], rh[p], rl[p]
-                        for k in range(batch):
-                            xh, xl, yh, yl = xh_row[k], xl_row[k], yh_row[k], yl_row[k]
-                            if not flushed:
-                                th, tl = _dd_mul(gch, gcl, ph[k], pl[k])
-                                xh, xl = _dd_add(xh, xl, th, tl)
-                                th, tl = _dd_mul(gph, gpl, ph[k], pl[k])
-                                yh, yl = _dd_add(yh, yl, th, tl)
-                            # sigma-signed partners: sy = sigma y, sx = sigma x (exact)
-                            ah, al = _dd_mul(crh[k], crl[k], xh, xl)
-                            bh, bl = _dd_mul(cih[k], cil[k], sigma * yh, sigma * yl)
-                            ah, al = _dd_add(ah, al, -bh, -bl)
-                            bh, bl = _dd_mul(gch, gcl, erh[k], erl[k])
-                            ah, al = _dd_add(ah, al, bh, bl)
-                            bh, bl = _dd_mul(sigma * gph, sigma * gpl, eih[k], eil[k])
-                            xh_row[k], xl_row[k] = _dd_add(ah, al, -bh, -bl)
-                            ah, al = _dd_mul(crh[k], crl[k], yh, yl)
-                            bh, bl = _dd_mul(cih[k], cil[k], sigma * xh, sigma * xl)
-                            ah, al = _dd_add(ah, al, bh, bl)
-                            bh, bl = _dd_mul(gph, gpl, erh[k], erl[k])
-                            ah, al = _dd_add(ah, al, bh, bl)
-                            bh, bl = _dd_mul(sigma * gch, sigma * gcl, eih[k], eil[k])
-                            yh_row[k], yl_row[k] = _dd_add(ah, al, bh, bl)
-                        th, tl = _dd_add(gch, gcl, -sigma * gph, -sigma * gpl)
-                        gh[c], gl[c] = _dd_mul(th, tl, rh2, rl2)
-                        th, tl = _dd_add(gph, gpl, sigma * gch, sigma * gcl)
-                        gh[p], gl[p] = _dd_mul(th, tl, rh2, rl2)
+                pairs = live[s] & ~(1 << top)
+                c = 0
+                while True:  # c over the subsets of pairs: the live pairs (c, c ^ S)
+                    p = c ^ sh
+                    sigma = float(sign0 * (1 - 2 * (_popcount(c & t) & 1)))
+                    gch, gcl, gph, gpl = gh[c], gl[c], gh[p], gl[p]
+                    xh_row, xl_row, yh_row, yl_row = rh[c], rl[c], rh[p], rl[p]
+                    for k in range(batch):
+                        xh, xl, yh, yl = xh_row[k], xl_row[k], yh_row[k], yl_row[k]
+                        if not flushed:
+                            th, tl = _dd_mul(gch, gcl, ph[k], pl[k])
+                            xh, xl = _dd_add(xh, xl, th, tl)
+                            th, tl = _dd_mul(gph, gpl, ph[k], pl[k])
+                            yh, yl = _dd_add(yh, yl, th, tl)
+                        # sigma-signed partners: sy = sigma y, sx = sigma x (exact)
+                        ah, al = _dd_mul(crh[k], crl[k], xh, xl)
+                        bh, bl = _dd_mul(cih[k], cil[k], sigma * yh, sigma * yl)
+                        ah, al = _dd_add(ah, al, -bh, -bl)
+                        bh, bl = _dd_mul(gch, gcl, erh[k], erl[k])
+                        ah, al = _dd_add(ah, al, bh, bl)
+                        bh, bl = _dd_mul(sigma * gph, sigma * gpl, eih[k], eil[k])
+                        xh_row[k], xl_row[k] = _dd_add(ah, al, -bh, -bl)
+                        ah, al = _dd_mul(crh[k], crl[k], yh, yl)
+                        bh, bl = _dd_mul(cih[k], cil[k], sigma * xh, sigma * xl)
+                        ah, al = _dd_add(ah, al, bh, bl)
+                        bh, bl = _dd_mul(gph, gpl, erh[k], erl[k])
+                        ah, al = _dd_add(ah, al, bh, bl)
+                        bh, bl = _dd_mul(sigma * gch, sigma * gcl, eih[k], eil[k])
+                        yh_row[k], yl_row[k] = _dd_add(ah, al, bh, bl)
+                    th, tl = _dd_add(gch, gcl, -sigma * gph, -sigma * gpl)
+                    gh[c], gl[c] = _dd_mul(th, tl, rh2, rl2)
+                    th, tl = _dd_add(gph, gpl, sigma * gch, sigma * gcl)
+                    gh[p], gl[p] = _dd_mul(th, tl, rh2, rl2)
+                    if c == pairs:
+                        break
+                    c = (c - pairs) & pairs
                 ph[:] = 0.0
                 pl[:] = 0.0
                 flushed = True
@@ -415,7 +486,9 @@ def split_double_double(n, checks, kinds, masks, signs, index, rot, layers, inv_
                     layers[1, 0, j],
                     layers[1, 1, j],
                 )
-                for c in range(1 << dims[s]):
+                entries = live[s]
+                c = 0
+                while True:
                     b, gch, gcl = bvec[c], gh[c], gl[c]
                     xh_row, xl_row = rh[c], rl[c]
                     for k in range(batch):
@@ -425,20 +498,32 @@ def split_double_double(n, checks, kinds, masks, signs, index, rot, layers, inv_
                         th, tl = _dd_add(th, tl, dfh[b, k], dfl[b, k])
                         th, tl = _dd_mul(gch, gcl, th, tl)
                         xh_row[k], xl_row[k] = _dd_add(ah, al, th, tl)
+                    if c == entries:
+                        break
+                    c = (c - entries) & entries
                 ph[:] = 0.0
                 pl[:] = 0.0
                 flushed = True
         muh, mul = layers[0, 0, -1, a], layers[0, 1, -1, a]
         zdh, zdl = layers[1, 0, -1, a], layers[1, 1, -1, a]
+        entries = live[n_steps]
         g2h, g2l = 0.0, 0.0
-        for c in range(size):
+        c = 0
+        while True:
             th, tl = _dd_mul(gh[c], gl[c], gh[c], gl[c])
             g2h, g2l = _dd_add(g2h, g2l, th, tl)
+            if c == entries:
+                break
+            c = (c - entries) & entries
         for k in range(batch):
             doth, dotl = 0.0, 0.0
-            for c in range(size):
+            c = 0
+            while True:
                 th, tl = _dd_mul(gh[c], gl[c], rh[c, k], rl[c, k])
                 doth, dotl = _dd_add(doth, dotl, th, tl)
+                if c == entries:
+                    break
+                c = (c - entries) & entries
             th, tl = _dd_mul(ph[k], pl[k], g2h, g2l)
             doth, dotl = _dd_add(doth, dotl, th, tl)
             doth, dotl = _dd_mul(muh[k], mul[k], doth, dotl)

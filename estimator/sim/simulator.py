@@ -559,6 +559,7 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
             masks.append(register.mask(step.rotation.support))
             signs.append(step.rotation.sign)
     program = [np.asarray(v, dtype=np.int64) for v in (kinds, masks, signs, index)]
+    factors = _equator_factors(register, tuple(r.rotation for r in rotations))
     layer_groups, group_masks, group_starts, flips = [0], [], [0], []
     for layer in [*layers, z_layer]:  # the flips of a layer grouped by mask
         for mask in dict.fromkeys(layer.masks):
@@ -594,6 +595,7 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
         kernel(
             n,
             register.mask(register.checks),
+            factors,
             *program,
             rot,
             tables,
@@ -604,6 +606,26 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
     if double:
         return tuple(dd.DD(sums[i, 0], sums[i, 1]) for i in range(3))
     return sums[0], sums[1] + sums[4], sums[2] + sums[5]
+
+
+@functools.lru_cache(maxsize=16)
+def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> int:
+    """Mask of the qubits q on which the noiseless output Psi is a factor
+    (|0> + e^(i phi) |1>) / sqrt 2 (outputs |m>, checks |+>; not the three CCZ outputs).
+
+    Psi(x) = 2^(-n/2) exp(i pi/8 sum_j s_j(x)) with s_j(x) = +-1 the eigenvalue of rotation j, so
+    Psi(x ^ q) / Psi(x) = exp(-i pi/4 f_q(x)), f_q = sum of s_j over the rotations on q: q is
+    such a factor exactly when f_q is constant mod 8 over the x with x_q = 0, decided here in
+    integers. Psi then has no Pauli coefficient with b_q = 1 and a_q = 0 (that of Z_q:
+    <phi|Z|phi> = 0)."""
+    n, mask = register.n_qubits, 0
+    x = np.arange(register.dim)
+    for q in range(1, n + 1):
+        bit = register.mask([q])
+        f = sum(r.eigenvalues(n) for r in rotations if q in r.support)[(x & bit) == 0]
+        if np.all((f - f[0]) % 8 == 0):
+            mask |= bit
+    return mask
 
 
 def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
