@@ -93,10 +93,15 @@ def test_protocol_circuits_equal_the_numpy_reference(name):
 
 
 def test_equator_factors():
-    """|m> outputs and |+> checks are factors of Psi; the three CCZ outputs are not."""
+    """|m> outputs and |+> checks are factors of Psi (the checks with phi = 0); the three CCZ
+    outputs are not."""
     from estimator.circuits.protocols import builtin_protocols
 
-    for name, expected in (("15-to-1", 0b11111), ("8-to-CCZ", 0b0001), ("20-to-4", 0b1111111)):
+    for name, expected in (
+        ("15-to-1", (0b11111, 0b01111)),
+        ("8-to-CCZ", (0b0001, 0b0001)),
+        ("20-to-4", (0b1111111, 0b0000111)),
+    ):
         protocol = builtin_protocols()[name]
         register = sm._Register(protocol.n_qubits, protocol.checks)
         assert sm._equator_factors(register, protocol.rotations) == expected

@@ -292,13 +292,14 @@ def prepare(n, kinds, index, layer_groups, group_masks, group_starts, q, er, ei,
 
 
 @nb.njit(cache=True)
-def split_float(n, checks, factors, kinds, masks, signs, index, rot, layers, inv_sqrt2, out):
+def split_float(n, checks, factors, real, kinds, masks, signs, index, rot, layers, inv_sqrt2, out):
     """The error split in float64 for the points of ``rot``'s last axis.
 
     rot and layers as ``prepare`` makes them (the float64 kernel reads their leading limb);
-    the last layer is the final Z layer, over a. ``factors``: the qubits whose ideal output is
-    a factor (|0> + e^(i phi) |1>) / sqrt 2 of Psi, so that Psi has no coefficient with b_q = 1
-    and a_q = 0 (``_block``'s R). Sets, per point k, tr(rho_E), the sum of c_E[a, 0] over a
+    the last layer is the final Z layer, over a. ``factors``: the qubits on which Psi is a
+    factor (|0> + e^(i phi) |1>) / sqrt 2, so that Psi has no coefficient with b_q = 1 and
+    a_q = 0 (none with b_q = 1 on those of ``real``, where the factor is |+> or |->): the
+    readout needs b within (~factors | a) & ~real (``_block``'s R). Sets, per point k, tr(rho_E), the sum of c_E[a, 0] over a
     within ``checks`` and sum c_E g (Psi's coefficients g) as unevaluated sums
     out[i, k] + out[i + 3, k]."""
     n_steps = kinds.shape[0]
@@ -314,7 +315,8 @@ def split_float(n, checks, factors, kinds, masks, signs, index, rot, layers, inv
     bvec = np.zeros(dim, dtype=np.int64)
     final = np.zeros(batch)
     for a in range(dim):
-        d = _block(a, ~factors | a, kinds, masks, signs, shift, tmask, base, live, bvec)
+        free = (~factors | a) & ~real
+        d = _block(a, free, kinds, masks, signs, shift, tmask, base, live, bvec)
         rho[: 1 << d] = 0.0
         g[: 1 << d] = 0.0
         g[0] = 1.0
@@ -398,7 +400,7 @@ def split_float(n, checks, factors, kinds, masks, signs, index, rot, layers, inv
 
 @nb.njit(cache=True)
 def split_double_double(
-    n, checks, factors, kinds, masks, signs, index, rot, layers, inv_sqrt2, out
+    n, checks, factors, real, kinds, masks, signs, index, rot, layers, inv_sqrt2, out
 ):
     """``split_float`` in double-double: out[0..2, limb, k] receives tr(rho_E), the accepted
     sum and sum c_E g."""
@@ -418,7 +420,8 @@ def split_double_double(
     bvec = np.zeros(dim, dtype=np.int64)
     rh2, rl2 = inv_sqrt2
     for a in range(dim):
-        d = _block(a, ~factors | a, kinds, masks, signs, shift, tmask, base, live, bvec)
+        free = (~factors | a) & ~real
+        d = _block(a, free, kinds, masks, signs, shift, tmask, base, live, bvec)
         size = 1 << d
         rh[:size] = 0.0
         rl[:size] = 0.0

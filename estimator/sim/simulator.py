@@ -595,7 +595,7 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
         kernel(
             n,
             register.mask(register.checks),
-            factors,
+            *factors,
             *program,
             rot,
             tables,
@@ -609,23 +609,25 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
 
 
 @functools.lru_cache(maxsize=16)
-def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> int:
-    """Mask of the qubits q on which the noiseless output Psi is a factor
-    (|0> + e^(i phi) |1>) / sqrt 2 (outputs |m>, checks |+>; not the three CCZ outputs).
+def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> tuple[int, int]:
+    """Masks of the qubits q on which the noiseless output Psi is a factor
+    (|0> + e^(i phi) |1>) / sqrt 2 (outputs |m>, checks |+>; not the three CCZ outputs), and of
+    those among them with phi = 0 or pi.
 
     Psi(x) = 2^(-n/2) exp(i pi/8 sum_j s_j(x)) with s_j(x) = +-1 the eigenvalue of rotation j, so
     Psi(x ^ q) / Psi(x) = exp(-i pi/4 f_q(x)), f_q = sum of s_j over the rotations on q: q is
-    such a factor exactly when f_q is constant mod 8 over the x with x_q = 0, decided here in
-    integers. Psi then has no Pauli coefficient with b_q = 1 and a_q = 0 (that of Z_q:
-    <phi|Z|phi> = 0)."""
-    n, mask = register.n_qubits, 0
+    such a factor exactly when f_q is constant mod 8 over the x with x_q = 0 (phi = -pi/4 f_q),
+    decided here in integers. Psi then has no Pauli coefficient with b_q = 1 and a_q = 0 (Z_q:
+    <phi|Z|phi> = 0), and none with b_q = 1 at all when phi is 0 or pi (Y_q too)."""
+    n, factors, real = register.n_qubits, 0, 0
     x = np.arange(register.dim)
     for q in range(1, n + 1):
         bit = register.mask([q])
         f = sum(r.eigenvalues(n) for r in rotations if q in r.support)[(x & bit) == 0]
         if np.all((f - f[0]) % 8 == 0):
-            mask |= bit
-    return mask
+            factors |= bit
+            real |= bit if f[0] % 4 == 0 else 0
+    return factors, real
 
 
 def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
