@@ -51,8 +51,11 @@ eps = 2^-52; double-double: 2^-104); the largest ratio seen over random one- and
 points is about 3 for float64 and under 10 for double-double (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
 SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 4e-7}
-"""Rough time of one coefficient update per rotation and point (this machine, one core),
-for the resource guard's estimate."""
+"""Rough time of one coefficient update per rotation and point of the numpy paths (this
+machine, one core), for the resource guard's estimate and the choice of the compiled path."""
+COMPILED_SECONDS_PER_UPDATE = {"float": 5e-10, "auto": 5e-10, "double-double": 2e-9}
+"""The same for the compiled kernels, per coefficient of 4^n (they touch fewer: 15-to-1 about
+4 us per point in float64, 20 us in double-double; 38-to-10 0.4 s and 2.8 s)."""
 EXACT_LIMIT = 1 << 22
 """Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
 point would take hours; such points are refused with a PrecisionError instead."""
@@ -261,14 +264,17 @@ def _require_resources(
 ) -> None:
     """Estimate memory and time of the simulation before allocating (estimator.limits).
 
-    Time: 4^n coefficients per rotation and point at SECONDS_PER_UPDATE of the arithmetic.
+    Time: 4^n coefficients per rotation and point at SECONDS_PER_UPDATE of the arithmetic (or
+    COMPILED_SECONDS_PER_UPDATE where the compiled kernels run).
     Memory: per-qubit tables (O(2^n)), a chunk's working arrays (about _CHUNK_ENTRIES
     coefficients, a dozen temporaries; Python ints for the fixed point) and its layout (13 bytes
     per coefficient a rotation turns), and the per-point inputs and results."""
     n, dim = register.n_qubits, float(register.dim)
     rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
     work = points * dim**2 * (rotations + 2)  # coefficient updates
-    seconds = work * SECONDS_PER_UPDATE[precision]
+    ar = FLOAT64 if precision in ("float", "auto") else DOUBLE_DOUBLE
+    compiled = precision != "exact" and _worth_compiling(register, rotations, points, ar)
+    seconds = work * (COMPILED_SECONDS_PER_UPDATE if compiled else SECONDS_PER_UPDATE)[precision]
     chunk = min(dim**2 * points, max(_CHUNK_ENTRIES, dim * min(dim, 64)))
     per_entry = {"float": 8 * 12, "exact": 4 * 80}.get(precision, 16 * 12)  # else dd
     memory = 8 * 40 * dim + per_entry * chunk + 13 * rotations / 2 * chunk + 64 * points
