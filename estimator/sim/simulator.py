@@ -24,6 +24,10 @@ Three arithmetics, tried in turn per point until one vouches for the digits:
 * the same split in double-double (estimator.sim.doubledouble), about 1e-32 tr(rho_E);
 * fixed point (estimator.sim.fixedpoint) with a mantissa sized from the magnitudes and a
   rigorous rounding bound, down to float64's smallest normal number.
+
+The two split tiers run as compiled kernels (estimator.sim.kernels) when the work repays
+loading them (COMPILE_ABOVE), and otherwise as numpy passes here (``_split_sums``), which are
+also the reference the kernels are tested against.
 """
 
 from __future__ import annotations
