@@ -5,16 +5,18 @@ The state is rho = w |Psi><Psi| + rho_E in the Pauli basis c[a, b] (MODEL.md sec
 simulator's docstring). Blocks a evolve independently: a rotation about Z_S turns the pairs
 (b, b ^ S) of a block with |a & S| odd, an X layer scales by lambda(b), Z channels scale whole
 blocks (applied at the readout). Within block a the coefficients live on the span of the
-supports of the rotations that act on it; the kernel numbers that span by a basis in the order
-the rotations introduce it, so after the t-th rotation only the first 2^k(t) coordinates can be
-nonzero and only those are touched (the register "grows" as the circuit reaches new qubits and
-new parities). Per block and rotation the kernel needs three integers (the coordinates of S,
-the sign mask and the sign), found by elimination over GF(2); no index tables are built.
+supports of the rotations that act on it. At a given step only some of them matter: those the
+rotations so far can have reached (the register "grows" as the circuit reaches new qubits and
+parities) and that the remaining rotations can still carry to the part the readout reads (it
+"shrinks" as qubits finish: a check after its last rotation needs b_q = 0). ``_block`` numbers
+the span by a basis adapted to both, so the entries that matter at a step are the subsets of a
+bit mask; per block and rotation the kernel needs four integers (that mask, the coordinates of
+S, the sign mask and the sign), found by elimination over GF(2). No index tables are built.
 
-Coordinates: b = sum_i c_i u_i over the basis u_0, u_1, ... (u_i one of the rotation supports).
-For a rotation P = sign Z_S acting on the block, i P P(a, b) = sigma P(a, b ^ S) with
-sigma = -sign (-1)^((|a & S| - 1) / 2) (-1)^|a & b & S|, and |a & b & S| = |c & t| mod 2 where
-t_i = |a & S & u_i| mod 2; the partner's sigma is -sigma.
+Coordinates: b = sum_j y_j w_j over that basis. For a rotation P = sign Z_S acting on the
+block, i P P(a, b) = sigma P(a, b ^ S) with sigma = -sign (-1)^((|a & S| - 1) / 2)
+(-1)^|a & b & S|, and |a & b & S| = |y & t| mod 2 where t_j = |a & S & w_j| mod 2; the partner's
+sigma is -sigma.
 
 numba compiles these functions on first use (seconds, once per machine: ``cache=True`` keeps
 the machine code on disk); the simulator uses them when a simulation is large enough to repay
