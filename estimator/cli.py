@@ -20,12 +20,15 @@ COMMANDS = (
     "table",
     "sweep",
     "search",
+    "pareto",
     "concat",
     "code",
     "schedule",
     "draw",
     "plot",
     "export",
+    "calibrate",
+    "noise",
 )
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""
@@ -44,10 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning (e.g. an extrapolated calibration) as one line on stderr."""
+    print(f"msd: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import warnings
+
     from estimator.errors import MsdError
     from estimator.limits import DEFAULT, Limits, using
 
+    warnings.showwarning = _warn
     try:
         args = build_parser().parse_args(argv)
         limits = Limits(

@@ -14,7 +14,11 @@ class ConfigError(MsdError):
 
     def __init__(self, field: str, message: str):
         self.field = field
+        self.message = message
         super().__init__(f"{field}: {message}" if field else message)
+
+    def __reduce__(self):  # picklable, so that a worker process can report it
+        return type(self), (self.field, self.message)
 
 
 class ProtocolError(MsdError):

@@ -7,12 +7,13 @@ of ../shared/MODEL.md sections 7 and 8 and returns a frozen FactoryEstimate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from estimator.circuits.protocol import Protocol
 from estimator.costs import FullDistance, full_distances
+from estimator.distinct import distinct_rows
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
 from layouts.arrangement import Arrangement
@@ -172,7 +173,7 @@ def estimate_two_level(
     t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
     (N_rot / k) t_L1 / (1 - p_fail2) cycles.
     """
-    first = estimate_one_level(noise, level1, precision=precision, progress=progress)
+    first = _distinct_level_one(noise, level1, precision, progress)
     level = level_two(noise, level2, level1, first, n_level1=n_level1, arrangement=arrangement)
     d_m2 = np.asarray(level2.d.d_m, float)
     k = len(level2.layout.regions)
@@ -189,3 +190,31 @@ def estimate_two_level(
     )
     cycles = level2.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, level1=first)
+
+
+def _distinct_level_one(
+    noise: NoiseModel, spec: LevelSpec, precision: str, progress=None
+) -> FactoryEstimate:
+    """estimate_one_level once per distinct (p_phys, p_t, d_x, d_z, d_m) of a batch, spread
+    back over the batch: a grid of two-level factories repeats each level-1 factory for every
+    level-2 point."""
+    arrays = np.broadcast_arrays(noise.p_phys, noise.p_t, *vars(spec.d).values())
+    columns = [a.ravel() for a in arrays]
+    rows, inverse = distinct_rows(columns)
+    if len(rows) == len(columns[0]):
+        return estimate_one_level(noise, spec, precision=precision, progress=progress)
+    p_phys, p_t, *d = (np.asarray(c, dtype=float)[rows] for c in columns)
+    first = estimate_one_level(
+        replace(noise, p_phys=p_phys, p_t=p_t),
+        replace(spec, d=Distances(*d)),
+        precision=precision,
+        progress=progress,
+    )
+    at = inverse.reshape(arrays[0].shape)
+    return replace(
+        first,
+        **{k: v[at] for k, v in vars(first).items() if isinstance(v, np.ndarray)},
+        full_distance=tuple(
+            replace(f, d=f.d[at], cost_d3=f.cost_d3[at]) for f in first.full_distance
+        ),
+    )

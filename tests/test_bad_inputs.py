@@ -827,6 +827,112 @@ EXPORT = [
     ),
 ]
 
+PROTOCOL_CONFIG = """eps_in = 1e-3
+[protocol]
+outer = "grid:11:v,h"
+inputs = "raw"
+correction = 1
+[[protocol.rounds]]
+name = "vertical"
+inner = "[[31,11,5]]"
+[[protocol.rounds]]
+name = "horizontal"
+inner = "[[31,11,5]]"
+"""
+
+
+def inner_outer(name: str, replace: Mapping[str, str], expected: str, verb: str = "estimate"):
+    """An inner/outer-code protocol config of 000 (``estimator.studies.hhpw_config``) with
+    lines replaced, as ``one_level`` does for factories."""
+    text = PROTOCOL_CONFIG
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return config(name, text, expected, verb)
+
+
+INNER_OUTER = [
+    inner_outer("hhpw-eps-in-half", {"eps_in = 1e-3": "eps_in = 0.5"}, "eps_in"),
+    inner_outer("hhpw-eps-in-zero", {"eps_in = 1e-3": "eps_in = 0"}, "eps_in"),
+    inner_outer("hhpw-eps-in-nan", {"eps_in = 1e-3": "eps_in = nan"}, "eps_in"),
+    inner_outer("hhpw-eps-in-text", {"eps_in = 1e-3": 'eps_in = "1e-3"'}, "eps_in"),
+    inner_outer(
+        "hhpw-eps-check-negative",
+        {"eps_in = 1e-3": "eps_in = 1e-3\neps_check = -1e-3"},
+        "eps_check",
+    ),
+    config("hhpw-no-protocol", "eps_in = 1e-3\n", "protocol"),
+    config("hhpw-protocol-not-a-table", "eps_in = 1e-3\nprotocol = 3\n", "protocol"),
+    inner_outer("hhpw-unknown-top-key", {"eps_in = 1e-3": "eps_in = 1e-3\nflavour = 1"}, "flavour"),
+    inner_outer("hhpw-unknown-key", {"inputs = ": "colour = 1\ninputs = "}, "protocol.colour"),
+    inner_outer("hhpw-inputs-unknown", {'inputs = "raw"': 'inputs = "magic"'}, "protocol.inputs"),
+    inner_outer(
+        "hhpw-mek-beyond-half",
+        {"eps_in = 1e-3": "eps_in = 0.3", 'inputs = "raw"': 'inputs = "mek"'},
+        "protocol.inputs",
+    ),
+    inner_outer(
+        "hhpw-inner-too-few-logical-qubits",
+        {'inner = "[[31,11,5]]"\n[[': 'inner = "[[7,1,3]]"\n[['},
+        "protocol.rounds[0].inner",
+    ),
+    inner_outer(
+        "hhpw-inner-wrong-parity",
+        {"grid:11:v,h": "grid:6:v,h", '"[[31,11,5]]"': '"15-7-3"'},
+        "protocol.rounds[0].inner",
+    ),
+    inner_outer(
+        "hhpw-inner-hyperbolic",
+        {"grid:11:v,h": "grid:2:v,h", '"[[31,11,5]]"': '"4-2-2"'},
+        "protocol.rounds[0].inner",
+    ),
+    inner_outer(
+        "hhpw-inner-unknown", {'"[[31,11,5]]"': '"[[31,12,5]]"'}, "protocol.rounds[0].inner"
+    ),
+    inner_outer("hhpw-outer-unknown", {"grid:11:v,h": "grid:11:q"}, "protocol.outer"),
+    inner_outer(
+        "hhpw-outer-too-weak", {'inputs = "raw"': 'inputs = "raw"\norder = 5'}, "protocol.order"
+    ),
+    inner_outer(
+        "hhpw-correction-3", {"correction = 1": "correction = 3"}, "protocol.rounds[0].correction"
+    ),
+    inner_outer(
+        "hhpw-restart-overlapping",
+        {'inputs = "raw"': 'inputs = "raw"\nexecution = "restart"'},
+        "protocol.rounds[1].execution",
+    ),
+    inner_outer(
+        "hhpw-feeds-itself", {'inputs = "raw"': 'inputs = "protocol:c.toml"'}, "protocol.inputs"
+    ),
+    Case(
+        "hhpw-table-printed-not-a-number",
+        "table {dir}/t",
+        "paper.text.n_out",
+        files={"t/a.toml": PROTOCOL_CONFIG + '[paper.text]\nn_out = "many"\n'},
+    ),
+    Case(
+        "hhpw-table-stale-note",
+        "table {dir}/t",
+        "paper.notes.text.n_out",
+        files={
+            "t/a.toml": PROTOCOL_CONFIG
+            + '[paper.text]\nn_out = "121"\n[paper.notes]\n"text.n_out" = "old"\n'
+        },
+    ),
+    Case(
+        "hhpw-set-unknown-round",
+        ["estimate", "{dir}/c.toml", "--set", "protocol.rounds.9.inner=x"],
+        "protocol.rounds.9.inner",
+        files={"c.toml": PROTOCOL_CONFIG},
+    ),
+    Case(
+        "hhpw-table-mixed-directory",
+        "table {dir}/t",
+        "directory",
+        files={"t/a.toml": ONE_LEVEL, "t/b.toml": PROTOCOL_CONFIG},
+    ),
+]
+
 CASES = [
     *FILES,
     *TOP_LEVEL,
@@ -845,6 +951,7 @@ CASES = [
     *DRAW,
     *PLOT,
     *EXPORT,
+    *INNER_OUTER,
 ]
 
 

@@ -1,6 +1,8 @@
 """Factory bookkeeping at arbitrary parameters: qubits (MODEL.md 8.2), level-1 -> level-2
 coupling and time (MODEL.md 7, 8.3), per-output normalisation (8.1, 8.4)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,28 @@ def test_batched_grid_matches_single_points():
         )
         assert grid.p_out[i] == pytest.approx(float(one.p_out), rel=1e-12)
         assert grid.qubitcycles[i] == pytest.approx(float(one.qubitcycles), rel=1e-12)
+
+
+def test_two_level_batch_with_repeated_level_one_matches_single_points():
+    """A two-level batch evaluates each distinct level-1 factory once (factory.py,
+    _distinct_level_one) and spreads it back: every point as if computed alone."""
+    d2 = Distances(
+        np.array([25, 25, 27, 29]), np.array([11, 11, 11, 13]), np.array([11, 13, 11, 11])
+    )
+    level1 = _spec(1, "15-to-1", "litinski", (11, 5, 5))
+    level2 = _spec(2, "15-to-1", "litinski", (25, 11, 11))
+
+    options = {"n_level1": 4, "arrangement": Arrangement.litinski()}
+    p = np.array([1e-3, 1e-3, 1e-3, 5e-4])
+    grid = estimate_two_level(NoiseModel(p), level1, replace(level2, d=d2), **options)
+    assert grid.level1.p_out.shape == (4,) and grid.level1.p_out[0] == grid.level1.p_out[2]
+    for i in range(4):
+        one = estimate_two_level(
+            NoiseModel(p[i]),
+            level1,
+            replace(level2, d=Distances(d2.d_x[i], d2.d_z[i], d2.d_m[i])),
+            **options,
+        )
+        assert grid.p_out[i] == pytest.approx(float(one.p_out), rel=1e-12)
+        assert grid.level1.cycles[i] == pytest.approx(float(one.level1.cycles), rel=1e-15)
+        assert grid.full_distance[0].d[i] == one.full_distance[0].d

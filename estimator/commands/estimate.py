@@ -1,4 +1,6 @@
-"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``."""
+"""``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
+a protocol of 001 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
+(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from estimator.commands import add_config_arguments, add_limit_arguments, add_pr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("estimate", help="cost the factory of a config file")
+    parser = subparsers.add_parser(
+        "estimate",
+        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+    )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_precision_argument(parser)
@@ -17,12 +22,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from estimator.studies.config import is_protocol_config, read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
+
+    data = read_config_data(args.config)
+    if is_hmeasure_config(data):
+        return _run_hmeasure(args)
+    if is_protocol_config(data):
+        return _run_protocol(args)
     import numpy as np
 
     from estimator.errors import PrecisionError
-    from estimator.jsonout import to_json
     from estimator.studies.config import estimate_config, load_config
-    from estimator.studies.report import estimate_record, flatten, format_estimate, to_csv
+    from estimator.studies.report import estimate_record, flatten, format_estimate
 
     config = load_config(args.config, args.sets)
     estimate = estimate_config(config, precision=args.precision)
@@ -33,11 +45,38 @@ def run(args: argparse.Namespace) -> int:
             else "p_out cannot be vouched for: it lies below float64's range (about 1e-308); "
             "raise p_phys or lower the distances"
         )
-    record = estimate_record(config, estimate)
-    if args.format == "json":
-        print(to_json(record))
-    elif args.format == "csv":
-        print(to_csv([flatten(record)]), end="")
-    else:
-        print(format_estimate(record))
+    _emit(estimate_record(config, estimate), args.format, format_estimate, flatten)
     return 0
+
+
+def _run_protocol(args: argparse.Namespace) -> int:
+    """An inner/outer-code protocol config (000): ``--precision`` does not apply."""
+    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+    from estimator.studies.hhpw_report import flatten_protocol, format_protocol, protocol_record
+
+    config = load_protocol_config(args.config, args.sets)
+    record = protocol_record(config, evaluate_config(config))
+    _emit(record, args.format, format_protocol, flatten_protocol)
+    return 0
+
+
+def _run_hmeasure(args: argparse.Namespace) -> int:
+    """A protocol of 001: its exact error series beside the printed values."""
+    from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
+    from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
+
+    record = hmeasure_record(evaluate_hmeasure(load_hmeasure_config(args.config, args.sets)))
+    _emit(record, args.format, format_hmeasure, flatten_hmeasure)
+    return 0
+
+
+def _emit(record, form: str, text, flat) -> None:
+    from estimator.jsonout import to_json
+    from estimator.studies.report import to_csv
+
+    if form == "json":
+        print(to_json(record))
+    elif form == "csv":
+        print(to_csv([flat(record)]), end="")
+    else:
+        print(text(record))

@@ -1,11 +1,16 @@
-"""``msd search CONFIG --target P_OUT --vary ...``: the cheapest factories that reach a target."""
+"""``msd search CONFIG... --target P_OUT --vary ...``: the cheapest factories that reach a target."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-COST_KEYS = ("qubitcycles", "qubits", "cycles")
+SEARCH_COSTS = {
+    "qubitcycles": "qubitcycles",
+    "qubits": "qubits",
+    "cycles": "cycles",
+    "time": "run_time_us",
+}
+"""``--by`` names and their columns (per output state; time: per successful run)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--target", type=float, default=None, help="largest acceptable p_out (or [sweep] target)"
     )
     parser.add_argument(
-        "--by", choices=COST_KEYS, default="qubitcycles", help="cost to minimise (per output state)"
+        "--by",
+        choices=tuple(SEARCH_COSTS),
+        default="qubitcycles",
+        help="cost to minimise (per output state; time per run needs [hardware])",
     )
     parser.add_argument(
         "--top", type=int, default=None, help="how many to print (or [sweep] top; default 5)"
@@ -34,13 +42,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from estimator.commands.sweep import execute
+    import numpy as np
+
+    from estimator.commands.sweep import execute, finish, interrupted
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
+    from estimator.studies.pareto import KeepFeasible, with_flags
     from estimator.studies.report import format_columns
-    from estimator.studies.sweep import Study, load_template, write_atomically
+    from estimator.studies.sweep import Study, load_template
 
-    study = Study.from_config(load_template(args.config, args.sets))
+    single = Study.from_config(load_template(args.configs[0], args.sets))
+    study = single if len(args.configs) == 1 else Study()
     target = args.target if args.target is not None else study.target
     top = args.top if args.top is not None else (study.top or 5)
     if target is None or not 0 < target < 1:
@@ -51,36 +63,41 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--top", f"must be a positive integer, got {top}")
     output = Path(args.output) if args.output else None
     try:
-        result, size = execute(args, output)
+        result, _ = execute(args, output, KeepFeasible(target), verb="search")
     except KeyboardInterrupt:
-        hint = f"; finished points are in {output}.partial, rerun with --resume" if output else ""
-        print(f"msd: interrupted{hint}", file=sys.stderr)
-        return 130
-    reached = (r for r in result.records if r["p_out"] is not None and r["p_out"] <= target)
-    feasible = sorted(reached, key=lambda r: r[args.by])
+        return interrupted(output)
+    feasible = result.columns
+    cost = SEARCH_COSTS[args.by]
+    if feasible.size and cost not in feasible.data:
+        raise ConfigError(
+            "--by", "'time' needs a [hardware] table (e.g. --set hardware.profile=superconducting)"
+        )
+    if feasible.size:
+        feasible = feasible.take(np.argsort(feasible.number(cost), kind="stable"))
+    rows = with_flags(feasible, "qubitcycles").rows()
     if output:
-        write_atomically(output, feasible)
-        Path(f"{output}.partial").unlink(missing_ok=True)
+        finish(output, rows)
     if args.format == "json":
         print(
             to_json(
                 {
                     "target": target,
                     "by": args.by,
-                    "points": size,
-                    "feasible": len(feasible),
-                    "best": feasible[:top],
+                    "points": result.points,
+                    "feasible": len(rows),
+                    "best": rows[:top],
                 }
             )
         )
         return 0
     print(
-        f"{len(feasible)} of {size} points reach p_out <= {target:g}; cheapest by {args.by} per output state:"
+        f"{len(rows)} of {result.points} points reach p_out <= {target:g}; "
+        f"cheapest by {args.by} per output state:"
     )
-    if feasible:
-        varied = [k for k in feasible[0] if k.startswith("vary.")]
+    if rows:
+        varied = [k for k in rows[0] if k.startswith("vary.")]
         header = [k[5:] for k in varied] + ["p_out", "qubits", "cycles", "qubitcycles"]
-        rows = [
+        table = [
             [str(r[k]) for k in varied]
             + [
                 f"{r['p_out']:.3g}",
@@ -88,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{r['cycles']:.1f}",
                 f"{r['qubitcycles']:,.0f}",
             ]
-            for r in feasible[:top]
+            for r in rows[:top]
         ]
-        print(format_columns(header, rows))
+        print(format_columns(header, table))
     return 0

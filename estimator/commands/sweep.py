@@ -1,25 +1,42 @@
-"""``msd sweep CONFIG --vary KEY=VALUES ... -o OUT [--resume]``: a grid of factories."""
+"""``msd sweep CONFIG... --vary KEY=VALUES ... -o OUT [--resume]``: a grid of factories."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
+from estimator.commands import add_limit_arguments, add_precision_argument
+
+COSTS = ("qubitcycles", "qubits", "cycles", "time")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sweep", help="evaluate a grid of configs (resumable)")
+    parser = subparsers.add_parser(
+        "sweep", help="evaluate a grid of configs (all cores, resumable)"
+    )
     add_sweep_arguments(parser)
     parser.add_argument(
         "-o", "--output", required=True, help="results file: .csv, or JSON for any other suffix"
+    )
+    parser.add_argument(
+        "--by", choices=COSTS, default="qubitcycles", help="cost of the pareto flags (per T state)"
     )
     parser.set_defaults(run=run)
 
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``sweep`` and ``search``."""
-    add_config_arguments(parser)  # the template; its [sweep.vary] table adds axes
+    """Options shared by ``sweep``, ``search`` and ``pareto``."""
+    parser.add_argument(
+        "configs", nargs="+", metavar="CONFIG", help="TOML config(s); a [sweep] table adds axes"
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key by its dotted path, e.g. p_phys=1e-3",
+    )
     parser.add_argument(
         "--vary",
         action="append",
@@ -30,57 +47,105 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run from OUTPUT.partial"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local processes (default: every core of this machine)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://host:8786 (extra 'cluster')",
+    )
     add_precision_argument(parser)
     add_limit_arguments(parser)
 
 
-def execute(args: argparse.Namespace, output):
-    """Run the sweep of ``args``; returns (SweepResult, number of points) or raises MsdError.
+def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep"):
+    """Run the study of ``args``; returns (StudyResult, Study of a single config or None).
 
-    With an output file, finished points are kept in OUTPUT.partial until the end."""
+    With an output file, finished chunks are kept in OUTPUT.partial until the end."""
     from pathlib import Path
 
     from tqdm import tqdm
 
     from estimator.errors import ConfigError
-    from estimator.studies.sweep import Axis, Study, grid, load_template, run_sweep
+    from estimator.studies.executor import default_workers
+    from estimator.studies.output import refuse_inputs
+    from estimator.studies.sweep import run_study, study_parts
 
-    template = load_template(args.config, args.sets)
-    axes = [*Study.from_config(template).axes, *(Axis.parse(text) for text in args.vary)]
-    if not axes:
-        raise ConfigError(
-            "--vary",
-            "nothing to vary: give --vary KEY=VALUES or a [sweep.vary] table in the config",
-        )
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers", f"must be a positive integer, got {args.workers}")
+    parts, study = study_parts(args.configs, args.sets, args.vary)
     partial = None
     if output is not None:
+        refuse_inputs(output, args.configs)
         partial = Path(f"{output}.partial")
         if partial.exists() and not args.resume:
             raise ConfigError(
                 "--resume", f"{partial} exists from an interrupted run: add --resume, or delete it"
             )
-    size = len(grid(axes))
-    bar = lambda chunks: tqdm(chunks, desc="sweep", unit="chunk", file=sys.stderr, disable=None)
-    return run_sweep(template, axes, partial=partial, progress=bar, precision=args.precision), size
+
+    def bar(total: int, initial: int):
+        return tqdm(
+            total=total, initial=initial, desc=verb, unit="chunk", file=sys.stderr, disable=None
+        )
+
+    result = run_study(
+        parts,
+        precision=args.precision,
+        keep=keep,
+        partial=partial,
+        workers=args.workers or default_workers(),
+        scheduler=args.scheduler,
+        progress=bar,
+    )
+    if result.skipped == result.points:
+        if partial is not None:
+            partial.unlink(missing_ok=True)  # finished: nothing to resume
+        problem = result.examples[0][1]
+        if result.reasons == 1:  # one reason for every point: it names the field
+            raise ConfigError("", problem)
+        raise ConfigError("", f"no valid point in the {verb}; first problem: {problem}")
+    return result, study
+
+
+def interrupted(output) -> int:
+    """Exit code 130 after Ctrl-C, saying how to resume."""
+    hint = f"; finished points are in {output}.partial, rerun with --resume" if output else ""
+    print(f"msd: interrupted{hint}", file=sys.stderr)
+    return 130
+
+
+def finish(output, rows) -> None:
+    """Write the rows atomically and remove the partial file."""
+    from pathlib import Path
+
+    from estimator.studies.output import write_rows
+
+    write_rows(output, rows)
+    Path(f"{output}.partial").unlink(missing_ok=True)
+
+
+def report_skipped(result) -> None:
+    if result.skipped:
+        print(f"{result.skipped} points skipped as invalid, e.g. {result.examples[0][1]}")
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from estimator.studies.sweep import write_atomically
+    from estimator.studies.pareto import with_flags
 
     output = Path(args.output)
     try:
-        result, size = execute(args, output)
+        result, _ = execute(args, output)
     except KeyboardInterrupt:
-        print(
-            f"msd: interrupted; finished points are in {output}.partial, rerun with --resume",
-            file=sys.stderr,
-        )
-        return 130
-    write_atomically(output, result.records)
-    Path(f"{output}.partial").unlink(missing_ok=True)
-    print(f"{len(result.records)} of {size} points -> {output}")
-    if result.skipped:
-        print(f"{len(result.skipped)} points skipped as invalid, e.g. {result.skipped[0][1]}")
+        return interrupted(output)
+    finish(output, with_flags(result.columns, args.by).rows())
+    print(f"{result.columns.size} of {result.points} points -> {output}")
+    report_skipped(result)
     return 0

@@ -1,4 +1,8 @@
-"""``msd table [DIR]``: every factory config of a directory, ours beside the printed values."""
+"""``msd table [DIR]``: every config of a directory, ours beside the printed values.
+
+Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
+(configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI; the protocols of
+001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1."""
 
 from __future__ import annotations
 
@@ -7,16 +11,20 @@ from pathlib import Path
 
 from estimator.commands import add_limit_arguments
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "configs" / "litinski2019"
+DEFAULT_DIR = "configs/litinski2019"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("table", help="reproduce 002 Table 1 from the shipped configs")
+    parser = subparsers.add_parser(
+        "table",
+        help="every config of a directory beside its printed values (002 Table 1, 000 Table 4)",
+    )
     parser.add_argument(
         "directory",
         nargs="?",
         default=None,
-        help=f"config directory (default: {DEFAULT_DIR.parent.name}/{DEFAULT_DIR.name})",
+        help=f"config directory (default: the shipped {DEFAULT_DIR}); "
+        "factory configs or inner/outer-code protocol configs (configs/haah2018)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_limit_arguments(parser)
@@ -24,15 +32,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from estimator.errors import ConfigError, MsdError
+    from estimator.errors import ConfigError
     from estimator.jsonout import to_json
-    from estimator.studies.config import estimate_config, load_config
-    from estimator.studies.report import estimate_record, flatten, format_columns, to_csv
+    from estimator.studies.config import is_protocol_config, read_config_data
+    from estimator.studies.haah2017 import is_hmeasure_config
+    from estimator.studies.report import to_csv
 
     directory = table_directory(args.directory)
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
-        raise ConfigError("directory", f"no factory configs (*.toml) in {str(directory)!r}")
+        raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
+    kinds = set()
+    for path in files:
+        data = read_config_data(path)
+        kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
+    if len(kinds) > 1:
+        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs")
+    build = {"001": _hmeasure_table, True: _protocol_table, False: _factory_table}[kinds.pop()]
+    document, rows, text = build(files, directory)
+    if args.format == "json":
+        print(to_json(document))
+    elif args.format == "csv":
+        print(to_csv(rows), end="")
+    else:
+        print(text)
+    return 0
+
+
+def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """002 Table 1: factory configs beside their printed values, plus historical rows."""
+    from estimator.errors import ConfigError, MsdError
+    from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.report import estimate_record, flatten, format_columns
+
     records = []
     for path in files:
         try:
@@ -42,21 +74,91 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(str(path), str(error)) from None
     history_file = directory / "historical.toml"
     history = _history(history_file) if history_file.exists() else []
-    if args.format == "json":
-        print(to_json({"rows": [dict(r, paper=p) for r, p in records], "historical": history}))
-        return 0
-    if args.format == "csv":
-        print(to_csv([flatten(r) for r, _ in records]), end="")
-        return 0
-    print(_table(records, history, format_columns))
-    return 0
+    document = {"rows": [dict(r, paper=p) for r, p in records], "historical": history}
+    return document, [flatten(r) for r, _ in records], _table(records, history, format_columns)
+
+
+def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """The protocols of 001: every printed value beside ours, with the reproduction count."""
+    from estimator.studies.haah2017_report import hmeasure_table
+
+    return hmeasure_table(files)
+
+
+def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """000 Table 4 and the printed values of Sec. VI: one row per printed value, with the
+    reason wherever ours differs at the printed digits."""
+    from estimator.errors import ConfigError, MsdError
+    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+    from estimator.studies.hhpw_report import printed_comparison, protocol_record
+    from estimator.studies.report import format_columns
+
+    rows, table4 = [], []
+    for path in files:
+        try:
+            config = load_protocol_config(path)
+            record = protocol_record(config, evaluate_config(config))
+            compared = printed_comparison(record, config.paper)
+        except MsdError as error:  # which of the files: the message names it
+            raise ConfigError(str(path), str(error)) from None
+        rows += compared
+        printed = {r["quantity"]: r for r in compared if r["where"] == "Table 4"}
+        if printed:
+            table4.append((record, printed))
+    header = ["protocol (000 Table 4)"]
+    for name in ("n_out", "nbar_out", "epsbar_out", "nbar_T/nbar_out"):
+        header += [name, "(paper)"]
+    lines = []
+    for record, printed in table4:
+        line = [record["title"]]
+        for key in TABLE4_COLUMNS:
+            row = printed.get(key)
+            mark = "" if row is None or row["reproduced"] else " *"
+            line += [_number(record[key]), "-" if row is None else row["paper"] + mark]
+        lines.append(line)
+    summary = {}
+    for row in rows:
+        where = "000 Table 4" if row["where"] == "Table 4" else "000 Sec. VI"
+        done, total = summary.get(where, (0, 0))
+        summary[where] = (done + row["reproduced"], total + 1)
+    text = [format_columns(header, lines), ""]
+    text += [
+        f"{where}: {done} of {total} printed values reproduced at their printed digits"
+        for where, (done, total) in summary.items()
+    ]
+    text.append("* and below: printed values we do not reproduce, with the reason")
+    text += [
+        f"  {row['where']}, {row['title']}: {row['quantity']} {row['discrepancy']}"
+        for row in rows
+        if not row["reproduced"]
+    ]
+    text.append(
+        "Ours: the calculus of 000 Eqs. (1)-(20) on the configs' protocols (output error: P(any "
+        "output wrong) / nbar_out, 000 Eq. (1)); (paper): as printed in 000_46baeba8620d433e.txt."
+    )
+    document = {
+        "rows": rows,
+        "summary": {w: {"reproduced": d, "printed": t} for w, (d, t) in summary.items()},
+    }
+    return document, rows, "\n".join(text)
+
+
+TABLE4_COLUMNS = ("n_out", "nbar_out", "epsbar_out", "nbar_t_per_output")
+
+
+def _number(value: float) -> str:
+    """Integers as they are, whole numbers from 100 on, else three significant digits."""
+    if value == int(value) or 100 <= abs(value) < 1e7:
+        return f"{value:,.0f}"
+    return f"{value:#.3g}" if 0.01 <= abs(value) < 100 else f"{value:.2e}"
 
 
 def table_directory(directory: str | None) -> Path:
-    """The config directory of ``msd table``: the one given, else 002 Table 1's."""
-    if directory:
-        return Path(directory)
-    return DEFAULT_DIR if DEFAULT_DIR.is_dir() else Path("configs/litinski2019")
+    """The config directory of ``msd table``: the one given (a ``configs/...`` path that does
+    not exist here names the shipped folder), else the shipped 002 Table 1 folder."""
+    from estimator import shipped
+
+    return Path(shipped.find(directory or DEFAULT_DIR))
 
 
 def _table(records, history, format_columns) -> str:

@@ -8,6 +8,7 @@ fails with probability p_t as a random Pauli error, a Z error, or a coherent ove
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,17 @@ import numpy as np
 from estimator.errors import ConfigError
 
 T_ERROR_MODELS = ("pauli", "z", "coherent")
+CONVENTIONS = {
+    "litinski2019": (0.1, 0.01),
+    "gidney-fowler2018": (0.1, 0.01),
+    "beverland2022": (0.03, 0.01),
+}
+"""(prefactor, threshold) of p_L = prefactor (p / threshold)^((d + 1) / 2) in other tools:
+002 Eq. 7 (our default); Fowler and Gidney 2018 (arXiv:1808.06709) as Qualtran's
+``QECScheme.make_gidney_fowler``; Beverland et al. 2022 (arXiv:2211.07629), the default
+surface code of Microsoft's resource estimator (``crossing_prefactor`` 0.03,
+``error_correction_threshold`` 0.01) and Qualtran's ``QECScheme.make_beverland_et_al``."""
+BOUNDS = ("best", "low", "high")
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,142 @@ class NoiseModel:
         return zero, zero, zero, np.arcsin(np.sqrt(self.p_t))
 
 
+class ExtrapolationWarning(UserWarning):
+    """A calibrated rate used outside the sampled p or fitted d range (asked for)."""
+
+
+@dataclass(frozen=True)
+class RateFit:
+    """A fitted channel: rate = prefactor * (p / threshold)^((d + 1) / 2) times a geometric
+    factor, with the covariance of (ln prefactor, ln threshold) from a likelihood fit.
+
+    ``likelihood_factor`` F: an interval holds the values whose likelihood is within a factor F
+    of the best fit's (sinter.fit_binomial's criterion), i.e. +- sqrt(2 ln F var) in ln rate.
+    """
+
+    prefactor: float
+    threshold: float
+    log_covariance: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
+    likelihood_factor: float = 1000.0
+
+    def rate(self, p: np.ndarray, d: np.ndarray, bound: str = "best") -> np.ndarray:
+        """prefactor (p / threshold)^((d + 1) / 2) at the best fit or an end of its interval."""
+        t = (np.asarray(d, dtype=float) + 1) / 2
+        value = self.prefactor * (p / self.threshold) ** t
+        if bound == "best":
+            return value
+        (a, b), (_, c) = self.log_covariance
+        variance = a - 2 * t * b + t * t * c  # gradient of ln rate in (ln A, ln p_th): (1, -t)
+        half = np.sqrt(2 * np.log(self.likelihood_factor) * np.maximum(variance, 0.0))
+        return value * np.exp(half if bound == "high" else -half)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Fitted channels of a circuit-level noise model (estimator/calibration, docs/noise-models.md).
+
+    Attributes:
+        name: the noise model (or the file) it came from.
+        square: p_L of a d x d patch (X and Z each half of it per cycle).
+        x, z: logical X (distance d_x) and Z (distance d_z) errors per cycle of a patch.
+        timelike: wrong outcome of a merge lasting d_m cycles.
+        p_range, d_range: sampled physical error rates and fitted distances (inclusive).
+    """
+
+    name: str
+    square: RateFit
+    x: RateFit
+    z: RateFit
+    timelike: RateFit
+    p_range: tuple[float, float]
+    d_range: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CalibratedNoise(NoiseModel):
+    """Noise model whose rates come from a circuit-level calibration (MODEL.md 2 and 4.1 with
+    fitted constants per channel; docs/noise-models.md maps every term).
+
+    ``prefactor`` and ``threshold`` hold the square-patch fit (p_L, full distance). ``bound``
+    picks the best fit or the low / high end of every rate's likelihood interval;
+    ``extrapolate`` allows p outside the sampled and d outside the fitted range (warning).
+    """
+
+    calibration: Calibration | None = None
+    bound: str = "best"
+    extrapolate: bool = False
+
+    def __post_init__(self) -> None:
+        cal = self.calibration
+        if cal is None:
+            raise ConfigError("noise.file", "a calibrated noise model needs a calibration")
+        if self.bound not in BOUNDS:
+            raise ConfigError(
+                "noise.bound", f"unknown value {self.bound!r}; choose one of: {', '.join(BOUNDS)}"
+            )
+        super().__post_init__()
+        p = self.p_phys
+        lowest = min(f.threshold for f in (cal.square, cal.x, cal.z, cal.timelike))
+        if np.any(p >= lowest):
+            raise ConfigError(
+                "p_phys", f"must lie below {lowest:g}, the lowest fitted threshold of {cal.name!r}"
+            )
+        low, high = cal.p_range
+        outside = (p < low * (1 - 1e-9)) | (p > high * (1 + 1e-9))
+        if np.any(outside):
+            where = f"{_show(p[outside])} lies outside the sampled range [{low:g}, {high:g}]"
+            if not self.extrapolate:
+                raise ConfigError(
+                    "p_phys",
+                    f"{where} of calibration {cal.name!r} (noise.extrapolate = true to use the fit there)",
+                )
+            warnings.warn(
+                f"p_phys = {where} of {cal.name!r}: the fit is extrapolated", ExtrapolationWarning
+            )
+
+    def _distances(self, *ds: np.ndarray | float) -> None:
+        low, high = self.calibration.d_range
+        values = np.concatenate([np.atleast_1d(np.asarray(d, dtype=float)).ravel() for d in ds])
+        if np.all((values >= low) & (values <= high)):
+            return
+        where = f"fitted distance range {low}..{high} of calibration {self.calibration.name!r}"
+        if not self.extrapolate:
+            bad = values[(values < low) | (values > high)]
+            raise ConfigError(
+                "d",
+                f"{bad[0]:g} lies outside the {where} (noise.extrapolate = true to use the fit there)",
+            )
+        warnings.warn(
+            f"distances outside the {where} use the extrapolated fit", ExtrapolationWarning
+        )
+
+    def p_logical(self, d: np.ndarray | float) -> np.ndarray:
+        """p_L(p, d) of a d x d patch from the square-patch fit (no range check: the rules
+        use it beside spacelike/timelike at the same distances, which are checked)."""
+        return self.calibration.square.rate(self.p_phys, d, self.bound)
+
+    def spacelike(
+        self, d_x: np.ndarray | float, d_z: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Z) per cycle: 1/2 (d_z/d_x) A_x (p/p_x)^((d_x+1)/2), 1/2 (d_x/d_z) A_z (...)."""
+        self._distances(d_x, d_z)
+        d_x, d_z = np.asarray(d_x, dtype=float), np.asarray(d_z, dtype=float)
+        cal, p = self.calibration, self.p_phys
+        return (
+            0.5 * d_z / d_x * cal.x.rate(p, d_x, self.bound),
+            0.5 * d_x / d_z * cal.z.rate(p, d_z, self.bound),
+        )
+
+    def timelike(self, area: np.ndarray | float, d_m: np.ndarray | float) -> np.ndarray:
+        """Wrong outcome of a merge: 1/2 (area / d_m) A_t (p / p_t)^((d_m + 1) / 2)."""
+        self._distances(d_m)
+        d_m = np.asarray(d_m, dtype=float)
+        rate = self.calibration.timelike.rate(self.p_phys, d_m, self.bound)
+        return 0.5 * np.asarray(area, dtype=float) / d_m * rate
+
+
 def _show(values: np.ndarray) -> str:
     flat = np.atleast_1d(values).ravel()
-    return f"{flat[0]:g}" if flat.size == 1 else f"values in [{flat.min():g}, {flat.max():g}]"
+    if flat.min() == flat.max():
+        return f"{flat[0]:g}"
+    return f"values in [{flat.min():g}, {flat.max():g}]"

@@ -1,10 +1,13 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
 Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
-``[noise]`` (``prefactor``, ``threshold``, ``t_error``), ``[level1]`` and optional ``[level2]``
+``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
+``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
-``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``) and ``[paper]`` (printed
-values the tests and ``msd table`` compare against; never used as results). Nothing from a
+``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``), ``[paper]`` (printed
+values the tests and ``msd table`` compare against; never used as results), ``[hardware]``
+(code-cycle time and demand, estimator.studies.hardware) and ``[sweep]`` (the study's axes,
+estimator.studies.sweep). Nothing from a
 config is evaluated as code; every problem is a ConfigError naming the field.
 """
 
@@ -20,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from estimator import shipped
+from estimator.calibration.models import noise_from_table
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
 from estimator.errors import (
@@ -41,6 +46,8 @@ from estimator.factory import (
 )
 from estimator.inputs import read_text
 from estimator.sim.noise import NoiseModel
+from estimator.studies.hardware import KEYS as HARDWARE_KEYS
+from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, published_schedule
@@ -50,12 +57,22 @@ SCHEMA: dict[str, Any] = {
     "title": str,
     "p_phys": float,
     "p_t": float,
-    "noise": {"prefactor": float, "threshold": float, "t_error": str},
+    "noise": {
+        "prefactor": float,
+        "threshold": float,
+        "t_error": str,
+        "model": str,
+        "convention": str,
+        "file": str,
+        "extrapolate": bool,
+        "bound": str,
+    },
     "level1": dict.fromkeys(LEVEL_KEYS | {"count"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS, object),
     "protocols": object,
     "paper": object,
-    "sweep": {"vary": object, "target": float, "top": int},
+    "sweep": {"vary": object, "target": float, "top": int, "series": object},
+    "hardware": dict.fromkeys(HARDWARE_KEYS, object),
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
@@ -86,6 +103,7 @@ class FactoryConfig:
         paper: the published values stored beside the config (for comparison only).
         data: the config as read, after ``--set`` overrides (echoed in reports).
         solvers: the CP-SAT results of the levels scheduled by ``schedule = "cpsat"``.
+        hardware: the code-cycle time and demand of the optional ``[hardware]`` table.
     """
 
     source: str
@@ -98,11 +116,14 @@ class FactoryConfig:
     paper: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict)
     solvers: Mapping[str, Any] = field(default_factory=dict)
+    hardware: Hardware | None = None
 
 
 def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, Any]:
-    """The TOML data of a config file (not yet validated)."""
-    return parse_toml(read_text(path, field=field), field=field, source=repr(str(path)))
+    """The TOML data of a config file (not yet validated); ``configs/...`` paths that do not
+    exist here name the configs shipped with the package (estimator.shipped)."""
+    text = read_text(shipped.find(path), field=field)
+    return parse_toml(text, field=field, source=repr(str(path)))
 
 
 def parse_toml(text: str, *, field: str, source: str) -> dict[str, Any]:
@@ -132,6 +153,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_protocol_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
+    return "eps_in" in data and "p_phys" not in data
+
+
 def load_config(
     path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 10.0
 ) -> FactoryConfig:
@@ -148,16 +175,12 @@ def parse_config(
     """Validate config data (already parsed TOML) into a FactoryConfig.
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
+    if is_protocol_config(data):
+        raise ConfigError(
+            "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
+        )
     _check_keys(data, SCHEMA, "")
-    noise_data = _table(data, "noise")
-    noise = NoiseModel(
-        p_phys=_number(data, "p_phys", "p_phys", required=True),
-        p_t=_number(data, "p_t", "p_t"),
-        prefactor=_number(noise_data, "prefactor", "noise.prefactor", default=0.1),
-        threshold=_number(noise_data, "threshold", "noise.threshold", default=0.01),
-        t_error=_string(noise_data, "t_error", "noise.t_error", default="pauli"),
-    )
-    _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
+    noise = parse_noise(data)
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
@@ -168,6 +191,7 @@ def parse_config(
         "noise": noise,
         "data": data,
         "paper": _table(data, "paper"),
+        "hardware": parse_hardware(_table(data, "hardware")),
     }
     if "level2" not in data:
         if "count" in data["level1"]:
@@ -180,7 +204,7 @@ def parse_config(
         return FactoryConfig(level1=feeder, title=title, solvers=_solvers(solver1), **common)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
-    n_level1 = _count(data["level1"], arrangement, len(level2.layout.regions))
+    n_level1 = parse_count(data["level1"], arrangement, len(level2.layout.regions))
     feeder, solver1 = level1.finish()
     tau = feed = None
     if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
@@ -208,6 +232,28 @@ def parse_config(
         solvers=_solvers(solver1, solver2),
         **common,
     )
+
+
+def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
+    """The noise model of config data: ``p_phys``, ``p_t`` and the ``[noise]`` table
+    (estimator.calibration.models)."""
+    noise = noise_from_table(
+        _table(data, "noise"),
+        _number(data, "p_phys", "p_phys", required=True),
+        _number(data, "p_t", "p_t"),
+    )
+    _check_t_rate(noise, "p_t" if "p_t" in data else "p_phys")
+    return noise
+
+
+def parse_distances(level: Mapping[str, Any], name: str, noise: NoiseModel) -> Distances:
+    """d_x, d_z, d_m of the level table ``name``: positive odd integers, d_z <= d_x, and no
+    error rate of the level underflowing float64 at ``noise``."""
+    d = Distances(*(_distance(level, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
+    if d.d_z > d.d_x:
+        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
+    _check_rates(noise, name, d)
+    return d
 
 
 def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
@@ -305,13 +351,22 @@ def factory_title(
     distances).
     """
 
-    def one(spec: LevelSpec, count: str = "") -> str:
-        d = spec.d
-        return f"({spec.protocol.name}){count}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
-
-    notation = one(level1)
+    notation = level_notation(level1.protocol.name, level1.d)
     if level2 is not None:
-        notation = f"{one(level1, f'^{n_level1}' if n_level1 > 1 else '')} x {one(level2)}"
+        first = level_notation(level1.protocol.name, level1.d, n_level1)
+        notation = f"{first} x {level_notation(level2.protocol.name, level2.d)}"
+    return with_notation(written, notation)
+
+
+def level_notation(protocol: str, d: Distances, count: int = 0) -> str:
+    """One level in Litinski's notation, e.g. ``(15-to-1)^4_{9,3,3}`` (the count if > 1)."""
+    power = f"^{count}" if count > 1 else ""
+    return f"({protocol}){power}_{{{int(d.d_x)},{int(d.d_z)},{int(d.d_m)}}}"
+
+
+def with_notation(written: str | None, notation: str) -> str:
+    """A written title with its (first) notation replaced by ``notation``; the notation alone
+    without a written title."""
     if written is None:
         return notation
     return _NOTATION.sub(lambda _: notation, written, count=1)
@@ -481,7 +536,7 @@ def _choice(
     return value
 
 
-def _count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
+def parse_count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
     """n_L1: a positive multiple of the states a level-2 step consumes (one per port)."""
     if "count" not in level1:
         if per_step == 1:
@@ -630,10 +685,7 @@ def _level(
         )
     except ResourceError as error:
         raise ResourceError(f"{name}.protocol: {error}") from None
-    d = Distances(*(_distance(data, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
-    if d.d_z > d.d_x:
-        raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
-    _check_rates(noise, name, d)
+    d = parse_distances(data, name, noise)
     layout_name = _choice(data, "layout", f"{name}.layout", LAYOUT_CHOICES, "litinski")
     schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
     try:

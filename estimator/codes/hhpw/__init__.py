@@ -1,0 +1,42 @@
+"""Inner/outer-code distillation protocols of Haah, Hastings, Poulin and Wecker.
+
+The protocol calculus of 000_46baeba8620d433e.txt ("Magic state distillation at
+intermediate size"): a protocol is data (``HHPWProtocol``: outer code, rounds of checks
+with their inner codes, sources of states and T gates); ``evaluate`` returns its success
+probability, outputs, T count and output error, term by term.
+"""
+
+from estimator.codes.hhpw.bookkeeping import Bookkeeping, CheckRates, RoundBook, check_rates
+from estimator.codes.hhpw.calculus import CONVENTION, ProtocolResult, evaluate
+from estimator.codes.hhpw.patterns import ErrorTerm, Patterns, enumerate_patterns
+from estimator.codes.hhpw.protocol import EXECUTIONS, MAGIC_BASES, HHPWProtocol, Round, Structure
+from estimator.codes.hhpw.sources import (
+    Source,
+    concat_source,
+    mek_source,
+    protocol_source,
+    raw_source,
+)
+
+__all__ = [
+    "CONVENTION",
+    "EXECUTIONS",
+    "MAGIC_BASES",
+    "Bookkeeping",
+    "CheckRates",
+    "ErrorTerm",
+    "HHPWProtocol",
+    "Patterns",
+    "ProtocolResult",
+    "Round",
+    "RoundBook",
+    "Source",
+    "Structure",
+    "check_rates",
+    "concat_source",
+    "enumerate_patterns",
+    "evaluate",
+    "mek_source",
+    "protocol_source",
+    "raw_source",
+]

@@ -1,0 +1,76 @@
+"""The output error and cost of an inner/outer-code protocol (000_46baeba8620d433e.txt).
+
+``evaluate`` combines the bookkeeping of the run (000 Eqs. (3)-(5), (12)-(15)) with the
+undetected error patterns (Eqs. (2), (6)-(11), (16)-(20)) into the quantities 000 reports:
+nbar_out, nbar_T, eps_out and epsbar_out = eps_out / nbar_out (Eq. (1)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.codes.hhpw.bookkeeping import Bookkeeping, bookkeeping
+from estimator.codes.hhpw.patterns import Patterns, enumerate_patterns
+from estimator.codes.hhpw.protocol import HHPWProtocol
+
+CONVENTION = (
+    "000 Eq. (1): eps_out = P(at least one output of a run wrong), "
+    "epsbar_out = eps_out / nbar_out (mean outputs per run)"
+)
+COUNTING = (
+    "000 Eq. (2): pattern counts times the faults' rates, without the (1 - eps) factors; "
+    "orders in powers of the raw error rate (a fault from a source of order o counts o)"
+)
+
+
+@dataclass(frozen=True)
+class ProtocolResult:
+    """Everything 000 reports about a protocol, and where its output error comes from.
+
+    Attributes:
+        protocol: what was evaluated.
+        book: acceptance, outputs and T counts.
+        patterns: the undetected error classes of leading and next-to-leading order.
+        eps_out_leading: sum of the leading-order classes.
+        eps_out: sum of the leading and next-to-leading classes (000 Eq. (2)).
+        epsbar_out: eps_out / nbar_out (000 Eq. (1)).
+        convention: the output-error convention of eps_out and epsbar_out.
+        counting: how the classes are counted and ordered.
+    """
+
+    protocol: HHPWProtocol
+    book: Bookkeeping
+    patterns: Patterns
+    eps_out_leading: float
+    eps_out: float
+    epsbar_out: float
+    convention: str = CONVENTION
+    counting: str = COUNTING
+
+    @property
+    def nbar_t_per_output(self) -> float:
+        """Raw T states per output, the sources' costs included (000 Table 4 column)."""
+        return self.book.nbar_t / self.book.nbar_out
+
+    @property
+    def nbar_t_states_per_output(self) -> float:
+        """States and gates consumed by the protocol itself per output."""
+        return self.book.nbar_t_states / self.book.nbar_out
+
+    @property
+    def order(self) -> int:
+        """The leading order, in powers of the raw error rate."""
+        return self.patterns.order
+
+
+def evaluate(protocol: HHPWProtocol) -> ProtocolResult:
+    """Evaluate ``protocol`` at the error rates of its sources.
+
+    Raises:
+        ModelError: the leading-order bookkeeping does not apply (error rates too large).
+    """
+    book = bookkeeping(protocol)
+    patterns = enumerate_patterns(protocol)
+    leading = sum(t.value for t in patterns.terms if t.order == patterns.order)
+    total = sum(t.value for t in patterns.terms)
+    return ProtocolResult(protocol, book, patterns, leading, total, total / book.nbar_out)

@@ -1,0 +1,59 @@
+"""Result files: written atomically with the usual permissions, never over an input.
+
+A results file is written to a temporary file beside it (created with mode 0666 minus the
+umask, as any file a program writes) and renamed into place, so a reader never sees half a
+file. CSV for ``.csv``, JSON otherwise (NaN written as null: valid JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from estimator.errors import ConfigError
+from estimator.studies.report import to_csv
+
+
+def refuse_inputs(output: Path, inputs: Iterable[str | Path], *, option: str = "-o") -> None:
+    """ConfigError when ``output`` (or its partial file) is one of the ``inputs``."""
+    targets = {_identity(output), _identity(Path(f"{output}.partial"))}
+    for given in inputs:
+        if _identity(Path(given)) in targets:
+            raise ConfigError(
+                option, f"{str(output)!r} is an input of this run; choose another file"
+            )
+
+
+def write_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
+    """CSV for ``.csv``, JSON (a list of objects) otherwise, written atomically."""
+    if path.suffix == ".csv":
+        text = to_csv(rows)
+    else:
+        text = json.dumps(list(rows), indent=1, allow_nan=False) + "\n"
+    write_text(path, text)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` and rename it into place (permissions: the umask's)."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    """The file a path names: (device, inode) when it exists, else its absolute path."""
+    try:
+        stat = path.stat()
+        return (stat.st_dev, stat.st_ino)
+    except OSError:
+        return str(path.resolve())
