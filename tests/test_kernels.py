@@ -174,3 +174,27 @@ def test_compiled_tiers_vouch_only_right_digits(table1_dir, compiled_always, ste
         for key in ("p_fail", "infidelity"):
             got, want = getattr(sim, key)[ok], getattr(exact, key)[ok]
             assert np.all(np.abs(got - want) <= sm.RELATIVE_TOLERANCE * np.abs(want))
+
+
+def test_fixed_point_reaches_thirteen_qubits():
+    """38-to-10 with Z errors of 1e-6 (no surface-code errors) in exact arithmetic, on the
+    entries that matter at each step (it was refused above 11 qubits): p_fail and I equal the
+    stochastic model of 003 Sec. V to 1e-9 (the model computes 1 - p_s in float64) and the
+    float64 split to RELATIVE_TOLERANCE."""
+    from estimator.circuits.protocols import builtin_protocols
+    from estimator.codes.stochastic import ZErrorModel
+    from estimator.codes.triorthogonal import bh_family_matrix
+
+    protocol = builtin_protocols()["38-to-10"]
+    channels = [rotation_channel(r, 1e-6, 0.0, 0.0) for r in protocol.rotations]
+    exact = sm.simulate(protocol.n_qubits, protocol.checks, channels, precision="exact")
+    fast = sm.simulate(protocol.n_qubits, protocol.checks, channels, precision="float")
+    model = ZErrorModel.from_matrix(bh_family_matrix(10)).evaluate(1e-6)
+    assert bool(exact.exact) and float(exact.infidelity) == pytest.approx(
+        model.p_any_output_wrong, rel=1e-9
+    )
+    assert float(exact.p_fail) == pytest.approx(1 - model.success_probability, rel=1e-9)
+    for key in ("p_fail", "infidelity"):
+        assert float(getattr(fast, key)) == pytest.approx(
+            float(getattr(exact, key)), rel=sm.RELATIVE_TOLERANCE
+        )

@@ -544,3 +544,81 @@ def split_double_double(
             if a & ~checks == 0:
                 out[1, 0, k], out[1, 1, k] = _dd_add(out[1, 0, k], out[1, 1, k], firsth, firstl)
             out[2, 0, k], out[2, 1, k] = _dd_add(out[2, 0, k], out[2, 1, k], fh, fl)
+
+
+@nb.njit(cache=True)
+def layout(n, factors, real, kinds, masks, signs, start, stop):
+    """The entries of blocks start..stop-1 that matter at each step, as index arrays for the
+    fixed-point path (which computes on Python integers, in numpy): ``_block``'s coordinates
+    with block i (a = start + i) at entries offset[i] + y.
+
+    Returns offset; per step s the pairs first[pairs[s]:pairs[s + 1]] (entry c), second (its
+    partner c ^ S) and sigma (of c; the partner's is -sigma) of a rotation, and the entries
+    live[lives[s]:lives[s + 1]] of an X layer with their b; the entries the readout needs and
+    their blocks."""
+    n_steps = kinds.shape[0]
+    shift = np.zeros(n_steps, dtype=np.int64)
+    tmask = np.zeros(n_steps, dtype=np.int64)
+    base = np.zeros(n_steps, dtype=np.int64)
+    mask = np.zeros(n_steps + 1, dtype=np.int64)
+    bvec = np.zeros(1 << n, dtype=np.int64)
+    offset = np.zeros(stop - start + 1, dtype=np.int64)
+    pairs = np.zeros(n_steps + 1, dtype=np.int64)
+    lives = np.zeros(n_steps + 1, dtype=np.int64)
+    n_final = 0
+    for i in range(stop - start):  # count
+        a = start + i
+        d = _block(a, (~factors | a) & ~real, kinds, masks, signs, shift, tmask, base, mask, bvec)
+        offset[i + 1] = offset[i] + (1 << d)
+        for s in range(n_steps):
+            if kinds[s] == ROTATION and shift[s] >= 0:
+                pairs[s + 1] += 1 << (_popcount(mask[s]) - 1)
+            elif kinds[s] == LAYER:
+                lives[s + 1] += 1 << _popcount(mask[s])
+        n_final += 1 << _popcount(mask[n_steps])
+    for s in range(n_steps):
+        pairs[s + 1] += pairs[s]
+        lives[s + 1] += lives[s]
+    first = np.zeros(pairs[n_steps], dtype=np.int64)
+    second = np.zeros(pairs[n_steps], dtype=np.int64)
+    sigma = np.zeros(pairs[n_steps], dtype=np.int64)
+    live = np.zeros(lives[n_steps], dtype=np.int64)
+    b = np.zeros(lives[n_steps], dtype=np.int64)
+    final = np.zeros(n_final, dtype=np.int64)
+    final_block = np.zeros(n_final, dtype=np.int64)
+    pair_at = pairs[:-1].copy()
+    live_at = lives[:-1].copy()
+    at = 0
+    for i in range(stop - start):  # fill
+        a = start + i
+        _block(a, (~factors | a) & ~real, kinds, masks, signs, shift, tmask, base, mask, bvec)
+        for s in range(n_steps):
+            if kinds[s] == ROTATION and shift[s] >= 0:
+                top = _highest(shift[s])
+                subset = mask[s] & ~(1 << top)
+                c = 0
+                while True:
+                    k = pair_at[s]
+                    first[k], second[k] = offset[i] + c, offset[i] + (c ^ shift[s])
+                    sigma[k] = base[s] * (1 - 2 * (_popcount(c & tmask[s]) & 1))
+                    pair_at[s] += 1
+                    if c == subset:
+                        break
+                    c = (c - subset) & subset
+            elif kinds[s] == LAYER:
+                c = 0
+                while True:
+                    k = live_at[s]
+                    live[k], b[k] = offset[i] + c, bvec[c]
+                    live_at[s] += 1
+                    if c == mask[s]:
+                        break
+                    c = (c - mask[s]) & mask[s]
+        c = 0
+        while True:
+            final[at], final_block[at] = offset[i] + c, i
+            at += 1
+            if c == mask[n_steps]:
+                break
+            c = (c - mask[n_steps]) & mask[n_steps]
+    return offset, pairs, first, second, sigma, lives, live, b, final, final_block

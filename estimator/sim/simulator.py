@@ -54,15 +54,16 @@ FLOAT_ERROR_FACTOR = 100.0
 eps = 2^-52; double-double: 2^-104); the largest ratio seen over random one- and two-level
 points is about 3 for float64 and under 10 for double-double (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
-SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 4e-7}
+SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 6e-8}
 """Rough time of one coefficient update per rotation and point of the numpy paths (this
 machine, one core), for the resource guard's estimate and the choice of the compiled path."""
 COMPILED_SECONDS_PER_UPDATE = {"float": 5e-10, "auto": 5e-10, "double-double": 2e-9}
 """The same for the compiled kernels, per coefficient of 4^n (they touch fewer: 15-to-1 about
 4 us per point in float64, 20 us in double-double; 38-to-10 0.4 s and 2.8 s)."""
-EXACT_LIMIT = 1 << 22
-"""Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
-point would take hours; such points are refused with a PrecisionError instead."""
+EXACT_LIMIT = 1 << 26
+"""Largest register (4^n coefficients, n = 13) the fixed-point path takes on (38-to-10 on its
+CP-SAT schedule: 40 s and 0.3 GB per point); beyond it a point takes many minutes to hours, and
+is refused with a PrecisionError instead."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,8 @@ def simulate(
         if register.dim**2 > EXACT_LIMIT:
             raise PrecisionError(
                 f"float64 cannot guarantee the digits at {todo.size} point(s) and exact "
-                f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours; "
+                f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours "
+                "(it takes up to 13); "
                 "use precision 'float' to get NaN there instead"
             )
         _require_resources(register, channels, todo.size, "exact")
@@ -554,21 +556,7 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
 
     n = register.n_qubits
     batch = _batch_size(steps, z_layer)
-    kinds, masks, signs, index, rotations, layers = [], [], [], [], [], []
-    for step in steps:
-        if isinstance(step, _Layer):
-            kinds.append(kernels.LAYER)
-            index.append(len(layers))
-            layers.append(step)
-            masks.append(0)
-            signs.append(0)
-        else:
-            kinds.append(kernels.ROTATION)
-            index.append(len(rotations))
-            rotations.append(step)
-            masks.append(register.mask(step.rotation.support))
-            signs.append(step.rotation.sign)
-    program = [np.asarray(v, dtype=np.int64) for v in (kinds, masks, signs, index)]
+    program, rotations, layers = _kernel_program(register, steps)
     factors = _equator_factors(register, tuple(r.rotation for r in rotations))
     layer_groups, group_masks, group_starts, flips = [0], [], [0], []
     for layer in [*layers, z_layer]:  # the flips of a layer grouped by mask
@@ -618,6 +606,29 @@ def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic)
     return sums[0], sums[1] + sums[4], sums[2] + sums[5]
 
 
+def _kernel_program(register: _Register, steps):
+    """The steps as the kernels read them (kind, support mask, sign and index among the
+    rotations or the layers, as int64 arrays), and the rotations and layers themselves."""
+    from estimator.sim import kernels
+
+    kinds, masks, signs, index, rotations, layers = [], [], [], [], [], []
+    for step in steps:
+        if isinstance(step, _Layer):
+            kinds.append(kernels.LAYER)
+            index.append(len(layers))
+            layers.append(step)
+            masks.append(0)
+            signs.append(0)
+        else:
+            kinds.append(kernels.ROTATION)
+            index.append(len(rotations))
+            rotations.append(step)
+            masks.append(register.mask(step.rotation.support))
+            signs.append(step.rotation.sign)
+    program = [np.asarray(v, dtype=np.int64) for v in (kinds, masks, signs, index)]
+    return program, rotations, layers
+
+
 @functools.lru_cache(maxsize=16)
 def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> tuple[int, int]:
     """Masks of the qubits q on which the noiseless output Psi is a factor
@@ -633,7 +644,8 @@ def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> tu
     x = np.arange(register.dim)
     for q in range(1, n + 1):
         bit = register.mask([q])
-        f = sum(r.eigenvalues(n) for r in rotations if q in r.support)[(x & bit) == 0]
+        f = sum((r.eigenvalues(n) for r in rotations if q in r.support), np.zeros_like(x))
+        f = f[(x & bit) == 0]
         if np.all((f - f[0]) % 8 == 0):
             factors |= bit
             real |= bit if f[0] % 4 == 0 else 0
@@ -796,8 +808,9 @@ def _exact_ulps(register: _Register, steps, z_layer: _Layer) -> int:
 
 def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progress=None):
     """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a
-    time on their reachable coefficients (``_Layout``). Returns the mantissas of p_fail and of
-    the numerator tr(Pi rho) - <Psi|rho|Psi>."""
+    time, each step on the coefficients that matter then (estimator.sim.kernels.layout, the
+    compiled kernels' coordinates). Returns the mantissas of p_fail and of the numerator
+    tr(Pi rho) - <Psi|rho|Psi>."""
     n = register.n_qubits
     batch = _batch_size(steps, z_layer)
     one = fx.Fixed.from_ints(1 << bits, bits=bits)
@@ -818,35 +831,49 @@ def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progre
                 )
             )
     z_scale = _scale_exact(register, z_layer, bits)
-    rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
+    from estimator.sim import kernels
+
+    (kinds, masks, signs, _), rotations, _ = _kernel_program(register, steps)
+    factors = _equator_factors(register, tuple(r.rotation for r in rotations))
+    checks = register.mask(register.checks)
     trace = accepted = fidelity = 0
     blocks = list(_blocks(register, batch))
     for done, a in enumerate(blocks, 1):
-        layout = _layout(register, rotations, int(a[0]), int(a[-1]) + 1)
-        rho = np.zeros((len(layout.b), batch), dtype=object)
-        rho[layout.origin] = 1 << bits
-        ideal = np.zeros(len(layout.b), dtype=object)
-        ideal[layout.origin] = 1 << bits
-        turns = iter(layout.turns)
-        for step, data in prepared:
+        start = int(a[0])
+        offset, pairs, first, second, sigma, lives, live, b, final, final_block = kernels.layout(
+            n, *factors, kinds, masks, signs, start, int(a[-1]) + 1
+        )
+        rho = np.zeros((offset[-1], batch), dtype=object)
+        rho[offset[:-1]] = 1 << bits
+        ideal = np.zeros(offset[-1], dtype=object)
+        ideal[offset[:-1]] = 1 << bits
+        for s, (step, data) in enumerate(prepared):
             if isinstance(step, _Layer):
-                if data is not None:
-                    rho = (rho * data.re[layout.b]) >> bits
+                entries = live[lives[s] : lives[s + 1]]
+                if data is not None and entries.size:
+                    scale = data.re[b[lives[s] : lives[s + 1]]]
+                    rho[entries] = (rho[entries] * scale) >> bits
                 continue
-            idx, partner, sign, _, _ = next(turns)
+            c, p = first[pairs[s] : pairs[s + 1]], second[pairs[s] : pairs[s + 1]]
+            if not c.size:
+                continue
             chi_re, chi_im = data
-            signs = sign.astype(np.int64).astype(object)
-            x = rho[idx]
-            turned = signs[:, None] * x[partner]
-            rho[idx] = ((x * chi_re.re) >> bits) - ((turned * chi_im.re) >> bits)
-            g = ideal[idx]
-            ideal[idx] = ((g - signs * g[partner]) * half.re) >> bits
+            signs_c = sigma[pairs[s] : pairs[s + 1]].astype(object)
+            x, y = rho[c], rho[p]
+            rho[c] = ((x * chi_re.re) >> bits) - (((signs_c[:, None] * y) * chi_im.re) >> bits)
+            rho[p] = ((y * chi_re.re) >> bits) - (((-signs_c[:, None] * x) * chi_im.re) >> bits)
+            g_c, g_p = ideal[c], ideal[p]
+            ideal[c] = ((g_c - signs_c * g_p) * half.re) >> bits
+            ideal[p] = ((g_p + signs_c * g_c) * half.re) >> bits
+        rho = rho[final]  # what the readout needs: b = 0 and the support of Psi
         if z_scale is not None:
-            rho = (rho * z_scale.re[layout.block + int(a[0])]) >> bits
-        if a[0] == 0:
-            trace = rho[0]
-        accepted = accepted + rho[layout.origin[register.accepted(a)]].sum(axis=0)
-        fidelity = fidelity + (ideal[:, None] * rho).sum(axis=0)
+            rho = (rho * z_scale.re[final_block + start]) >> bits
+        origin = final == offset[final_block]
+        if start == 0:
+            trace = rho[np.flatnonzero(origin & (final_block == 0))[0]]
+        within = origin & (((final_block + start) & ~checks) == 0)
+        accepted = accepted + rho[within].sum(axis=0)
+        fidelity = fidelity + (ideal[final][:, None] * rho).sum(axis=0)
         if progress:
             progress("exact", done, len(blocks))
     accepted = accepted >> len(register.checks)
