@@ -72,7 +72,7 @@ def pareto(quick: bool):
     a small grid of the 15-to-1 / 20-to-4 study."""
     if quick:
         argv = [str(STUDIES / "cheapest_1e-12_at_1e-3.toml"), "--workers", "1"]
-        argv += ["--vary", "level1.count=6", "--vary", "level2.d_x=21,25,29"]
+        argv += ["--vary", "level1.count=6", "--vary", "level2.d_x=25", "--vary", "level2.d_m=11"]
     else:
         workers = str(os.cpu_count() or 1)
         argv = [str(STUDIES / "cheapest_t_1e-12_p1e-3.toml"), "--workers", workers]
@@ -100,7 +100,7 @@ def calibrated_p_out_vs_p(quick: bool):
     chosen = ("06_15to1_17-7-7_p1e-3.toml", "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml")
     factories = [load_template(TABLE1 / name) for name in chosen]
     grid = [
-        Axis("level1.d_x", tuple(range(7, 24, 2))),
+        Axis("level1.d_x", tuple(range(7, 24, 4 if quick else 2))),
         Axis("level1.d_z", (3, 5, 7, 9)),
         Axis("level1.d_m", (3, 5, 7, 9)),
     ]

@@ -290,8 +290,8 @@ def log_tick_labels(ax) -> None:
 def _labels_overlap(axis) -> bool:
     """Whether two drawn major tick labels of ``axis`` overlap (1 pt apart at least)."""
     fig = axis.axes.figure
-    fig.draw_without_rendering()
     r = renderer(fig)
+    axis.get_tightbbox(r)  # places this axis' ticks and labels (cheaper than drawing all)
     low, high = sorted(axis.get_view_interval())
     boxes = sorted(
         (
