@@ -9,7 +9,7 @@ entering at the ports.
 All text is drawn at the current ``font.size`` (set it with estimator.figures.style); a label
 that does not fit its rectangle is turned upright or left out, never drawn over its
 neighbours, and every colour, hatching and marker has an entry in the legend handles
-(``layout_legend``, ``schedule_legend``).
+(``layout_legend``, ``schedule_legend``, ``timeline_legend``).
 """
 
 from __future__ import annotations
@@ -189,6 +189,15 @@ def _draw_level1(level1: nx.Graph, block: dict, ax) -> None:
 
 
 def _patch_sizes(graph: nx.Graph, role: str) -> str:
+    """Sizes of the ``role`` patches, with those of the level-1 blocks drawn inside."""
+    text = _sizes(graph, role)
+    level1 = graph.graph.get("level1")
+    if level1 is not None and any(n[0] == "level1" for n in graph):
+        text += f" (level 1: {_sizes(level1, role)})"
+    return text
+
+
+def _sizes(graph: nx.Graph, role: str) -> str:
     sizes = sorted(
         {
             (graph.nodes[n]["width"], graph.nodes[n]["height"])
@@ -217,6 +226,8 @@ def layout_legend(graph: nx.Graph) -> list:
         ),
     ]
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
+    if "level1" in kinds:  # the level-1 blocks show their own regions and faulty-T qubits
+        kinds |= {data["kind"] for _, data in graph.graph["level1"].nodes(data=True)}
     for kind in ("region", "faulty_t", "entry", "routing", "level1"):
         if kind not in kinds:
             continue
@@ -403,6 +414,37 @@ def schedule_legend(graph: nx.Graph, schedule: Schedule) -> list:
     return handles
 
 
+def timeline_legend(graph: nx.Graph, schedule: Schedule) -> list:
+    """Legend handles for every colour, hatching and marker of draw_timeline."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    def bar(colour: str, label: str) -> Patch:
+        return Patch(facecolor=colour, edgecolor=colour, alpha=0.4, label=label)
+
+    handles = [bar(c, f"rotation in region {name}") for name, c in _region_colours(graph).items()]
+    if any(p.region is None for step in schedule.steps for p in step):
+        handles.append(bar(FAST_T, "fast faulty-T measurements"))
+    roles = {graph.nodes[n]["role"] for n in patches(graph)}
+    handles += [
+        Patch(facecolor=FILL[role], edgecolor="black", label=f"{role} patch stored")
+        for role in ("output", "check")
+        if role in roles
+    ]
+    if any(c.deferred for c in schedule.consumption):
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="black",
+                hatch=HATCH_DEFERRED,
+                label="output consumed after the step",
+            )
+        )
+    if schedule.consumption:
+        handles.append(Line2D([], [], marker=">", ls="", color="black", label="consumption"))
+    return handles
+
+
 def draw_schedule(graph: nx.Graph, schedule: Schedule, axes: Sequence) -> int:
     """Every step of ``schedule`` (draw_step), one per Axes; spare Axes are switched off.
 
@@ -414,6 +456,38 @@ def draw_schedule(graph: nx.Graph, schedule: Schedule, axes: Sequence) -> int:
         else:
             ax.set_axis_off()
     return missing
+
+
+def _ranges(qubits: Sequence[int]) -> str:
+    """Qubit numbers with runs of three or more as ranges.
+
+    >>> _ranges([1, 2, 3, 4, 5]), _ranges([1, 2, 4]), _ranges([2, 3, 4, 7])
+    ('1–5', '1,2,4', '2–4,7')
+    """
+    runs: list[list[int]] = []
+    for q in sorted(qubits):
+        if runs and q == runs[-1][-1] + 1:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return ",".join(
+        f"{run[0]}–{run[-1]}" if len(run) > 2 else ",".join(map(str, run)) for run in runs
+    )
+
+
+def _timeline_labels(rotations: Sequence) -> list[str]:
+    """Labels of the rotations of one timeline cell, longest first: the Pauli products, the
+    qubit numbers, numbers with ranges, and for single-qubit rotations (fast T) the range of
+    all their qubits."""
+    sign = ["-" if r.sign < 0 else "" for r in rotations]
+    labels = [
+        rotation_label(", ".join(str(r) for r in rotations)),
+        "; ".join(s + ",".join(map(str, r.support)) for s, r in zip(sign, rotations)),
+        "; ".join(s + _ranges(r.support) for s, r in zip(sign, rotations)),
+    ]
+    if all(len(r.support) == 1 for r in rotations) and not any(sign):
+        labels.append(_ranges([r.support[0] for r in rotations]))
+    return list(dict.fromkeys(labels))
 
 
 def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
@@ -445,11 +519,7 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
                 y[row], 0.92, left=s - 0.46, height=0.7, color=colour, alpha=0.25, edgecolor=colour
             )
             cell = {"x": s - 0.46, "y": y[row] - 0.35, "width": 0.92, "height": 0.7}
-            full = rotation_label(", ".join(str(r) for r in rotations))
-            short = "; ".join(  # qubit numbers only
-                ("-" if r.sign < 0 else "") + ",".join(map(str, r.support)) for r in rotations
-            )
-            _label(ax, cell, [full, short], flat=True, color="black")
+            _label(ax, cell, _timeline_labels(rotations), flat=True, color="black")
     for q in qubits:
         first, last = alive_steps(schedule, q)
         role = graph.nodes["patch", q]["role"]

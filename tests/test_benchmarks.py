@@ -32,6 +32,8 @@ def test_quick_benchmark_measures_every_path():
         "(15-to-1)x(20-to-4), auto",
         "5 qubits, 15-to-1, float",
         "two-level search (run_sweep, auto)",
+        "5 qubits, 14-to-2, CP-SAT, level2",
+        "msd estimate, one config (wall time)",
     ):
         line = next((v for k, v in rows.items() if k.startswith(what)), None)
         assert line is not None, f"{what!r} missing from:\n{run.stdout}"

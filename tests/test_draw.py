@@ -304,3 +304,30 @@ def test_verbs_import_no_heavy_modules():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_two_level_legend_covers_the_level1_blocks():
+    """The faulty-T qubits drawn inside the level-1 blocks have a legend entry, and the patch
+    entries give the level-1 sizes too."""
+    feed = TwoLevel(LAYOUT, Distances(9, 3, 3), 4, Arrangement.litinski())
+    graph = layout_graph(
+        Layout.litinski(7, (1, 2, 3, 4)), Distances(15, 7, 9), level=2, two_level=feed
+    )
+    entries = [h.get_label() for h in layout_legend(graph)]
+    assert "faulty-T qubit" in entries
+    assert "output patch, $d_x$×$d_x$ = 15×15 (level 1: 9×9) tiles" in entries
+
+
+def test_timeline_figure_of_two_schedules_is_fit_for_a_journal():
+    from estimator.figures.drawings import timeline_figure
+
+    graph = layout_graph(LAYOUT, Distances(9, 3, 3), level=1)
+    schedules = {
+        "paper": published_schedule(1, "15-to-1", "litinski"),
+        "again": published_schedule(1, "15-to-1", "litinski"),
+    }
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig = timeline_figure(graph, schedules, PAPER)
+        _journal_checks(fig, PAPER.wide_in)
+        entries = {t.get_text() for legend in legends(fig) for t in legend.get_texts()}
+    assert {"rotation in region top", "fast faulty-T measurements", "consumption"} <= entries

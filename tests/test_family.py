@@ -19,7 +19,7 @@ from estimator.sim.simulator import simulate
 from estimator.studies.config import estimate_config, load_config
 
 STUDIES = Path(__file__).resolve().parents[1] / "configs" / "studies"
-MEMBERS = [("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8)]
+MEMBERS = [("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8), ("38-to-10", 10)]
 
 
 @pytest.mark.parametrize(("name", "k"), MEMBERS)

@@ -10,15 +10,18 @@ import pytest
 from matplotlib.figure import Figure
 
 from estimator.cli import main
+from estimator.errors import ConfigError
 from estimator.figures.checks import (
+    legend_overlaps,
     legends,
     pdf_embeds_truetype,
     pdf_font_types,
+    problems,
     small_texts,
     svg_text_elements,
     text_overlaps,
 )
-from estimator.figures.cost import cost_figure, pareto_front, series_from_rows
+from estimator.figures.cost import cost_figure, pareto_front, reference_value, series_from_rows
 from estimator.figures.sources import (
     HISTORICAL,
     TABLE1,
@@ -101,7 +104,7 @@ def test_cost_figure_is_fit_for_a_journal(tmp_path, capsys, table1_dir):
         assert text_overlaps(fig) == []
         assert small_texts(fig, 8.0) == []
         labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
-        assert any("cultivation, d1 = 5" in t and "qubit-rounds per kept" in t for t in labels)
+        assert any("cultivation, $d_1$ = 5" in t and "qubit-rounds per kept" in t for t in labels)
         assert TABLE1 in labels and HISTORICAL in labels and "15-to-1 × 20-to-4, litinski" in labels
         for suffix in ("pdf", "svg"):
             fig.savefig(tmp_path / f"cost.{suffix}")
@@ -173,3 +176,67 @@ def test_series_label_by_protocol_and_layout():
     series = series_from_rows(rows, "qubitcycles")
     assert [(s.label, s.p_out.size) for s in series] == [("15-to-1", 1), ("mine", 1)]
     assert math.isclose(series[0].cost[0], 1e5)
+
+
+def _time_rows(low_us: float, high_us: float) -> list[dict]:
+    """Result rows of one series whose time per output state spans low..high microseconds."""
+    times = np.geomspace(low_us, high_us, 12)
+    return [
+        {
+            "p_phys": 1e-3,
+            "p_out": 1e-6 / (i + 1) ** 2,
+            "time_per_output_us": t,
+            "level1.protocol": "15-to-1",
+        }
+        for i, t in enumerate(times)
+    ]
+
+
+@pytest.mark.parametrize(("low", "high"), [(18.0, 110.0), (3.0, 7.0), (2e4, 9e4), (1.0, 1e5)])
+def test_log_axis_tick_labels_never_overlap(low, high):
+    """msd plot --by time drew overlapping minor tick labels (2x10^1 3x10^1 4x10^1 ...) on an
+    axis spanning less than a decade: now majors at 1-2-5 that fit, no minor labels, at least
+    two labels."""
+    rows = _time_rows(low, high)
+    for p_phys in ([1e-3], [1e-3, 1e-3 * (1 + 1e-12)]):  # one column, and panels sharing x
+        with matplotlib.rc_context(rc_params(PAPER)):
+            fig = cost_figure(series_from_rows(rows, "time"), [], PAPER, by="time", p_phys=p_phys)
+            assert problems(fig, max_width_in=PAPER.wide_in) == []
+            ax = fig.axes[0]
+            labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+            lo, hi = ax.get_xlim()
+            shown = [v for v, t in zip(ax.get_xticks(), ax.get_xticklabels()) if lo <= v <= hi]
+            assert len(shown) >= 2 and labels
+            assert not any(t.get_text() for t in ax.xaxis.get_minorticklabels())
+
+
+def test_checks_find_a_legend_over_a_plot():
+    fig = Figure(figsize=(3.4, 3))
+    top, _below = fig.subplots(2, 1)
+    top.plot([1, 2], [1, 2], label="a line")
+    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1))  # drawn over the lower Axes
+    assert legend_overlaps(fig) == ["a line"]
+    assert "legend 'a line' covers text or a plot" in problems(fig)
+    top.legend(loc="upper left")  # inside its own Axes: fine
+    assert legend_overlaps(fig) == []
+
+
+def test_per_t_series_and_references(table1_dir):
+    """Per T state: p_out_per_t and qubitcycles_per_t of the rows; 002 Table 1's 8-to-CCZ rows
+    divided by 4 (a CCZ state is 4 T states), their cycles per run by 4, qubits unchanged."""
+    row = {"p_phys": 1e-3, "p_out": 4e-9, "qubitcycles": 8e5, "qubits": 2e4, "series": "ccz"}
+    with pytest.raises(ConfigError, match="qubitcycles_per_t"):
+        series_from_rows([row], "qubitcycles", per_t=True)
+    row |= {"p_out_per_t": 1e-9, "qubitcycles_per_t": 2e5}
+    (series,) = series_from_rows([row], "qubitcycles", per_t=True)
+    assert (series.p_out[0], series.cost[0]) == (1e-9, 2e5)
+    points = table1_references(table1_dir)
+    ccz = [p for p in points if p.series == TABLE1 and "8-to-CCZ" in p.label]
+    assert len(ccz) == 6 and all(p.t_per_output == 4 == p.t_per_run for p in ccz)
+    by_axis = {p.axis: p for p in ccz if p.p_phys == 1e-3}
+    for axis, scale in (("qubitcycles", 4), ("cycles", 4), ("qubits", 1)):
+        point = by_axis[axis]
+        assert reference_value(point, True) == (point.value / scale, point.p_out / 4)
+        assert reference_value(point, False) == (point.value, point.p_out)
+    twenty = next(p for p in points if "20-to-4" in p.label and p.axis == "cycles")
+    assert (twenty.t_per_output, twenty.t_per_run) == (1, 4)

@@ -150,3 +150,42 @@ def test_shipped_cross_protocol_study_runs(tmp_path, capsys):
     assert len(rows) == 6 and len({r["series"] for r in rows}) == 6
     ccz = next(r for r in rows if r["level2.protocol"] == "8-to-CCZ")
     assert float(ccz["p_out_per_t"]) == pytest.approx(float(ccz["p_out"]) / 4, rel=1e-12)
+
+
+def test_pareto_plot_is_the_per_t_cost_plot_of_its_fronts(studies, tmp_path, capsys):
+    """``msd pareto --plot`` draws the rows it writes, per T state (msd plot --per-t): the
+    8-to-CCZ front at p_out_per_t and qubitcycles_per_t, with the cultivation points."""
+    import matplotlib
+
+    from estimator.commands.plot import cost_plot
+    from estimator.figures.checks import legends, problems
+    from estimator.figures.sources import read_results
+    from estimator.figures.style import STYLES, rc_params
+
+    axes = ["--vary", "p_phys=5e-4", "--vary", "level1.d_x=7:11:2", "--vary", "level1.d_m=3,5"]
+    out, fig_path = tmp_path / "front.csv", tmp_path / "front.svg"
+    argv = ["pareto", *map(str, studies), *axes, "-o", str(out), "--plot", str(fig_path)]
+    assert main(argv) == 0
+    assert f"figure {fig_path}" in capsys.readouterr().out
+    assert fig_path.read_text().count("<text") > 10  # text kept as text
+    rows = read_results(out)
+    paper = STYLES["paper"]
+    with matplotlib.rc_context(rc_params(paper)):
+        fig = cost_plot(rows, paper, by="qubitcycles", per_t=True)
+        assert problems(fig, max_width_in=paper.width_in) == []  # one panel: one column
+        labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
+    assert any("cultivation" in t for t in labels)  # Table 1 has no row at p = 5e-4
+    ccz = [r for r in rows if r["level2.protocol"] == "8-to-CCZ" and float(r["p_phys"]) == 5e-4]
+    drawn = {
+        (x, y)
+        for line in fig.axes[0].get_lines()
+        for x, y in zip(line.get_xdata(), line.get_ydata())
+    }
+    assert {(float(r["qubitcycles_per_t"]), float(r["p_out_per_t"])) for r in ccz} <= drawn
+
+
+def test_pareto_plot_refuses_a_bad_figure_name_first(studies, capsys):
+    assert main(["pareto", str(studies[0]), "--plot", "front.jpg"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "--plot: unknown file type '.jpg'" in captured.err

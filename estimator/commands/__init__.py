@@ -118,9 +118,9 @@ def add_figure_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-title", action="store_true", help="leave the title out")
 
 
-def check_figure_output(path: str) -> None:
-    """ConfigError naming -o unless ``path`` ends in .png, .svg or .pdf in a directory that
-    exists."""
+def check_figure_output(path: str, field: str = "-o") -> None:
+    """ConfigError naming ``field`` unless ``path`` ends in .png, .svg or .pdf in a directory
+    that exists."""
     from pathlib import Path
 
     from estimator.errors import ConfigError
@@ -129,10 +129,10 @@ def check_figure_output(path: str) -> None:
     suffix = output.suffix.lower()
     if suffix not in FIGURE_FORMATS:
         raise ConfigError(
-            "-o",
+            field,
             f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
         )
     if output.is_dir():
-        raise ConfigError("-o", f"{path!r} is a directory")
+        raise ConfigError(field, f"{path!r} is a directory")
     if not output.parent.is_dir():
-        raise ConfigError("-o", f"no directory {str(output.parent)!r} to write {path!r} in")
+        raise ConfigError(field, f"no directory {str(output.parent)!r} to write {path!r} in")

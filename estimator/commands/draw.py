@@ -30,33 +30,16 @@ def run(args: argparse.Namespace) -> int:
 
     from estimator.commands import check_figure_output
     from estimator.errors import ConfigError
-    from estimator.figures.drawings import layout_figure, schedule_figure
-    from estimator.figures.style import factory_label, get_style, rc_params, save_figure
+    from estimator.figures.style import get_style, rc_params, save_figure
     from estimator.studies.config import load_config
-    from layouts.graph import TwoLevel, layout_graph
 
     check_figure_output(args.output)
     style = get_style(args.style)
     config = load_config(args.config, args.sets)
-    level = args.level or (2 if config.level2 is not None else 1)
-    if level == 2 and config.level2 is None:
-        raise ConfigError("--level", "this config has no [level2]")
-    spec = config.level2 if level == 2 else config.level1
-    feed = (
-        TwoLevel(config.level1.layout, config.level1.d, config.n_level1, config.arrangement)
-        if level == 2 and not args.schedule
-        else None
-    )
-    graph = layout_graph(spec.layout, spec.d, level=level, two_level=feed)
-    what = f"level {level}: {spec.protocol.name}, layout {spec.layout.name}"
-    if args.schedule:
-        what += f", schedule {spec.schedule.name}"
-    title = None if args.no_title else f"{factory_label(config.title)}\n{what}"
     with matplotlib.rc_context(rc_params(style)):
-        if args.schedule:
-            fig, missing = schedule_figure(graph, spec.schedule, style, title=title)
-        else:
-            fig, missing = layout_figure(graph, style, title=title)
+        fig, missing = draw_figure(
+            config, style, level=args.level, schedule=args.schedule, title=not args.no_title
+        )
         try:
             save_figure(fig, args.output, style)
         except OSError as error:
@@ -66,3 +49,35 @@ def run(args: argparse.Namespace) -> int:
     note = f" ({missing} labels too narrow to print were left out)" if missing else ""
     print(f"wrote {args.output}{note}")
     return 0
+
+
+def draw_figure(
+    config, style, *, level: int | None = None, schedule: bool = False, title: bool = True
+):
+    """The figure ``msd draw`` writes for a FactoryConfig: the layout of ``level`` (default:
+    the top level; with its level-1 factories at level 2) or its schedule, titled with the
+    factory's name. Call it inside ``matplotlib.rc_context(rc_params(style))``.
+
+    Returns (figure, number of labels left out)."""
+    from estimator.errors import ConfigError
+    from estimator.figures.drawings import layout_figure, schedule_figure
+    from estimator.figures.style import factory_label
+    from layouts.graph import TwoLevel, layout_graph
+
+    level = level or (2 if config.level2 is not None else 1)
+    if level == 2 and config.level2 is None:
+        raise ConfigError("--level", "this config has no [level2]")
+    spec = config.level2 if level == 2 else config.level1
+    feed = (
+        TwoLevel(config.level1.layout, config.level1.d, config.n_level1, config.arrangement)
+        if level == 2 and not schedule
+        else None
+    )
+    graph = layout_graph(spec.layout, spec.d, level=level, two_level=feed)
+    what = f"level {level}: {spec.protocol.name}, layout {spec.layout.name}"
+    if schedule:
+        what += f", schedule {spec.schedule.name}"
+    text = f"{factory_label(config.title)}\n{what}" if title else None
+    if schedule:
+        return schedule_figure(graph, spec.schedule, style, title=text)
+    return layout_figure(graph, style, title=text)

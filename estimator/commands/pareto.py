@@ -1,9 +1,11 @@
-"""``msd pareto STUDY... [--by COST] [-o FRONT.csv]``: the non-dominated factories of studies.
+"""``msd pareto STUDY... [--by COST] [-o FRONT.csv] [--plot FIG.(png|pdf|svg)]``: the
+non-dominated factories of studies.
 
 Every grid point of every config is costed; kept are the factories on the Pareto front of
 their series (protocols and layouts) over the output error per T state and the cost per T
 state, each row with every input echoed and flagged ``pareto`` when it is also on the front of
-all series together.
+all series together. ``--plot`` draws the fronts per T state with 002 Table 1 and the
+magic-state cultivation points (``msd plot --per-t`` of the same rows).
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o", "--output", default=None, help="write the fronts (.csv, or JSON for other suffixes)"
     )
+    parser.add_argument(
+        "--plot",
+        default=None,
+        metavar="FIG",
+        help="draw the fronts with 002 Table 1 and cultivation (.png, .svg or .pdf)",
+    )
+    parser.add_argument(
+        "--style",
+        choices=("paper", "slides"),
+        default="paper",
+        help="of --plot: paper (3.4-in column, 8-pt text) or slides",
+    )
     parser.set_defaults(run=run)
 
 
@@ -42,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
+    from estimator.commands import check_figure_output
+    from estimator.commands.plot import write_cost_plot
     from estimator.commands.sweep import execute, finish, interrupted, report_skipped
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
@@ -51,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if args.target is not None and not 0 < args.target < 1:
         raise ConfigError("--target", f"must be a number in (0, 1), got {args.target}")
+    if args.plot:
+        check_figure_output(args.plot, "--plot")
     try:
         result, study = execute(args, output, KeepFront(args.by), verb="pareto")
     except KeyboardInterrupt:
@@ -63,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     rows = columns.take(order).rows()
     if output:
         finish(output, rows)
+    if args.plot:
+        write_cost_plot(
+            rows, args.plot, by=args.by, per_t=True, style_name=args.style, field="--plot"
+        )
     target = args.target if args.target is not None else (study.target if study else None)
     meeting = [r for r in rows if target is not None and r[ERROR] <= target]
     cheapest = min(meeting, key=lambda r: r[cost]) if meeting else None
@@ -83,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
     series = len({r["series"] for r in rows})
     print(
         f"{len(rows)} factories on the fronts of {series} series ({result.points} points"
-        f"{f' -> {output}' if output else ''}); the front of all series, by {args.by} per T:"
+        f"{f' -> {output}' if output else ''}{f', figure {args.plot}' if args.plot else ''});"
+        f" the front of all series, by {args.by} per T:"
     )
     print(format_columns(*_table(front, cost)))
     if target is not None:

@@ -46,19 +46,74 @@ def text_overlaps(fig, *, tolerance_px: float = 0.5) -> list[tuple[str, str]]:
     """Pairs of drawn texts whose rendered boxes overlap by more than ``tolerance_px``."""
     r = renderer(fig)
     boxes = [(t.get_text(), t.get_window_extent(r)) for t in drawn_texts(fig)]
-    pairs = []
-    for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1 :]:
-            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
-            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-            if width > tolerance_px and height > tolerance_px:
-                pairs.append((a, b))
-    return pairs
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if _overlaps(box_a, box_b, tolerance_px)
+    ]
 
 
 def small_texts(fig, min_pt: float) -> list[tuple[str, float]]:
     """Drawn texts smaller than ``min_pt`` points (at the figure's own size)."""
     return [(t.get_text(), t.get_fontsize()) for t in drawn_texts(fig) if t.get_fontsize() < min_pt]
+
+
+def legend_overlaps(fig) -> list[str]:
+    """Legends (by their first entry) that cover a drawn text or the plotting area of an Axes,
+    except a legend inside its own Axes (matplotlib's loc="best" and friends)."""
+    r = renderer(fig)
+    found = []
+    for legend in legends(fig):
+        box = legend.get_window_extent(r)
+        own = {id(t) for t in [*legend.get_texts(), legend.get_title()]}
+        parent = legend.axes
+        inside = parent is not None and _inside(box, parent.get_window_extent(r))
+        covered = [
+            t
+            for t in drawn_texts(fig)
+            if id(t) not in own and _overlaps(box, t.get_window_extent(r))
+        ]
+        areas = [
+            ax
+            for ax in fig.axes
+            if ax.get_visible()
+            and not (inside and ax is parent)
+            and _overlaps(box, ax.get_window_extent(r))
+        ]
+        if covered or areas:
+            texts = legend.get_texts()
+            found.append(texts[0].get_text() if texts else "(empty legend)")
+    return found
+
+
+def _inside(a, b) -> bool:
+    return b.x0 <= a.x0 and a.x1 <= b.x1 and b.y0 <= a.y0 and a.y1 <= b.y1
+
+
+def _overlap(a, b) -> tuple[float, float]:
+    return min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+
+
+def _overlaps(a, b, tolerance_px: float = 0.5) -> bool:
+    width, height = _overlap(a, b)
+    return width > tolerance_px and height > tolerance_px
+
+
+def problems(fig, *, min_pt: float = 8.0, max_width_in: float | None = None) -> list[str]:
+    """Everything that keeps ``fig`` from a journal, as sentences (empty when fit): text
+    smaller than ``min_pt``, text boxes that overlap, no legend, a legend over text or a plot,
+    wider than ``max_width_in`` inches when cropped."""
+    found = [f"{size:g}-pt text {text!r}" for text, size in small_texts(fig, min_pt)]
+    found += [f"overlapping texts {a!r} and {b!r}" for a, b in text_overlaps(fig)]
+    if not legends(fig):
+        found.append("no legend")
+    found += [f"legend {name!r} covers text or a plot" for name in legend_overlaps(fig)]
+    if max_width_in is not None:
+        width = fig.get_tightbbox(renderer(fig)).width
+        if width > max_width_in + 0.02:
+            found.append(f"{width:.2f} in wide (at most {max_width_in:g})")
+    return found
 
 
 def legends(fig) -> list:

@@ -1,6 +1,7 @@
-"""Cost plots: output error per state against a cost per output state (qubitcycles, qubits,
-cycles or time), one series per protocol or layout with its Pareto front drawn as steps, and
-published points (002 Table 1, magic-state cultivation, any reference CSV) overlaid.
+"""Cost plots: output error against a cost (qubitcycles, qubits, cycles or time), per output
+state or per T state, one series per protocol or layout with its Pareto front drawn as steps
+(and the front of all series together), and published points (002 Table 1, magic-state
+cultivation, any reference CSV) overlaid.
 
 ``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
 value of p_phys), ``cost_figure`` composes one panel per p_phys with one legend. matplotlib
@@ -17,7 +18,7 @@ import numpy as np
 
 from estimator.errors import ConfigError
 from estimator.figures.sources import ReferencePoint, finite_positive
-from estimator.figures.style import PALETTE, Style, legend_below
+from estimator.figures.style import PALETTE, Style, legend_below, log_tick_labels
 
 AXIS_LABELS = {
     "qubitcycles": "qubitcycles per output state",
@@ -25,13 +26,29 @@ AXIS_LABELS = {
     "cycles": "code cycles per successful run",
     "time": "time per output state (µs)",
 }
-# Columns a result row may carry for each axis (the first one present is used).
+AXIS_LABELS_PER_T = {
+    "qubitcycles": "qubitcycles per T state",
+    "qubits": "physical qubits",
+    "cycles": "code cycles per T state",
+    "time": "time per T state (µs)",
+}
+ERROR_LABEL = r"output error per state $p_\mathrm{out}$"
+ERROR_LABEL_PER_T = r"output error per T state"
+# Columns a result row may carry for each axis (the first one present is used); per T state
+# (a CCZ state counts as 4, estimator.studies.report.PER_T) in AXIS_COLUMNS_PER_T.
 AXIS_COLUMNS = {
     "qubitcycles": ("qubitcycles",),
     "qubits": ("qubits",),
     "cycles": ("cycles",),
     "time": ("time_per_output_us", "time_us", "hardware.time_per_output_us"),
 }
+AXIS_COLUMNS_PER_T = {
+    "qubitcycles": ("qubitcycles_per_t",),
+    "qubits": ("qubits",),
+    "cycles": ("cycles_per_t",),
+    "time": ("time_per_t_us",),
+}
+OVERALL = "#CCCCCC"  # the front of all series: wide light grey steps under the series
 REFERENCE_MARKERS = ("D", "v", "^", "s", "P", "h", "<", ">")
 REFERENCE_STYLE = {
     "002 Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
@@ -49,8 +66,11 @@ class Series:
     cost: np.ndarray
 
 
-def _column(row: Mapping[str, Any], axis: str) -> str | None:
-    return next((c for c in AXIS_COLUMNS[axis] if c in row), None)
+def _columns(by: str, per_t: bool) -> tuple[str, tuple[str, ...]]:
+    """(error column, cost columns) of the ``by`` axis, per output state or per T state."""
+    if per_t:
+        return "p_out_per_t", AXIS_COLUMNS_PER_T[by]
+    return "p_out", AXIS_COLUMNS[by]
 
 
 def _label(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -63,25 +83,30 @@ def _label(row: Mapping[str, Any]) -> tuple[str, str]:
     return name, " / ".join(dict.fromkeys(layouts))
 
 
-def series_from_rows(rows: Sequence[Mapping[str, Any]], by: str) -> list[Series]:
+def series_from_rows(
+    rows: Sequence[Mapping[str, Any]], by: str, *, per_t: bool = False
+) -> list[Series]:
     """Group result rows into series by protocol (and layout, where the rows differ in it),
-    keeping points with a finite positive p_out and cost.
+    keeping points with a finite positive error and cost: per output state (``p_out`` and the
+    ``by`` cost), or with ``per_t`` per T state (``p_out_per_t``, ``qubitcycles_per_t``...).
 
     Raises:
-        ConfigError: no column for the ``by`` axis.
+        ConfigError: no column for the ``by`` axis or the error.
     """
     if by not in AXIS_LABELS:
         raise ConfigError("--by", f"unknown axis {by!r}; use {', '.join(AXIS_LABELS)}")
-    column = next((c for row in rows if (c := _column(row, by))), None)
+    error, costs = _columns(by, per_t)
+    column = next((c for row in rows for c in costs if c in row), None)
     if column is None:
-        need = " or ".join(AXIS_COLUMNS[by])
-        raise ConfigError("--by", f"the results have no {need} column to plot {by}")
+        raise ConfigError("--by", f"the results have no {' or '.join(costs)} column to plot {by}")
+    if not any(error in row for row in rows):
+        raise ConfigError("--per-t", f"the results have no {error} column")
     names = [_label(row) for row in rows]
     show_layout = len({layout for _, layout in names if layout}) > 1
     groups: dict[str, list[tuple[float, float, float]]] = {}
     for row, (name, layout) in zip(rows, names):
         label = f"{name}, {layout}" if show_layout and layout else name
-        p_out, cost = finite_positive(row.get("p_out")), finite_positive(row.get(column))
+        p_out, cost = finite_positive(row.get(error)), finite_positive(row.get(column))
         p_phys = finite_positive(row.get("p_phys"))
         if p_out is None or cost is None or p_phys is None:
             continue
@@ -117,6 +142,30 @@ def p_phys_label(p_phys: float) -> str:
     return f"$p$ = {lead}$10^{{{exponent}}}$"
 
 
+def _steps(cost: np.ndarray, p_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The staircase through the front points, run on half a decade past the last."""
+    front = pareto_front(cost, p_out)
+    return np.r_[cost[front], cost[front][-1] * 1.5], np.r_[p_out[front], p_out[front][-1]]
+
+
+def reference_value(point: ReferencePoint, per_t: bool) -> tuple[float, float]:
+    """(cost, error) of a published point, per T state when ``per_t``: error and costs per
+    output state divided by the T states of an output (a CCZ state: 4), cycles per run by
+    those of a run; the qubits of a factory stay as they are."""
+    if not per_t:
+        return point.value, point.p_out
+    scale = {"qubits": 1.0, "cycles": point.t_per_run}.get(point.axis, point.t_per_output)
+    return point.value / scale, point.p_out / point.t_per_output
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What draw_costs drew beyond the fronts (the legend needs it)."""
+
+    off_front: bool
+    overall_front: bool
+
+
 def draw_costs(
     ax,
     series: Sequence[Series],
@@ -124,67 +173,93 @@ def draw_costs(
     *,
     by: str,
     p_phys: float,
+    per_t: bool = False,
     colours: Mapping[str, str] | None = None,
     markers: Mapping[str, str] | None = None,
-) -> None:
+) -> Drawn:
     """Points at ``p_phys`` on ``ax`` (log-log): every factory of each series, its Pareto front
-    as steps, then the reference points of the ``by`` axis.
+    as steps, the front of all series together (wide grey steps, with two series or more),
+    then the reference points of the ``by`` axis.
 
     Args:
-        ax: a matplotlib Axes.
+        ax: a matplotlib Axes, at its final size (tick labels are fitted to it).
         series: from series_from_rows.
         references: published points; those of other axes or other p_phys are skipped.
         by: the cost axis (qubitcycles, qubits, cycles, time).
         p_phys: the physical error rate of this panel.
+        per_t: the series are per T state (series_from_rows(per_t=True)); references are
+            converted (a CCZ state counts as 4 T states).
         colours: colour per series label (default: the palette in order).
         markers: marker per reference series (default: REFERENCE_STYLE, then REFERENCE_MARKERS).
+
+    Returns:
+        whether points off the fronts and the front of all series were drawn.
     """
     colours = colours or {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
     markers = markers or reference_markers(references)
+    off_front, everything = False, []
     for s in series:
         at = _same_p(s.p_phys, p_phys)
         if not at.any():
             continue
         cost, p_out = s.cost[at], s.p_out[at]
+        everything.append((cost, p_out))
         colour = colours[s.label]
+        front = pareto_front(cost, p_out)
+        off = np.ones(cost.size, dtype=bool)
+        off[front] = False
+        if off.any():
+            off_front = True
+            ax.plot(
+                cost[off],
+                p_out[off],
+                ls="",
+                marker="o",
+                ms=2.0,
+                alpha=0.35,
+                color=colour,
+                mew=0,
+                rasterized=off.sum() > 2000,
+                zorder=2,
+            )
+        ax.step(*_steps(cost, p_out), where="post", color=colour, lw=1.2, zorder=3)
         ax.plot(
-            cost,
-            p_out,
+            cost[front],
+            p_out[front],
             ls="",
             marker="o",
-            ms=2.0,
-            alpha=0.35,
+            ms=3.5,
             color=colour,
-            mew=0,
-            rasterized=cost.size > 2000,
+            mec="white",
+            mew=0.4,
+            zorder=3,
         )
-        front = pareto_front(cost, p_out)
-        x = np.r_[cost[front], cost[front][-1] * 1.5]
-        y = np.r_[p_out[front], p_out[front][-1]]
-        ax.step(x, y, where="post", color=colour, lw=1.2)
-        ax.plot(
-            cost[front], p_out[front], ls="", marker="o", ms=3.5, color=colour, mec="white", mew=0.4
-        )
+    overall = len(everything) > 1
+    if overall:
+        x, y = _steps(*(np.concatenate(v) for v in zip(*everything)))
+        ax.step(x, y, where="post", color=OVERALL, lw=3.5, solid_capstyle="round", zorder=1)
     shown = [r for r in references if r.axis == by and np.isclose(r.p_phys, p_phys, rtol=1e-9)]
     for name in dict.fromkeys(r.series for r in shown):
         points = sorted((r for r in shown if r.series == name), key=lambda r: r.value)
-        style = _reference_style(name, markers)
-        connect = points[0].connect
+        x, y = zip(*(reference_value(r, per_t) for r in points))
         ax.plot(
-            [r.value for r in points],
-            [r.p_out for r in points],
-            ls="-" if connect else "",
+            x,
+            y,
+            ls="-" if points[0].connect else "",
             lw=0.8,
             ms=4.5,
             mew=0.9,
-            **style,
+            zorder=4,
+            **_reference_style(name, markers),
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(AXIS_LABELS[by])
-    ax.set_ylabel("output error per state $p_{out}$")
+    ax.set_xlabel((AXIS_LABELS_PER_T if per_t else AXIS_LABELS)[by])
+    ax.set_ylabel(ERROR_LABEL_PER_T if per_t else ERROR_LABEL)
     ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
     ax.set_axisbelow(True)
+    log_tick_labels(ax)
+    return Drawn(off_front, overall)
 
 
 def reference_markers(references: Sequence[ReferencePoint]) -> dict[str, str]:
@@ -204,8 +279,10 @@ def legend_handles(
     references: Sequence[ReferencePoint],
     colours: Mapping[str, str],
     markers: Mapping[str, str],
+    drawn: Drawn = Drawn(off_front=True, overall_front=False),
 ) -> list:
-    """One entry per series (points and Pareto-front steps), one per reference series drawn
+    """One entry per series (its Pareto front: points and steps), one for the factories off
+    the fronts and one for the front of all series where ``drawn``, one per reference series
     (with its own unit when it differs from the axis')."""
     from matplotlib.lines import Line2D
 
@@ -223,7 +300,7 @@ def legend_handles(
         )
         for s in series
     ]
-    if series:
+    if series and drawn.off_front:
         handles.append(
             Line2D(
                 [],
@@ -234,9 +311,11 @@ def legend_handles(
                 ls="",
                 alpha=0.5,
                 mew=0,
-                label="all factories (light), Pareto front (line)",
+                label="factories off the front (light)",
             )
         )
+    if drawn.overall_front:
+        handles.append(Line2D([], [], color=OVERALL, lw=3.5, label="front of all series"))
     for name in dict.fromkeys(r.series for r in references):
         first = next(r for r in references if r.series == name)
         label = f"{name}\n({first.unit})" if first.unit else name
@@ -261,11 +340,13 @@ def cost_figure(
     style: Style,
     *,
     by: str = "qubitcycles",
+    per_t: bool = False,
     p_phys: Sequence[float] | None = None,
     title: str | None = None,
 ):
-    """One panel per p_phys (those of the series unless given), stacked, sharing the cost
-    axis; one legend under them for every series, line and marker drawn. One column wide.
+    """One panel per p_phys (those of the series unless given), in rows of at most three,
+    sharing both axes; one legend under them for every series, line and marker drawn. One
+    column wide for one panel, else two.
 
     Raises:
         ConfigError: nothing to plot.
@@ -292,14 +373,14 @@ def cost_figure(
         for r in references
         if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)
     ]
-    n_entries = len(series) + 1 + 2 * len({r.series for r in drawn_refs})
+    n_entries = len(series) + 2 + 2 * len({r.series for r in drawn_refs})
     legend_h = line * (n_entries / min(cols, 2) + 4)
     title_h = 3 * line if title else line
     row_h = panel_h + 3.5 * line
     height = title_h + rows * row_h + legend_h
     fig = Figure(figsize=(width, height))
     axes = []
-    for i, p in enumerate(values):
+    for i in range(len(values)):
         r, c = divmod(i, cols)
         top = title_h + r * row_h
         rect = (
@@ -309,21 +390,31 @@ def cost_figure(
             panel_h / height,
         )
         ax = fig.add_axes(rect, sharex=axes[0] if axes else None, sharey=axes[0] if axes else None)
-        draw_costs(ax, series, references, by=by, p_phys=p, colours=colours, markers=markers)
+        axes.append(ax)
+    drawn = [
+        draw_costs(
+            ax, series, references, by=by, p_phys=p, per_t=per_t, colours=colours, markers=markers
+        )
+        for ax, p in zip(axes, values)
+    ]
+    for i, (ax, p) in enumerate(zip(axes, values)):
         ax.set_title(p_phys_label(p), pad=3)
-        if c > 0:
+        if i % cols:
             ax.set_ylabel("")
             ax.tick_params(labelleft=False)
-        axes.append(ax)
+        if i + cols < len(axes):  # a panel below shows the shared cost axis
+            ax.set_xlabel("")
+            ax.tick_params(labelbottom=False)
+    log_tick_labels(axes[0])  # once more: the shared limits are final only now
     handles = legend_handles(
         [s for s in series if any(_same_p(s.p_phys, p).any() for p in values)],
         drawn_refs,
         colours,
         markers,
+        Drawn(any(d.off_front for d in drawn), any(d.overall_front for d in drawn)),
     )
-    anchor = axes[-cols] if len(axes) >= cols else axes[0]
     centre = (axes[0].get_position().x0 + axes[min(cols, len(axes)) - 1].get_position().x1) / 2
-    legend_below(anchor, handles, width, max_cols=min(cols, 2), x_center=centre)
+    legend_below(axes[-1], handles, width, max_cols=min(cols, 2), x_center=centre)
     if title:
         fig.suptitle(title, y=1 - 0.2 * line / height, va="top")
     return fig

@@ -1,19 +1,28 @@
 """Whole figures of layouts and schedules in the house style (layouts.draw does the drawing).
 
 A layout is drawn one journal column wide when its qubit labels fit there at the style's
-font size, else two columns wide; a schedule (step panels and timeline) two columns wide.
+font size, else two columns wide; a schedule (step panels and timeline) and timelines of
+several schedules two columns wide.
 Every figure carries the legend of its colours, hatchings and markers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import networkx as nx
 
 from estimator.figures.style import Style, legend_below, renderer
-from layouts.draw import draw_layout, draw_schedule, draw_timeline, layout_legend, schedule_legend
-from layouts.graph import bounding_box
+from layouts.draw import (
+    draw_layout,
+    draw_schedule,
+    draw_timeline,
+    layout_legend,
+    schedule_legend,
+    timeline_legend,
+)
+from layouts.graph import bounding_box, patches
 from layouts.schedule import Schedule
 
 _IN = 72.0  # points per inch
@@ -54,8 +63,8 @@ def layout_figure(graph: nx.Graph, style: Style, *, title: str | None = None):
 
 
 def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title: str | None = None):
-    """Every step of ``schedule`` on its layout, the timeline below, one legend; two columns
-    wide. Returns (figure, number of labels left out)."""
+    """Every step of ``schedule`` on its layout (an incomplete last row of steps centred), the
+    timeline below, one legend; two columns wide. Returns (figure, number of labels left out)."""
     from matplotlib.figure import Figure
 
     width = style.wide_in
@@ -85,12 +94,13 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
         return (left / width, 1 - (top_in + h) / height, w / width, h / height)
 
     axes = []
-    for i in range(rows * cols):
+    for i in range(n):
         r, c = divmod(i, cols)
+        shift = (cols - (n - r * cols)) * (panel_w + gap) / 2 if r == rows - 1 else 0.0
         axes.append(
             fig.add_axes(
                 rect(
-                    c * (panel_w + gap),
+                    shift + c * (panel_w + gap),
                     top + 1.4 * line + r * (panel_h + 1.6 * line),
                     panel_w,
                     panel_h,
@@ -106,6 +116,34 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     if title:
         fig.suptitle(title, y=1 - 0.3 * line / height, va="top")
     return fig, missing
+
+
+def timeline_figure(graph: nx.Graph, schedules: Mapping[str, Schedule], style: Style):
+    """The timelines of ``schedules`` (by name) of one layout, stacked, each titled with its
+    name and steps, one legend under them; two columns wide."""
+    from matplotlib.figure import Figure
+
+    width = style.wide_in
+    line = style.font_pt / _IN * 1.4
+    n_rows = len({n[1] for n in graph if n[0] == "region"}) + len(patches(graph)) + 1
+    panel_h = n_rows * line * 1.25
+    handles = {
+        h.get_label(): h for s in schedules.values() for h in timeline_legend(graph, s)
+    }.values()
+    legend_h = line * (len(handles) / 2 + 2)
+    block = 2.0 * line + panel_h + 2.5 * line  # title, panel, step axis
+    height = len(schedules) * block + legend_h
+    fig = Figure(figsize=(width, height))
+    axes = []
+    for i, (name, schedule) in enumerate(schedules.items()):
+        top = i * block + 2.0 * line
+        ax = fig.add_axes((0.0, 1 - (top + panel_h) / height, 1.0, panel_h / height))
+        draw_timeline(graph, schedule, ax)
+        ax.set_title(f"{name}: {schedule.n_steps} steps", pad=style.font_pt / 2)
+        _inside(ax, width)
+        axes.append(ax)
+    legend_below(axes[-1], list(handles), width, x_center=0.5)
+    return fig
 
 
 def _inside(ax, width_in: float) -> None:

@@ -6,7 +6,8 @@ Reference CSV format (one point per row; lines starting with # are comments and 
 where every number comes from): columns ``series`` (legend label), ``p_phys``, ``p_out``,
 ``x`` (the plot axis the point belongs to: qubitcycles, qubits, cycles or time), ``value``;
 optional ``unit`` (the source's own unit of value when it differs from the axis'; the plot
-notes it), ``connect`` (yes: draw the series as a line), ``label``, ``source``; any other
+notes it), ``connect`` (yes: draw the series as a line), ``label``, ``source``,
+``t_per_output`` (T states an output state stands for, default 1; a CCZ state: 4); any other
 columns are kept for provenance and ignored.
 """
 
@@ -30,7 +31,9 @@ CULTIVATION = "cultivation_gidney_shutty_jones_2024.csv"
 
 @dataclass(frozen=True)
 class ReferencePoint:
-    """One published point: p_out at a cost, on one axis of the plot."""
+    """One published point: p_out at a cost, on one axis of the plot, per output state
+    (``t_per_output`` T states each, 4 for a CCZ state) and cycles per run (``t_per_run`` T
+    states); plots per T state divide by them."""
 
     series: str
     p_phys: float
@@ -41,6 +44,8 @@ class ReferencePoint:
     connect: bool = False
     label: str = ""
     source: str = ""
+    t_per_output: float = 1.0
+    t_per_run: float = 1.0
 
 
 def shipped_reference(name: str = CULTIVATION) -> Path:
@@ -75,6 +80,9 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
             raise ConfigError(
                 "--reference", f"{where}: x = {row['x']!r}, use one of {', '.join(AXES)}"
             )
+        t_count = _number(row.get("t_per_output") or 1, "--reference", where)
+        if not t_count >= 1:
+            raise ConfigError("--reference", f"{where}: t_per_output must be >= 1")
         points.append(
             ReferencePoint(
                 series=row["series"],
@@ -86,6 +94,8 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
                 connect=(row.get("connect") or "").strip().lower() in ("yes", "true", "1"),
                 label=row.get("label") or "",
                 source=row.get("source") or "",
+                t_per_output=t_count,
+                t_per_run=t_count,
             )
         )
     return points
@@ -112,6 +122,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
         else:
             rows = []
         for series, row, title in rows:
+            t_per_output, t_per_run = _t_counts(data) if series == TABLE1 else (1.0, 1.0)
             for axis in ("qubitcycles", "qubits", "cycles"):
                 points.append(
                     ReferencePoint(
@@ -122,9 +133,21 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
                         value=float(row[axis]),
                         label=title,
                         source=f"002_c83c776f5650c552.txt Table 1 ({path.name})",
+                        t_per_output=t_per_output,
+                        t_per_run=t_per_run,
                     )
                 )
     return points
+
+
+def _t_counts(config: dict[str, Any]) -> tuple[float, float]:
+    """T states per output state and per run of a config's top-level protocol (an 8-to-CCZ
+    run: one CCZ state, 4 T states; MODEL.md 8.5)."""
+    from estimator.circuits.protocols import get_protocol
+
+    top = config.get("level2") or config["level1"]
+    protocol = get_protocol(top["protocol"])
+    return protocol.t_count_per_run / protocol.outputs_per_run, float(protocol.t_count_per_run)
 
 
 def _flat(record: dict[str, Any]) -> dict[str, Any]:

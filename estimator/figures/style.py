@@ -1,12 +1,16 @@
 """House style of every figure: sizes for a journal column or a slide, a colour-blind-safe
 palette, embedded TrueType fonts, mathtext factory names.
 
-Apart from ``legend_below`` nothing here draws. ``rc_params(style)`` is meant for ``matplotlib.rc_context`` around both
-the drawing and the saving of a figure (font embedding is read when the file is written).
+Apart from ``legend_below`` and ``log_tick_labels`` nothing here draws. ``rc_params(style)``
+is meant for ``matplotlib.rc_context`` around both the drawing and the saving of a figure (font
+embedding is read when the file is written); ``use(style)`` sets it for a whole notebook, and
+``show(fig)`` displays a figure there as it is saved, as a small PNG.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +98,27 @@ def rc_params(style: Style) -> dict[str, Any]:
     }
 
 
+def use(name: str = "paper") -> Style:
+    """Make ``name`` the style of every later figure (pyplot in a notebook); returns it."""
+    import matplotlib
+
+    style = get_style(name)
+    matplotlib.rcParams.update(rc_params(style))
+    return style
+
+
+def show(fig, dpi: int = 110):
+    """``fig`` as saved (cropped, at its own size and fonts) as a PNG of ``dpi`` for a notebook:
+    small enough to store with the notebook, sharp enough to read on a code-hosting page."""
+    import io
+
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.02)
+    return Image(buffer.getvalue())
+
+
 def save_figure(fig, path, style: Style) -> None:
     """Write ``fig`` (png, pdf or svg by suffix) cropped to its content, fonts embedded."""
     import matplotlib
@@ -158,11 +183,18 @@ def rotation_label(text: str) -> str:
 
 
 def legend_below(
-    ax, handles, max_width_in: float, *, max_cols: int = 3, x_center: float | None = None
+    ax,
+    handles,
+    max_width_in: float,
+    *,
+    max_cols: int = 3,
+    x_center: float | None = None,
+    labels=None,
 ):
     """A legend under everything ``ax`` draws (tick labels, annotations), centred under
     ``ax`` or at figure fraction ``x_center``, in as many columns (at most ``max_cols``) as
-    fit within ``max_width_in`` inches; returns it."""
+    fit within ``max_width_in`` inches; ``labels`` for handles without their own (tuples of
+    artists drawn over each other); returns it."""
     fig = ax.figure
     r = renderer(fig)
     gap = 0.4 * fig.dpi * float(_font_in(ax))
@@ -171,6 +203,7 @@ def legend_below(
     for ncols in range(max_cols, 0, -1):
         legend = ax.legend(
             handles=handles,
+            labels=labels,
             loc="upper center",
             bbox_to_anchor=(x, y),
             bbox_transform=fig.transFigure,
@@ -188,3 +221,90 @@ def _font_in(ax) -> float:
     import matplotlib
 
     return matplotlib.rcParams["font.size"] / 72.0
+
+
+# Mantissas of the major ticks of a log axis, densest first (the first whose labels fit wins).
+_LOG_SUBS = ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,))
+
+
+def log_number(value: float, plain: bool = True) -> str:
+    """A tick label of a log axis: a plain number (when ``plain`` and short), else mathtext
+    powers of ten.
+
+    >>> log_number(20.0), log_number(1e5), log_number(2e-6), log_number(0.05, plain=False)
+    ('20', '$10^{5}$', '$2\\\\times10^{-6}$', '$5\\\\times10^{-2}$')
+    """
+    if value <= 0:
+        return ""
+    if plain and _PLAIN[0] <= value < _PLAIN[1]:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0**exponent, 6)
+    lead = "" if mantissa == 1 else f"{mantissa:g}\\times"
+    return f"${lead}10^{{{exponent}}}$"
+
+
+_PLAIN = (0.01, 1e4)  # tick values written as plain numbers when all of an axis' are within
+
+
+def _log_numbers():
+    """A matplotlib Formatter of log_number, plain only when every label in view is short."""
+    from matplotlib.ticker import Formatter
+
+    class LogNumbers(Formatter):
+        plain = True
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            low, high = sorted(self.axis.get_view_interval())
+            shown = [v for v in locs if low <= v <= high]
+            self.plain = all(_PLAIN[0] <= v < _PLAIN[1] for v in shown)
+
+        def __call__(self, value, pos=None):
+            return log_number(value, self.plain)
+
+    return LogNumbers()
+
+
+def log_tick_labels(ax) -> None:
+    """Readable tick labels on the log axes of ``ax`` (at its final size; shared axes too):
+    never labels on minor ticks (they overprint on a narrow panel); over two decades or more
+    matplotlib's powers of ten; over less, majors at mantissas 1, 2, 5 (or 1, 3, or 1, the
+    densest that fits without overlapping labels), as plain numbers when all are short."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() != "log":
+            continue
+        axis.set_minor_formatter(NullFormatter())
+        low, high = sorted(axis.get_view_interval())
+        if not 0 < low < high or high / low >= 100:
+            continue
+        axis.set_major_formatter(_log_numbers())
+        for subs in _LOG_SUBS:
+            axis.set_major_locator(LogLocator(subs=subs))
+            if not _labels_overlap(axis):
+                break
+
+
+def _labels_overlap(axis) -> bool:
+    """Whether two drawn major tick labels of ``axis`` overlap (1 pt apart at least)."""
+    fig = axis.axes.figure
+    r = renderer(fig)
+    axis.get_tightbbox(r)  # places this axis' ticks and labels (cheaper than drawing all)
+    low, high = sorted(axis.get_view_interval())
+    boxes = sorted(
+        (
+            tick.label1.get_window_extent(r)
+            for tick in axis.get_major_ticks()
+            if tick.label1.get_visible()
+            and tick.label1.get_text()
+            and low <= tick.get_loc() <= high
+        ),
+        key=lambda b: b.x0 if axis.axis_name == "x" else b.y0,
+    )
+    gap = fig.dpi / 72.0
+    return any(
+        min(a.x1, b.x1) - max(a.x0, b.x0) > -gap and min(a.y1, b.y1) - max(a.y0, b.y0) > -gap
+        for a, b in itertools.pairwise(boxes)
+    )

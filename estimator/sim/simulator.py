@@ -24,6 +24,10 @@ Three arithmetics, tried in turn per point until one vouches for the digits:
 * the same split in double-double (estimator.sim.doubledouble), about 1e-32 tr(rho_E);
 * fixed point (estimator.sim.fixedpoint) with a mantissa sized from the magnitudes and a
   rigorous rounding bound, down to float64's smallest normal number.
+
+The two split tiers run as compiled kernels (estimator.sim.kernels) when the work repays
+loading them (COMPILE_ABOVE), and otherwise as numpy passes here (``_split_sums``), which are
+also the reference the kernels are tested against.
 """
 
 from __future__ import annotations
@@ -50,12 +54,16 @@ FLOAT_ERROR_FACTOR = 100.0
 eps = 2^-52; double-double: 2^-104); the largest ratio seen over random one- and two-level
 points is about 3 for float64 and under 10 for double-double (tests/test_simulator.py)."""
 _CHUNK_ENTRIES = 1 << 19
-SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 4e-7}
-"""Rough time of one coefficient update per rotation and point (this machine, one core),
-for the resource guard's estimate."""
-EXACT_LIMIT = 1 << 22
-"""Largest register (4^n coefficients, n = 11) the fixed-point path takes on: beyond it one
-point would take hours; such points are refused with a PrecisionError instead."""
+SECONDS_PER_UPDATE = {"float": 4e-9, "auto": 4e-9, "double-double": 3e-8, "exact": 6e-8}
+"""Rough time of one coefficient update per rotation and point of the numpy paths (this
+machine, one core), for the resource guard's estimate and the choice of the compiled path."""
+COMPILED_SECONDS_PER_UPDATE = {"float": 5e-10, "auto": 5e-10, "double-double": 2e-9}
+"""The same for the compiled kernels, per coefficient of 4^n (they touch fewer: 15-to-1 about
+4 us per point in float64, 20 us in double-double; 38-to-10 0.4 s and 2.8 s)."""
+EXACT_LIMIT = 1 << 26
+"""Largest register (4^n coefficients, n = 13) the fixed-point path takes on (38-to-10 on its
+CP-SAT schedule: 40 s and 0.3 GB per point); beyond it a point takes many minutes to hours, and
+is refused with a PrecisionError instead."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,7 @@ def simulate(
     valid = np.flatnonzero(~_has_nan(flat, size))
     live, copies = _distinct(flat, valid)
     todo = live
+    rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
     if precision != "exact":
         tiers = (FLOAT64,) if precision == "float" else (FLOAT64, DOUBLE_DOUBLE)
         for ar in tiers:  # each tier takes the points the one before cannot vouch for
@@ -195,11 +204,18 @@ def simulate(
                 _require_resources(register, channels, pending.size, ar.name)
             exact[pending] = ar is not FLOAT64
             tier[pending] = TIERS.index(ar.name)
-            step = register.chunks(max(1, pending.size))[0]
+            compiled = _worth_compiling(register, rotations, pending.size, ar)
+            step = (
+                max(1, _COMPILED_CHUNK // register.dim**2)
+                if compiled
+                else register.chunks(max(1, pending.size))[0]
+            )
             for start in range(0, pending.size, step):
                 part = pending[start : start + step]
                 program = _program(register, channels, [[v[part] for v in f] for f in flat])
-                p_fail[part], infidelity[part], resolved[part] = _run_split(register, *program, ar)
+                p_fail[part], infidelity[part], resolved[part] = _run_split(
+                    register, *program, ar, compiled=compiled
+                )
                 if progress:
                     progress(ar.name, min(start + step, pending.size), pending.size)
         todo = live[~resolved[live]]
@@ -210,7 +226,8 @@ def simulate(
         if register.dim**2 > EXACT_LIMIT:
             raise PrecisionError(
                 f"float64 cannot guarantee the digits at {todo.size} point(s) and exact "
-                f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours; "
+                f"arithmetic on {n_qubits} qubits (4^{n_qubits} coefficients) would take hours "
+                "(it takes up to 13); "
                 "use precision 'float' to get NaN there instead"
             )
         _require_resources(register, channels, todo.size, "exact")
@@ -253,14 +270,17 @@ def _require_resources(
 ) -> None:
     """Estimate memory and time of the simulation before allocating (estimator.limits).
 
-    Time: 4^n coefficients per rotation and point at SECONDS_PER_UPDATE of the arithmetic.
+    Time: 4^n coefficients per rotation and point at SECONDS_PER_UPDATE of the arithmetic (or
+    COMPILED_SECONDS_PER_UPDATE where the compiled kernels run).
     Memory: per-qubit tables (O(2^n)), a chunk's working arrays (about _CHUNK_ENTRIES
     coefficients, a dozen temporaries; Python ints for the fixed point) and its layout (13 bytes
     per coefficient a rotation turns), and the per-point inputs and results."""
     n, dim = register.n_qubits, float(register.dim)
     rotations = sum(isinstance(c, DiagonalChannel) and c.is_rotation for c in channels)
     work = points * dim**2 * (rotations + 2)  # coefficient updates
-    seconds = work * SECONDS_PER_UPDATE[precision]
+    ar = FLOAT64 if precision in ("float", "auto") else DOUBLE_DOUBLE
+    compiled = precision != "exact" and _worth_compiling(register, rotations, points, ar)
+    seconds = work * (COMPILED_SECONDS_PER_UPDATE if compiled else SECONDS_PER_UPDATE)[precision]
     chunk = min(dim**2 * points, max(_CHUNK_ENTRIES, dim * min(dim, 64)))
     per_entry = {"float": 8 * 12, "exact": 4 * 80}.get(precision, 16 * 12)  # else dd
     memory = 8 * 40 * dim + per_entry * chunk + 13 * rotations / 2 * chunk + 64 * points
@@ -475,13 +495,167 @@ def _build_layout(register: _Register, rotations: tuple[Rotation, ...], start: i
     return _Layout(block.astype(np.int32), b.astype(np.int32), offset, tuple(turns))
 
 
-def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FLOAT64):
+def _run_split(
+    register: _Register,
+    steps,
+    z_layer: _Layer,
+    ar: _Arithmetic = FLOAT64,
+    *,
+    compiled: bool | None = None,
+):
     """The error split rho = w |Psi><Psi| + rho_E in arithmetic ``ar``; returns p_fail, I and
     where the digits are guaranteed.
 
-    Blocks a evolve independently, so they are simulated a chunk at a time (memory O(2^n)),
-    each on its reachable coefficients only (``_Layout``)."""
+    ``compiled``: run the compiled kernels (estimator.sim.kernels) or the numpy reference
+    (``_split_sums``); None chooses by size (``_worth_compiling``)."""
     n = register.n_qubits
+    batch = _batch_size(steps, z_layer)
+    if compiled is None:
+        rotations = sum(isinstance(s, _Rotation) for s in steps)
+        compiled = _worth_compiling(register, rotations, batch, ar)
+    sums = _compiled_sums if compiled else _split_sums
+    trace, accepted, fidelity = sums(register, steps, z_layer, ar)
+    accepted = accepted * 0.5 ** len(register.checks)
+    fidelity = fidelity * 0.5**n
+    p_fail, numerator = (
+        np.asarray(v.to_float() if hasattr(v, "to_float") else v)
+        for v in (trace - accepted, accepted - fidelity)
+    )
+    trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
+    scale = np.maximum(trace, _error_weight(steps, z_layer))
+    bound = FLOAT_ERROR_FACTOR * ar.eps * scale + _UNDERFLOW * 4.0**n * (len(steps) + 2)
+    ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
+        (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
+    )
+    infidelity = numerator / (1 - p_fail)
+    ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
+    return p_fail, infidelity, ok
+
+
+COMPILE_ABOVE = 0.2
+"""Estimated seconds of the numpy split above which the compiled kernels run instead: below
+it, importing numba and loading the cached kernels (about 0.3 s) would cost more than they
+save (a single-config ``msd estimate`` stays numpy)."""
+
+
+_COMPILED_CHUNK = 1 << 24
+"""Coefficients (points x 4^n) per call of the compiled path: progress is reported per call."""
+
+
+def _worth_compiling(register: _Register, rotations: int, points: int, ar: _Arithmetic) -> bool:
+    work = points * register.dim**2 * (rotations + 2)
+    cost = SECONDS_PER_UPDATE["float" if ar is FLOAT64 else "double-double"]
+    return work * cost > COMPILE_ABOVE
+
+
+def _compiled_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
+    """(tr rho_E, sum of c_E[a, 0] over a within the checks, sum c_E g) by the compiled
+    kernels (estimator.sim.kernels), in chunks of points sized so that a block's coefficients
+    stay in cache."""
+    from estimator.sim import kernels
+
+    n = register.n_qubits
+    batch = _batch_size(steps, z_layer)
+    program, rotations, layers = _kernel_program(register, steps)
+    factors = _equator_factors(register, tuple(r.rotation for r in rotations))
+    layer_groups, group_masks, group_starts, flips = [0], [], [0], []
+    for layer in [*layers, z_layer]:  # the flips of a layer grouped by mask
+        for mask in dict.fromkeys(layer.masks):
+            flips += [p for m, p in zip(layer.masks, layer.p) if m == mask]
+            group_masks.append(mask)
+            group_starts.append(len(flips))
+        layer_groups.append(len(group_masks))
+    groups = [np.asarray(v, dtype=np.int64) for v in (layer_groups, group_masks, group_starts)]
+    q, er, ei = (
+        np.array([f(r) for r in rotations], dtype=float).reshape(len(rotations), batch)
+        for f in (lambda r: r.q, lambda r: np.real(r.e), lambda r: np.imag(r.e))
+    )
+    p = np.array(flips, dtype=float).reshape(len(flips), batch)
+    constant = (float(DOUBLE_DOUBLE.inv_sqrt2.hi), float(DOUBLE_DOUBLE.inv_sqrt2.lo))
+    double = ar is DOUBLE_DOUBLE
+    kernel = kernels.split_double_double if double else kernels.split_float
+    sums = np.zeros((3, 2, batch) if double else (6, batch))
+    chunk = max(1, (1 << 14) >> n)
+    for start in range(0, batch, chunk):
+        part = slice(start, min(batch, start + chunk))
+        rot, tables = kernels.prepare(
+            n,
+            program[0],
+            program[3],
+            *groups,
+            q[:, part],
+            er[:, part],
+            ei[:, part],
+            p[:, part],
+            constant,
+        )
+        out = np.zeros(sums[..., part].shape)
+        kernel(
+            n,
+            register.mask(register.checks),
+            *factors,
+            *program,
+            rot,
+            tables,
+            constant if double else constant[0],
+            out,
+        )
+        sums[..., part] = out
+    if double:
+        return tuple(dd.DD(sums[i, 0], sums[i, 1]) for i in range(3))
+    return sums[0], sums[1] + sums[4], sums[2] + sums[5]
+
+
+def _kernel_program(register: _Register, steps):
+    """The steps as the kernels read them (kind, support mask, sign and index among the
+    rotations or the layers, as int64 arrays), and the rotations and layers themselves."""
+    from estimator.sim import kernels
+
+    kinds, masks, signs, index, rotations, layers = [], [], [], [], [], []
+    for step in steps:
+        if isinstance(step, _Layer):
+            kinds.append(kernels.LAYER)
+            index.append(len(layers))
+            layers.append(step)
+            masks.append(0)
+            signs.append(0)
+        else:
+            kinds.append(kernels.ROTATION)
+            index.append(len(rotations))
+            rotations.append(step)
+            masks.append(register.mask(step.rotation.support))
+            signs.append(step.rotation.sign)
+    program = [np.asarray(v, dtype=np.int64) for v in (kinds, masks, signs, index)]
+    return program, rotations, layers
+
+
+@functools.lru_cache(maxsize=16)
+def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> tuple[int, int]:
+    """Masks of the qubits q on which the noiseless output Psi is a factor
+    (|0> + e^(i phi) |1>) / sqrt 2 (outputs |m>, checks |+>; not the three CCZ outputs), and of
+    those among them with phi = 0 or pi.
+
+    Psi(x) = 2^(-n/2) exp(i pi/8 sum_j s_j(x)) with s_j(x) = +-1 the eigenvalue of rotation j, so
+    Psi(x ^ q) / Psi(x) = exp(-i pi/4 f_q(x)), f_q = sum of s_j over the rotations on q: q is
+    such a factor exactly when f_q is constant mod 8 over the x with x_q = 0 (phi = -pi/4 f_q),
+    decided here in integers. Psi then has no Pauli coefficient with b_q = 1 and a_q = 0 (Z_q:
+    <phi|Z|phi> = 0), and none with b_q = 1 at all when phi is 0 or pi (Y_q too)."""
+    n, factors, real = register.n_qubits, 0, 0
+    x = np.arange(register.dim)
+    for q in range(1, n + 1):
+        bit = register.mask([q])
+        f = sum((r.eigenvalues(n) for r in rotations if q in r.support), np.zeros_like(x))
+        f = f[(x & bit) == 0]
+        if np.all((f - f[0]) % 8 == 0):
+            factors |= bit
+            real |= bit if f[0] % 4 == 0 else 0
+    return factors, real
+
+
+def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
+    """The numpy reference of ``_compiled_sums``: blocks a evolve independently, so they are
+    simulated a chunk at a time (memory O(2^n)), each on its reachable coefficients only
+    (``_Layout``)."""
     batch = _batch_size(steps, z_layer)
     one = ar.lift(np.ones(batch))
     rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
@@ -541,21 +715,7 @@ def _run_split(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic = FL
             trace = rho[0]
         accepted = rho[layout.origin[register.accepted(a)]].sum(axis=0) + accepted
         fidelity = ar.contract(ideal, rho) + fidelity
-    accepted = accepted * 0.5 ** len(register.checks)
-    fidelity = fidelity * 0.5**n
-    p_fail, numerator = (
-        np.asarray(v.to_float() if hasattr(v, "to_float") else v)
-        for v in (trace - accepted, accepted - fidelity)
-    )
-    trace = np.abs(np.asarray(trace.to_float() if hasattr(trace, "to_float") else trace))
-    scale = np.maximum(trace, _error_weight(steps, z_layer))
-    bound = FLOAT_ERROR_FACTOR * ar.eps * scale + _UNDERFLOW * 4.0**n * (len(steps) + 2)
-    ok = (bound <= RELATIVE_TOLERANCE * np.abs(numerator)) & (
-        (bound <= RELATIVE_TOLERANCE * np.abs(p_fail)) | (p_fail == 0)
-    )
-    infidelity = numerator / (1 - p_fail)
-    ok &= np.abs(infidelity) >= _TINY  # a subnormal result has lost digits
-    return p_fail, infidelity, ok
+    return trace, accepted, fidelity
 
 
 def _error_weight(steps, z_layer: _Layer) -> np.ndarray:
@@ -648,8 +808,9 @@ def _exact_ulps(register: _Register, steps, z_layer: _Layer) -> int:
 
 def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progress=None):
     """Fixed-point arithmetic on the whole state (no split needed), a chunk of blocks at a
-    time on their reachable coefficients (``_Layout``). Returns the mantissas of p_fail and of
-    the numerator tr(Pi rho) - <Psi|rho|Psi>."""
+    time, each step on the coefficients that matter then (estimator.sim.kernels.layout, the
+    compiled kernels' coordinates). Returns the mantissas of p_fail and of the numerator
+    tr(Pi rho) - <Psi|rho|Psi>."""
     n = register.n_qubits
     batch = _batch_size(steps, z_layer)
     one = fx.Fixed.from_ints(1 << bits, bits=bits)
@@ -670,35 +831,49 @@ def _run_exact(register: _Register, steps, z_layer: _Layer, *, bits: int, progre
                 )
             )
     z_scale = _scale_exact(register, z_layer, bits)
-    rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
+    from estimator.sim import kernels
+
+    (kinds, masks, signs, _), rotations, _ = _kernel_program(register, steps)
+    factors = _equator_factors(register, tuple(r.rotation for r in rotations))
+    checks = register.mask(register.checks)
     trace = accepted = fidelity = 0
     blocks = list(_blocks(register, batch))
     for done, a in enumerate(blocks, 1):
-        layout = _layout(register, rotations, int(a[0]), int(a[-1]) + 1)
-        rho = np.zeros((len(layout.b), batch), dtype=object)
-        rho[layout.origin] = 1 << bits
-        ideal = np.zeros(len(layout.b), dtype=object)
-        ideal[layout.origin] = 1 << bits
-        turns = iter(layout.turns)
-        for step, data in prepared:
+        start = int(a[0])
+        offset, pairs, first, second, sigma, lives, live, b, final, final_block = kernels.layout(
+            n, *factors, kinds, masks, signs, start, int(a[-1]) + 1
+        )
+        rho = np.zeros((offset[-1], batch), dtype=object)
+        rho[offset[:-1]] = 1 << bits
+        ideal = np.zeros(offset[-1], dtype=object)
+        ideal[offset[:-1]] = 1 << bits
+        for s, (step, data) in enumerate(prepared):
             if isinstance(step, _Layer):
-                if data is not None:
-                    rho = (rho * data.re[layout.b]) >> bits
+                entries = live[lives[s] : lives[s + 1]]
+                if data is not None and entries.size:
+                    scale = data.re[b[lives[s] : lives[s + 1]]]
+                    rho[entries] = (rho[entries] * scale) >> bits
                 continue
-            idx, partner, sign, _, _ = next(turns)
+            c, p = first[pairs[s] : pairs[s + 1]], second[pairs[s] : pairs[s + 1]]
+            if not c.size:
+                continue
             chi_re, chi_im = data
-            signs = sign.astype(np.int64).astype(object)
-            x = rho[idx]
-            turned = signs[:, None] * x[partner]
-            rho[idx] = ((x * chi_re.re) >> bits) - ((turned * chi_im.re) >> bits)
-            g = ideal[idx]
-            ideal[idx] = ((g - signs * g[partner]) * half.re) >> bits
+            signs_c = sigma[pairs[s] : pairs[s + 1]].astype(object)
+            x, y = rho[c], rho[p]
+            rho[c] = ((x * chi_re.re) >> bits) - (((signs_c[:, None] * y) * chi_im.re) >> bits)
+            rho[p] = ((y * chi_re.re) >> bits) - (((-signs_c[:, None] * x) * chi_im.re) >> bits)
+            g_c, g_p = ideal[c], ideal[p]
+            ideal[c] = ((g_c - signs_c * g_p) * half.re) >> bits
+            ideal[p] = ((g_p + signs_c * g_c) * half.re) >> bits
+        rho = rho[final]  # what the readout needs: b = 0 and the support of Psi
         if z_scale is not None:
-            rho = (rho * z_scale.re[layout.block + int(a[0])]) >> bits
-        if a[0] == 0:
-            trace = rho[0]
-        accepted = accepted + rho[layout.origin[register.accepted(a)]].sum(axis=0)
-        fidelity = fidelity + (ideal[:, None] * rho).sum(axis=0)
+            rho = (rho * z_scale.re[final_block + start]) >> bits
+        origin = final == offset[final_block]
+        if start == 0:
+            trace = rho[np.flatnonzero(origin & (final_block == 0))[0]]
+        within = origin & (((final_block + start) & ~checks) == 0)
+        accepted = accepted + rho[within].sum(axis=0)
+        fidelity = fidelity + (ideal[final][:, None] * rho).sum(axis=0)
         if progress:
             progress("exact", done, len(blocks))
     accepted = accepted >> len(register.checks)
