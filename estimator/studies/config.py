@@ -559,12 +559,18 @@ def parse_value(text: str, *, field: str = "VALUE") -> Any:
     return value
 
 
-def apply_set(data: dict[str, Any], assignment: str) -> None:
-    """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
+def split_set(assignment: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of a ``--set`` as (KEY stripped, VALUE's text)."""
     key, sep, raw = assignment.partition("=")
     key = key.strip()
     if not sep or not key:
         raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    return key, raw
+
+
+def apply_set(data: dict[str, Any], assignment: str) -> None:
+    """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
+    key, raw = split_set(assignment)
     parts = check_key(key)
     value = parse_value(raw, field=key)
     target = data
