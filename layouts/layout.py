@@ -250,11 +250,6 @@ class Layout:
             return _total(self.width(q) for q in self.row[: max(pos) + 1])
         return _total(self.width(q) for q in self.row[min(pos) :])
 
-    @property
-    def height_rows(self) -> int:
-        """Block height in rows of d_x: the patch row plus the ancilla regions."""
-        return 1 + len(self.regions)
-
     def position(self, qubit: int) -> int:
         """Index of ``qubit``'s patch in the row (0 = leftmost)."""
         return self._positions((qubit,))[0]
