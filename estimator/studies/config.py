@@ -182,6 +182,11 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
+    return "hmeasure" in data or "rotations" in data
+
+
 def is_protocol_config(data: Mapping[str, Any]) -> bool:
     """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
     read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""

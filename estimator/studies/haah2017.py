@@ -93,11 +93,6 @@ class HMeasureConfig:
     paper: Mapping[str, Any] = field(default_factory=dict)
 
 
-def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
-    return "hmeasure" in data or "rotations" in data
-
-
 def load_hmeasure_config(path: str | Path, sets: Sequence[str] = ()) -> HMeasureConfig:
     """Read, override (``KEY=VALUE``, VALUE in TOML syntax) and validate a config."""
     data = read_config_data(path)
