@@ -10,10 +10,11 @@ import tomllib
 import pytest
 
 from estimator.cli import main
+from estimator.planning import blocks
 from estimator.planning.result import toml
 from estimator.planning.run import PlanRequest, plan
 from estimator.planning.space import BlockOption, Space, TopOption
-from layouts.scheduler import clear_cache
+from layouts import scheduler
 
 ONE_LEVEL = Space(
     "T",
@@ -80,13 +81,23 @@ def test_two_level_plan_reproduces_with_its_extensions(tmp_path, capsys):
     assert "level2" in records[0]["config"]
 
 
+def test_a_plan_does_not_inherit_an_earlier_requests_caches():
+    """A CP-SAT class solved for another request (at another member of the class) must not
+    decide this plan's schedules: plan starts from empty class and block caches."""
+    scheduler._CACHE[("sentinel",)] = None
+    blocks._BLOCKS[("sentinel",)] = None
+    space = Space("T", one_level=(BlockOption("15-to-1"),), feeders=(), tops=(), d_max_1=9)
+    assert plan(PlanRequest(1e-4, 1e-7, top=1), space=space)
+    assert ("sentinel",) not in scheduler._CACHE and ("sentinel",) not in blocks._BLOCKS
+
+
 @pytest.mark.slow
-def test_same_plan_twice_and_under_background_load():
-    """Deterministic: the same request gives the same records, the second time with the CP-SAT
-    class cache cleared and both cores busy."""
+def test_same_plan_twice_after_another_and_under_background_load():
+    """Deterministic: the same request gives the same records, the second time after another
+    request and with both cores busy."""
     request = PlanRequest(1e-3, 1e-7, top=2)
     first = plan(request, space=ONE_LEVEL)
-    clear_cache()
+    plan(PlanRequest(1e-3, 1e-8, top=1), space=ONE_LEVEL)
     load = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     try:
         second = plan(request, space=ONE_LEVEL)

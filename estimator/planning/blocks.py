@@ -115,6 +115,12 @@ def block(option: BlockOption, level: int, noise: NoiseModel, consumption: str) 
 
 
 _BLOCKS: dict[tuple, Block] = {}
+"""Screening blocks of the current plan (estimator.planning.run.plan clears them)."""
+
+
+def clear_blocks() -> None:
+    """Forget the screening blocks (their representative CP-SAT schedules)."""
+    _BLOCKS.clear()
 
 
 def check_only_steps(spec: LevelSpec) -> tuple[bool, ...]:

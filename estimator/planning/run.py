@@ -9,8 +9,9 @@
 4. Verify: the exact engine (float64 where it provably suffices, else fixed point) gives the
    reported numbers, also with every output deferred (MODEL.md 5).
 
-Deterministic: the same request gives the same answer on any machine load. Pure: progress is
-reported through a callback.
+Deterministic: the same request gives the same answer on any machine load and after any other
+request (each plan starts from empty CP-SAT class and block caches). Pure: progress is reported
+through a callback.
 """
 
 from __future__ import annotations
@@ -22,17 +23,16 @@ from typing import Any
 
 from estimator.limits import require
 from estimator.planning import result
-from estimator.planning.blocks import level_one_grid
+from estimator.planning.blocks import clear_blocks, level_one_grid
 from estimator.planning.refine import local_search, plan_of, resolve, score_all
 from estimator.planning.screen import COST_KEYS, Request, one_level, three_level, two_level
 from estimator.planning.space import OUTPUTS, Space, default_space
 from estimator.sim.noise import NoiseModel
+from layouts.scheduler import clear_cache
 
 FINALISTS = 5
 """Screened candidates that are re-solved, refined and verified."""
 SECONDS_PER_BLOCK = (20.0, 60.0)
-_TABLES: dict = {}
-"""Level-1 tables per (p_phys, d_max_1), shared by the requests of one process."""
 """Rough time of the screen per one-level block and per level-2 block (for the limit check)."""
 
 
@@ -111,7 +111,11 @@ def plan(
     screen_request = Request(
         request.target, request.by, request.max_qubits, request.consumption, keep=4
     )
-    tables = _TABLES.setdefault((request.p_phys, space.d_max_1), {})
+    # A function of the request alone: a CP-SAT class solved in an earlier request (at another
+    # member of its class) would otherwise decide this one's schedules.
+    clear_cache()
+    clear_blocks()
+    tables: dict = {}
     say("screen: one-level factories")
     candidates = one_level(noise, space, screen_request, tables)
 
