@@ -29,6 +29,7 @@ COMMANDS = (
     "export",
     "calibrate",
     "noise",
+    "plan",
 )
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""

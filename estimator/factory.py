@@ -1,19 +1,26 @@
-"""Factories: one- and two-level distillation blocks costed by one engine.
+"""Factories: distillation blocks of one, two or more levels costed by one engine.
 
 A level is protocol + layout + schedule + distances (layouts.error_terms.Level); the simulator
 gives its failure probability and infidelity; this module adds the time and space bookkeeping
 of ../shared/MODEL.md sections 7 and 8 and returns a frozen FactoryEstimate.
+
+A ``Design`` is a top level fed by ``Feed``s: counts of lower-level factories, themselves
+designs. MODEL.md's two-level factories are one feed of one-level 15-to-1 factories; the
+extensions of docs/model-extensions.md (E3-E5) are feeders with several outputs per run,
+feeds of several kinds (different distances) and feeders of two levels (three-level
+factories). The supply rule counts states, not runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from estimator.circuits.protocol import Protocol
 from estimator.costs import FullDistance, full_distances
 from estimator.distinct import distinct_rows
+from estimator.errors import ModelError
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
 from layouts.arrangement import Arrangement
@@ -46,7 +53,9 @@ class FactoryEstimate:
         outputs: output states per successful run.
         full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
         exact: True where float64 could not vouch and double-double or fixed point answered.
-        level1: the estimate of the feeding level-1 factory (two-level factories).
+        level1: the estimate of the (first kind of) feeding factory: the level-1 factory of a
+            two-level factory, the two-level feeder of a three-level one.
+        feeds: the estimates of every kind of feeding factory, in the design's order.
     """
 
     p_out: np.ndarray
@@ -59,6 +68,7 @@ class FactoryEstimate:
     full_distance: tuple[FullDistance, ...]
     exact: np.ndarray
     level1: FactoryEstimate | None = None
+    feeds: tuple[FactoryEstimate, ...] = field(default=(), compare=False)
 
 
 def _level(
@@ -74,6 +84,92 @@ def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
     )
 
 
+@dataclass(frozen=True)
+class Feed:
+    """``count`` factories of one design feeding a block (n_L1 for MODEL.md's level 1)."""
+
+    factory: Design
+    count: int | np.ndarray
+
+
+@dataclass(frozen=True)
+class Design:
+    """A factory: its top level and the factories that feed it (none: a one-level factory).
+
+    Attributes:
+        top: the top level (protocol, layout, schedule, distances).
+        feeds: the feeding factories, one Feed per kind.
+        arrangement: routing and timing of the feeds (layouts.arrangement), None for one level.
+    """
+
+    top: LevelSpec
+    feeds: tuple[Feed, ...] = ()
+    arrangement: Arrangement | None = None
+
+    @property
+    def n_levels(self) -> int:
+        return 1 + max((f.factory.n_levels for f in self.feeds), default=0)
+
+
+def column_length(feeder: Design, fed: FactoryEstimate) -> np.ndarray:
+    """Length a feeding factory occupies along its routing column: the row width of a one-level
+    factory (MODEL.md 7: d_X + 4 d_Z), the side of a square of its area for a factory of two or
+    more levels (extension E5)."""
+    if not feeder.feeds:
+        return feeder.top.layout.row_width().evaluate(feeder.top.d)
+    return np.sqrt(fed.qubits / 2)
+
+
+def supply(
+    noise: NoiseModel,
+    d: Distances,
+    regions: int,
+    feeds: tuple[Feed, ...],
+    fed: tuple[FactoryEstimate, ...],
+    arrangement: Arrangement,
+) -> tuple[np.ndarray, InjectedState]:
+    """Step duration and input states of a block with ``regions`` ports (MODEL.md 4.3, 7).
+
+    The feeds deliver R = sum n_f m_f / cycles_f states per cycle (m_f outputs per successful
+    run: states, not runs, extension E3); a step consumes one state per port, so
+    tau = max(regions / R, min_step d_m). A state comes from feed f with probability
+    n_f m_f / (cycles_f R): p_in is the rate-weighted mean of the feeds' p_out (extension E4),
+    plus the arrangement's extra input error; l_move = move d_m + move_per_factory times the
+    summed column lengths (MODEL.md 7: 10 d_m2 + (n_L1 / 4)(d_X + 4 d_Z))."""
+    for f, estimate in zip(feeds, fed):
+        protocol = f.factory.top.protocol
+        if protocol.t_count_per_run != protocol.outputs_per_run:
+            raise ModelError(
+                f"protocol {protocol.name!r} makes states that stand for several T gates "
+                "(e.g. CCZ); they cannot feed the pi/8 rotations of a higher level"
+            )
+    d_m = np.asarray(d.d_m, float)
+    count = sum(np.asarray(f.count, float) for f in feeds)
+    if arrangement.max_factories is not None and np.any(count > arrangement.max_factories):
+        raise ModelError(
+            f"arrangement {arrangement.name!r} places at most {arrangement.max_factories} "
+            f"feeding factory, got {count}"
+        )
+    if len(feeds) == 1:  # one kind: MODEL.md 7 term by term
+        (f,), (e,) = feeds, fed
+        per_state = e.cycles * regions / (np.asarray(f.count, float) * e.outputs)
+        p_in = e.p_out
+    else:
+        rates = [np.asarray(f.count, float) * e.outputs / e.cycles for f, e in zip(feeds, fed)]
+        per_state = regions / sum(rates)
+        p_in = sum(r * e.p_out for r, e in zip(rates, fed)) / sum(rates)
+    tau = np.maximum(per_state, arrangement.min_step * d_m)
+    travel = sum(
+        arrangement.move_per_factory * np.asarray(f.count, float) * column_length(f.factory, e)
+        for f, e in zip(feeds, fed)
+    )
+    source = InjectedState(
+        p_in=p_in + arrangement.input_error * noise.p_logical(d_m) * d_m,
+        l_move=arrangement.move * d_m + travel,
+    )
+    return tau, source
+
+
 def level_two_inputs(
     noise: NoiseModel,
     d: Distances,
@@ -85,16 +181,9 @@ def level_two_inputs(
     arrangement: Arrangement,
 ) -> tuple[np.ndarray, InjectedState]:
     """Step duration and input states of a level-2 block with ``regions`` ports fed by
-    n_level1 ``feeder`` factories (estimated as ``fed``); MODEL.md 4.3 and 7: one state per
-    region and step, so t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
-    d_m2 = np.asarray(d.d_m, float)
-    tau = np.maximum(fed.cycles * regions / n_level1, arrangement.min_step * d_m2)
-    width1 = feeder.layout.row_width().evaluate(feeder.d)
-    source = InjectedState(
-        p_in=fed.p_out + arrangement.input_error * noise.p_logical(d_m2) * d_m2,
-        l_move=arrangement.move * d_m2 + arrangement.move_per_factory * n_level1 * width1,
-    )
-    return tau, source
+    n_level1 one-level ``feeder`` factories (estimated as ``fed``); MODEL.md 4.3 and 7: one
+    state per region and step, so t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
+    return supply(noise, d, regions, (Feed(Design(feeder), n_level1),), (fed,), arrangement)
 
 
 def level_two(
@@ -120,7 +209,7 @@ def level_two(
 
 
 def _finish(
-    noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, level1=None
+    noise: NoiseModel, protocol: Protocol, sim, qubits, cycles, feeds=()
 ) -> FactoryEstimate:
     outputs = protocol.outputs_per_run
     qubitcycles = qubits * cycles / outputs
@@ -135,7 +224,8 @@ def _finish(
         outputs=outputs,
         full_distance=full_distances(noise, p_eff, qubitcycles),
         exact=sim.exact,
-        level1=level1,
+        level1=feeds[0] if feeds else None,
+        feeds=tuple(feeds),
     )
 
 
@@ -144,8 +234,9 @@ def estimate_one_level(
 ) -> FactoryEstimate:
     """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
 
-    Time: N_steps d_m / (1 - p_fail); space: 2 x the layout's tiles (MODEL.md 8.2-8.3).
-    ``progress`` is passed to the simulator (estimator.sim.simulator.simulate).
+    Time: the summed step durations (N_steps d_m) / (1 - p_fail); space: 2 x the layout's
+    tiles (MODEL.md 8.2-8.3). ``progress`` is passed to the simulator
+    (estimator.sim.simulator.simulate).
     """
     level = level_one(noise, spec)
     protocol = spec.protocol
@@ -153,8 +244,46 @@ def estimate_one_level(
         protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
     )
     qubits = 2 * spec.layout.tiles(spec.d, level=1)
-    cycles = spec.schedule.n_steps * level.tau / (1 - sim.p_fail)
+    cycles = level.cycles() / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles)
+
+
+def estimate_design(
+    noise: NoiseModel, design: Design, *, precision: str = "auto", progress=None
+) -> FactoryEstimate:
+    """Cost a factory of any number of levels (MODEL.md 4.3, 7, 8; docs/model-extensions.md).
+
+    Each feed is costed first; the top block's step lasts tau (``supply``), it needs
+    (N_rot / k) tau / (1 - p_fail) cycles, and its qubits are its own tiles, each feeding
+    factory with its routing strip, and the routing hub (MODEL.md 8.2-8.3).
+    """
+    if not design.feeds:
+        return estimate_one_level(noise, design.top, precision=precision, progress=progress)
+    if design.arrangement is None:
+        raise ModelError("a factory with feeds needs an arrangement")
+    fed = tuple(
+        _distinct_level_one(noise, f.factory.top, precision, progress)
+        if not f.factory.feeds
+        else estimate_design(noise, f.factory, precision=precision, progress=progress)
+        for f in design.feeds
+    )
+    spec, arrangement = design.top, design.arrangement
+    k = len(spec.layout.regions)
+    tau, source = supply(noise, spec.d, k, design.feeds, fed, arrangement)
+    level = _level(noise, spec, tau, source)
+    d_m = np.asarray(spec.d.d_m, float)
+    protocol = spec.protocol
+    sim = simulate(
+        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    )
+    feeders = sum(
+        np.asarray(f.count, float)
+        * (e.qubits / 2 + arrangement.strip_per_factory * d_m * column_length(f.factory, e))
+        for f, e in zip(design.feeds, fed)
+    )
+    qubits = 2 * (spec.layout.tiles(spec.d, level=2) + feeders + arrangement.routing_area * d_m**2)
+    cycles = spec.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
+    return _finish(noise, protocol, sim, qubits, cycles, fed)
 
 
 def estimate_two_level(
@@ -173,23 +302,42 @@ def estimate_two_level(
     t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
     (N_rot / k) t_L1 / (1 - p_fail2) cycles.
     """
-    first = _distinct_level_one(noise, level1, precision, progress)
-    level = level_two(noise, level2, level1, first, n_level1=n_level1, arrangement=arrangement)
-    d_m2 = np.asarray(level2.d.d_m, float)
-    k = len(level2.layout.regions)
-    width1 = level1.layout.row_width().evaluate(level1.d)
-    protocol = level2.protocol
-    sim = simulate(
-        protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
+    design = Design(level2, (Feed(Design(level1), n_level1),), arrangement)
+    return estimate_design(noise, design, precision=precision, progress=progress)
+
+
+def stack_designs(designs: list[Design]) -> Design:
+    """One batch of designs of the same structure (protocols, layouts, schedules, arrangements
+    and kinds of feeds): distances, extensions included, and counts become arrays."""
+    first = designs[0]
+    top = replace(first.top, d=Distances.stack([x.top.d for x in designs]))
+    feeds = tuple(
+        Feed(
+            stack_designs([x.feeds[j].factory for x in designs]),
+            np.array([float(np.asarray(x.feeds[j].count)) for x in designs]),
+        )
+        for j in range(len(first.feeds))
     )
-    feeders = level1.layout.tiles(level1.d, level=1) + arrangement.strip_per_factory * d_m2 * width1
-    qubits = 2 * (
-        level2.layout.tiles(level2.d, level=2)
-        + n_level1 * feeders
-        + arrangement.routing_area * d_m2**2
-    )
-    cycles = level2.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
-    return _finish(noise, protocol, sim, qubits, cycles, level1=first)
+    return Design(top, feeds, first.arrangement)
+
+
+def pick(estimate: FactoryEstimate, j: int) -> FactoryEstimate:
+    """Point ``j`` of a batched FactoryEstimate (feeds included)."""
+    fields = {}
+    for name, value in vars(estimate).items():
+        if isinstance(value, np.ndarray) and value.ndim >= 1:
+            fields[name] = value[j]
+        elif name == "full_distance":
+            fields[name] = tuple(
+                replace(f, d=np.asarray(f.d)[j], cost_d3=np.asarray(f.cost_d3)[j]) for f in value
+            )
+        elif name == "level1" and value is not None:
+            fields[name] = pick(value, j)
+        elif name == "feeds":
+            fields[name] = tuple(pick(f, j) for f in value)
+        else:
+            fields[name] = value
+    return replace(estimate, **fields)
 
 
 def _distinct_level_one(
@@ -197,8 +345,11 @@ def _distinct_level_one(
 ) -> FactoryEstimate:
     """estimate_one_level once per distinct (p_phys, p_t, d_x, d_z, d_m) of a batch, spread
     back over the batch: a grid of two-level factories repeats each level-1 factory for every
-    level-2 point."""
-    arrays = np.broadcast_arrays(noise.p_phys, noise.p_t, *vars(spec.d).values())
+    level-2 point. Levels with per-patch, per-region or per-step distances are costed as they
+    are."""
+    if not spec.d.uniform:
+        return estimate_one_level(noise, spec, precision=precision, progress=progress)
+    arrays = np.broadcast_arrays(noise.p_phys, noise.p_t, spec.d.d_x, spec.d.d_z, spec.d.d_m)
     columns = [a.ravel() for a in arrays]
     rows, inverse = distinct_rows(columns)
     if len(rows) == len(columns[0]):

@@ -22,6 +22,7 @@ class Arrangement:
         move_per_factory: travel along the lined-up factories, in level-1 widths per factory.
         min_step: shortest level-2 step, in d_m2 (the lattice surgery must fit).
         input_error: extra error of a delivered state, in p_L(d_m2) d_m2.
+        max_factories: most feeding factories it places (None: any number, in two columns).
     """
 
     name: str
@@ -31,11 +32,14 @@ class Arrangement:
     move_per_factory: float
     min_step: float
     input_error: float
+    max_factories: int | None = None
 
     @classmethod
     def litinski(cls) -> Arrangement:
         """Factories on both sides of the level-2 block; on average a state crosses half of
-        the n_L1 / 2 factories on its side (002 Secs. 4-5; MODEL.md 7)."""
+        the n_L1 / 2 factories on its side (002 Secs. 4-5; MODEL.md 7). States are pooled
+        (MODEL.md 8.3 counts N_rot / k steps of t_L1), so any count fits, odd ones included
+        (docs/model-extensions.md E4)."""
         return cls(
             "litinski",
             routing_area=20,
@@ -57,6 +61,7 @@ class Arrangement:
             move_per_factory=0,
             min_step=2,
             input_error=5,
+            max_factories=1,
         )
 
 

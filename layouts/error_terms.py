@@ -5,6 +5,11 @@ d_m and a step duration tau. Its rotations draw their pi/8 rotation either from 
 measurement (level 1, MODEL.md 4.1-4.2) or from a lower-level output state that travels to an
 entry port (level 2, MODEL.md 4.3). Every rotation through an ancilla region puts Z errors on
 the output patches it touches (4.4); every live patch idles between rotations (5).
+
+Extensions (docs/model-extensions.md E1-E2): a check patch's rates use its own d_z; a rotation
+through a region of width w has the timelike error of area Lambda w and the ancilla-Z error of
+Lambda / w square patches of side w; at level 1 a step lasts its own d_m and every rule of the
+step uses it.
 """
 
 from __future__ import annotations
@@ -71,19 +76,24 @@ class Level:
             return self.layout.span(support).evaluate(self.d)
         return (self.layout.port_length(support, placement.region) + Length(dm=1)).evaluate(self.d)
 
-    def rotation_errors(self, placement: Placement) -> tuple[np.ndarray, ...]:
-        """(a, b, c, theta) of one rotation (MODEL.md 4.1-4.3).
+    def rotation_errors(
+        self, placement: Placement, step: int | None = None
+    ) -> tuple[np.ndarray, ...]:
+        """(a, b, c, theta) of one rotation (MODEL.md 4.1-4.3), in ``step`` (its d_m).
 
         a (a P_{pi/2} error) collects Z errors of the state that makes the rotation, b (a
         P_{-pi/4} error) its X errors and the wrong outcome of the lattice-surgery measurement.
         """
-        d_x, d_z, d_m = (np.asarray(v, float) for v in (self.d.d_x, self.d.d_z, self.d.d_m))
+        d = self.d if step is None else self.d.at_step(step)
+        d_m = np.asarray(d.d_m, float)
         noise, src = self.noise, self.source
         if placement.region is None:  # fast faulty T measurement on one check patch (4.2)
+            d_z = np.asarray(d.check_d_z(placement.rotation.support[0]), float)
             _, z_aux = noise.spacelike(d_m, d_z)  # auxiliary region d_m high, Z distance d_z
             return src.a + z_aux * d_m, src.b + noise.timelike(d_z * d_m, d_m), src.c, src.theta
         x_state, z_state = noise.spacelike(d_m, d_m)  # the d_m-distance state that is consumed
-        timelike = noise.timelike(self.ancilla_length(placement) * d_x, d_m)
+        width = np.asarray(d.width(placement.region), float)
+        timelike = noise.timelike(self.ancilla_length(placement) * width, d_m)
         if isinstance(src, InjectedState):  # it travels l_move cycles (4.3)
             x_move, z_move = x_state * src.l_move, z_state * src.l_move
             return (
@@ -94,6 +104,17 @@ class Level:
             )
         # the faulty-T ancilla qubit is stored for d_m cycles (4.1)
         return src.a + z_state * d_m, src.b + x_state * d_m + timelike, src.c, src.theta
+
+    def step_time(self, step: int) -> np.ndarray:
+        """Duration of ``step`` in cycles: tau (MODEL.md 5: d_m at level 1), or at level 1 with
+        per-step d_m that step's d_m (extension E2)."""
+        if self.d.d_m_step and isinstance(self.source, FaultyT):
+            return np.asarray(self.d.at_step(step).d_m, float)
+        return self.tau
+
+    def cycles(self) -> np.ndarray:
+        """Cycles of one run (level 1): the sum of the step durations (MODEL.md 8.3)."""
+        return sum(self.step_time(s) for s in range(1, self.schedule.n_steps + 1))
 
     def storage_time(self, qubit: int, step: int) -> np.ndarray | None:
         """Cycles ``qubit`` idles in ``step`` (None: not alive), MODEL.md section 5."""
@@ -106,47 +127,65 @@ class Level:
             if step > consumed.step:
                 return None
             if step < consumed.step:
-                time = self.tau
+                time = self.step_time(step)
             else:
                 length = next(
                     (d.time for d in departures if d.kind == "consumption_time"), CONSUMPTION_TIME
                 )
-                time = length.evaluate(self.d) + (self.tau if consumed.deferred else 0)
+                time = length.evaluate(self.d.at_step(step)) + (
+                    self.step_time(step) if consumed.deferred else 0
+                )
         else:
             last = max(
                 [schedule.last_step(qubit)] + [d.step for d in departures if d.kind == "alive"]
             )
             if step > last:
                 return None
-            time = self.tau
+            time = self.step_time(step)
         for d in departures:
             if d.kind == "storage_factor" and d.step == step:
                 time = time * d.factor
         return time
 
-    def ancilla_lengths(self, step: int) -> dict[int, np.ndarray]:
-        """Sum of Lambda over the rotations of ``step`` that touch each output patch through
-        an ancilla region (MODEL.md 4.4), with the schedule's extra ``ancilla_z`` departures."""
-        lengths: dict[int, np.ndarray] = {}
+    def _ancilla_placements(self, step: int) -> list[Placement]:
+        """Rotations of ``step`` through a region, with the schedule's extra ``ancilla_z``
+        departures."""
         placements = list(self.schedule.steps[step - 1])
         placements += [
             Placement(Rotation((d.qubit,)), d.region)
             for d in self.schedule.departures
             if d.kind == "ancilla_z" and d.step == step
         ]
-        for placement in placements:
-            if placement.region is not None:
-                for q in set(placement.rotation.support) & set(self.protocol.outputs):
-                    lengths[q] = lengths.get(q, 0.0) + self.ancilla_length(placement)
+        return [p for p in placements if p.region is not None]
+
+    def ancilla_lengths(self, step: int) -> dict[int, np.ndarray]:
+        """Sum of Lambda over the rotations of ``step`` that touch each output patch through
+        an ancilla region (MODEL.md 4.4), with the schedule's extra ``ancilla_z`` departures."""
+        lengths: dict[int, np.ndarray] = {}
+        for placement in self._ancilla_placements(step):
+            for q in set(placement.rotation.support) & set(self.protocol.outputs):
+                lengths[q] = lengths.get(q, 0.0) + self.ancilla_length(placement)
         return lengths
+
+    def ancilla_z_errors(self, step: int) -> dict[int, np.ndarray]:
+        """Per output patch, the summed ancilla-Z probability of ``step`` (MODEL.md 4.4: one
+        channel per step and output; each rotation counted with its region's width)."""
+        errors: dict[int, np.ndarray] = {}
+        for placement in self._ancilla_placements(step):
+            error = self.ancilla_z(self.ancilla_length(placement), placement.region, step)
+            for q in set(placement.rotation.support) & set(self.protocol.outputs):
+                errors[q] = errors.get(q, 0.0) + error
+        return errors
 
     def channels(self) -> list[Channel]:
         """The noisy circuit of this level in time order (MODEL.md section 3 ordering)."""
         circuit: list[Channel] = []
         for step, placements in enumerate(self.schedule.steps, 1):
-            circuit += [rotation_channel(p.rotation, *self.rotation_errors(p)) for p in placements]
-            ancilla = self.ancilla_lengths(step)
-            circuit += [z_flip(q, self.ancilla_z(ancilla[q])) for q in sorted(ancilla)]
+            circuit += [
+                rotation_channel(p.rotation, *self.rotation_errors(p, step)) for p in placements
+            ]
+            ancilla = self.ancilla_z_errors(step)
+            circuit += [z_flip(q, ancilla[q]) for q in sorted(ancilla)]
             alive = [
                 (q, t)
                 for q in range(1, self.protocol.n_qubits + 1)
@@ -157,14 +196,21 @@ class Level:
             circuit += [z_flip(q, rates[q][1] * t) for q, t in alive]
         return circuit
 
-    def ancilla_z(self, length: np.ndarray) -> np.ndarray:
-        """Z error on an output patch from ancilla regions of total length ``length`` measured
-        for d_m cycles, counted as length / d_x square patches (MODEL.md 4.4)."""
-        d_x, d_m = np.asarray(self.d.d_x, float), np.asarray(self.d.d_m, float)
-        return self.noise.spacelike(d_x, d_x)[1] * length / d_x * d_m
+    def ancilla_z(
+        self, length: np.ndarray, region: str | None = None, step: int | None = None
+    ) -> np.ndarray:
+        """Z error on an output patch from an ancilla region of length ``length`` and width w
+        (d_x unless the distances give ``region`` its own) measured for d_m cycles, counted as
+        length / w square patches of side w (MODEL.md 4.4; extension E1)."""
+        d = self.d if step is None else self.d.at_step(step)
+        width = np.asarray(d.d_x if region is None else d.width(region), float)
+        d_m = np.asarray(d.d_m, float)
+        return self.noise.spacelike(width, width)[1] * length / width * d_m
 
     def storage_rates(self, qubit: int) -> tuple[np.ndarray, np.ndarray]:
-        """(X, Z) logical error per cycle of a qubit's patch (MODEL.md section 2)."""
+        """(X, Z) logical error per cycle of a qubit's patch (MODEL.md section 2); a check
+        patch has its own d_z where the distances give one (extension E1)."""
         d_x = np.asarray(self.d.d_x, float)
-        width = d_x if qubit in self.protocol.outputs else np.asarray(self.d.d_z, float)
-        return self.noise.spacelike(d_x, width)
+        if qubit in self.protocol.outputs:
+            return self.noise.spacelike(d_x, d_x)
+        return self.noise.spacelike(d_x, np.asarray(self.d.check_d_z(qubit), float))

@@ -46,10 +46,10 @@ class TwoLevel:
     arrangement: Arrangement
 
 
-def _scalars(d: Distances) -> tuple[float, float, float]:
+def _scalars(d: Distances) -> Distances:
     try:
-        return float(d.d_x), float(d.d_z), float(d.d_m)
-    except TypeError:
+        return d.scalar()
+    except (TypeError, ValueError):
         raise LayoutError(
             "layout_graph needs scalar distances d_x, d_z, d_m (one parameter point)"
         ) from None
@@ -84,11 +84,13 @@ def layout_graph(
         raise LayoutError(f"layout_graph: level must be 1 or 2, got {level!r}")
     if two_level is not None and level != 2:
         raise LayoutError("layout_graph: level-1 feeders (two_level) belong to a level-2 block")
-    d_x, _, d_m = _scalars(d)
-    graph = nx.Graph(level=level, layout=layout, d=d, name=layout.name)
+    given, d = d, _scalars(d)
+    d_x, d_m = float(d.d_x), float(d.d_m)
+    graph = nx.Graph(level=level, layout=layout, d=given, name=layout.name)
     below = [r for r in layout.regions if r.name == "bottom"]
     above = [r for r in layout.regions if r.name != "bottom"]
-    row_y = d_x * len(below)
+    region_w = {r.name: float(d.width(r.name)) for r in layout.regions}  # extension E1
+    row_y = sum(region_w[r.name] for r in below)
     x = 0.0
     for position, q in enumerate(layout.row):
         length = layout.width(q)
@@ -113,10 +115,11 @@ def layout_graph(
         x += width
     row_width = x
     for region in layout.regions:
+        w = region_w[region.name]
         y = (
-            row_y + d_x * (1 + above.index(region))
+            row_y + d_x + sum(region_w[r.name] for r in above[: above.index(region)])
             if region in above
-            else row_y - d_x * (1 + below.index(region))
+            else row_y - sum(region_w[r.name] for r in below[: below.index(region) + 1])
         )
         node = ("region", region.name)
         graph.add_node(
@@ -125,7 +128,7 @@ def layout_graph(
                 0.0,
                 y,
                 row_width,
-                d_x,
+                w,
                 kind="region",
                 name=region.name,
                 port=region.port,
@@ -135,13 +138,14 @@ def layout_graph(
         for q in layout.row:
             graph.add_edge(node, ("patch", q), kind="adjacent")
         if level == 1:
-            height = min(d_m, d_x)
+            d_t = float(d.d_m_max)  # the faulty-T qubit: d_m tiles (the largest step's d_m)
+            height = min(d_t, w)
             graph.add_node(
                 ("faulty_t", region.name),
                 **_box(
                     row_width,
-                    y + (d_x - height) / 2,
-                    d_m / height,
+                    y + (w - height) / 2,
+                    d_t / height,
                     height,
                     kind="faulty_t",
                     region=region.name,
@@ -149,8 +153,8 @@ def layout_graph(
             )
             graph.add_edge(node, ("faulty_t", region.name), kind="feeds")
         else:
-            height = region.entry_rows * d_x  # reaches from the region towards the row
-            entry_y = y + d_x - height if region in above else y
+            height = w + (region.entry_rows - 1) * d_x  # from the region towards the row
+            entry_y = y + w - height if region in above else y
             ex = -d_m if region.port == "L" else row_width
             graph.add_node(
                 ("entry", region.name),

@@ -5,12 +5,16 @@ are d_x x d_x, check patches d_z wide (height d_x); ancilla regions of height d_
 row. At level 1 each region has a faulty-T-measurement qubit (d_m tiles); at level 2 each region
 has an entry port at one end of the row, where level-1 states enter through an entry region
 d_m wide. Lengths are linear forms in the distances, so one layout serves every distance.
+
+Model extension (docs/model-extensions.md E1-E2): a level's distances may give each check patch
+its own d_z, each ancilla region its own width, and (level 1) each step its own d_m. With none
+of them given, every rule reduces to MODEL.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -19,16 +23,99 @@ from estimator.errors import LayoutError
 
 @dataclass(frozen=True)
 class Distances:
-    """Code distances of one level, scalars or arrays over a parameter grid."""
+    """Code distances of one level, scalars or arrays over a parameter grid.
+
+    Attributes:
+        d_x: X distance: width of output patches and height of the row (MODEL.md 1).
+        d_z: Z distance of the check patches.
+        d_m: temporal distance (cycles of a lattice-surgery step).
+        d_z_patch: extension E1: Z distance of individual check patches (qubit -> d_z); the
+            others have ``d_z``.
+        region_width: extension E1: width (height) of individual ancilla regions (name ->
+            width); the others are ``d_x`` wide.
+        d_m_step: extension E2 (level 1): d_m of every step, in step order; empty: ``d_m``
+            in every step.
+    """
 
     d_x: np.ndarray | float
     d_z: np.ndarray | float
     d_m: np.ndarray | float
+    d_z_patch: Mapping[int, np.ndarray | float] = field(default_factory=dict)
+    region_width: Mapping[str, np.ndarray | float] = field(default_factory=dict)
+    d_m_step: tuple[np.ndarray | float, ...] = ()
+
+    @property
+    def uniform(self) -> bool:
+        """True when no per-patch, per-region or per-step distance is given (MODEL.md)."""
+        return not (self.d_z_patch or self.region_width or self.d_m_step)
+
+    def check_d_z(self, qubit: int) -> np.ndarray | float:
+        """Z distance of check patch ``qubit``."""
+        return self.d_z_patch.get(qubit, self.d_z)
+
+    def width(self, region: str) -> np.ndarray | float:
+        """Width of ancilla region ``region`` (d_x unless given)."""
+        return self.region_width.get(region, self.d_x)
+
+    def at_step(self, step: int) -> Distances:
+        """The distances in force during ``step`` (1-based): d_m is that step's d_m."""
+        if not self.d_m_step:
+            return self
+        return replace(self, d_m=self.d_m_step[step - 1], d_m_step=())
+
+    @property
+    def d_m_max(self) -> np.ndarray | float:
+        """Largest d_m over the steps: the size of a faulty-T qubit (MODEL.md 8.2)."""
+        if not self.d_m_step:
+            return self.d_m
+        return np.maximum.reduce([np.asarray(v, float) for v in self.d_m_step])
+
+    def scalar(self, j: int | None = None) -> Distances:
+        """One parameter point as Python floats (point ``j`` of a batch)."""
+
+        def pick(v):
+            a = np.asarray(v, float)
+            return float(a if j is None or a.ndim == 0 else a[j])
+
+        return Distances(
+            pick(self.d_x),
+            pick(self.d_z),
+            pick(self.d_m),
+            {q: pick(v) for q, v in self.d_z_patch.items()},
+            {r: pick(v) for r, v in self.region_width.items()},
+            tuple(pick(v) for v in self.d_m_step),
+        )
+
+    @classmethod
+    def stack(cls, points: Sequence[Distances]) -> Distances:
+        """One batch of points (arrays along a leading axis), extras included: a point
+        without an entry for a patch or region gets its own default there. Per-step d_m must
+        be given by all points or none (their schedules have the same steps)."""
+        if len({len(p.d_m_step) for p in points}) > 1:
+            raise ValueError("Distances.stack: points differ in their number of per-step d_m")
+
+        def column(values) -> np.ndarray:
+            return np.array([float(np.asarray(v, float)) for v in values])
+
+        patches = sorted({q for p in points for q in p.d_z_patch})
+        regions = sorted({r for p in points for r in p.region_width})
+        return cls(
+            column(p.d_x for p in points),
+            column(p.d_z for p in points),
+            column(p.d_m for p in points),
+            {q: column(p.check_d_z(q) for p in points) for q in patches},
+            {r: column(p.width(r) for p in points) for r in regions},
+            tuple(column(p.d_m_step[s] for p in points) for s in range(len(points[0].d_m_step))),
+        )
 
 
 @dataclass(frozen=True)
 class Length:
     """A length dx * d_x + dz * d_z + dm * d_m (in tiles, i.e. code-distance units).
+
+    ``patches`` names the check patches whose widths make up (part of) the d_z term, so that
+    a level with per-patch d_z (docs/model-extensions.md E1) evaluates each at its own width;
+    it does not take part in comparisons or in the text, which read every d_z alike.
 
     >>> str(Length(dx=1, dz=3))
     'dx + 3dz'
@@ -39,14 +126,22 @@ class Length:
     dx: float = 0
     dz: float = 0
     dm: float = 0
+    patches: tuple[int, ...] = field(default=(), compare=False)
 
     def __add__(self, other: Length) -> Length:
-        return Length(self.dx + other.dx, self.dz + other.dz, self.dm + other.dm)
+        return Length(
+            self.dx + other.dx,
+            self.dz + other.dz,
+            self.dm + other.dm,
+            self.patches + other.patches,
+        )
 
     def evaluate(self, d: Distances) -> np.ndarray:
+        named = [np.asarray(d.check_d_z(q), float) for q in self.patches]
         return (
             self.dx * np.asarray(d.d_x, float)
-            + self.dz * np.asarray(d.d_z, float)
+            + (self.dz - len(named)) * np.asarray(d.d_z, float)
+            + sum(named, np.zeros(()))
             + self.dm * np.asarray(d.d_m, float)
         )
 
@@ -122,8 +217,8 @@ class Layout:
         )
 
     def width(self, qubit: int) -> Length:
-        """Width of a patch: d_x for an output, d_z for a check."""
-        return Length(dx=1) if qubit in self.outputs else Length(dz=1)
+        """Width of a patch: d_x for an output, d_z (its own, extension E1) for a check."""
+        return Length(dx=1) if qubit in self.outputs else Length(dz=1, patches=(qubit,))
 
     def row_width(self) -> Length:
         return _total(self.width(q) for q in self.row)
@@ -155,19 +250,29 @@ class Layout:
             return _total(self.width(q) for q in self.row[: max(pos) + 1])
         return _total(self.width(q) for q in self.row[min(pos) :])
 
-    @property
-    def height_rows(self) -> int:
-        """Block height in rows of d_x: the patch row plus the ancilla regions."""
-        return 1 + len(self.regions)
+    def position(self, qubit: int) -> int:
+        """Index of ``qubit``'s patch in the row (0 = leftmost)."""
+        return self._positions((qubit,))[0]
+
+    def covers(self, support: Iterable[int], qubit: int) -> bool:
+        """True when a level-1 rotation on ``support`` uses its region's stretch at ``qubit``'s
+        patch: the patch lies within the rotation's span (MODEL.md 4.2 space rule, 6)."""
+        pos = self._positions(support)
+        return min(pos) <= self.position(qubit) <= max(pos)
 
     def tiles(self, d: Distances, *, level: int) -> np.ndarray:
         """Area of the block in tiles (MODEL.md 8.2): row and regions, plus the faulty-T qubits
-        (d_m tiles per region) at level 1 or the entry regions (d_m x entry_rows d_x) at level 2."""
-        area = self.row_width().evaluate(d) * self.height_rows * np.asarray(d.d_x, float)
+        (d_m tiles per region) at level 1 or the entry regions (d_m wide, as high as their
+        region plus ``entry_rows - 1`` rows of d_x) at level 2. Regions have their own widths
+        where ``d`` gives them (extension E1)."""
+        d_x = np.asarray(d.d_x, float)
+        row = self.row_width().evaluate(d)
+        widths = [np.asarray(d.width(r.name), float) for r in self.regions]
+        area = row * (d_x + sum(widths))
         if level == 1:
-            return area + len(self.regions) * np.asarray(d.d_m, float)
-        entry_rows = sum(r.entry_rows for r in self.regions)
-        return area + entry_rows * np.asarray(d.d_m, float) * np.asarray(d.d_x, float)
+            return area + len(self.regions) * np.asarray(d.d_m_max, float)
+        entry = sum(w + (r.entry_rows - 1) * d_x for r, w in zip(self.regions, widths))
+        return area + np.asarray(d.d_m, float) * entry
 
 
 def _total(lengths: Iterable[Length]) -> Length:

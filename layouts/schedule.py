@@ -85,6 +85,28 @@ class Schedule:
         """The same schedule under the general rules only (departures dropped)."""
         return replace(self, name="consistent", departures=())
 
+    def deferred(self) -> Schedule:
+        """The same rotations with every output consumed after the step of its last rotation
+        (MODEL.md 5, deferred consumption; docs/model-extensions.md E7)."""
+        consumption = tuple(
+            Consumption(c.qubit, self.last_step(c.qubit), True) for c in self.consumption
+        )
+        return replace(self, consumption=consumption)
+
+    def to_data(self) -> dict:
+        """TOML-ready data in the format of layouts/schedules/*.toml (``parse_schedule``
+        reads it back to an equal schedule)."""
+        data: dict = {
+            "steps": [[_placement_text(p) for p in step] for step in self.steps],
+            "consume": [
+                {"qubit": c.qubit, "step": c.step, **({"deferred": True} if c.deferred else {})}
+                for c in self.consumption
+            ],
+        }
+        if self.departures:
+            data["departures"] = [_departure_data(d) for d in self.departures]
+        return data
+
     def first_step(self, qubit: int) -> int:
         return min(
             s for s, step in enumerate(self.steps, 1) for p in step if qubit in p.rotation.support
@@ -113,6 +135,7 @@ class Schedule:
                 raise ScheduleError(
                     f"schedule {self.name!r} step {s}: an ancilla region serves two rotations"
                 )
+            fast = [p.rotation.support[0] for p in step if p.region is None]
             for p in step:
                 if p.region is None and (
                     level != 1
@@ -122,6 +145,17 @@ class Schedule:
                     raise LayoutError(
                         f"schedule {self.name!r} step {s}: {p.rotation} needs an ancilla region "
                         "(fast faulty T measurements act on a single check patch at level 1 only)"
+                    )
+            if len(set(fast)) != len(fast):
+                raise ScheduleError(
+                    f"schedule {self.name!r} step {s}: two fast faulty T measurements on one patch"
+                )
+            for q in fast:
+                if not fast_t_regions(layout, step, q):
+                    raise ScheduleError(
+                        f"schedule {self.name!r} step {s}: the fast faulty T measurement on q{q} "
+                        "has no ancilla region free at its patch (every region's stretch there is "
+                        "used by a rotation of the step; MODEL.md 4.2 space rule)"
                     )
         consumed = {c.qubit for c in self.consumption}
         if consumed != set(protocol.outputs):
@@ -136,6 +170,42 @@ class Schedule:
         for d in self.departures:
             if d.kind not in DEPARTURE_KINDS:
                 raise ScheduleError(f"schedule {self.name!r}: unknown departure kind {d.kind!r}")
+
+
+def fast_t_regions(layout: Layout, step: tuple[Placement, ...], qubit: int) -> tuple[str, ...]:
+    """Ancilla regions where a fast faulty T measurement on ``qubit`` fits in ``step``: those
+    whose stretch at the patch no rotation of the step uses (MODEL.md 4.2 space rule; a level-1
+    rotation uses its region from its leftmost to its rightmost patch, MODEL.md 6). In a
+    one-row layout every region runs along every patch."""
+    return tuple(
+        r.name
+        for r in layout.regions
+        if not any(p.region == r.name and layout.covers(p.rotation.support, qubit) for p in step)
+    )
+
+
+def _placement_text(placement: Placement) -> str:
+    rotation = ("-" if placement.rotation.sign < 0 else "") + " ".join(
+        f"Z{q}" for q in placement.rotation.support
+    )
+    return f"{rotation} @{placement.region}" if placement.region else rotation
+
+
+def _departure_data(d: Departure) -> dict:
+    data: dict = {"kind": d.kind, "qubit": d.qubit}
+    if d.step:
+        data["step"] = d.step
+    if d.region is not None:
+        data["region"] = d.region
+    if d.factor != 1.0:
+        data["factor"] = d.factor
+    if d.time is not None:
+        data["time"] = {
+            k: v for k, v in (("dx", d.time.dx), ("dz", d.time.dz), ("dm", d.time.dm)) if v
+        }
+    if d.note:
+        data["note"] = d.note
+    return data
 
 
 def parse_schedule(data: Mapping, *, name: str, field: str = "schedule") -> Schedule:

@@ -14,13 +14,23 @@ and ancilla-Z terms of each rotation's ancilla length, 4.1-4.4; fast faulty T me
 4.2), each weighted by its harm, the first-order change of the probability that an accepted
 run has a wrong output (``harm_weights``). The exact p_out of the result is the simulator's
 job (estimator.factory), not this module's.
+
+At level 1 a fast faulty T measurement needs an ancilla region whose stretch at its patch no
+rotation of the step uses (MODEL.md 4.2 space rule).
+
+Reproducible and fast: one worker, a fixed seed and a budget of CP-SAT's deterministic time
+(no wall-clock limit decides the result), so the same input gives the same schedule on any
+machine load. A problem's solution depends on the distances and noise only through its integer
+proxy coefficients; problems whose coefficients have the same ordering form a class, solved
+once per process and reused (``schedule_cpsat(..., cache=True)``), so a search over many points
+solves a handful of models.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,16 +42,24 @@ from layouts.graph import layout_graph, regions_for
 from layouts.layout import Distances, Layout
 from layouts.schedule import Consumption, Placement, Schedule
 
+CONSUMPTION_MODES = ("allowed", "deferred")
+"""``allowed``: an output is consumed in any step from its last rotation on, in-step or
+deferred (MODEL.md 5); ``deferred``: every output is consumed after the step of its last
+rotation."""
 COEFFICIENT_RANGE = 10**6
 """The largest proxy coefficient becomes this integer; smaller ones are rounded relative to
 it (terms below 1e-6 of the largest cannot change p_out by more than that fraction)."""
-DETERMINISTIC_SHARE = 0.5
-"""Both solves together may do DETERMINISTIC_SHARE * time_limit seconds of CP-SAT's
-deterministic time; the wall-clock time limit is only a guard. One deterministic second takes
-about 0.7-1.4 wall seconds on one core, so the guard does not end a search on a normal machine
-and the same input gives the same schedule."""
+DEFAULT_WORK = 5.0
+"""Default budget of both solves together, in seconds of CP-SAT's deterministic time (its
+machine-independent measure of work; one such second takes about 0.7-1.4 s of one core)."""
+WALL_GUARD = (20.0, 60.0)
+"""A solve may take at most factor * budget + offset wall-clock seconds. The guard never decides
+a result: if it ends a solve before the deterministic budget is used, ``ScheduleError``."""
 SEED = 20190227
 """CP-SAT's random seed; any fixed value makes runs repeatable."""
+CACHE_SIZE = 512
+"""Solved classes kept per process (``schedule_cpsat(..., cache=True)``)."""
+_CACHE: dict[tuple, ScheduleResult] = {}
 
 
 @dataclass(frozen=True)
@@ -51,11 +69,14 @@ class ScheduleResult:
     Attributes:
         schedule: the schedule (data, as the published ones).
         status: "OPTIMAL" (error proxy proven minimal for the step count) or "FEASIBLE"
-            (time limit reached first).
+            (deterministic budget used up first).
         steps_proven_optimal: True when no schedule with fewer steps exists.
-        wall_time_s: time spent in both solves.
-        objective: the error proxy of the schedule, a probability (harm-weighted sum of the
-            error probabilities the schedule controls; compare with p_out, not equal to it).
+        wall_time_s: time spent in both solves (0 when taken from the cache).
+        objective: the error proxy of the schedule at the point its class was solved, a
+            probability (harm-weighted sum of the error probabilities the schedule controls;
+            compare with p_out, not equal to it).
+        deterministic_time: CP-SAT's deterministic time of both solves.
+        cached: True when the schedule was solved for another point of the same class.
     """
 
     schedule: Schedule
@@ -63,6 +84,29 @@ class ScheduleResult:
     steps_proven_optimal: bool
     wall_time_s: float
     objective: float
+    deterministic_time: float = 0.0
+    cached: bool = False
+
+    @property
+    def optimal(self) -> bool:
+        """True when both the step count and the error proxy are proven minimal."""
+        return self.status == "OPTIMAL" and self.steps_proven_optimal
+
+    def record(self) -> dict:
+        """JSON-ready summary: status, proofs, work and whether it came from the class cache."""
+        return {
+            "status": self.status,
+            "optimal": self.optimal,
+            "steps_proven_optimal": self.steps_proven_optimal,
+            "n_steps": self.schedule.n_steps,
+            "deterministic_time": round(self.deterministic_time, 6),
+            "cached": self.cached,
+        }
+
+
+def clear_cache() -> None:
+    """Forget every solved class (the next call of each class solves again)."""
+    _CACHE.clear()
 
 
 def _mask(support: tuple[int, ...]) -> int:
@@ -135,6 +179,7 @@ class _Costs:
     """Proxy coefficients (probabilities) of one scheduling problem."""
 
     options: tuple[tuple[tuple[str, ...] | None, ...], ...]
+    covers: tuple[frozenset[int], ...]
     rotation: tuple[tuple[float, ...], ...]
     z_step: tuple[float, ...]
     x_step: tuple[float, ...]
@@ -186,7 +231,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     def ancilla_z(placement: Placement) -> float:
         if placement.region is None:
             return 0.0
-        return float(model.ancilla_z(model.ancilla_length(placement)))
+        return float(model.ancilla_z(model.ancilla_length(placement), placement.region))
 
     rates = [model.storage_rates(q) for q in range(1, protocol.n_qubits + 1)]
     k = len(layout.regions)
@@ -227,6 +272,10 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     ]
     return _Costs(
         options=tuple(pooled),
+        covers=tuple(
+            frozenset(q for q in protocol.checks if layout.covers(rot.support, q))
+            for rot in protocol.rotations
+        ),
         rotation=rotation_costs,
         z_step=tuple(r * model.tau for r in z_rate),
         x_step=tuple(r * model.tau for r in x_rate),
@@ -252,9 +301,12 @@ def _pools(layout: Layout, options, cost) -> list[tuple[str, ...]]:
 class _Model:
     """The CP-SAT variables and constraints shared by both solves (``n_steps`` steps)."""
 
-    def __init__(self, protocol: Protocol, options, n_steps: int, *, optional_steps: bool = False):
+    def __init__(
+        self, protocol: Protocol, costs: _Costs, n_steps: int, *, optional_steps: bool = False
+    ):
         """``optional_steps``: each step has a literal ``used[s]`` that its capacity depends
         on (used steps come first), for counting steps; otherwise every step is open."""
+        options = costs.options
         from ortools.sat.python import cp_model
 
         self.cp = cp_model
@@ -290,6 +342,26 @@ class _Model:
                 ]
                 if fast:
                     model.add(sum(fast) <= self.used[s])
+                    self._space_rule(costs, pools, s, q, fast)
+
+    def _space_rule(self, costs: _Costs, pools, s: int, q: int, fast: list) -> None:
+        """MODEL.md 4.2: a fast faulty T measurement on q needs a region whose stretch at q no
+        rotation of the step uses. A pool of interchangeable regions has one free at q iff
+        fewer of its rotations cover q than it has regions."""
+        free = []
+        for pool in pools:
+            covering = [
+                self.x[r][s][i]
+                for r, opts in enumerate(costs.options)
+                for i, g in enumerate(opts)
+                if g == pool and q in costs.covers[r]
+            ]
+            if not covering:
+                return  # a pool nobody can block at q: always free
+            room = self.model.new_bool_var(f"room{q}_{s}_{pools.index(pool)}")
+            self.model.add(sum(covering) + room <= len(pool))
+            free.append(room)
+        self.model.add(sum(fast) <= sum(free))
 
     def on(self, qubit: int, step: int) -> list:
         """Variables of the rotations on ``qubit`` placed in ``step``."""
@@ -300,30 +372,41 @@ class _Model:
             for v in self.x[r][step]
         ]
 
-    def solve(self, work: float, wall: float):
+    def solve(self, work: float):
         """One CP-SAT run: one worker, fixed seed, at most ``work`` seconds of deterministic
-        time (CP-SAT's machine-independent measure of work) and ``wall`` seconds."""
+        time. The wall-clock guard (WALL_GUARD) only stops a run that would hang; a run it
+        stops raises ScheduleError instead of returning a load-dependent result."""
         solver = self.cp.CpSolver()
+        work = max(work, 1e-3)
+        factor, offset = WALL_GUARD
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = SEED
         solver.parameters.linearization_level = 2
-        solver.parameters.max_deterministic_time = max(work, 1e-3)
-        solver.parameters.max_time_in_seconds = max(wall, 1e-3)
-        status = solver.solve(self.model)
-        return solver, solver.status_name(status)
+        solver.parameters.max_deterministic_time = work
+        solver.parameters.max_time_in_seconds = factor * work + offset
+        status = solver.status_name(solver.solve(self.model))
+        spent = solver.response_proto.deterministic_time
+        if status not in ("OPTIMAL", "INFEASIBLE") and spent < 0.99 * work:
+            raise ScheduleError(
+                f"CP-SAT was stopped by the wall-clock guard after {solver.wall_time:.0f} s with "
+                f"{spent:.2f} of {work:g} deterministic seconds done: the machine is too loaded "
+                "for a reproducible schedule; retry later"
+            )
+        return solver, status
 
 
-def _fewest_steps(protocol: Protocol, options, time_limit: float) -> tuple[int, bool, list, float]:
+def _fewest_steps(protocol: Protocol, costs: _Costs, work: float) -> tuple[int, bool, list, float]:
     """Phase 1: the fewest steps (a step is used or not; used steps come first)."""
+    options = costs.options
     horizon = len(protocol.rotations)
-    m = _Model(protocol, options, horizon, optional_steps=True)
+    m = _Model(protocol, costs, horizon, optional_steps=True)
     regions = sum(len(pool) for pool in {g for opts in options for g in opts if g is not None})
     needs_region = sum(None not in opts for opts in options)
     m.model.add(regions * sum(m.used) >= needs_region)  # redundant: capacity counts rotations
     m.model.minimize(sum(m.used))
-    solver, status = m.solve(DETERMINISTIC_SHARE * time_limit, time_limit)
+    solver, status = m.solve(work)
     if status not in ("OPTIMAL", "FEASIBLE"):
-        raise ScheduleError(_failure("the fewest steps", status, time_limit))
+        raise ScheduleError(_failure("the fewest steps", status, work))
     n_steps = round(solver.objective_value)
     hint = [
         [[solver.boolean_value(v) for v in m.x[r][s]] for s in range(n_steps)]
@@ -334,10 +417,37 @@ def _fewest_steps(protocol: Protocol, options, time_limit: float) -> tuple[int, 
 
 def _failure(what: str, status: str, time_limit: float) -> str:
     if status == "UNKNOWN":
-        return f"CP-SAT found no schedule ({what}) within the time limit of {time_limit:g} s (status UNKNOWN)"
+        return (
+            f"CP-SAT found no schedule ({what}) within the time limit of {time_limit:g} "
+            "deterministic seconds (status UNKNOWN)"
+        )
     if status == "INFEASIBLE":
         return f"CP-SAT proved that no schedule exists ({what}: status INFEASIBLE)"
     return f"CP-SAT failed while searching {what} (status {status})"
+
+
+def _scale(costs: _Costs) -> float:
+    """Factor that turns the largest proxy coefficient into COEFFICIENT_RANGE."""
+    largest = max(
+        [c for row in costs.rotation for c in row]
+        + list(costs.z_step)
+        + list(costs.x_step)
+        + list(costs.z_consume)
+        + list(costs.x_consume)
+    )
+    return COEFFICIENT_RANGE / largest if largest > 0 else 0.0
+
+
+def _class_signature(costs: _Costs) -> tuple:
+    """The class of a problem: its options and the ordering (ranks, ties kept) of the integer
+    proxy coefficients that decide between schedules: each option's excess over the cheapest
+    option of its rotation and the storage weights per step (constant terms cannot change
+    the optimum). It is the only way distances and noise enter the solve."""
+    scale = _scale(costs)
+    values = [round((c - min(row)) * scale) for row in costs.rotation for c in row if len(row) > 1]
+    values += [round(c * scale) for c in costs.z_step + costs.x_step]
+    ranks = {v: i for i, v in enumerate(sorted(set(values)))}
+    return costs.options, costs.covers, tuple(ranks[v] for v in values)
 
 
 def _least_error(
@@ -346,21 +456,14 @@ def _least_error(
     n_steps: int,
     hint,
     work: float,
-    wall: float,
     time_limit: float,
+    consumption_mode: str,
 ):
     """Phase 2: with ``n_steps`` fixed, minimise the integer-scaled error proxy."""
-    m = _Model(protocol, costs.options, n_steps)
+    m = _Model(protocol, costs, n_steps)
     model = m.model
     steps = range(n_steps)
-    largest = max(
-        [c for row in costs.rotation for c in row]
-        + list(costs.z_step)
-        + list(costs.x_step)
-        + list(costs.z_consume)
-        + list(costs.x_consume)
-    )
-    scale = COEFFICIENT_RANGE / largest if largest > 0 else 0.0
+    scale = _scale(costs)
 
     def integer(value: float) -> int:
         return round(value * scale)
@@ -411,6 +514,8 @@ def _least_error(
             for v in m.on(q, s):
                 model.add_implication(v, waiting[s - 1])
         model.add(waiting[-1] == 0)
+        if consumption_mode == "deferred":
+            model.add(deferred == 1)
         consumption[q] = (waiting, deferred)
         full = [started[s] + waiting[s] - 1 for s in steps]  # alive for a whole step
         model.add(sum(full) + 1 >= least_life)
@@ -433,7 +538,7 @@ def _least_error(
                 )
             objective.append(paid)
     model.minimize(sum(objective))
-    solver, status = m.solve(work, wall)
+    solver, status = m.solve(work)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise ScheduleError(
             _failure(f"the least error proxy in {n_steps} steps", status, time_limit)
@@ -465,7 +570,8 @@ def _least_error(
     schedule = Schedule(
         "cpsat", tuple(steps_out), consumed, reference="layouts/scheduler.py (CP-SAT)"
     )
-    return schedule, status, solver.objective_value / scale if scale else 0.0
+    objective = solver.objective_value / scale if scale else 0.0
+    return schedule, status, objective, solver.response_proto.deterministic_time
 
 
 def schedule_cpsat(
@@ -475,9 +581,11 @@ def schedule_cpsat(
     level: int,
     d: Distances,
     noise: NoiseModel,
-    time_limit: float = 10.0,
+    time_limit: float = DEFAULT_WORK,
     tau: float | None = None,
     feed: InjectedState | None = None,
+    consumption: str = "allowed",
+    cache: bool = True,
 ) -> ScheduleResult:
     """Schedule ``protocol`` on ``layout`` with CP-SAT: fewest steps, then least error proxy.
 
@@ -485,16 +593,20 @@ def schedule_cpsat(
         protocol: the rotations to schedule.
         layout: patches and ancilla regions (every qubit needs a patch).
         level: 1 (faulty T measurements) or 2 (level-1 states through the regions' ports).
-        d: the level's distances, scalars.
+        d: the level's distances, one parameter point (per-step d_m is not seen: the proxy
+            takes the level's d_m in every step).
         noise: the noise model at one parameter point.
-        time_limit: wall-clock seconds for both solves together. The search itself is bounded
-            by half as many seconds of CP-SAT's deterministic time (one worker, fixed seed), so
-            that the result does not depend on the machine's load; see DETERMINISTIC_SHARE.
+        time_limit: budget of both solves together in seconds of CP-SAT's deterministic time
+            (one worker, fixed seed): the result does not depend on the machine's load.
         tau: step duration in cycles; default d_m (level 1: exact, MODEL.md 5; level 2: the
             shortest step of the standard arrangement, MODEL.md 7).
         feed: level 2 only, the level-1 states (error p_in, travel l_move) as
             estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
             Only the proxy's weights depend on it.
+        consumption: "allowed" (MODEL.md 5: in-step or deferred, from the last rotation on) or
+            "deferred" (every output after the step of its last rotation).
+        cache: reuse the schedule of an earlier call of the same class (same protocol, layout,
+            level, consumption, budget and ordering of the proxy coefficients).
 
     Returns:
         A ScheduleResult; its schedule validates against ``protocol`` and ``layout``.
@@ -502,8 +614,8 @@ def schedule_cpsat(
     Raises:
         LayoutError: a qubit without a patch, outputs that differ from the protocol's, or a
             rotation that no ancilla region can host.
-        ScheduleError: bad level, time limit or parameters; CP-SAT infeasible, out of time or
-            failing (the message names the status).
+        ScheduleError: bad level, time limit or parameters; CP-SAT infeasible, out of time,
+            stopped by the wall-clock guard or failing (the message names the status).
 
     References:
         MODEL.md sections 2, 4, 5, 6 (rules), 10 (the published schedules it competes with).
@@ -513,8 +625,13 @@ def schedule_cpsat(
         raise ScheduleError(f"schedule_cpsat: level must be 1 or 2, got {level!r}")
     if not time_limit > 0:
         raise ScheduleError(f"schedule_cpsat: time_limit must be positive, got {time_limit!r}")
+    if consumption not in CONSUMPTION_MODES:
+        raise ScheduleError(
+            f"schedule_cpsat: consumption must be one of {', '.join(CONSUMPTION_MODES)}, "
+            f"got {consumption!r}"
+        )
     try:
-        d = Distances(*(float(v) for v in (d.d_x, d.d_z, d.d_m)))
+        d = replace(d.scalar(), d_m_step=())
         noise.p_logical(1.0).item()
     except (TypeError, ValueError):
         raise ScheduleError(
@@ -537,13 +654,27 @@ def schedule_cpsat(
     step_time = float(d.d_m) if tau is None else float(tau)
     model = _level(protocol, layout, level, d, noise, step_time, feed)
     costs = _costs(protocol, layout, level, d, model)
-    n_steps, proven, hint, spent = _fewest_steps(protocol, costs.options, time_limit)
-    work, wall = (
-        DETERMINISTIC_SHARE * time_limit - spent,
-        time_limit - (time.perf_counter() - start),
+    key = (
+        protocol.rotations,
+        protocol.outputs,
+        layout,
+        level,
+        consumption,
+        float(time_limit),
+        _class_signature(costs),
     )
-    schedule, status, objective = _least_error(
-        protocol, costs, n_steps, hint, work, wall, time_limit
+    if cache and key in _CACHE:
+        return replace(_CACHE[key], cached=True, wall_time_s=0.0)
+    n_steps, proven, hint, spent = _fewest_steps(protocol, costs, time_limit)
+    schedule, status, objective, spent2 = _least_error(
+        protocol, costs, n_steps, hint, time_limit - spent, time_limit, consumption
     )
     schedule.validate(protocol, layout, level=level)
-    return ScheduleResult(schedule, status, proven, time.perf_counter() - start, objective)
+    result = ScheduleResult(
+        schedule, status, proven, time.perf_counter() - start, objective, spent + spent2
+    )
+    if cache:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = result
+    return result

@@ -32,3 +32,9 @@ def one_level_config(tmp_path) -> Path:
     path = tmp_path / "one_level.toml"
     path.write_text(ONE_LEVEL)
     return path
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """Stored test data (tests/data)."""
+    return ROOT / "tests" / "data"

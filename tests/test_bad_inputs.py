@@ -233,7 +233,16 @@ LEVELS = [
     one_level("level1-unknown-key", {"d_x = 7": "d_x = 7\nd_y = 3"}, "level1.d_y"),
     one_level("count-without-level2", {"d_x = 7": "d_x = 7\ncount = 4"}, "level1.count"),
     config("count-missing", TWO_LEVEL.replace("count = 4\n", ""), "level1.count"),
-    config("count-odd", TWO_LEVEL.replace("count = 4", "count = 3"), "level1.count"),
+    # odd counts are valid (pooled supply, docs/model-extensions.md E4); a small-footprint
+    # block places one level-1 factory
+    config(
+        "count-two-small-footprint",
+        TWO_LEVEL.replace("count = 4", "count = 2").replace(
+            '[level2]\nprotocol = "20-to-4"',
+            '[level2]\nprotocol = "15-to-1"\nlayout = "small-footprint"',
+        ),
+        "level1.count",
+    ),
     config("count-zero", TWO_LEVEL.replace("count = 4", "count = 0"), "level1.count"),
     config("count-huge", TWO_LEVEL.replace("count = 4", "count = 10000000"), "level1.count"),
     config("count-string", TWO_LEVEL.replace("count = 4", 'count = "4"'), "level1.count"),

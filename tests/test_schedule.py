@@ -91,3 +91,32 @@ def test_fast_t_only_on_checks_at_level_1():
     protocol = builtin_protocols()["15-to-1"]
     with pytest.raises((LayoutError, ScheduleError)):
         parse_schedule(data, name="x").validate(protocol, LAYOUT, level=1)
+
+
+def test_published_schedules_obey_the_space_rule_and_the_old_cpsat_one_does_not(data_dir):
+    """MODEL.md 4.2 space rule: every published schedule passes (test above validates them
+    all); the CP-SAT small-footprint schedule made before the rule existed (stored test data)
+    measures Z2 fast while Z1Z3Z4 uses the only region across q2."""
+    import tomllib
+
+    from layouts.schedule import fast_t_regions
+
+    old = parse_schedule(
+        tomllib.loads((data_dir / "sf15to1_cpsat_before_space_rule.toml").read_text()), name="old"
+    )
+    small = Layout.small_footprint(5, (1,))
+    with pytest.raises(ScheduleError, match=r"step 2: the fast faulty T measurement on q2"):
+        old.validate(FIFTEEN, small, level=1)
+    paper = published_schedule(1, "15-to-1", "litinski")
+    assert fast_t_regions(LAYOUT, paper.steps[0], 2) == ("bottom",)  # Z2Z3Z4 uses the top
+    assert fast_t_regions(LAYOUT, paper.steps[2], 5) == ("top",)  # Z1Z4Z5 uses the bottom
+
+
+def test_schedule_data_round_trip_and_deferred_consumption():
+    for key in PUBLISHED:
+        schedule = published_schedule(*key)
+        again = parse_schedule({"level": key[0], **schedule.to_data()}, name="paper")
+        assert again == schedule
+    deferred = PAPER.deferred()
+    assert [(c.qubit, c.step, c.deferred) for c in deferred.consumption] == [(1, 5, True)]
+    assert deferred.steps == PAPER.steps

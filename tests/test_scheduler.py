@@ -24,29 +24,29 @@ from layouts.error_terms import FaultyT, Level
 from layouts.layout import AncillaRegion, Distances, Layout
 from layouts.planner import plan_layout
 from layouts.schedule import published_schedule
-from layouts.scheduler import harm_weights, schedule_cpsat
+from layouts.scheduler import clear_cache, harm_weights, schedule_cpsat
 
 PROTOCOLS = builtin_protocols()
 
-FACTORIES = [  # config, level scheduled, paper's steps (MODEL.md 10), CP-SAT budget (s)
-    pytest.param("01_15to1_7-3-3_p1e-4.toml", 1, 6, 3, id="15-to-1"),
-    pytest.param("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml", 2, 4, 3, id="15x8-to-CCZ"),
+FACTORIES = [  # config, level scheduled, paper's steps (MODEL.md 10), CP-SAT budget (det. s)
+    pytest.param("01_15to1_7-3-3_p1e-4.toml", 1, 6, 1.5, id="15-to-1"),
+    pytest.param("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml", 2, 4, 1.5, id="15x8-to-CCZ"),
     pytest.param(
         "12_sf15to1_9-3-3_p1e-4.toml",
         1,
         12,
-        3,
+        1.5,
         id="small-footprint-15-to-1",
         marks=pytest.mark.slow,
     ),
     pytest.param(
-        "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", 2, 8, 3, id="15x15", marks=pytest.mark.slow
+        "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml", 2, 8, 1.5, id="15x15", marks=pytest.mark.slow
     ),
     pytest.param(
         "13_sf15to1x15to1_9-5-5_21-9-11_p1e-3.toml",
         2,
         15,
-        3,
+        1.5,
         id="small-footprint-15x15",
         marks=pytest.mark.slow,
     ),
@@ -78,12 +78,14 @@ def test_cpsat_beats_the_consistent_published_schedule(
 
 
 @pytest.mark.slow
-def test_twenty_rotations_in_under_ten_seconds(table1_dir):
-    """Speed goal: 20-to-4 (20 rotations), default time limit, step count proven minimal."""
+def test_twenty_rotations_within_the_default_budget(table1_dir):
+    """Speed goal: 20-to-4 (20 rotations) within the default budget of 5 deterministic seconds
+    (about 5-8 s of one core), step count proven minimal."""
     result, consistent, cpsat = _cpsat_versus_consistent(
-        table1_dir, "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml", 2, 10.0
+        table1_dir, "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml", 2, 5.0
     )
-    assert result.wall_time_s < 10 and result.steps_proven_optimal and result.schedule.n_steps == 10
+    assert result.deterministic_time <= 5.0 * 1.01
+    assert result.steps_proven_optimal and result.schedule.n_steps == 10
     assert float(cpsat.p_out) <= float(consistent.p_out)
 
 
@@ -103,21 +105,38 @@ def _check_rules(schedule, protocol, layout, level):
                     and len(p.rotation.support) == 1
                     and p.rotation.support[0] in protocol.checks
                 )
+        for p in step:  # MODEL.md 4.2 space rule: a region free at the patch of a fast T
+            if p.region is None:
+                at = layout.row.index(p.rotation.support[0])
+                blocked = {
+                    o.region
+                    for o in step
+                    if o.region is not None
+                    and min(map(layout.row.index, o.rotation.support))
+                    <= at
+                    <= max(map(layout.row.index, o.rotation.support))
+                }
+                assert blocked != {r.name for r in layout.regions}
     for c in schedule.consumption:
         assert schedule.last_step(c.qubit) <= c.step <= schedule.n_steps
 
 
 @pytest.mark.parametrize(
-    ("name", "level", "layout"),
-    [("15-to-1", 1, "litinski"), ("15-to-1", 1, "small-footprint"), ("8-to-CCZ", 2, "litinski")],
+    ("name", "level", "layout", "steps"),
+    [
+        ("15-to-1", 1, "litinski", 6),
+        # 11 multi-patch rotations, and every one passes q3: its fast T needs a step of its own
+        ("15-to-1", 1, "small-footprint", 12),
+        ("8-to-CCZ", 2, "litinski", 4),
+    ],
 )
-def test_schedules_obey_the_layout_rules_and_the_counting_bound(name, level, layout):
+def test_schedules_obey_the_layout_rules_and_the_counting_bound(name, level, layout, steps):
     protocol = PROTOCOLS[name]
     lay = (Layout.litinski if layout == "litinski" else Layout.small_footprint)(
         protocol.n_qubits, protocol.outputs
     )
     result = schedule_cpsat(
-        protocol, lay, level=level, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=3
+        protocol, lay, level=level, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=1.5
     )
     _check_rules(result.schedule, protocol, lay, level)
     fast = (
@@ -125,7 +144,8 @@ def test_schedules_obey_the_layout_rules_and_the_counting_bound(name, level, lay
         if level == 1
         else 0
     )
-    assert result.schedule.n_steps == math.ceil((len(protocol.rotations) - fast) / len(lay.regions))
+    bound = math.ceil((len(protocol.rotations) - fast) / len(lay.regions))
+    assert result.steps_proven_optimal and result.schedule.n_steps == steps >= bound
 
 
 def test_deterministic():
@@ -133,7 +153,7 @@ def test_deterministic():
     layout = Layout.litinski(5, (1,))
     runs = [
         schedule_cpsat(
-            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=3
+            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(1e-4), time_limit=1.5
         )
         for _ in range(2)
     ]
@@ -196,7 +216,7 @@ def test_matrix_only_protocol_end_to_end(p):
     noise, d = NoiseModel(p), Distances(99, 99, 99)
     protocol = protocol_from_matrix("14-to-2 (matrix)", _matrix_14_to_2())
     layout = plan_layout(protocol, level=1)
-    result = schedule_cpsat(protocol, layout, level=1, d=d, noise=noise, time_limit=3)
+    result = schedule_cpsat(protocol, layout, level=1, d=d, noise=noise, time_limit=1.5)
     estimate = estimate_one_level(
         noise, LevelSpec(protocol, layout, result.schedule, d), precision="exact"
     )
@@ -263,6 +283,57 @@ def test_output_rotation_needs_a_region_at_level_one():
         level=1,
         d=Distances(7, 3, 3),
         noise=NoiseModel(1e-4),
-        time_limit=2,
+        time_limit=1,
     )
     assert all(p.region is not None for step in result.schedule.steps for p in step)
+
+
+@pytest.mark.slow
+def test_same_schedule_twice_and_under_background_load(table1_dir):
+    """Reproducible: a search cut by its budget (20-to-4, 1 deterministic second: FEASIBLE)
+    gives the same schedule alone and with both cores busy, because the budget is CP-SAT's
+    deterministic time, not the wall clock."""
+    import subprocess
+    import sys
+
+    config = load_config(table1_dir / "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml")
+    spec = config.level2
+
+    def solve():
+        return schedule_cpsat(
+            spec.protocol,
+            spec.layout,
+            level=2,
+            d=spec.d,
+            noise=config.noise,
+            time_limit=1.0,
+            cache=False,
+        )
+
+    first = solve()
+    load = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        second = solve()
+    finally:
+        for process in load:
+            process.kill()
+            process.wait()
+    assert first.status == "FEASIBLE" and not first.optimal
+    assert second.schedule == first.schedule and second.objective == first.objective
+
+
+def test_one_solve_per_class():
+    """The schedule depends on the point only through the ordering of its proxy weights:
+    a second point of the class reuses the first solve (cached), with the same schedule."""
+    protocol, layout = PROTOCOLS["15-to-1"], Layout.litinski(5, (1,))
+
+    def solve(p):
+        return schedule_cpsat(
+            protocol, layout, level=1, d=Distances(7, 3, 3), noise=NoiseModel(p), time_limit=1.5
+        )
+
+    clear_cache()
+    first, again, near = solve(1.00e-4), solve(1.00e-4), solve(1.01e-4)
+    assert again.cached and near.cached and not first.cached
+    assert again.schedule == near.schedule == first.schedule
+    assert first.record()["status"] == "OPTIMAL" and first.record()["optimal"]

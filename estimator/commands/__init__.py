@@ -19,6 +19,11 @@ _SECONDS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 def add_config_arguments(parser: argparse.ArgumentParser, *, example: str = "level1.d_x=9") -> None:
     """The CONFIG argument and repeatable ``--set KEY=VALUE`` overrides."""
     parser.add_argument("config", help="TOML config file")
+    add_set_argument(parser, example)
+
+
+def add_set_argument(parser: argparse.ArgumentParser, example: str) -> None:
+    """Repeatable ``--set KEY=VALUE`` overrides of config keys."""
     parser.add_argument(
         "--set",
         dest="sets",

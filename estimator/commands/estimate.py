@@ -22,8 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from estimator.studies.config import is_protocol_config, read_config_data
-    from estimator.studies.haah2017 import is_hmeasure_config
+    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
 
     data = read_config_data(args.config)
     if is_hmeasure_config(data):

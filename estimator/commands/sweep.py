@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments, add_precision_argument
+from estimator.commands import add_limit_arguments, add_precision_argument, add_set_argument
 
 COSTS = ("qubitcycles", "qubits", "cycles", "time")
 
@@ -29,14 +29,7 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "configs", nargs="+", metavar="CONFIG", help="TOML config(s); a [sweep] table adds axes"
     )
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config key by its dotted path, e.g. p_phys=1e-3",
-    )
+    add_set_argument(parser, "p_phys=1e-3")
     parser.add_argument(
         "--vary",
         action="append",

@@ -34,8 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
-    from estimator.studies.config import is_protocol_config, read_config_data
-    from estimator.studies.haah2017 import is_hmeasure_config
+    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
     from estimator.studies.report import to_csv
 
     directory = table_directory(args.directory)

@@ -9,6 +9,11 @@ values the tests and ``msd table`` compare against; never used as results), ``[h
 (code-cycle time and demand, estimator.studies.hardware) and ``[sweep]`` (the study's axes,
 estimator.studies.sweep). Nothing from a
 config is evaluated as code; every problem is a ConfigError naming the field.
+
+Extensions of the model (docs/model-extensions.md), each a key of a level table: ``regions``
+and ``row`` (layout "auto"), ``d_z_patch``, ``region_width``, ``d_m_step`` (level 1),
+``consumption`` ("allowed" or "deferred"), ``arrangement``, an inline ``schedule`` table,
+``level1.mix`` (feeders of other distances), ``[level3]`` with ``level2.count``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +41,15 @@ from estimator.errors import (
     ScheduleError,
 )
 from estimator.factory import (
+    Design,
     FactoryEstimate,
+    Feed,
     LevelSpec,
+    estimate_design,
     estimate_one_level,
-    estimate_two_level,
     level_one,
     level_two,
-    level_two_inputs,
+    supply,
 )
 from estimator.inputs import read_text
 from estimator.sim.noise import NoiseModel
@@ -50,9 +57,20 @@ from estimator.studies.hardware import KEYS as HARDWARE_KEYS
 from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.layout import LAYOUTS, Distances, Layout
-from layouts.schedule import Schedule, published_schedule
+from layouts.schedule import Schedule, parse_schedule, published_schedule
 
 LEVEL_KEYS = {"protocol", "layout", "schedule", "d_x", "d_z", "d_m"}
+EXTENSION_KEYS = {
+    "regions",
+    "row",
+    "arrangement",
+    "consumption",
+    "d_z_patch",
+    "region_width",
+    "d_m_step",
+}
+"""Level keys of the model extensions (docs/model-extensions.md)."""
+MIX_KEYS = {"d_x", "d_z", "d_m", "d_z_patch", "region_width", "d_m_step", "count"}
 SCHEMA: dict[str, Any] = {
     "title": str,
     "p_phys": float,
@@ -67,8 +85,9 @@ SCHEMA: dict[str, Any] = {
         "extrapolate": bool,
         "bound": str,
     },
-    "level1": dict.fromkeys(LEVEL_KEYS | {"count"}, object),
-    "level2": dict.fromkeys(LEVEL_KEYS, object),
+    "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
+    "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
+    "level3": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS, object),
     "protocols": object,
     "paper": object,
     "sweep": {"vary": object, "target": float, "top": int, "series": object},
@@ -76,6 +95,7 @@ SCHEMA: dict[str, Any] = {
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
+CONSUMPTION_CHOICES = ("allowed", "deferred")
 MAX_DEPTH = 16
 """Deepest nesting of tables and arrays read from a config or a command-line value (the schema
 needs 4: protocols.NAME.matrix = [rows])."""
@@ -103,6 +123,10 @@ class FactoryConfig:
         paper: the published values stored beside the config (for comparison only).
         data: the config as read, after ``--set`` overrides (echoed in reports).
         solvers: the CP-SAT results of the levels scheduled by ``schedule = "cpsat"``.
+        level3, n_level2, arrangement3: a three-level factory's top block, the number of
+            two-level factories feeding it and their arrangement (extension E5).
+        mix: further kinds of level-1 factories (other distances) and their counts (E4).
+        stacked: True for a batch built by ``stack_configs`` (extensions included).
         hardware: the code-cycle time and demand of the optional ``[hardware]`` table.
     """
 
@@ -116,6 +140,11 @@ class FactoryConfig:
     paper: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict)
     solvers: Mapping[str, Any] = field(default_factory=dict)
+    level3: LevelSpec | None = None
+    n_level2: int = 0
+    arrangement3: Arrangement | None = None
+    mix: tuple[tuple[LevelSpec, int], ...] = ()
+    stacked: bool = False
     hardware: Hardware | None = None
 
 
@@ -153,6 +182,11 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
+    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
+    return "hmeasure" in data or "rotations" in data
+
+
 def is_protocol_config(data: Mapping[str, Any]) -> bool:
     """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
     read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
@@ -160,7 +194,7 @@ def is_protocol_config(data: Mapping[str, Any]) -> bool:
 
 
 def load_config(
-    path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 10.0
+    path: str | Path, sets: Sequence[str] = (), *, time_limit: float = 5.0
 ) -> FactoryConfig:
     """Read, override (``KEY=VALUE`` dotted paths) and validate a factory config."""
     data = read_config_data(path)
@@ -170,11 +204,12 @@ def load_config(
 
 
 def parse_config(
-    data: Mapping[str, Any], *, source: str = "<config>", time_limit: float = 10.0
+    data: Mapping[str, Any], *, source: str = "<config>", time_limit: float = 5.0
 ) -> FactoryConfig:
     """Validate config data (already parsed TOML) into a FactoryConfig.
 
-    ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds)."""
+    ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds of
+    CP-SAT's deterministic time, layouts.scheduler)."""
     if is_protocol_config(data):
         raise ConfigError(
             "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
@@ -194,43 +229,135 @@ def parse_config(
         "hardware": parse_hardware(_table(data, "hardware")),
     }
     if "level2" not in data:
-        if "count" in data["level1"]:
-            raise ConfigError(
-                "level1.count",
-                "only a two-level factory (with [level2]) has level-1 factories to count",
-            )
+        for key in ("count", "mix"):
+            if key in data["level1"]:
+                raise ConfigError(
+                    f"level1.{key}",
+                    "only a two-level factory (with [level2]) has level-1 factories to count",
+                )
+        if "level3" in data:
+            raise ConfigError("level3", "a [level3] block needs a [level2] block below it")
         feeder, solver1 = level1.finish()
         title = factory_title(written, feeder)
         return FactoryConfig(level1=feeder, title=title, solvers=_solvers(solver1), **common)
+    _check_feeder(level1)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
-    arrangement = ARRANGEMENTS.get(level2.layout.name, Arrangement.litinski)()
+    arrangement = _arrangement(_table(data, "level2"), "level2", level2.layout)
     n_level1 = parse_count(data["level1"], arrangement, len(level2.layout.regions))
     feeder, solver1 = level1.finish()
-    tau = feed = None
-    if level2.schedule_name == "cpsat":  # the solver weighs errors with the real inputs
-        try:
-            fed = estimate_one_level(noise, feeder)
-        except ModelError as error:
-            probe = FactoryConfig(source, "", noise, feeder)
-            raise ModelError(_out_of_model(probe) or str(error)) from None
-        tau, feed = level_two_inputs(
-            noise,
-            level2.d,
-            len(level2.layout.regions),
-            feeder,
-            fed,
-            n_level1=n_level1,
-            arrangement=arrangement,
-        )
-    top, solver2 = level2.finish(tau=tau, feed=feed)
-    return FactoryConfig(
-        title=factory_title(written, feeder, top, n_level1),
-        level1=feeder,
-        level2=top,
-        n_level1=n_level1,
-        arrangement=arrangement,
-        solvers=_solvers(solver1, solver2),
+    mix = _mix(_table(data, "level1"), level1, feeder, arrangement, n_level1)
+    feeds = (Feed(Design(feeder), n_level1),) + tuple(Feed(Design(m), n) for m, n in mix)
+    top, solver2 = level2.finish(**_inputs(level2, noise, feeds, arrangement))
+    two = {
+        "level1": feeder,
+        "level2": top,
+        "n_level1": n_level1,
+        "arrangement": arrangement,
+        "mix": mix,
+        "title": factory_title(written, feeder, top, n_level1),
         **common,
+    }
+    if "level3" not in data:
+        if "count" in data["level2"]:
+            raise ConfigError(
+                "level2.count",
+                "only a three-level factory (with [level3]) has level-2 factories to count",
+            )
+        return FactoryConfig(solvers=_solvers(solver1, solver2), **two)
+    _check_feeder(level2)
+    level3 = _level(_table(data, "level3"), "level3", 3, user, noise, time_limit)
+    arrangement3 = _arrangement(_table(data, "level3"), "level3", level3.layout)
+    n_level2 = parse_count(
+        data["level2"], arrangement3, len(level3.layout.regions), field_name="level2.count"
+    )
+    below = Design(top, feeds, arrangement)
+    third, solver3 = level3.finish(**_inputs(level3, noise, (Feed(below, n_level2),), arrangement3))
+    solvers = {**_solvers(solver1, solver2), **({"level3": solver3} if solver3 else {})}
+    d3 = third.d
+    two["title"] += (
+        f" x ({third.protocol.name})^{n_level2}_{{{int(d3.d_x)},{int(d3.d_z)},{int(d3.d_m)}}}"
+    )
+    return FactoryConfig(
+        solvers=solvers, level3=third, n_level2=n_level2, arrangement3=arrangement3, **two
+    )
+
+
+def _inputs(
+    level: _PartialLevel, noise: NoiseModel, feeds: tuple[Feed, ...], arrangement: Arrangement
+) -> dict[str, Any]:
+    """For a ``schedule = "cpsat"`` block: step duration and input states of its feeds, so that
+    the solver weighs errors with the real inputs (MODEL.md 7)."""
+    if level.schedule_name != "cpsat":
+        return {}
+    try:
+        fed = tuple(estimate_design(noise, f.factory) for f in feeds)
+        tau, feed = supply(noise, level.d, len(level.layout.regions), feeds, fed, arrangement)
+    except ModelError as error:
+        raise ConfigError(f"{level.name}.protocol", str(error)) from None
+    return {"tau": tau, "feed": feed}
+
+
+def config_design(config: FactoryConfig) -> Design:
+    """The factory a config describes, as a Design of levels and feeds."""
+    one = Design(config.level1)
+    if config.level2 is None:
+        return one
+    feeds = (Feed(one, config.n_level1),) + tuple(
+        Feed(Design(spec), count) for spec, count in config.mix
+    )
+    two = Design(config.level2, feeds, config.arrangement)
+    if config.level3 is None:
+        return two
+    return Design(config.level3, (Feed(two, config.n_level2),), config.arrangement3)
+
+
+def extended(config: FactoryConfig) -> bool:
+    """True when the config uses a distance extension, feeder mixes or a third level: a batch of
+    such configs must be built with ``stack_configs`` (it stacks them too)."""
+    tables = [config.data.get(name, {}) for name in ("level1", "level2", "level3")]
+    keys = {"d_z_patch", "region_width", "d_m_step", "mix"}
+    return "level3" in config.data or any(isinstance(t, dict) and keys & set(t) for t in tables)
+
+
+def stack_configs(configs: Sequence[FactoryConfig]) -> FactoryConfig:
+    """One batch (arrays along a leading axis) of configs of the same structure: the same
+    protocols, layouts, schedules and arrangements at every level; distances (extensions
+    included), counts and noise rates may differ."""
+    first = configs[0]
+
+    def level(name: str) -> LevelSpec | None:
+        specs = [getattr(c, name) for c in configs]
+        if specs[0] is None:
+            return None
+        return replace(specs[0], d=Distances.stack([s.d for s in specs]))
+
+    def counts(name: str) -> Any:
+        return np.array([getattr(c, name) for c in configs])
+
+    noise = NoiseModel(
+        p_phys=np.array([float(c.noise.p_phys) for c in configs]),
+        p_t=np.array([float(c.noise.p_t) for c in configs]),
+        prefactor=first.noise.prefactor,
+        threshold=first.noise.threshold,
+        t_error=first.noise.t_error,
+    )
+    mix = tuple(
+        (
+            replace(spec, d=Distances.stack([c.mix[j][0].d for c in configs])),
+            np.array([c.mix[j][1] for c in configs]),
+        )
+        for j, (spec, _) in enumerate(first.mix)
+    )
+    return replace(
+        first,
+        noise=noise,
+        level1=level("level1"),
+        level2=level("level2"),
+        level3=level("level3"),
+        n_level1=counts("n_level1") if first.level2 is not None else 0,
+        n_level2=counts("n_level2") if first.level3 is not None else 0,
+        mix=mix,
+        stacked=True,
     )
 
 
@@ -266,20 +393,17 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
     """Cost the factory a config describes.
 
     Raises:
-        ModelError: an error probability of the model leaves [0, 1]; the message names the
-            config fields to change.
+        ModelError: an error probability of the model leaves [0, 1] (the message names the
+            config fields to change), or a batch of extended configs was not stacked.
     """
-    try:
-        if config.level2 is None:
-            return estimate_one_level(config.noise, config.level1, precision=precision)
-        return estimate_two_level(
-            config.noise,
-            config.level1,
-            config.level2,
-            n_level1=config.n_level1,
-            arrangement=config.arrangement,
-            precision=precision,
+    batch = np.ndim(config.level1.d.d_x) > 0
+    if batch and not config.stacked and extended(config):
+        raise ModelError(
+            "a batch of configs with per-patch, per-region or per-step distances, feeder mixes or "
+            "a third level must be stacked with estimator.studies.config.stack_configs"
         )
+    try:
+        return estimate_design(config.noise, config_design(config), precision=precision)
     except ModelError as error:
         raise ModelError(_out_of_model(config) or str(error)) from None
 
@@ -440,12 +564,18 @@ def parse_value(text: str, *, field: str = "VALUE") -> Any:
     return value
 
 
-def apply_set(data: dict[str, Any], assignment: str) -> None:
-    """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
+def split_set(assignment: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of a ``--set`` as (KEY stripped, VALUE's text)."""
     key, sep, raw = assignment.partition("=")
     key = key.strip()
     if not sep or not key:
         raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    return key, raw
+
+
+def apply_set(data: dict[str, Any], assignment: str) -> None:
+    """Apply ``KEY=VALUE`` (VALUE in TOML syntax; a bare word is a string) to config data."""
+    key, raw = split_set(assignment)
     parts = check_key(key)
     value = parse_value(raw, field=key)
     target = data
@@ -536,25 +666,86 @@ def _choice(
     return value
 
 
-def parse_count(level1: Mapping[str, Any], arrangement: Arrangement, per_step: int) -> int:
-    """n_L1: a positive multiple of the states a level-2 step consumes (one per port)."""
+def parse_count(
+    level1: Mapping[str, Any],
+    arrangement: Arrangement,
+    per_step: int,
+    *,
+    field_name: str = "level1.count",
+) -> int:
+    """Number of feeding factories: any positive count the arrangement places (MODEL.md 7
+    uses multiples of the states a step consumes; pooled supply fits any, extension E4)."""
     if "count" not in level1:
-        if per_step == 1:
+        if per_step == 1 or arrangement.max_factories == 1:
             return 1
         raise ConfigError(
-            "level1.count",
-            f"missing: the number of level-1 factories (layout {arrangement.name!r} needs a positive multiple of {per_step})",
+            field_name,
+            f"missing: the number of feeding factories (layout {arrangement.name!r} needs a positive integer)",
         )
     count = level1["count"]
-    if isinstance(count, bool) or not isinstance(count, int) or count <= 0 or count % per_step:
-        kind = "even integer" if per_step == 2 else f"multiple of {per_step}"
+    if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+        raise ConfigError(field_name, f"must be a positive integer, got {_show(count)}")
+    if arrangement.max_factories is not None and count > arrangement.max_factories:
         raise ConfigError(
-            "level1.count",
-            f"must be a positive {kind} for layout {arrangement.name!r}, got {_show(count)}",
+            field_name,
+            f"arrangement {arrangement.name!r} places {arrangement.max_factories} feeding "
+            f"factory, got {count}",
         )
     if count > MAX_COUNT:
-        raise ConfigError("level1.count", f"must be at most {MAX_COUNT:,}, got {_show(count)}")
+        raise ConfigError(field_name, f"must be at most {MAX_COUNT:,}, got {_show(count)}")
     return count
+
+
+def _arrangement(data: Mapping[str, Any], name: str, layout: Layout) -> Arrangement:
+    """How the block is fed: ``arrangement`` if given, else the small-footprint one for a
+    small-footprint or one-region layout and the standard (litinski) one otherwise."""
+    default = (
+        "small-footprint"
+        if layout.name == "small-footprint" or len(layout.regions) == 1
+        else "litinski"
+    )
+    return ARRANGEMENTS[
+        _choice(data, "arrangement", f"{name}.arrangement", tuple(ARRANGEMENTS), default)
+    ]()
+
+
+def _mix(
+    data: Mapping[str, Any],
+    level1: _PartialLevel,
+    feeder: LevelSpec,
+    arrangement: Arrangement,
+    n_level1: int,
+) -> tuple[tuple[LevelSpec, int], ...]:
+    """``[[level1.mix]]``: level-1 factories of the same protocol, layout and schedule at other
+    distances, each with its ``count`` (extension E4)."""
+    entries = data.get("mix", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError("level1.mix", "must be an array of tables ([[level1.mix]])")
+    mix = []
+    for i, entry in enumerate(entries):
+        name = f"level1.mix[{i}]"
+        unknown = set(entry) - MIX_KEYS
+        if unknown:
+            raise ConfigError(
+                f"{name}.{min(unknown)}", f"unknown key (expected: {', '.join(sorted(MIX_KEYS))})"
+            )
+        merged = {**{k: v for k, v in data.items() if k in MIX_KEYS - {"count"}}, **entry}
+        d = _distances(merged, name, level1.protocol, level1.layout, level1.noise)
+        _check_steps(d, feeder.schedule, name)
+        if "count" not in entry:
+            raise ConfigError(f"{name}.count", "missing: the number of these level-1 factories")
+        count = entry["count"]
+        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+            raise ConfigError(f"{name}.count", f"must be a positive integer, got {_show(count)}")
+        mix.append((replace(feeder, d=d), count))
+    total = n_level1 + sum(n for _, n in mix)
+    if arrangement.max_factories is not None and total > arrangement.max_factories:
+        raise ConfigError(
+            "level1.mix",
+            f"arrangement {arrangement.name!r} places {arrangement.max_factories} feeding "
+            f"factory, got {total}",
+        )
+    return tuple(mix)
 
 
 def _show(value: Any) -> str:
@@ -628,29 +819,37 @@ class _PartialLevel:
     schedule_name: str
     noise: NoiseModel
     time_limit: float
+    consumption: str = "allowed"
+    inline: Schedule | None = None
 
     def finish(self, *, tau: Any = None, feed: Any = None) -> tuple[LevelSpec, Any]:
         """The level spec and the CP-SAT result (None unless ``schedule = "cpsat"``)."""
         try:
             schedule, solver = self._schedule(tau, feed)
-            schedule.validate(self.protocol, self.layout, level=self.level)
+            if self.consumption == "deferred" and self.schedule_name != "cpsat":
+                schedule = schedule.deferred()
+            schedule.validate(self.protocol, self.layout, level=min(self.level, 2))
         except (LayoutError, ScheduleError) as error:
             raise ConfigError(f"{self.name}.schedule", str(error)) from None
+        _check_steps(self.d, schedule, self.name)
         return LevelSpec(self.protocol, self.layout, schedule, self.d), solver
 
     def _schedule(self, tau: Any, feed: Any) -> tuple[Schedule, Any]:
+        if self.inline is not None:
+            return self.inline, None
         if self.schedule_name == "cpsat":
             from layouts.scheduler import schedule_cpsat
 
             result = schedule_cpsat(
                 self.protocol,
                 self.layout,
-                level=self.level,
+                level=min(self.level, 2),
                 d=self.d,
                 noise=self.noise,
                 time_limit=self.time_limit,
                 tau=None if tau is None else float(tau),
                 feed=feed,
+                consumption=self.consumption,
             )
             return result.schedule, result
         if self.layout.name == "auto":
@@ -665,8 +864,16 @@ class _PartialLevel:
         )
         name = next(same_circuit, self.protocol.name)
         return published_schedule(
-            self.level, name, self.layout.name, variant=self.schedule_name
+            min(self.level, 2), name, self.layout.name, variant=self.schedule_name
         ), None
+
+
+def _check_steps(d: Distances, schedule: Schedule, name: str) -> None:
+    if d.d_m_step and len(d.d_m_step) != schedule.n_steps:
+        raise ConfigError(
+            f"{name}.d_m_step",
+            f"gives {len(d.d_m_step)} values for a schedule of {schedule.n_steps} steps",
+        )
 
 
 def _level(
@@ -685,19 +892,119 @@ def _level(
         )
     except ResourceError as error:
         raise ResourceError(f"{name}.protocol: {error}") from None
-    d = parse_distances(data, name, noise)
     layout_name = _choice(data, "layout", f"{name}.layout", LAYOUT_CHOICES, "litinski")
-    schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
+    raw_schedule = data.get("schedule", "paper")
+    inline = None
+    if isinstance(raw_schedule, dict):
+        inline = parse_schedule(
+            {**raw_schedule, "level": min(level, 2)},
+            name=str(raw_schedule.get("name", "inline")),
+            field=f"{name}.schedule",
+        )
+        schedule_name = inline.name
+    else:
+        schedule_name = _choice(data, "schedule", f"{name}.schedule", SCHEDULE_CHOICES, "paper")
+    consumption = _choice(
+        data, "consumption", f"{name}.consumption", CONSUMPTION_CHOICES, "allowed"
+    )
     try:
-        layout = _layout(protocol, layout_name, level)
+        layout = _layout(protocol, layout_name, level, data, name)
     except LayoutError as error:
         raise ConfigError(f"{name}.layout", str(error)) from None
-    return _PartialLevel(name, level, protocol, layout, d, schedule_name, noise, time_limit)
+    if level > 1 and "d_m_step" in data:
+        raise ConfigError(
+            f"{name}.d_m_step",
+            "only level 1 has per-step d_m: above it a step lasts t_L1 and d_m is also the "
+            "width of the entry regions and routing",
+        )
+    if level == 1 and "arrangement" in data:
+        raise ConfigError(f"{name}.arrangement", "only a block fed by other factories has one")
+    d = _distances(data, name, protocol, layout, noise)
+    return _PartialLevel(
+        name, level, protocol, layout, d, schedule_name, noise, time_limit, consumption, inline
+    )
 
 
-def _layout(protocol: Protocol, name: str, level: int) -> Layout:
-    if name == "auto":
-        from layouts.planner import plan_layout
+def _check_feeder(level: _PartialLevel) -> None:
+    """A feeding level must make states that a pi/8 rotation consumes (T states)."""
+    protocol = level.protocol
+    if protocol.t_count_per_run != protocol.outputs_per_run:
+        raise ConfigError(
+            f"{level.name}.protocol",
+            f"{protocol.name!r} makes states that stand for several T gates (e.g. CCZ); they "
+            "cannot feed the pi/8 rotations of the level above",
+        )
 
-        return plan_layout(protocol, level=level)
-    return LAYOUTS[name](protocol.n_qubits, protocol.outputs)
+
+def _odd(value: Any, name: str) -> int:
+    return _distance({"v": value}, "v", name)
+
+
+def _distances(
+    data: Mapping[str, Any], name: str, protocol: Protocol, layout: Layout, noise: NoiseModel
+) -> Distances:
+    """d_x, d_z, d_m (parse_distances) and the extensions d_z_patch, region_width, d_m_step
+    (docs/model-extensions.md E1, E2)."""
+    base = parse_distances(data, name, noise)
+    d_x = base.d_x
+    patches = {}
+    table = data.get("d_z_patch", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name}.d_z_patch", "must be a table such as { q2 = 3, q5 = 5 }")
+    for key, value in table.items():
+        field_name = f"{name}.d_z_patch.{key}"
+        qubit = int(key[1:]) if key[:1] == "q" and key[1:].isdigit() else None
+        if qubit not in protocol.checks:
+            raise ConfigError(
+                field_name,
+                f"not a check patch of {protocol.name!r} (checks: "
+                f"{', '.join(f'q{q}' for q in protocol.checks)})",
+            )
+        patches[qubit] = _odd(value, field_name)
+        if patches[qubit] > d_x:
+            raise ConfigError(field_name, f"must not exceed d_x ({patches[qubit]} > {d_x})")
+    widths = {}
+    table = data.get("region_width", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name}.region_width", "must be a table such as { top = 7 }")
+    names = [r.name for r in layout.regions]
+    for key, value in table.items():
+        if key not in names:
+            raise ConfigError(
+                f"{name}.region_width.{key}",
+                f"layout {layout.name!r} has no ancilla region {key!r} (has {', '.join(names)})",
+            )
+        widths[key] = _odd(value, f"{name}.region_width.{key}")
+    steps = data.get("d_m_step", [])
+    if not isinstance(steps, list):
+        raise ConfigError(f"{name}.d_m_step", "must be a list of odd integers, one per step")
+    per_step = tuple(_odd(v, f"{name}.d_m_step[{i}]") for i, v in enumerate(steps))
+    return replace(base, d_z_patch=patches, region_width=widths, d_m_step=per_step)
+
+
+def _layout(
+    protocol: Protocol, name: str, level: int, data: Mapping[str, Any], field_name: str
+) -> Layout:
+    if name != "auto":
+        for key in ("regions", "row"):
+            if key in data:
+                raise ConfigError(f"{field_name}.{key}", f'only layout = "auto" takes {key!r}')
+        return LAYOUTS[name](protocol.n_qubits, protocol.outputs)
+    from layouts.planner import auto_layout, plan_layout
+
+    regions = data.get("regions", 2)
+    if regions not in (1, 2) or isinstance(regions, bool):
+        raise ConfigError(f"{field_name}.regions", f"must be 1 or 2, got {regions!r}")
+    if "row" not in data:
+        return plan_layout(protocol, level=min(level, 2), regions=regions)
+    row = data["row"]
+    if (
+        not isinstance(row, list)
+        or any(isinstance(q, bool) or not isinstance(q, int) for q in row)
+        or sorted(row) != list(range(1, protocol.n_qubits + 1))
+    ):
+        raise ConfigError(
+            f"{field_name}.row",
+            f"must list the qubits 1..{protocol.n_qubits} of {protocol.name!r} once each",
+        )
+    return auto_layout(protocol, row, regions=regions)

@@ -41,7 +41,7 @@ from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
 from estimator.codes.leading import CONVENTIONS, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
 from estimator.errors import ConfigError, ResourceError
-from estimator.studies.config import parse_value, read_config_data
+from estimator.studies.config import parse_value, read_config_data, split_set
 
 TOP_KEYS = {
     "title": str,
@@ -93,11 +93,6 @@ class HMeasureConfig:
     paper: Mapping[str, Any] = field(default_factory=dict)
 
 
-def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
-    return "hmeasure" in data or "rotations" in data
-
-
 def load_hmeasure_config(path: str | Path, sets: Sequence[str] = ()) -> HMeasureConfig:
     """Read, override (``KEY=VALUE``, VALUE in TOML syntax) and validate a config."""
     data = read_config_data(path)
@@ -109,10 +104,7 @@ def load_hmeasure_config(path: str | Path, sets: Sequence[str] = ()) -> HMeasure
 def _apply_set(data: dict[str, Any], assignment: str) -> None:
     """KEY is a top-level key, ``hmeasure.KEY``, ``hmeasure.rounds.N.KEY`` (N from 0) or
     ``rotations.KEY``."""
-    key, sep, raw = assignment.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    key, raw = split_set(assignment)
     parts, value = key.split("."), parse_value(raw)
     if len(parts) == 1 and TOP_KEYS.get(parts[0]) not in (None, dict):
         data[parts[0]] = value

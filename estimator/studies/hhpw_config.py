@@ -47,7 +47,7 @@ from estimator.codes.hhpw import (
 )
 from estimator.codes.stochastic import check_eps
 from estimator.errors import ConfigError, MsdError
-from estimator.studies.config import parse_value, read_config_data
+from estimator.studies.config import parse_value, read_config_data, split_set
 
 ROUND_KEYS = {
     "name": str,
@@ -239,10 +239,7 @@ def evaluate_config(config: ProtocolConfig) -> ProtocolResult:
 def apply_protocol_set(data: dict[str, Any], assignment: str) -> None:
     """Apply ``KEY=VALUE`` to protocol config data: KEY is ``eps_in``, ``eps_check``,
     ``title``, ``protocol.KEY`` or ``protocol.rounds.N.KEY`` (N from 0)."""
-    key, sep, raw = assignment.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError("--set", f"expected KEY=VALUE, got {assignment!r}")
+    key, raw = split_set(assignment)
     parts = key.split(".")
     value = parse_value(raw)
     if len(parts) == 1 and parts[0] in TOP_KEYS and TOP_KEYS[parts[0]] is not dict:

@@ -51,7 +51,7 @@ def series_label(config: FactoryConfig) -> str:
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
-    return {
+    inputs: dict[str, Any] = {
         "protocol": spec.protocol.name,
         "layout": spec.layout.name,
         "schedule": spec.schedule.name,
@@ -59,6 +59,18 @@ def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
         "d_z": spec.d.d_z,
         "d_m": spec.d.d_m,
     }
+    if spec.d.d_z_patch:  # model extensions (docs/model-extensions.md E1-E2)
+        inputs["d_z_patch"] = {f"q{q}": _whole(v) for q, v in sorted(spec.d.d_z_patch.items())}
+    if spec.d.region_width:
+        inputs["region_width"] = {r: _whole(v) for r, v in sorted(spec.d.region_width.items())}
+    if spec.d.d_m_step:
+        inputs["d_m_step"] = [_whole(v) for v in spec.d.d_m_step]
+    return inputs
+
+
+def _whole(value: Any) -> Any:
+    """A distance as an int (one point) or as it is (a batch)."""
+    return int(value) if np.ndim(value) == 0 else value
 
 
 def _inputs(config: FactoryConfig) -> dict[str, Any]:
@@ -71,6 +83,13 @@ def _inputs(config: FactoryConfig) -> dict[str, Any]:
     if config.level2 is not None:
         inputs["level1"]["count"] = config.n_level1
         inputs["level2"] = _level_inputs(config.level2)
+    if config.mix:
+        inputs["level1"]["mix"] = [
+            {**_level_inputs(spec), "count": int(count)} for spec, count in config.mix
+        ]
+    if config.level3 is not None:
+        inputs["level2"]["count"] = config.n_level2
+        inputs["level3"] = _level_inputs(config.level3)
     if config.hardware is not None:
         inputs["hardware"] = config.hardware.inputs()
     return inputs
@@ -104,8 +123,8 @@ def _results(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]
 def plain(name: str, value: Any) -> Any:
     """A value as JSON and CSV take it: int for counts and distances, float otherwise, None
     for NaN (not resolved, or not defined)."""
-    if isinstance(value, str) or value is None:
-        return value
+    if isinstance(value, str | dict | list | tuple) or value is None:
+        return value  # model extensions: per-patch tables, per-step lists, mixes (plain already)
     value = float(value)
     if math.isnan(value):
         return None
@@ -215,7 +234,7 @@ def format_estimate(record: Mapping[str, Any]) -> str:
     """Aligned text for people: inputs, then costs with units."""
     inputs = record["inputs"]
     lines = [record["title"], f"  p_phys = {inputs['p_phys']:g}, p_t = {inputs['p_t']:g}"]
-    for level in ("level1", "level2"):
+    for level in ("level1", "level2", "level3"):
         if level in inputs:
             spec = inputs[level]
             count = f", {spec['count']} factories" if "count" in spec else ""
