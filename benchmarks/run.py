@@ -250,7 +250,7 @@ def cli_estimate(repeat: int) -> None:
         start = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, env=env)
         best = min(best, time.perf_counter() - start)
-    _row("msd estimate, one config (wall time, bytecode cached)", 1, best)
+    _row("msd estimate, one config (wall time)", 1, best)
 
 
 def search(n_points_axis: int, repeat: int) -> None:
