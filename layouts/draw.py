@@ -143,7 +143,7 @@ def draw_layout(
             style.update(hatch=HATCH_ROUTING, edgecolor="#888888")
         _rect(ax, data, **style)
         if kind == "level1":
-            _draw_level1(graph.graph["level1"], data, ax)
+            _draw_level1(data["level1"], data, ax)
         if not labels:
             continue
         if kind == "region":
@@ -238,10 +238,14 @@ def layout_legend(graph: nx.Graph) -> list:
             style.update(hatch=HATCH_ROUTING, edgecolor="#888888")
         label = KIND_NAMES[kind]
         if kind == "level1":
-            level1 = graph.graph["level1"]
-            l1 = level1.graph["d"]
+            feed = graph.graph["two_level"]
+            checks = [q for q in feed.layout.row if q not in feed.layout.outputs]
+            regions = [r.name for r in feed.layout.regions]
+            kinds_of_d = ((feed.d, feed.n_level1), *feed.mix)
             label += (
-                f" ({sum(1 for n in graph if n[0] == 'level1')}, $d$ = {l1.d_x},{l1.d_z},{l1.d_m})"
+                " ("
+                + "; ".join(f"{n} at $d$ = {d.notation(checks, regions)}" for d, n in kinds_of_d)
+                + ")"
             )
         if kind == "region" and graph.graph["level"] == 1:
             label += f" ($d_m$ = {d.d_m})"

@@ -38,12 +38,15 @@ class TwoLevel:
         d: level-1 distances.
         n_level1: number of level-1 factories.
         arrangement: routing and travel of level-1 states (layouts.arrangement).
+        mix: further level-1 factories of the same layout at other distances, as
+            (distances, count) (docs/model-extensions.md E4); drawn after the others.
     """
 
     layout: Layout
     d: Distances
     n_level1: int
     arrangement: Arrangement
+    mix: tuple[tuple[Distances, int], ...] = ()
 
 
 def _scalars(d: Distances) -> Distances:
@@ -177,30 +180,35 @@ def layout_graph(
 
 def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
     """Level-1 blocks in one column per port side, a routing strip along each column and a
-    routing hub between the column and the entry region (areas as in MODEL.md 8.2)."""
+    routing hub between the column and the entry region (areas as in MODEL.md 8.2; with a
+    mix, each block and its share of the strip at its own distances)."""
     if feed.n_level1 < 1:
         raise LayoutError(
             f"two-level factory needs at least one level-1 factory, got n_level1 = {feed.n_level1}"
         )
-    level1 = layout_graph(feed.layout, feed.d, level=1)
-    graph.graph["level1"] = level1
+    graph.graph["level1"] = layout_graph(feed.layout, feed.d, level=1)
     graph.graph["two_level"] = feed
-    x0, y0, x1, y1 = bounding_box(level1)
-    block_w, block_h = y1 - y0, x1 - x0  # blocks are turned by 90 degrees: their row runs along y
-    width1 = float(feed.layout.row_width().evaluate(feed.d))
-    area1 = block_area(level1)
+    kinds = [feed.d] + [d for d, _ in feed.mix]
+    shapes = []  # per kind: its graph, turned width and height (its row runs along y), row width
+    for d in kinds:
+        level1 = layout_graph(feed.layout, d, level=1)
+        x0, y0, x1, y1 = bounding_box(level1)
+        shapes.append((level1, y1 - y0, x1 - x0, float(feed.layout.row_width().evaluate(d))))
+    blocks = [shapes[0]] * feed.n_level1 + [
+        shapes[1 + j] for j, (_, n) in enumerate(feed.mix) for _ in range(n)
+    ]
     entries = {graph.nodes[n]["port"]: n for n in graph if n[0] == "entry"}
     sides = sorted(entries)  # "L" before "R"
-    counts = {
-        side: feed.n_level1 // len(sides) + (i < feed.n_level1 % len(sides))
-        for i, side in enumerate(sides)
-    }
+    n = len(blocks)
+    counts = [n // len(sides) + (i < n % len(sides)) for i in range(len(sides))]
     _, by0, _, by1 = bounding_box(graph)
     centre = (by0 + by1) / 2
     index = 0
-    for side in sides:
+    for side, count in zip(sides, counts):
+        column = blocks[index : index + count]
         entry = graph.nodes[entries[side]]
-        column_h = max(counts[side] * block_h, by1 - by0)
+        blocks_h = sum(h for _, _, h, _ in column)
+        column_h = max(blocks_h, by1 - by0)
         sign = -1 if side == "L" else 1
         edge = entry["x"] if side == "L" else entry["x"] + entry["width"]
         hub_area = feed.arrangement.routing_area * d_m2**2 / len(sides)
@@ -211,8 +219,7 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         graph.add_edge(("hub", side), entries[side], kind="feeds")
         edge += sign * hub_w
         attach = ("hub", side)
-        strip_area = feed.arrangement.strip_per_factory * d_m2 * width1 * counts[side]
-        blocks_h = counts[side] * block_h
+        strip_area = feed.arrangement.strip_per_factory * d_m2 * sum(w for *_, w in column)
         if strip_area:
             strip_w = strip_area / blocks_h
             strip = _box(
@@ -228,19 +235,21 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
             attach = ("strip", side)
             edge += sign * strip_w
         top = centre + blocks_h / 2
-        for j in range(counts[side]):
-            node = ("level1", index)
+        for level1, block_w, block_h, _ in column:
+            top -= block_h
             box = _box(
                 edge - block_w if side == "L" else edge,
-                top - (j + 1) * block_h,
+                top,
                 block_w,
                 block_h,
                 kind="level1",
                 side=side,
                 index=index,
             )
-            graph.add_node(node, **{**box, "area": area1})
-            graph.add_edge(node, attach, kind="feeds")
+            graph.add_node(
+                ("level1", index), **{**box, "area": block_area(level1), "level1": level1}
+            )
+            graph.add_edge(("level1", index), attach, kind="feeds")
             index += 1
 
 

@@ -57,6 +57,21 @@ class Distances:
         """Width of ancilla region ``region`` (d_x unless given)."""
         return self.region_width.get(region, self.d_x)
 
+    def notation(self, checks: Iterable[int] = (), regions: Iterable[str] = ()) -> str:
+        """``d_x,d_z,d_m`` of Litinski's subscripts with the extensions (one point): region
+        widths other than d_x as ``d_x/wW``, the range of the ``checks``' d_z and of the steps'
+        d_m, e.g. ``13/w15,5-7,5-7`` (docs/model-extensions.md)."""
+
+        def spread(values: list[int]) -> str:
+            low, high = min(values), max(values)
+            return f"{low}" if low == high else f"{low}-{high}"
+
+        widths = {int(self.width(r)) for r in regions} - {int(self.d_x)}
+        d_x = f"{int(self.d_x)}" + (f"/w{spread(sorted(widths))}" if widths else "")
+        d_z = spread([int(self.check_d_z(q)) for q in checks] or [int(self.d_z)])
+        d_m = spread([int(v) for v in self.d_m_step] or [int(self.d_m)])
+        return f"{d_x},{d_z},{d_m}"
+
     def at_step(self, step: int) -> Distances:
         """The distances in force during ``step`` (1-based): d_m is that step's d_m."""
         if not self.d_m_step:

@@ -67,6 +67,24 @@ def test_draw_layout_one_level():
     assert {"ancilla region ($d_m$ = 3)", "faulty-T qubit"} <= set(entries)
 
 
+def test_mixed_feeders_are_all_drawn_each_at_its_own_size():
+    """Extension E4: 3 level-1 factories at d = 9,3,3 and 2 at 11,5,5 give five blocks, the
+    last two larger, and a legend naming both kinds."""
+    feed = TwoLevel(
+        LAYOUT, Distances(9, 3, 3), 3, Arrangement.litinski(), ((Distances(11, 5, 5), 2),)
+    )
+    graph = layout_graph(
+        Layout.litinski(7, (1, 2, 3, 4)), Distances(15, 7, 9), level=2, two_level=feed
+    )
+    blocks = [graph.nodes[("level1", i)] for i in range(5)]
+    assert ("level1", 5) not in graph
+    small, large = blocks[0]["area"], blocks[4]["area"]
+    assert [b["area"] for b in blocks] == [small] * 3 + [large] * 2 and large > small
+    entries = {h.get_label() for h in layout_legend(graph)}
+    assert "level-1 factory (3 at $d$ = 9,3,3; 2 at $d$ = 11,5,5)" in entries
+    assert draw_layout(graph, _axes(12, 6)) == 0
+
+
 def test_draw_layout_two_level_shows_feeders_and_ports():
     feed = TwoLevel(LAYOUT, Distances(9, 3, 3), 4, Arrangement.litinski())
     graph = layout_graph(
@@ -79,7 +97,7 @@ def test_draw_layout_two_level_shows_feeders_and_ports():
     assert {f"q{q}" for q in range(1, 8)} <= texts
     entries = {h.get_label() for h in layout_legend(graph)}
     assert {"entry region of a port", "routing to level-1 factories"} <= entries
-    assert "level-1 factory (4, $d$ = 9,3,3)" in entries
+    assert "level-1 factory (4 at $d$ = 9,3,3)" in entries
 
 
 def test_alive_steps_follow_the_storage_rules():

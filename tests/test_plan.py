@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -31,6 +32,7 @@ TWO_LEVEL = Space(
     d_max_1=11,
     d_max_2=25,
 )
+ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("p_out", "qubits", "cycles", "qubitcycles")
 
 
@@ -221,3 +223,24 @@ def test_never_worse_than_the_table1_row(table1_dir):
     row = estimate_config(load_config(table1_dir / "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml"))
     (best,) = plan(PlanRequest(1e-4, float(row.p_out), output="CCZ", top=1))
     assert best["qubitcycles"] <= float(row.qubitcycles) * (1 + 1e-9)
+
+
+def test_every_config_of_the_table1_study_reproduces_through_msd_estimate(tmp_path, capsys):
+    """The shipped study results (configs/studies/plan_table1_results.json): every candidate's
+    config, written as TOML, gives its recorded numbers through msd estimate (mixed feeders,
+    region widths, per-step d_m and inline CP-SAT schedules included)."""
+    results = json.loads((ROOT / "configs/studies/plan_table1_results.json").read_text())
+    records = [
+        r
+        for row in results.values()
+        for run in ("allowed", "deferred")
+        for r in row.get(run, {}).get("best", [])
+    ]
+    assert len(records) >= 15
+    for r in records:
+        again = _estimate_via_cli(r["config"], tmp_path, capsys)
+        # the title is the written one with its notation replaced whole: one " x " per level
+        assert again["title"].count(" x ") == r["title"].count(" x "), again["title"]
+        assert again["title"].count(" + ") == r["title"].count(" + "), again["title"]
+        for name in FIELDS:
+            assert again[name] == pytest.approx(r[name], rel=1e-9), (r["title"], name)

@@ -69,7 +69,13 @@ def draw_figure(
         raise ConfigError("--level", "this config has no [level2]")
     spec = config.level2 if level == 2 else config.level1
     feed = (
-        TwoLevel(config.level1.layout, config.level1.d, config.n_level1, config.arrangement)
+        TwoLevel(
+            config.level1.layout,
+            config.level1.d,
+            config.n_level1,
+            config.arrangement,
+            tuple((spec.d, count) for spec, count in config.mix),
+        )
         if level == 2 and not schedule
         else None
     )

@@ -157,22 +157,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _draw(record: dict, path: str) -> None:
-    """The best factory's layout (with its level-1 factories), by layouts.draw."""
-    from matplotlib.figure import Figure
+    """The best factory's layout (with its level-1 factories), as ``msd draw`` draws it."""
+    import matplotlib
 
+    from estimator.commands.draw import draw_figure
+    from estimator.figures.style import STYLES, rc_params, save_figure
     from estimator.studies.config import parse_config
-    from layouts.draw import draw_layout
-    from layouts.graph import TwoLevel, layout_graph
 
     config = parse_config(record["config"], source="plan")
-    if config.level2 is None:
-        graph = layout_graph(config.level1.layout, config.level1.d, level=1)
-    else:
-        feed = TwoLevel(config.level1.layout, config.level1.d, config.n_level1, config.arrangement)
-        graph = layout_graph(config.level2.layout, config.level2.d, level=2, two_level=feed)
-    fig = Figure(figsize=(9, 7), layout="constrained")
-    ax = fig.add_subplot()
-    draw_layout(graph, ax)
-    ax.set_title(record["title"], fontsize=10)
-    fig.savefig(path, dpi=200, bbox_inches="tight", pad_inches=0.1)
+    style = STYLES["paper"]
+    with matplotlib.rc_context(rc_params(style)):
+        fig, _ = draw_figure(config, style)
+        save_figure(fig, path, style)
     print(f"wrote {path}", file=sys.stderr)

@@ -158,6 +158,8 @@ def factory_label(title: str) -> str:
 
     >>> factory_label("(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}")
     '(15-to-1)$^{4}_{9,3,3}$ × (20-to-4)$_{15,7,9}$'
+    >>> factory_label("(15-to-1)^4_{13/w15,5,5-7}")
+    '(15-to-1)$^{4}_{13/w15,5,5–7}$'
     >>> factory_label("cost in $")
     'cost in \\\\$'
     """
@@ -166,7 +168,7 @@ def factory_label(title: str) -> str:
         parts = "".join(
             f"{mark}{{{body.strip('{}')}}}" for mark, body in _PART.findall(match.group(0))
         )
-        return f"${parts}$"
+        return "$" + re.sub(r"(?<=\d)-(?=\d)", "–", parts) + "$"  # ranges: 5–7, not minus
 
     text = title.replace("$", r"\$")
     text = re.sub(r"(?<=[)}]) x (?=\()", " × ", text)

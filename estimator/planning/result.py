@@ -13,6 +13,7 @@ import numpy as np
 
 from estimator.factory import FactoryEstimate
 from estimator.planning.refine import Part, Plan
+from estimator.studies.config import spec_notation
 
 
 def _int(v) -> int:
@@ -57,31 +58,23 @@ def _distances(d) -> dict[str, Any]:
 
 
 def title(plan: Plan) -> str:
-    """Litinski's notation, e.g. (15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}, with the layouts."""
+    """Litinski's notation with the extensions (estimator.studies.config.spec_notation) and the
+    layouts of blocks other than the published one (auto2, sf), e.g.
+    ``(15-to-1)^4_{9,3,3} x auto2 (20-to-4)_{15,7,9}``; a two-level feeder in brackets."""
 
-    def spread(values) -> str:
-        low, high = min(values), max(values)
-        return f"{low}" if low == high else f"{low}-{high}"
-
-    def name(part: Part) -> str:
-        d = part.d
-        d_m = spread([_int(v) for v in d.d_m_step] or [_int(d.d_m)])
-        checks = part.spec.protocol.checks
-        d_z = spread([_int(d.check_d_z(q)) for q in checks])
-        widths = {_int(d.width(r.name)) for r in part.spec.layout.regions} - {_int(d.d_x)}
-        d_x = f"{_int(d.d_x)}" + (f"/w{spread(sorted(widths))}" if widths else "")
+    def name(part: Part, count: int = 0) -> str:
         layout = part.block.option.layout
         where = (
             ""
             if layout == "litinski"
             else ("sf " if layout == "small-footprint" else f"auto{part.block.option.regions} ")
         )
-        return f"{where}({part.spec.protocol.name})_{{{d_x},{d_z},{d_m}}}"
+        return where + spec_notation(part.spec, count)
 
     if not plan.feeds:
         return name(plan.top)
     feeds = " + ".join(
-        f"[{title(p)}]^{n}" if isinstance(p, Plan) else f"{name(p)}^{n}" for p, n in plan.feeds
+        f"[{title(p)}]^{n}" if isinstance(p, Plan) else name(p, n) for p, n in plan.feeds
     )
     return f"{feeds} x {name(plan.top)}"
 

@@ -106,7 +106,12 @@ MAX_COUNT = 10**6
 SMALLEST_RATE = 1e-300
 """Smallest nonzero error rate (p_L of a patch, p_t) the model evaluates: below it float64
 loses digits (subnormals) and then underflows to 0, silently dropping an error term."""
-_NOTATION = re.compile(r"\([^()]*\)(\^\d+)?_\{\d+,\d+,\d+\}(?: x \([^()]*\)_\{\d+,\d+,\d+\})?")
+_LEVEL = r"(?:(?:auto\d+|sf) )?\([^()]*\)(?:\^\d+)?_\{[^{}]*\}(?:\^\d+)?"
+_CHAIN = rf"{_LEVEL}(?: (?:x|\+) {_LEVEL})*"
+_NOTATION = re.compile(rf"(?:\[{_CHAIN}\]\^\d+ x )?{_CHAIN}")
+"""A factory's notation in a written title: levels in Litinski's notation, with the
+extensions' ranges and widths, feeder mixes (+), three levels ([two-level]^n x level 3) and
+msd plan's layout prefixes (auto2, sf)."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,7 @@ def parse_config(
         "n_level1": n_level1,
         "arrangement": arrangement,
         "mix": mix,
-        "title": factory_title(written, feeder, top, n_level1),
+        "title": factory_title(written, feeder, top, n_level1, mix),
         **common,
     }
     if "level3" not in data:
@@ -273,10 +278,8 @@ def parse_config(
     below = Design(top, feeds, arrangement)
     third, solver3 = level3.finish(**_inputs(level3, noise, (Feed(below, n_level2),), arrangement3))
     solvers = {**_solvers(solver1, solver2), **({"level3": solver3} if solver3 else {})}
-    d3 = third.d
-    two["title"] += (
-        f" x ({third.protocol.name})^{n_level2}_{{{int(d3.d_x)},{int(d3.d_z)},{int(d3.d_m)}}}"
-    )
+    below_notation = factory_title(None, feeder, top, n_level1, mix)
+    two["title"] = with_notation(written, f"[{below_notation}]^{n_level2} x {spec_notation(third)}")
     return FactoryConfig(
         solvers=solvers, level3=third, n_level2=n_level2, arrangement3=arrangement3, **two
     )
@@ -467,19 +470,32 @@ def _at(value: Any, index: int) -> Any:
 
 
 def factory_title(
-    written: str | None, level1: LevelSpec, level2: LevelSpec | None = None, n_level1: int = 0
+    written: str | None,
+    level1: LevelSpec,
+    level2: LevelSpec | None = None,
+    n_level1: int = 0,
+    mix: tuple[tuple[LevelSpec, int], ...] = (),
 ) -> str:
     """The title of a factory, from its data: Litinski's notation (002 Table 1), e.g.
-    ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``; a written title keeps its words and gets
-    the notation of the levels as they are now (so ``--set`` and sweeps never show stale
-    distances).
+    ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``, with the extensions' ranges
+    (docs/model-extensions.md) and feeder mixes, e.g. ``(15-to-1)^4_{13/w15,5-7,5} +
+    (15-to-1)_{13,5,5} x ...``; a written title keeps its words and gets the notation of the
+    levels as they are now (so ``--set`` and sweeps never show stale distances).
     """
+    if level2 is None:
+        return with_notation(written, spec_notation(level1))
+    feeds = [spec_notation(level1, n_level1)] + [spec_notation(s, n) for s, n in mix]
+    return with_notation(written, f"{' + '.join(feeds)} x {spec_notation(level2)}")
 
-    notation = level_notation(level1.protocol.name, level1.d)
-    if level2 is not None:
-        first = level_notation(level1.protocol.name, level1.d, n_level1)
-        notation = f"{first} x {level_notation(level2.protocol.name, level2.d)}"
-    return with_notation(written, notation)
+
+def spec_notation(spec: LevelSpec, count: int = 0) -> str:
+    """One level in Litinski's notation with the extensions (layouts.layout.Distances.notation),
+    e.g. ``(15-to-1)^4_{13/w15,5-7,5-7}``; ``level_notation`` when no extension is used."""
+    if spec.d.uniform:
+        return level_notation(spec.protocol.name, spec.d, count)
+    regions = [r.name for r in spec.layout.regions]
+    power = f"^{count}" if count > 1 else ""
+    return f"({spec.protocol.name}){power}_{{{spec.d.notation(spec.protocol.checks, regions)}}}"
 
 
 def level_notation(protocol: str, d: Distances, count: int = 0) -> str:
@@ -717,7 +733,9 @@ def _mix(
     n_level1: int,
 ) -> tuple[tuple[LevelSpec, int], ...]:
     """``[[level1.mix]]``: level-1 factories of the same protocol, layout and schedule at other
-    distances, each with its ``count`` (extension E4)."""
+    distances, each with its ``count`` (extension E4). An entry takes d_x, d_z and d_m from
+    [level1] unless it gives them; per-patch d_z, region widths and per-step d_m only from
+    itself (a width or a step's d_m chosen for the [level1] distances is not one for others)."""
     entries = data.get("mix", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ConfigError("level1.mix", "must be an array of tables ([[level1.mix]])")
@@ -729,7 +747,7 @@ def _mix(
             raise ConfigError(
                 f"{name}.{min(unknown)}", f"unknown key (expected: {', '.join(sorted(MIX_KEYS))})"
             )
-        merged = {**{k: v for k, v in data.items() if k in MIX_KEYS - {"count"}}, **entry}
+        merged = {**{k: v for k, v in data.items() if k in ("d_x", "d_z", "d_m")}, **entry}
         d = _distances(merged, name, level1.protocol, level1.layout, level1.noise)
         _check_steps(d, feeder.schedule, name)
         if "count" not in entry:
