@@ -13,7 +13,7 @@ of them given, every rule reduces to MODEL.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -85,6 +85,18 @@ class Distances:
             return self.d_m
         return np.maximum.reduce([np.asarray(v, float) for v in self.d_m_step])
 
+    def map(self, f: Callable[[np.ndarray | float], np.ndarray | float]) -> Distances:
+        """``f`` applied to every distance (d_x, d_z, d_m and each per-patch, per-region and
+        per-step value)."""
+        return Distances(
+            f(self.d_x),
+            f(self.d_z),
+            f(self.d_m),
+            {q: f(v) for q, v in self.d_z_patch.items()},
+            {r: f(v) for r, v in self.region_width.items()},
+            tuple(f(v) for v in self.d_m_step),
+        )
+
     def scalar(self, j: int | None = None) -> Distances:
         """One parameter point as Python floats (point ``j`` of a batch)."""
 
@@ -92,14 +104,7 @@ class Distances:
             a = np.asarray(v, float)
             return float(a if j is None or a.ndim == 0 else a[j])
 
-        return Distances(
-            pick(self.d_x),
-            pick(self.d_z),
-            pick(self.d_m),
-            {q: pick(v) for q, v in self.d_z_patch.items()},
-            {r: pick(v) for r, v in self.region_width.items()},
-            tuple(pick(v) for v in self.d_m_step),
-        )
+        return self.map(pick)
 
     @classmethod
     def stack(cls, points: Sequence[Distances]) -> Distances:

@@ -155,14 +155,7 @@ def subset(d: Distances, keep: np.ndarray) -> Distances:
         a = np.asarray(v, float)
         return a[keep] if a.ndim else a
 
-    return Distances(
-        take(d.d_x),
-        take(d.d_z),
-        take(d.d_m),
-        {q: take(v) for q, v in d.d_z_patch.items()},
-        {r: take(v) for r, v in d.region_width.items()},
-        tuple(take(v) for v in d.d_m_step),
-    )
+    return d.map(take)
 
 
 @dataclass(frozen=True)
