@@ -23,7 +23,7 @@ from estimator.distinct import distinct_rows
 from estimator.errors import ModelError
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
-from layouts.arrangement import Arrangement
+from layouts.arrangement import Arrangement, square_column
 from layouts.error_terms import FaultyT, InjectedState, Level
 from layouts.layout import Distances, Layout
 from layouts.schedule import Schedule
@@ -117,7 +117,7 @@ def column_length(feeder: Design, fed: FactoryEstimate) -> np.ndarray:
     more levels (extension E5)."""
     if not feeder.feeds:
         return feeder.top.layout.row_width().evaluate(feeder.top.d)
-    return np.sqrt(fed.qubits / 2)
+    return square_column(fed.qubits)
 
 
 def supply(
@@ -243,7 +243,7 @@ def estimate_one_level(
     sim = simulate(
         protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
     )
-    qubits = 2 * spec.layout.tiles(spec.d, level=1)
+    qubits = spec.layout.qubits(spec.d, level=1)
     cycles = level.cycles() / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles)
 
@@ -277,11 +277,12 @@ def estimate_design(
         protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
     )
     feeders = sum(
-        np.asarray(f.count, float)
-        * (e.qubits / 2 + arrangement.strip_per_factory * d_m * column_length(f.factory, e))
+        arrangement.feeder_tiles(
+            np.asarray(f.count, float), e.qubits, d_m, column_length(f.factory, e)
+        )
         for f, e in zip(design.feeds, fed)
     )
-    qubits = 2 * (spec.layout.tiles(spec.d, level=2) + feeders + arrangement.routing_area * d_m**2)
+    qubits = arrangement.qubits(spec.layout.tiles(spec.d, level=2), feeders, d_m)
     cycles = spec.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, fed)
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from layouts.layout import QUBITS_PER_TILE
+
 
 @dataclass(frozen=True)
 class Arrangement:
@@ -33,6 +37,16 @@ class Arrangement:
     min_step: float
     input_error: float
     max_factories: int | None = None
+
+    def feeder_tiles(self, count, qubits, d_m, column):
+        """Tiles of ``count`` feeding factories of ``qubits`` each and row width ``column``,
+        with their routing strip (MODEL.md 8.2)."""
+        return count * (qubits / QUBITS_PER_TILE + self.strip_per_factory * d_m * column)
+
+    def qubits(self, block_tiles, feeder_tiles, d_m) -> np.ndarray:
+        """Physical qubits of a fed factory: its block, its feeders with their strips and the
+        routing hub (MODEL.md 8.2)."""
+        return QUBITS_PER_TILE * (block_tiles + feeder_tiles + self.routing_area * d_m**2)
 
     @classmethod
     def litinski(cls) -> Arrangement:
@@ -63,6 +77,12 @@ class Arrangement:
             input_error=5,
             max_factories=1,
         )
+
+
+def square_column(qubits):
+    """Length a factory of two or more levels occupies along a routing column: the side of a
+    square of its area (docs/model-extensions.md E5)."""
+    return np.sqrt(qubits / QUBITS_PER_TILE)
 
 
 ARRANGEMENTS = {"litinski": Arrangement.litinski, "small-footprint": Arrangement.small_footprint}

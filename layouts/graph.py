@@ -26,7 +26,7 @@ import networkx as nx
 
 from estimator.errors import LayoutError
 from layouts.arrangement import Arrangement
-from layouts.layout import Distances, Layout, Length
+from layouts.layout import QUBITS_PER_TILE, Distances, Layout, Length
 
 
 @dataclass(frozen=True)
@@ -329,5 +329,5 @@ def tiles(graph: nx.Graph) -> float:
 
 
 def qubits(graph: nx.Graph) -> float:
-    """Physical qubits: 2 per tile (data and measurement qubits; MODEL.md 8.2)."""
-    return 2 * tiles(graph)
+    """Physical qubits: QUBITS_PER_TILE per tile (MODEL.md 8.2)."""
+    return QUBITS_PER_TILE * tiles(graph)

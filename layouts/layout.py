@@ -20,6 +20,9 @@ import numpy as np
 
 from estimator.errors import LayoutError
 
+QUBITS_PER_TILE = 2
+"""Physical qubits per tile: a data and a measurement qubit (MODEL.md 8.2)."""
+
 
 @dataclass(frozen=True)
 class Distances:
@@ -279,6 +282,10 @@ class Layout:
         patch: the patch lies within the rotation's span (MODEL.md 4.2 space rule, 6)."""
         pos = self._positions(support)
         return min(pos) <= self.position(qubit) <= max(pos)
+
+    def qubits(self, d: Distances, *, level: int) -> np.ndarray:
+        """Physical qubits of one block (MODEL.md 8.2): QUBITS_PER_TILE per tile."""
+        return QUBITS_PER_TILE * self.tiles(d, level=level)
 
     def tiles(self, d: Distances, *, level: int) -> np.ndarray:
         """Area of the block in tiles (MODEL.md 8.2): row and regions, plus the faulty-T qubits

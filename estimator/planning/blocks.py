@@ -225,7 +225,7 @@ def level_one_table(
     sim = simulate(protocol.n_qubits, protocol.checks, level.channels(), precision=precision)
     ok = np.isfinite(sim.infidelity) & (sim.p_fail < 1)
     cycles = level.cycles() / (1 - sim.p_fail)
-    qubits = 2 * spec.layout.tiles(spec_ok.d, level=1)
+    qubits = spec.layout.qubits(spec_ok.d, level=1)
     column = spec.layout.row_width().evaluate(spec_ok.d)
     return LevelOneTable(
         blk,

@@ -29,7 +29,7 @@ from estimator.factory import (
 from estimator.planning.blocks import FINAL_WORK, Block, check_only_steps, solve
 from estimator.planning.screen import Candidate, Request, _cost
 from estimator.sim.noise import NoiseModel
-from layouts.arrangement import ARRANGEMENTS
+from layouts.arrangement import ARRANGEMENTS, square_column
 from layouts.layout import Distances
 
 MAX_ROUNDS = 60
@@ -323,7 +323,7 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
     top = plan.top.spec
     if not plan.feeds:
         cycles = sum(float(top.d.at_step(s).d_m) for s in range(1, top.schedule.n_steps + 1))
-        qubits = 2 * float(top.layout.tiles(top.d, level=1))
+        qubits = float(top.layout.qubits(top.d, level=1))
         return qubits, cycles, float(top.layout.row_width().evaluate(top.d))
     arrangement = ARRANGEMENTS[plan.arrangement]()
     d_m = float(top.d.d_m)
@@ -333,12 +333,10 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
         sub = feed if isinstance(feed, Plan) else Plan(feed)
         qubits, cycles, column = _bounds(sub)
         rate += n * sub.top.spec.protocol.outputs_per_run / cycles
-        feeders += n * (qubits / 2 + arrangement.strip_per_factory * d_m * column)
+        feeders += arrangement.feeder_tiles(n, qubits, d_m, column)
     tau = max(k / rate, arrangement.min_step * d_m)
-    qubits = 2 * (
-        float(top.layout.tiles(top.d, level=2)) + feeders + arrangement.routing_area * d_m**2
-    )
-    return qubits, top.schedule.n_rotations / k * tau, float(np.sqrt(qubits / 2))
+    qubits = float(arrangement.qubits(float(top.layout.tiles(top.d, level=2)), feeders, d_m))
+    return qubits, top.schedule.n_rotations / k * tau, float(square_column(qubits))
 
 
 def lower_bound(plan: Plan, request: Request) -> float:

@@ -150,7 +150,7 @@ def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
     record: dict[str, Any] = {"levels": _level_rows(plan, estimate)}
     if plan.feeds:
         top = plan.top.spec
-        block = 2 * float(top.layout.tiles(top.d, level=2))
+        block = float(top.layout.qubits(top.d, level=2))
         feeders = sum(n * float(fed.qubits) for (_, n), fed in zip(plan.feeds, estimate.feeds))
         rounds = top.schedule.n_rotations / len(top.layout.regions)
         record["qubits"] = {

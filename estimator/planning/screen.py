@@ -33,7 +33,7 @@ from estimator.planning.blocks import (
 from estimator.planning.space import Space, TopOption
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
-from layouts.arrangement import ARRANGEMENTS, Arrangement
+from layouts.arrangement import ARRANGEMENTS, Arrangement, square_column
 from layouts.error_terms import InjectedState, Level
 from layouts.layout import Distances
 
@@ -192,7 +192,7 @@ def two_level_feeders(candidates: list[Candidate]) -> _Feeders:
         p_out,
         cycles,
         qubits,
-        np.sqrt(qubits / 2),
+        square_column(qubits),
         outputs,
         lambda i, n: Feed(None, None, n, candidates[i]),
     )
@@ -394,11 +394,8 @@ def _top(
     p_in = pool.p_out[f] + extra[i2]
     l_move = arrangement.move * d_m + arrangement.move_per_factory * n * pool.column[f]
     tiles2 = spec.layout.tiles(Distances(band[i2, 0], band[i2, 1], d_m), level=2)
-    qubits = 2 * (
-        tiles2
-        + n * (pool.qubits[f] / 2 + arrangement.strip_per_factory * d_m * pool.column[f])
-        + arrangement.routing_area * d_m**2
-    )
+    feeders = arrangement.feeder_tiles(n, pool.qubits[f], d_m, pool.column[f])
+    qubits = arrangement.qubits(tiles2, feeders, d_m)
     rounds = spec.schedule.n_rotations / k
     outputs = spec.protocol.outputs_per_run
     bound = _cost(request.by, qubits, rounds * tau, outputs)
