@@ -1,7 +1,8 @@
 """Cost plots: output error against a cost (qubitcycles, qubits, cycles or time), per output
 state or per T state, one series per protocol or layout with its Pareto front drawn as steps
-(and the front of all series together), and published points (002 Table 1, magic-state
-cultivation, any reference CSV) overlaid.
+(and the front of all series together), and published points (002 Table 1, any reference
+CSV) overlaid. Magic-state cultivation comes in as result rows (estimator.sources.records),
+one more series.
 
 ``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
 value of p_phys), ``cost_figure`` composes one panel per p_phys with one legend. matplotlib
@@ -64,6 +65,22 @@ class Series:
     p_phys: np.ndarray
     p_out: np.ndarray
     cost: np.ndarray
+
+
+SOURCE_COLOURS = {"cultivation, d1 = 5": "#000000", "cultivation, d1 = 3": "#8C8C8C"}
+"""Fixed colours of the series of other T sources (estimator.sources.records.series), by
+prefix, so that they never share a palette colour with a factory series."""
+
+
+def series_colours(series: Sequence[Series]) -> dict[str, str]:
+    """A colour per series: the palette in order for factories, SOURCE_COLOURS for sources."""
+    fixed = {
+        s.label: next(c for prefix, c in SOURCE_COLOURS.items() if s.label.startswith(prefix))
+        for s in series
+        if any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
+    }
+    others = [s.label for s in series if s.label not in fixed]
+    return {**{label: PALETTE[i % 7] for i, label in enumerate(others)}, **fixed}
 
 
 def _columns(by: str, per_t: bool) -> tuple[str, tuple[str, ...]]:
@@ -195,7 +212,7 @@ def draw_costs(
     Returns:
         whether points off the fronts and the front of all series were drawn.
     """
-    colours = colours or {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    colours = colours or series_colours(series)
     markers = markers or reference_markers(references)
     off_front, everything = False, []
     for s in series:
@@ -358,7 +375,7 @@ def cost_figure(
     )
     if not values:
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
-    colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    colours = series_colours(series)
     markers = reference_markers(references)
     cols = min(len(values), 3)
     rows = -(-len(values) // cols)

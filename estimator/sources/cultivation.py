@@ -135,9 +135,15 @@ class Point:
         return self.p_out_high if bound == "high" else self.p_out
 
 
+def covers(p_phys: float) -> bool:
+    """True when ``p_phys`` lies in the tabulated range."""
+    grid = table().p_grid
+    return math.isfinite(p_phys) and grid[0] * (1 - 1e-9) <= p_phys <= grid[-1] * (1 + 1e-9)
+
+
 def _check_p(p_phys: float, field: str) -> np.ndarray:
     grid = table().p_grid
-    if not (math.isfinite(p_phys) and grid[0] * (1 - 1e-9) <= p_phys <= grid[-1] * (1 + 1e-9)):
+    if not covers(p_phys):
         raise ConfigError(
             field,
             f"p = {p_phys:g} is outside the cultivation data (uniform depolarizing noise, "

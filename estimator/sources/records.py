@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.sources.cultivation import FINAL_DISTANCE, SOURCE, LeaveOneOut, Point
+from collections.abc import Iterable
+
+from estimator.sources.cultivation import FINAL_DISTANCE, SOURCE, LeaveOneOut, Point, covers, points
 from layouts.layout import QUBITS_PER_TILE
 
 NOISE = "uniform depolarizing circuit noise (the simulations' own)"
@@ -14,7 +16,7 @@ NOISE = "uniform depolarizing circuit noise (the simulations' own)"
 
 def series(d1: int) -> str:
     """The plot series of cultivation at distance d1."""
-    return f"cultivation, d1 = {d1}"
+    return f"cultivation, d1 = {d1} (circuit noise)"
 
 
 def title(point: Point) -> str:
@@ -53,6 +55,12 @@ def row(point: Point) -> dict[str, Any]:
         "tiles": tiles,
         "patches_d15": tiles / FINAL_DISTANCE**2,
     }
+
+
+def rows_at(p_values: Iterable[float]) -> list[dict[str, Any]]:
+    """The rows of every cultivation point at each p of ``p_values`` the data covers (others
+    are skipped): the cultivation series of a cost plot."""
+    return [row(q) for p in dict.fromkeys(p_values) if covers(p) for q in points(p)]
 
 
 def record(
