@@ -218,10 +218,11 @@ def cheapest(
     *,
     min_errors: int = MIN_ERRORS,
     bound: str = "best",
+    d1: int | None = None,
     fields: tuple[str, str] = ("p_phys", "target"),
 ) -> Point:
-    """The point of least expected volume whose error (``bound``: the best estimate or the
-    upper end of its interval) is at most ``target``.
+    """The point of least expected volume (of distance ``d1``, or of either) whose error
+    (``bound``: the best estimate or the upper end of its interval) is at most ``target``.
 
     Raises:
         ConfigError: p outside the data, or a target the data cannot support (naming the
@@ -231,7 +232,9 @@ def cheapest(
         raise ConfigError("bound", f"{bound!r}; use one of {', '.join(BOUNDS)}")
     if not (math.isfinite(target) and 0 < target < 1):
         raise ConfigError(fields[1], f"must be a probability in (0, 1), got {target!r}")
-    candidates = points(p_phys, min_errors=min_errors, field=fields[0])
+    candidates = [
+        c for c in points(p_phys, min_errors=min_errors, field=fields[0]) if d1 in (None, c.d1)
+    ]
     reaching = [c for c in candidates if c.error(bound) <= target]
     if not reaching:
         lowest = min((c.error(bound) for c in candidates), default=math.nan)
@@ -242,6 +245,29 @@ def cheapest(
             "feed a distillation factory with cultivated states for lower targets",
         )
     return min(reaching, key=lambda c: (c.volume, c.error(bound)))
+
+
+def at(
+    p_phys: float, d1: int, gap: int, *, min_errors: int = MIN_ERRORS, field: str = "gap"
+) -> Point:
+    """The point of distance ``d1`` and threshold ``gap`` at ``p_phys``.
+
+    Raises:
+        ConfigError: d1 not 3 or 5, or no usable row (too few errors) for that gap.
+    """
+    if d1 not in QUBITS:
+        raise ConfigError(field.rsplit(".", 1)[0] + ".d1", f"must be 3 or 5, got {d1!r}")
+    found = [q for q in points(p_phys, min_errors=min_errors) if q.d1 == d1]
+    match = [q for q in found if q.gap == gap]
+    if not match:
+        gaps = sorted(q.gap for q in found)
+        usable = f"usable gaps {gaps[0]} to {gaps[-1]}" if gaps else "no usable gap"
+        raise ConfigError(
+            field,
+            f"no data for d1 = {d1}, gap {gap!r} at p = {p_phys:g} with >= {min_errors} "
+            f"observed errors ({usable})",
+        )
+    return match[0]
 
 
 @dataclass(frozen=True)

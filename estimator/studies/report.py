@@ -38,7 +38,7 @@ TIMES = (
     "machine_fraction",
 )
 """Wall-clock columns of a config with a ``[hardware]`` table (estimator.studies.hardware)."""
-_INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count)$|^(outputs|t_per_run|factories|d_\d+)$")
+_INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count|d1|gap)$|^(outputs|t_per_run|factories|d_\d+)$")
 
 
 def series_label(config: FactoryConfig) -> str:
@@ -47,7 +47,8 @@ def series_label(config: FactoryConfig) -> str:
     estimator.figures.cost)."""
     levels = [s for s in (config.level1, config.level2) if s is not None]
     layouts = " / ".join(dict.fromkeys(s.layout.name for s in levels))
-    return f"{' × '.join(s.protocol.name for s in levels)}, {layouts}"
+    chain = ["cultivation"] if config.cultivation else []
+    return f"{' × '.join(chain + [s.protocol.name for s in levels])}, {layouts}"
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
@@ -92,7 +93,27 @@ def _inputs(config: FactoryConfig) -> dict[str, Any]:
         inputs["level3"] = _level_inputs(config.level3)
     if config.hardware is not None:
         inputs["hardware"] = config.hardware.inputs()
+    if config.cultivation is not None:
+        inputs["cultivation"] = _cultivation_inputs(config.cultivation)
     return inputs
+
+
+def _cultivation_inputs(feed: Any) -> dict[str, Any]:
+    """The cultivation units feeding level 1: the data point (error, interval, expected cost
+    per kept state, the rows it rests on), their count and arrangement."""
+    point = feed.unit.point
+    return {
+        "d1": point.d1,
+        "gap": point.gap,
+        "count": feed.count,
+        "arrangement": feed.arrangement.name,
+        "p_out": point.p_out,
+        "p_out_low": point.p_out_low,
+        "p_out_high": point.p_out_high,
+        "qubits": point.qubits,
+        "cycles": point.cycles,
+        "rows": " ".join(map(str, point.rows)),
+    }
 
 
 def _results(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
