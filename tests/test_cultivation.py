@@ -317,3 +317,30 @@ def test_rows_have_the_factory_columns():
     r = row(cultivation.cheapest(2e-3, 1e-5))
     assert set(RESULTS) | set(PER_T) <= set(r)
     assert r["qubitcycles"] == pytest.approx(r["qubits"] * r["cycles"], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "coefficient", "power"), [("8-to-CCZ", 28, 2), ("15-to-1", 35, 3), ("20-to-4", 22, 2)]
+)
+def test_fed_blocks_reach_the_leading_order_of_their_protocol(name, coefficient, power):
+    """With lattice surgery errors negligible (p = 1e-5, d = 61) a block fed states of error
+    p_in = 1e-4 has the leading-order infidelity of its protocol: 28 p_in^2 for 8-to-CCZ (the
+    formula of the GSJ24-based 8T -> CCZ factory of Microsoft's resource estimator), 35 p_in^3
+    for 15-to-1, 22 p_in^2 for 20-to-4 (all four outputs). Tolerance 1e-3: the next order is
+    O(p_in) = 1e-4 relative."""
+    p_in = 1e-4
+    stub = FactoryEstimate(
+        p_out=np.asarray(p_in),
+        p_fail=np.asarray(0.5),
+        infidelity=np.asarray(p_in),
+        qubits=np.asarray(463.0),
+        cycles=np.asarray(50.0),
+        qubitcycles=np.asarray(463 * 50.0),
+        outputs=1,
+        full_distance=(),
+        exact=np.asarray(False),
+    )
+    spec = _spec(2, name, (61, 61, 61))
+    design = Design(spec, (Feed(_Stub(stub), 8),), Arrangement.litinski())
+    infidelity = float(estimate_design(NoiseModel(1e-5), design).infidelity)
+    assert infidelity == pytest.approx(coefficient * p_in**power, rel=1e-3)

@@ -466,8 +466,7 @@ def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.nda
         first, inverse = distinct_rows(columns)
         texts = np.empty(len(first), dtype=object)
         texts[:] = [
-            level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:])
-            for u in np.stack(columns, axis=1)[first].tolist()
+            _level_text(config, spec, k == 0, u) for u in np.stack(columns, axis=1)[first].tolist()
         ]
         part = texts[inverse]
         notation = part if notation is None else notation + " x " + part
@@ -477,6 +476,19 @@ def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.nda
     titles = np.empty(len(notation), dtype=object)
     titles[:] = [with_notation(written, n) for n in notation]
     return titles
+
+
+def _level_text(config: FactoryConfig, spec: Any, first: bool, u: list[int]) -> str:
+    """One level's notation from its distances ``u`` (and count), as config.factory_title
+    writes it: level 1 behind its cultivation units, bracketed with the count of such
+    factories when it feeds a level 2."""
+    if not (first and config.cultivation is not None):
+        return level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:])
+    feed = config.cultivation
+    text = f"{feed.unit.notation(feed.count)} x {level_notation(spec.protocol.name, Distances(*u[:3]))}"
+    if len(u) == 3:
+        return text
+    return f"[{text}]" + (f"^{u[3]}" if u[3] > 1 else "")
 
 
 def _chunk_size(config: FactoryConfig) -> int:
