@@ -19,149 +19,53 @@ import time
 import tomllib
 import warnings
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 FAMILIES = ("one_level", "two_level", "cultivation", "fed")
-KEEP = (
-    "title",
-    "series",
-    "p_out",
-    "p_out_per_t",
-    "qubits",
-    "cycles",
-    "qubitcycles_per_t",
-    "cultivation.rows",
-    "cultivation.d1",
-    "cultivation.gap",
-    "cultivation.count",
-)
 
 
-def _axes(vary: dict[str, str]) -> list:
-    from estimator.studies.sweep import Axis
+def _grid(study: dict):
+    from estimator.sources.search import Grid
 
-    return [Axis.parse(f"{key}={value}") for key, value in vary.items()]
-
-
-def _best(rows: list[dict], targets: list[float], configs) -> dict[str, dict]:
-    """The cheapest row (qubitcycles per T) reaching each target, with its config."""
-    best = {}
-    for target in targets:
-        ok = [r for r in rows if r.get("p_out_per_t") is not None and r["p_out_per_t"] <= target]
-        if ok:
-            row = min(ok, key=lambda r: r["qubitcycles_per_t"])
-            entry = {k: row[k] for k in KEEP if row.get(k) is not None}
-            config = configs(row)
-            best[f"{target:g}"] = entry if config is None else {**entry, "config": config}
-    return best
+    c, f = study["cultivation"], study["fed"]
+    return Grid(
+        protocols=tuple(f["protocols"]),
+        unit_targets=tuple(c["unit_targets"]),
+        counts=tuple(c["counts"]),
+        vary=f["vary"],
+        min_errors=c["min_errors"],
+        bound=c["bound"],
+    )
 
 
-def _sweep(template: dict, axes: list, structural: dict[str, Any]) -> list[dict]:
-    """Rows of ``template`` over ``axes``, tagged with the structural values that made it."""
-    from estimator.studies.sweep import run_sweep
+def _distillation_grid(study: dict):
+    from estimator.sources.search import DistillationGrid
 
-    rows = run_sweep(template, axes).records
-    for r in rows:
-        r["_structure"] = structural
-    return rows
-
-
-def _config(template: dict, row: dict, axes: list) -> dict:
-    from estimator.studies.plan import assign
-
-    values = {a.key: row[a.key] for a in axes}
-    return assign(template, {**row["_structure"], **values})
-
-
-def _units(study: dict, p_phys: float) -> list:
-    """The cultivation points feeding the fed blocks: the cheapest per unit target."""
-    from estimator.errors import ConfigError
-    from estimator.sources import cultivation
-
-    c = study["cultivation"]
-    points = {}
-    for target in c["unit_targets"]:
-        try:
-            point = cultivation.cheapest(
-                p_phys, target, min_errors=c["min_errors"], bound=c["bound"]
-            )
-        except ConfigError:
-            continue
-        points[(point.d1, point.gap)] = point
-    return list(points.values())
+    one, two = study["one_level"], study["two_level"]
+    return DistillationGrid(
+        one_level=one["protocol"],
+        one_vary=one["vary"],
+        protocols=tuple(two["protocols"]),
+        level1=tuple(tuple(t) for t in two["level1"]),
+        counts=tuple(two["counts"]),
+        two_vary=two["vary"],
+    )
 
 
 def run_family(study: dict, run: dict, family: str) -> dict[str, dict]:
-    from estimator.sources import cultivation, records
-    from estimator.studies.plan import assign
+    from estimator.sources import search
 
     p_phys, targets = run["p_phys"], study["targets"]
-    base = {"p_phys": p_phys, "noise": dict(study["noise"][run["noise"]])}
+    noise = study["noise"][run["noise"]]
     if family == "cultivation":  # msd source cultivation --p P --target T reproduces it
-        c = study["cultivation"]
-        rows = [records.row(q) for q in cultivation.points(p_phys, min_errors=c["min_errors"])]
-        if c["bound"] == "high":
-            rows = [{**r, "p_out_per_t": r["p_out_high"]} for r in rows]
-        return _best(rows, targets, lambda r: None)
-    rows, axes_of = [], {}
-    if family == "one_level":
-        spec = study["one_level"]
-        template = {**base, "level1": {"protocol": spec["protocol"], "d_x": 7, "d_z": 3, "d_m": 3}}
-        axes = _axes(spec["vary"])
-        rows += _sweep(template, axes, {})
-        axes_of["one"] = (template, axes)
-        for r in rows:
-            r["_kind"] = "one"
-    elif family == "two_level":
-        spec = study["two_level"]
-        axes = _axes(spec["vary"])
-        for protocol in spec["protocols"]:
-            template = {
-                **base,
-                "level1": {"protocol": "15-to-1", "d_x": 11, "d_z": 5, "d_m": 5, "count": 4},
-                "level2": {"protocol": protocol, "d_x": 25, "d_z": 11, "d_m": 11},
-            }
-            axes_of[protocol] = (template, axes)
-            for (d_x, d_z, d_m) in spec["level1"]:
-                for count in spec["counts"]:
-                    structure = {
-                        "level1.d_x": d_x,
-                        "level1.d_z": d_z,
-                        "level1.d_m": d_m,
-                        "level1.count": count,
-                    }
-                    part = _sweep(assign(template, structure), axes, structure)
-                    for r in part:
-                        r["_kind"] = protocol
-                    rows += part
-    else:  # fed
-        spec, c = study["fed"], study["cultivation"]
-        axes = _axes(spec["vary"])
-        for protocol in spec["protocols"]:
-            template = {
-                **base,
-                "cultivation": {"min_errors": c["min_errors"]},
-                "level1": {"protocol": protocol, "d_x": 15, "d_z": 7, "d_m": 7},
-            }
-            axes_of[protocol] = (template, axes)
-            for point in _units(study, p_phys):
-                for count in c["counts"]:
-                    structure = {
-                        "cultivation.d1": point.d1,
-                        "cultivation.gap": point.gap,
-                        "cultivation.count": count,
-                    }
-                    part = _sweep(assign(template, structure), axes, structure)
-                    for r in part:
-                        r["_kind"] = protocol
-                    rows += part
-
-    def configs(row: dict) -> dict:
-        template, axes = axes_of[row["_kind"]]
-        return _config(template, row, axes)
-
-    return _best(rows, targets, configs)
+        rows = search.alone(p_phys, _grid(study))
+    elif family == "fed":
+        rows = search.fed(p_phys, noise, _grid(study))
+    elif family == "one_level":
+        rows = search.one_level(p_phys, noise, _distillation_grid(study))
+    else:
+        rows = search.two_level(p_phys, noise, _distillation_grid(study))
+    return search.cheapest(rows, targets)
 
 
 def _write(path: Path, results: dict) -> None:
