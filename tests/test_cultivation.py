@@ -344,3 +344,51 @@ def test_fed_blocks_reach_the_leading_order_of_their_protocol(name, coefficient,
     design = Design(spec, (Feed(_Stub(stub), 8),), Arrangement.litinski())
     infidelity = float(estimate_design(NoiseModel(1e-5), design).infidelity)
     assert infidelity == pytest.approx(coefficient * p_in**power, rel=1e-3)
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_plan_candidates_reproduce_from_their_configs():
+    """msd plan --sources distillation,cultivation --noise depolarizing on small grids: one
+    candidate per kind, sorted by qubitcycles, each config giving the record's numbers (as
+    msd estimate would), cultivation alone naming its data row."""
+    from estimator.sources import search
+    from estimator.sources.candidates import candidates, noise_table
+    from estimator.studies.config import parse_config
+
+    grid = search.Grid(
+        unit_targets=(1e-6, 1e-7),
+        counts=(8,),
+        vary={"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"},
+    )
+    grid_d = search.DistillationGrid(
+        one_vary={"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"},
+        level1=((11, 5, 5),),
+        counts=(6,),
+        two_vary={"level2.d_x": "15:17:2", "level2.d_z": "7:9:2", "level2.d_m": "9:11:2"},
+    )
+    records = candidates(
+        1e-3,
+        1e-7,
+        noise_table("depolarizing"),
+        sources=("distillation", "cultivation"),
+        grid=grid,
+        grid_d=grid_d,
+    )
+    costs = [r["qubitcycles"] for r in records]
+    assert costs == sorted(costs) and len(records) >= 4
+    alone = next(r for r in records if r["config"] is None)
+    assert alone["cultivation"]["rows"] == "3291" and alone["qubitcycles"] == costs[0]
+    for r in records:
+        assert r["p_out"] <= 1e-7
+        if r["config"] is not None:
+            assert r["config"]["noise"]["file"] == "depolarizing"
+            estimate = estimate_config(parse_config(r["config"]))
+            assert float(estimate.qubitcycles) == r["qubitcycles"]
+    fed = [r for r in records if "cultivation" in r and r["config"] is not None]
+    assert fed and all(r["title"].startswith("(cultivation)^8_{5,g") for r in fed)
+
+
+def test_plan_refuses_unknown_sources(capsys):
+    argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "distillation,magic"]
+    assert main(argv) == 2
+    assert "--sources: must be distillation, cultivation or both" in capsys.readouterr().err
