@@ -392,3 +392,24 @@ def test_plan_refuses_unknown_sources(capsys):
     argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "distillation,magic"]
     assert main(argv) == 2
     assert "--sources: must be distillation, cultivation or both" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_units_are_placed_in_the_layout_and_drawn(fed_config, tmp_path, capsys):
+    """The drawing's area is the factory's qubit count (MODEL.md 8.2: 2 qubits per tile):
+    the block with its entry regions, 8 units of 463 / 2 tiles each, their strips and hub."""
+    from estimator.commands.draw import draw_figure
+    from estimator.figures.style import STYLES
+    from layouts.graph import Units, layout_graph, tiles
+
+    config = load_config(fed_config)
+    feed = config.cultivation
+    units = Units(feed.count, feed.unit.point.qubits, feed.arrangement)
+    graph = layout_graph(config.level1.layout, config.level1.d, level=2, two_level=units)
+    assert 2 * tiles(graph) == pytest.approx(float(estimate_config(config).qubits), rel=1e-12)
+    assert sum(1 for n in graph if n[0] == "unit") == 8
+    out = tmp_path / "fed.png"
+    assert main(["draw", str(fed_config), "-o", str(out)]) == 0 and out.stat().st_size > 0
+    fig, _ = draw_figure(config, STYLES["paper"])
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert any("cultivation unit (8 × 463 qubits)" in t for t in texts)
