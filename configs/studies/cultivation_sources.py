@@ -102,6 +102,10 @@ NAMES = {
 }
 
 
+def _complete(block: dict | None) -> bool:
+    return block is not None and all(f in block for f in FAMILIES)
+
+
 def cheapest(block: dict, target: str) -> dict[str, dict | None]:
     """Per family group: the cheapest entry at ``target`` (distillation: one or two levels)."""
     dist = [block[f].get(target) for f in ("one_level", "two_level")]
@@ -120,7 +124,7 @@ def table(study: dict, results: dict, targets: list[str] | None = None) -> str:
     ]
     for run in study["runs"]:
         block = results.get(_key(run))
-        if not block or not all(f in block for f in FAMILIES):
+        if not _complete(block):
             continue
         for target in targets or [f"{t:g}" for t in study["targets"]]:
             best = cheapest(block, target)
@@ -152,10 +156,21 @@ def figure(study: dict, results: dict, output: str) -> None:
     depolarizing noise), one line per family."""
     import matplotlib
 
-    from estimator.figures.style import PALETTE, STYLES, legend_below, rc_params, save_figure
+    from estimator.figures.checks import problems
+    from estimator.figures.cost import p_phys_label
+    from estimator.figures.style import (
+        PALETTE,
+        STYLES,
+        legend_below,
+        log_tick_labels,
+        rc_params,
+        save_figure,
+    )
 
     style = STYLES["paper"]
-    runs = [r for r in study["runs"] if r["noise"] == "depolarizing" and _key(r) in results]
+    runs = [
+        r for r in study["runs"] if r["noise"] == "depolarizing" and _complete(results.get(_key(r)))
+    ]
     runs.sort(key=lambda r: r["p_phys"])
     with matplotlib.rc_context(rc_params(style)):
         from matplotlib.figure import Figure
@@ -178,13 +193,18 @@ def figure(study: dict, results: dict, output: str) -> None:
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.invert_xaxis()
-            ax.set_title(f"p = {run['p_phys']:g}", pad=3)
+            ax.set_title(p_phys_label(run["p_phys"]), pad=3)
             ax.set_xlabel("target error per T state")
             ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
         axes[0].set_ylabel("qubitcycles per T state")
         handles, _ = axes[0].get_legend_handles_labels()
         fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.32, wspace=0.08)
+        for ax in axes:
+            log_tick_labels(ax)
         legend_below(axes[len(axes) // 2], handles, style.wide_in, max_cols=3)
+        found = problems(fig, max_width_in=style.wide_in)
+        if found:
+            raise ValueError(f"the figure breaks the house style: {found}")
         save_figure(fig, output, style)
 
 
