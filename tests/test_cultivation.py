@@ -413,3 +413,26 @@ def test_units_are_placed_in_the_layout_and_drawn(fed_config, tmp_path, capsys):
     fig, _ = draw_figure(config, STYLES["paper"])
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     assert any("cultivation unit (8 × 463 qubits)" in t for t in texts)
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_msd_plan_with_cultivation_sources(monkeypatch, tmp_path, capsys):
+    """The CLI path (grids made small): JSON candidates sorted by cost, cultivation alone
+    first at 1e-7, a fed block's config written by --write and reproduced by msd estimate."""
+    import functools
+
+    from estimator.sources import search
+
+    small = {"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"}
+    monkeypatch.setattr(
+        search, "Grid", functools.partial(search.Grid, unit_targets=(1e-7,), counts=(8,), vary=small)
+    )
+    argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "cultivation"]
+    argv += ["--noise", "depolarizing", "--format", "json", "--write", str(tmp_path)]
+    assert main(argv) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert records[0]["config"] is None and records[0]["cultivation"]["rows"] == "3291"
+    written = sorted(tmp_path.glob("plan_*.toml"))
+    assert written and main(["estimate", str(written[0]), "--format", "json"]) == 0
+    estimate = json.loads(capsys.readouterr().out)
+    assert estimate["qubitcycles"] == pytest.approx(records[1]["qubitcycles"], rel=1e-12)
