@@ -369,7 +369,7 @@ def test_plan_candidates_reproduce_from_their_configs():
     records = candidates(
         1e-3,
         1e-7,
-        noise_table("depolarizing"),
+        noise_table("depolarizing", 1e-3),
         sources=("distillation", "cultivation"),
         grid=grid,
         grid_d=grid_d,
@@ -388,10 +388,17 @@ def test_plan_candidates_reproduce_from_their_configs():
     assert fed and all(r["title"].startswith("(cultivation)^8_{5,g") for r in fed)
 
 
-def test_plan_refuses_unknown_sources(capsys):
-    argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "distillation,magic"]
-    assert main(argv) == 2
-    assert "--sources: must be distillation, cultivation or both" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--sources", "distillation,magic"], "--sources: must be distillation, cultivation or both"),
+        (["--sources", "cultivation", "--noise", "no-such-model"], "--noise: "),
+    ],
+)
+def test_plan_refuses_unknown_sources_and_noise(option, message, capsys):
+    assert main(["plan", "--p", "1e-3", "--target", "1e-7", *option]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.filterwarnings("ignore:distances outside")

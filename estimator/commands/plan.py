@@ -167,18 +167,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"plan: {message}", file=sys.stderr, flush=True)
 
     sources = _sources(args.sources)
+    from estimator.sources.candidates import candidates, noise_table
+
+    noise = noise_table(args.noise, args.p)
     records = []
     with using(limits):
         if "distillation" in sources and args.noise == "phenomenological":
             records += plan(request, progress=progress)
         extra = tuple(s for s in sources if s == "cultivation" or args.noise != "phenomenological")
         if extra:
-            from estimator.sources.candidates import candidates, noise_table
-
             records += candidates(
                 args.p,
                 args.target,
-                noise_table(args.noise),
+                noise,
                 sources=extra,
                 output=args.output,
                 by=args.by,

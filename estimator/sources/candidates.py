@@ -16,13 +16,25 @@ SOURCES = ("distillation", "cultivation")
 NOISE_DEFAULT = "phenomenological"
 
 
-def noise_table(name: str) -> dict[str, Any]:
+def noise_table(name: str, p_phys: float) -> dict[str, Any]:
     """The [noise] table of ``--noise``: {} for the phenomenological model, else the
     calibration (a shipped name such as "depolarizing", or a file), extrapolated beyond its
-    fitted distances (factories need larger ones; a warning says so)."""
+    fitted distances (factories need larger ones; a warning says so).
+
+    Raises:
+        ConfigError: naming --noise, a calibration that cannot be read.
+    """
     if name == NOISE_DEFAULT:
         return {}
-    return {"model": "calibrated", "file": name, "extrapolate": True}
+    from estimator.calibration.models import noise_from_table
+    from estimator.errors import ConfigError
+
+    table = {"model": "calibrated", "file": name, "extrapolate": True}
+    try:
+        noise_from_table(table, p_phys, None)
+    except ConfigError as error:
+        raise ConfigError("--noise", error.message) from None
+    return table
 
 
 def candidates(
