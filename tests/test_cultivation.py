@@ -277,7 +277,7 @@ def test_config_feeds_level1_with_units_and_msd_estimate_reports_them(fed_config
     record = json.loads(capsys.readouterr().out)
     assert record["series"] == "cultivation × 15-to-1, litinski"
     assert record["inputs"]["cultivation"]["rows"] == "3291"
-    assert record["inputs"]["cultivation"]["d1"] == 5 and record["level1"]["qubits"] == 463
+    assert record["inputs"]["cultivation"]["d1"] == 5 and record["units"]["qubits"] == 463
     gap = config.cultivation.unit.point.gap
     assert main(["estimate", str(fed_config), "--set", "cultivation.target=1e-6",
                  "--set", f"cultivation.gap={gap}", "--format", "json"]) == 2

@@ -231,10 +231,11 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     }
     if config.hardware is not None:
         record["cycle_time_source"] = config.hardware.cycle.source
-    if estimate.level1 is not None:
+    if estimate.level1 is not None:  # what feeds the top: level 1, or cultivation units
+        name = "units" if config.cultivation is not None and config.level2 is None else "level1"
         level1 = {k: plain(k, getattr(estimate.level1, k)) for k in LEVEL1}
-        reasons.update({f"level1.{k}": UNRESOLVED for k, v in level1.items() if v is None})
-        record["level1"] = level1
+        reasons.update({f"{name}.{k}": UNRESOLVED for k, v in level1.items() if v is None})
+        record[name] = level1
     if reasons:
         record["not_defined"] = reasons
     return record
@@ -255,6 +256,13 @@ def format_estimate(record: Mapping[str, Any]) -> str:
     """Aligned text for people: inputs, then costs with units."""
     inputs = record["inputs"]
     lines = [record["title"], f"  p_phys = {inputs['p_phys']:g}, p_t = {inputs['p_t']:g}"]
+    if "cultivation" in inputs:
+        c = inputs["cultivation"]
+        lines.append(
+            f"  cultivation: {c['count']} units of d1 = {c['d1']}, gap {c['gap']}: T error "
+            f"{c['p_out']:.3g} [{c['p_out_low']:.2g}, {c['p_out_high']:.2g}], {c['cycles']:.1f} "
+            f"cycles per state, {c['qubits']:g} qubits (data rows {c['rows']})"
+        )
     for level in ("level1", "level2", "level3"):
         if level in inputs:
             spec = inputs[level]
