@@ -443,3 +443,28 @@ def test_msd_plan_with_cultivation_sources(monkeypatch, tmp_path, capsys):
     assert written and main(["estimate", str(written[0]), "--format", "json"]) == 0
     estimate = json.loads(capsys.readouterr().out)
     assert estimate["qubitcycles"] == pytest.approx(records[1]["qubitcycles"], rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_study_results_trace_to_configs_and_data_rows():
+    """configs/studies/cultivation_sources_results.json: winners re-costed from their stored
+    configs give the stored numbers (what msd estimate prints); cultivation alone is the data
+    row msd source cultivation names."""
+    from pathlib import Path
+
+    from estimator.studies.config import parse_config
+
+    path = Path(__file__).resolve().parents[1] / "configs/studies/cultivation_sources_results.json"
+    block = json.loads(path.read_text())["depolarizing p=0.001"]
+    for family, target in (("one_level", "1e-07"), ("two_level", "1e-12"), ("fed", "1e-12")):
+        entry = block[family][target]
+        config = parse_config(entry["config"])
+        estimate = estimate_config(config)
+        t_per_run = (config.level2 or config.level1).protocol.t_count_per_run
+        per_t = float(estimate.qubitcycles) * estimate.outputs / t_per_run
+        assert per_t == pytest.approx(entry["qubitcycles_per_t"], rel=1e-12)
+        assert entry["p_out_per_t"] <= float(target) and entry["title"] == config.title
+    alone = block["cultivation"]["1e-08"]
+    point = cultivation.cheapest(1e-3, 1e-8)
+    assert alone["cultivation.rows"] == "3298" == str(point.rows[0])
+    assert alone["qubitcycles_per_t"] == point.volume

@@ -176,7 +176,7 @@ def figure(study: dict, results: dict, output: str) -> None:
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(style.wide_in, 0.5 * style.wide_in))
-        axes = fig.subplots(1, len(runs), sharey=True, squeeze=False)[0]
+        axes = fig.subplots(1, len(runs), sharex=True, sharey=True, squeeze=False)[0]
         colours = {"distillation": PALETTE[0], "cultivation": "#000000", "fed": PALETTE[1]}
         markers = {"distillation": "o", "cultivation": "s", "fed": "^"}
         for ax, run in zip(axes, runs):
@@ -192,10 +192,10 @@ def figure(study: dict, results: dict, output: str) -> None:
                     ax.plot(x, y, marker=markers[name], ms=3.5, lw=1.0, color=colours[name], label=NAMES[name])
             ax.set_xscale("log")
             ax.set_yscale("log")
-            ax.invert_xaxis()
             ax.set_title(p_phys_label(run["p_phys"]), pad=3)
             ax.set_xlabel("target error per T state")
             ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
+        axes[0].invert_xaxis()  # shared: once
         axes[0].set_ylabel("qubitcycles per T state")
         handles, _ = axes[0].get_legend_handles_labels()
         fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.32, wspace=0.08)
@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.table or args.figure:
         results = json.loads(path.read_text())
         if args.table:
-            print(table(study, results, args.targets.split(",") if args.targets else None))
+            targets = [f"{float(t):g}" for t in args.targets.split(",")] if args.targets else None
+            print(table(study, results, targets))
         if args.figure:
             figure(study, results, args.figure)
         return 0
