@@ -468,3 +468,19 @@ def test_study_results_trace_to_configs_and_data_rows():
     point = cultivation.cheapest(1e-3, 1e-8)
     assert alone["cultivation.rows"] == "3298" == str(point.rows[0])
     assert alone["qubitcycles_per_t"] == point.volume
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_cultivation_fed_ccz_config_of_the_docs():
+    """configs/studies/cultivation_8toccz_p1e-3.toml: 9.5e-13 per CCZ on 29,230 qubits, of which
+    28 p_T^2 (row 3291) is 2.7e-13 (docs/model/cultivation.md, section 4)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "configs/studies/cultivation_8toccz_p1e-3.toml"
+    config = load_config(path)
+    estimate = estimate_config(config)
+    p_t = config.cultivation.unit.point.p_out
+    assert config.cultivation.unit.point.rows == (3291,)
+    assert 28 * p_t**2 == pytest.approx(2.7e-13, rel=0.01)
+    assert float(estimate.p_out) == pytest.approx(9.527e-13, rel=1e-3)
+    assert float(estimate.qubits) == 29230 and float(estimate.p_out) > 28 * p_t**2
