@@ -14,7 +14,7 @@ import pytest
 
 from estimator.circuits.protocols import builtin_protocols
 from estimator.cli import main
-from estimator.errors import ConfigError, ModelError
+from estimator.errors import ModelError
 from estimator.factory import (
     Design,
     FactoryEstimate,
@@ -53,7 +53,9 @@ def test_data_is_the_shipped_table_with_its_attribution():
     raw = _raw_rows()
     for i in (0, 1000, 3291, 5594):
         j = int(np.flatnonzero(t.row == i)[0])
-        assert t.p_out[j] == pytest.approx(float(raw[i]["t_gate_cultivation_error_rate"]), rel=1e-12)
+        assert t.p_out[j] == pytest.approx(
+            float(raw[i]["t_gate_cultivation_error_rate"]), rel=1e-12
+        )
     data = resources.files("estimator.sources") / "data"
     assert "Apache License" in (data / "LICENSE-Qualtran-Apache-2.0").read_text()
     readme = (data / "README.md").read_text()
@@ -127,7 +129,10 @@ def test_leave_one_out_error_of_the_interpolation():
         (["--p", "1e-4", "--target", "1e-7"], "--p: p = 0.0001 is outside the cultivation data"),
         (["--p", "1e-3", "--target", "1e-9"], "--target: 1e-09 is below what the cultivation"),
         (["--p", "1e-3", "--target", "2"], "--target: must be a probability in (0, 1)"),
-        (["--p", "1e-3", "--target", "1e-7", "--min-errors", "0"], "min_errors: must be at least 1"),
+        (
+            ["--p", "1e-3", "--target", "1e-7", "--min-errors", "0"],
+            "min_errors: must be at least 1",
+        ),
     ],
 )
 def test_refusals_are_one_line_and_exit_2(argv, message, capsys):
@@ -137,7 +142,9 @@ def test_refusals_are_one_line_and_exit_2(argv, message, capsys):
 
 
 def test_cli_json_is_the_row_with_its_provenance(capsys):
-    assert main(["source", "cultivation", "--p", "1e-3", "--target", "1e-7", "--format", "json"]) == 0
+    assert (
+        main(["source", "cultivation", "--p", "1e-3", "--target", "1e-7", "--format", "json"]) == 0
+    )
     answer = json.loads(capsys.readouterr().out)
     raw = _raw_rows()[int(answer["cultivation.rows"])]
     assert answer["qubitcycles"] == answer["qubitcycles_per_t"] == float(raw["expected_volume"])
@@ -145,7 +152,10 @@ def test_cli_json_is_the_row_with_its_provenance(capsys):
     assert answer["qubits"] == 463 and answer["patches_d15"] == pytest.approx(463 / 2 / 225)
     assert answer["p_fail"] == pytest.approx(1 - float(raw["keep_rate"]), rel=1e-12)
     assert "interpolation" not in answer and answer["min_errors"] == 6
-    assert main(["source", "cultivation", "--p", "1.1e-3", "--target", "1e-7", "--format", "json"]) == 0
+    assert (
+        main(["source", "cultivation", "--p", "1.1e-3", "--target", "1e-7", "--format", "json"])
+        == 0
+    )
     between = json.loads(capsys.readouterr().out)
     assert len(between["cultivation.rows"].split()) == 2
     assert between["interpolation"]["leave_one_out"]["rows_predicted"] > 4000
@@ -221,7 +231,9 @@ def test_cultivation_feed_by_hand():
     two = _spec(2, "15-to-1", (17, 7, 7))
     arrangement = Arrangement.litinski()
     for n in (2, 8, 40):
-        tau, source = supply(noise, two.d, 2, (Feed(unit, n),), (unit.estimate(noise),), arrangement)
+        tau, source = supply(
+            noise, two.d, 2, (Feed(unit, n),), (unit.estimate(noise),), arrangement
+        )
         assert float(tau) == pytest.approx(max(2 * point.volume / 463 / n, 7), rel=1e-12)
         assert float(source.p_in) == point.p_out
         assert float(source.l_move) == pytest.approx(10 * 7 + n / 4 * math.sqrt(463 / 2), rel=1e-12)
@@ -279,8 +291,21 @@ def test_config_feeds_level1_with_units_and_msd_estimate_reports_them(fed_config
     assert record["inputs"]["cultivation"]["rows"] == "3291"
     assert record["inputs"]["cultivation"]["d1"] == 5 and record["units"]["qubits"] == 463
     gap = config.cultivation.unit.point.gap
-    assert main(["estimate", str(fed_config), "--set", "cultivation.target=1e-6",
-                 "--set", f"cultivation.gap={gap}", "--format", "json"]) == 2
+    assert (
+        main(
+            [
+                "estimate",
+                str(fed_config),
+                "--set",
+                "cultivation.target=1e-6",
+                "--set",
+                f"cultivation.gap={gap}",
+                "--format",
+                "json",
+            ]
+        )
+        == 2
+    )
     assert "cultivation.gap: give exactly one of gap (with d1) or target" in capsys.readouterr().err
 
 
@@ -307,7 +332,10 @@ def test_config_refusals_name_the_field(fed_config, sets, message, capsys):
 def test_a_gap_without_data_names_the_usable_gaps(fed_config, capsys):
     fed_config.write_text(CONFIG.replace("target = 1e-7", "gap = 500"))
     assert main(["estimate", str(fed_config)]) == 2
-    assert "cultivation.gap: no data for d1 = 5, gap 500 at p = 0.001 with >= 6" in capsys.readouterr().err
+    assert (
+        "cultivation.gap: no data for d1 = 5, gap 500 at p = 0.001 with >= 6"
+        in capsys.readouterr().err
+    )
 
 
 def test_rows_have_the_factory_columns():
@@ -391,7 +419,10 @@ def test_plan_candidates_reproduce_from_their_configs():
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--sources", "distillation,magic"], "--sources: must be distillation, cultivation or both"),
+        (
+            ["--sources", "distillation,magic"],
+            "--sources: must be distillation, cultivation or both",
+        ),
         (["--sources", "cultivation", "--noise", "no-such-model"], "--noise: "),
     ],
 )
@@ -432,7 +463,9 @@ def test_msd_plan_with_cultivation_sources(monkeypatch, tmp_path, capsys):
 
     small = {"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"}
     monkeypatch.setattr(
-        search, "Grid", functools.partial(search.Grid, unit_targets=(1e-7,), counts=(8,), vary=small)
+        search,
+        "Grid",
+        functools.partial(search.Grid, unit_targets=(1e-7,), counts=(8,), vary=small),
     )
     argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "cultivation"]
     argv += ["--noise", "depolarizing", "--format", "json", "--write", str(tmp_path)]

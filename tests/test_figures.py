@@ -1,6 +1,5 @@
 """estimator.figures: style, checks, reference data, cost plots and ``msd plot`` (Agg)."""
 
-import csv
 import math
 import tomllib
 
@@ -25,12 +24,11 @@ from estimator.figures.cost import cost_figure, pareto_front, reference_value, s
 from estimator.figures.sources import (
     HISTORICAL,
     TABLE1,
-    read_reference_csv,
     read_results,
     table1_references,
 )
-from estimator.sources.records import rows_at
 from estimator.figures.style import STYLES, factory_label, rc_params
+from estimator.sources.records import rows_at
 
 PAPER = STYLES["paper"]
 

@@ -146,7 +146,9 @@ def table(study: dict, results: dict, targets: list[str] | None = None) -> str:
                 else "—"
             )
             lines.append(
-                f"| {run['noise']} | {run['p_phys']:g} | {target} | " + " | ".join(cells) + f" | {ratio} |"
+                f"| {run['noise']} | {run['p_phys']:g} | {target} | "
+                + " | ".join(cells)
+                + f" | {ratio} |"
             )
     return "\n".join(lines)
 
@@ -189,7 +191,15 @@ def figure(study: dict, results: dict, output: str) -> None:
                 ]
                 if points:
                     x, y = zip(*points)
-                    ax.plot(x, y, marker=markers[name], ms=3.5, lw=1.0, color=colours[name], label=NAMES[name])
+                    ax.plot(
+                        x,
+                        y,
+                        marker=markers[name],
+                        ms=3.5,
+                        lw=1.0,
+                        color=colours[name],
+                        label=NAMES[name],
+                    )
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_title(p_phys_label(run["p_phys"]), pad=3)

@@ -126,7 +126,8 @@ def _sources(text: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip() for v in text.split(",")))
     if not names or not set(names) <= {"distillation", "cultivation"}:
         raise ConfigError(
-            "--sources", f"must be distillation, cultivation or both (comma-separated), got {text!r}"
+            "--sources",
+            f"must be distillation, cultivation or both (comma-separated), got {text!r}",
         )
     return names
 

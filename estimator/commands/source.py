@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         args.p, args.target, min_errors=min_errors, bound=args.bound, fields=("--p", "--target")
     )
     loo = cultivation.leave_one_out(min_errors) if point.interpolated else None
-    answer = records.record(point, target=args.target, min_errors=min_errors, bound=args.bound, loo=loo)
+    answer = records.record(
+        point, target=args.target, min_errors=min_errors, bound=args.bound, loo=loo
+    )
     if args.format == "json":
         print(to_json(answer))
     elif args.format == "csv":

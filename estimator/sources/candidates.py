@@ -59,7 +59,10 @@ def candidates(
     grid = grid or search.Grid()
     grid_d = grid_d or search.DistillationGrid()
     if ccz:
-        grid, grid_d = replace(grid, protocols=("8-to-CCZ",)), replace(grid_d, protocols=("8-to-CCZ",))
+        grid, grid_d = (
+            replace(grid, protocols=("8-to-CCZ",)),
+            replace(grid_d, protocols=("8-to-CCZ",)),
+        )
     kinds: list[list[dict[str, Any]]] = []
     if "cultivation" in sources:
         if not ccz:
@@ -98,9 +101,10 @@ def _record(best: dict[str, Any], p_phys: float, target: float) -> dict[str, Any
             **{k: best[k] for k in ("title", "p_out", "qubits", "cycles", "qubitcycles")},
             "p_out_deferred": best["p_out"],
             "p_fail": None,
-            "cultivation": {"rows": best["cultivation.rows"], "command": (
-                f"msd source cultivation --p {p_phys:g} --target {target:g}"
-            )},
+            "cultivation": {
+                "rows": best["cultivation.rows"],
+                "command": (f"msd source cultivation --p {p_phys:g} --target {target:g}"),
+            },
             "breakdown": {"levels": []},
             "solver": {},
             "config": None,

@@ -208,7 +208,10 @@ def points(p_phys: float, *, min_errors: int = MIN_ERRORS, field: str = "p_phys"
     if exact.size:
         return [_row_point(i) for i in _rows_at(float(grid[exact[0]]), min_errors).values()]
     above = int(np.searchsorted(grid, p_phys))
-    low, high = _rows_at(float(grid[above - 1]), min_errors), _rows_at(float(grid[above]), min_errors)
+    low, high = (
+        _rows_at(float(grid[above - 1]), min_errors),
+        _rows_at(float(grid[above]), min_errors),
+    )
     return [_between(low[key], high[key], p_phys) for key in low if key in high]
 
 

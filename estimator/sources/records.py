@@ -4,9 +4,8 @@ p_out, p_fail, qubits, cycles, qubitcycles, outputs and the per-T columns), so t
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Iterable
+from typing import Any
 
 from estimator.sources.cultivation import FINAL_DISTANCE, SOURCE, LeaveOneOut, Point, covers, points
 from layouts.layout import QUBITS_PER_TILE
@@ -96,8 +95,16 @@ def record(
 def format_record(answer: dict[str, Any]) -> str:
     """Aligned text for people."""
     rows = [
-        ("p_out", f"{answer['p_out']:.3g}", f"[{answer['p_out_low']:.3g}, {answer['p_out_high']:.3g}]"),
-        ("qubits", f"{answer['qubits']}", f"{answer['tiles']:g} tiles, {answer['patches_d15']:.3g} d=15 patches"),
+        (
+            "p_out",
+            f"{answer['p_out']:.3g}",
+            f"[{answer['p_out_low']:.3g}, {answer['p_out_high']:.3g}]",
+        ),
+        (
+            "qubits",
+            f"{answer['qubits']}",
+            f"{answer['tiles']:g} tiles, {answer['patches_d15']:.3g} d=15 patches",
+        ),
         ("cycles", f"{answer['cycles']:.2f}", "expected code cycles per kept state"),
         ("qubitcycles", f"{answer['qubitcycles']:,.0f}", "per kept T state (expected volume)"),
         ("keep rate", f"{1 - answer['p_fail']:.4g}", "attempts kept"),
@@ -107,7 +114,11 @@ def format_record(answer: dict[str, Any]) -> str:
     value = max(len(r[1]) for r in rows)
     lines = [
         f"{answer['title']} at p = {answer['p_phys']:g}"
-        + (f", target {answer['target']:g} ({answer['bound']} estimate)" if answer["target"] else ""),
+        + (
+            f", target {answer['target']:g} ({answer['bound']} estimate)"
+            if answer["target"]
+            else ""
+        ),
         *(f"  {a:<{width}}  {b:>{value}}  {c}" for a, b, c in rows),
         f"  (data: {answer['data']}; rows with >= {answer['min_errors']} errors)",
     ]

@@ -234,7 +234,9 @@ def parse_config(
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
     cultivated = "cultivation" in data
-    level1 = _level(_table(data, "level1"), "level1", 2 if cultivated else 1, user, noise, time_limit)
+    level1 = _level(
+        _table(data, "level1"), "level1", 2 if cultivated else 1, user, noise, time_limit
+    )
     written = _string(data, "title", "title") if "title" in data else None
     cultivation = _cultivation(data, level1) if cultivated else None
     common = {
@@ -312,7 +314,9 @@ def _cultivation(data: Mapping[str, Any], level1: _PartialLevel) -> CultivationF
     p_phys = float(_number(data, "p_phys", "p_phys", required=True))
     min_errors = table.get("min_errors", cultivation.MIN_ERRORS)
     if isinstance(min_errors, bool) or not isinstance(min_errors, int) or min_errors < 1:
-        raise ConfigError("cultivation.min_errors", f"must be a positive integer, got {_show(min_errors)}")
+        raise ConfigError(
+            "cultivation.min_errors", f"must be a positive integer, got {_show(min_errors)}"
+        )
     d1 = table.get("d1")
     if d1 is not None and (isinstance(d1, bool) or d1 not in cultivation.QUBITS):
         raise ConfigError("cultivation.d1", f"must be 3 or 5, got {_show(d1)}")
@@ -562,7 +566,9 @@ def factory_title(
     ``(cultivation)^8_{5,g86} x (15-to-1)_{17,7,7}``, bracketed when level 1 feeds a level 2.
     """
     if level2 is None:
-        return with_notation(written, f"{below} x {spec_notation(level1)}" if below else spec_notation(level1))
+        return with_notation(
+            written, f"{below} x {spec_notation(level1)}" if below else spec_notation(level1)
+        )
     first = spec_notation(level1, n_level1)
     if below:
         power = f"^{n_level1}" if n_level1 > 1 else ""
