@@ -538,3 +538,20 @@ def test_three_stage_config_of_the_docs(capsys):
     assert "--level: the level-1 blocks of this factory are fed by cultivation units" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.filterwarnings("ignore:distances outside")
+def test_a_sweep_over_p_prices_the_units_at_each_p(fed_config):
+    """With [cultivation], p_phys is a structural axis of a sweep: the units are chosen from
+    the data at each p (none refused for being priced at another p)."""
+    from estimator.studies.sweep import Axis, load_template, run_sweep
+
+    result = run_sweep(
+        load_template(fed_config), [Axis.parse("p_phys=5e-4,1e-3"), Axis.parse("level1.d_x=17,19")]
+    )
+    assert result.points == 4 and result.skipped == 0
+    rows = {r["p_phys"]: r["cultivation.rows"] for r in result.records}
+    assert rows == {
+        5e-4: str(cultivation.cheapest(5e-4, 1e-7).rows[0]),
+        1e-3: str(cultivation.cheapest(1e-3, 1e-7).rows[0]),
+    }

@@ -215,9 +215,15 @@ def compile_parts(parts: Sequence[Part], *, precision: str = "auto") -> Plan:
     return Plan(tuple(_compile(part) for part in parts), precision)
 
 
+def _numeric(key: str, template: Mapping[str, Any]) -> bool:
+    """True for a key that varies within a batch; with [cultivation] p_phys is structural
+    (the units are priced from the data at each p)."""
+    return key in NUMERIC and not (key == "p_phys" and "cultivation" in template)
+
+
 def _compile(part: Part) -> CompiledPart:
-    structural = tuple(i for i, a in enumerate(part.axes) if a.key not in NUMERIC)
-    numeric = tuple(i for i, a in enumerate(part.axes) if a.key in NUMERIC)
+    structural = tuple(i for i, a in enumerate(part.axes) if not _numeric(a.key, part.template))
+    numeric = tuple(i for i, a in enumerate(part.axes) if _numeric(a.key, part.template))
     structures = []
     for combo in _combos([part.axes[i].values for i in structural]):
         data = assign(part.template, {part.axes[i].key: v for i, v in zip(structural, combo)})
