@@ -153,69 +153,61 @@ def table(study: dict, results: dict, targets: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def figure(study: dict, results: dict, output: str) -> None:
+def figure(study: dict, results: dict, style):
     """Cheapest qubitcycles per T state against the target, one panel per p (calibrated
-    depolarizing noise), one line per family."""
-    import matplotlib
+    depolarizing noise), one line per family. Call it inside ``rc_context(rc_params(style))``
+    (docs/figures/make_figures.py draws it so)."""
+    from matplotlib.figure import Figure
 
-    from estimator.figures.checks import problems
     from estimator.figures.cost import p_phys_label
-    from estimator.figures.style import (
-        PALETTE,
-        STYLES,
-        legend_below,
-        log_tick_labels,
-        rc_params,
-        save_figure,
-    )
+    from estimator.figures.style import PALETTE, legend_below, log_tick_labels
 
-    style = STYLES["paper"]
     runs = [
         r for r in study["runs"] if r["noise"] == "depolarizing" and _complete(results.get(_key(r)))
     ]
     runs.sort(key=lambda r: r["p_phys"])
-    with matplotlib.rc_context(rc_params(style)):
-        from matplotlib.figure import Figure
+    fig = Figure(figsize=(style.wide_in, 0.5 * style.wide_in))
+    axes = fig.subplots(1, len(runs), sharex=True, sharey=True, squeeze=False)[0]
+    colours = {"distillation": PALETTE[0], "cultivation": "#000000", "fed": PALETTE[1]}
+    markers = {"distillation": "o", "cultivation": "s", "fed": "^"}
+    for ax, run in zip(axes, runs):
+        block = results[_key(run)]
+        for name in ("distillation", "cultivation", "fed"):
+            points = [
+                (t, e["qubitcycles_per_t"])
+                for t in study["targets"]
+                if (e := cheapest(block, f"{t:g}")[name]) is not None
+            ]
+            if points:
+                x, y = zip(*points)
+                ax.plot(
+                    x,
+                    y,
+                    marker=markers[name],
+                    ms=3.5,
+                    lw=1.0,
+                    color=colours[name],
+                    label=NAMES[name],
+                )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(p_phys_label(run["p_phys"]), pad=3)
+        ax.set_xlabel("target error per T state")
+        ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
+    axes[0].invert_xaxis()  # shared: once
+    axes[0].set_ylabel("qubitcycles per T state")
+    handles, _ = axes[0].get_legend_handles_labels()
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.32, wspace=0.08)
+    for ax in axes:
+        log_tick_labels(ax)
+    legend_below(axes[len(axes) // 2], handles, style.wide_in, max_cols=3)
+    return fig
 
-        fig = Figure(figsize=(style.wide_in, 0.5 * style.wide_in))
-        axes = fig.subplots(1, len(runs), sharex=True, sharey=True, squeeze=False)[0]
-        colours = {"distillation": PALETTE[0], "cultivation": "#000000", "fed": PALETTE[1]}
-        markers = {"distillation": "o", "cultivation": "s", "fed": "^"}
-        for ax, run in zip(axes, runs):
-            block = results[_key(run)]
-            for name in ("distillation", "cultivation", "fed"):
-                points = [
-                    (t, e["qubitcycles_per_t"])
-                    for t in study["targets"]
-                    if (e := cheapest(block, f"{t:g}")[name]) is not None
-                ]
-                if points:
-                    x, y = zip(*points)
-                    ax.plot(
-                        x,
-                        y,
-                        marker=markers[name],
-                        ms=3.5,
-                        lw=1.0,
-                        color=colours[name],
-                        label=NAMES[name],
-                    )
-            ax.set_xscale("log")
-            ax.set_yscale("log")
-            ax.set_title(p_phys_label(run["p_phys"]), pad=3)
-            ax.set_xlabel("target error per T state")
-            ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
-        axes[0].invert_xaxis()  # shared: once
-        axes[0].set_ylabel("qubitcycles per T state")
-        handles, _ = axes[0].get_legend_handles_labels()
-        fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.32, wspace=0.08)
-        for ax in axes:
-            log_tick_labels(ax)
-        legend_below(axes[len(axes) // 2], handles, style.wide_in, max_cols=3)
-        found = problems(fig, max_width_in=style.wide_in)
-        if found:
-            raise ValueError(f"the figure breaks the house style: {found}")
-        save_figure(fig, output, style)
+
+def load() -> tuple[dict, dict]:
+    """The study (TOML) and its results (JSON)."""
+    study = tomllib.loads((HERE / "cultivation_sources.toml").read_text())
+    return study, json.loads((HERE / study["results"]).read_text())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,17 +216,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", default=None, help="targets of the table, e.g. 1e-8,1e-12")
     parser.add_argument("--figure", metavar="FILE", help="draw the figure")
     args = parser.parse_args(argv)
-    study = tomllib.loads((HERE / "cultivation_sources.toml").read_text())
-    path = HERE / study["results"]
     if args.table or args.figure:
-        results = json.loads(path.read_text())
+        study, results = load()
         if args.table:
             targets = [f"{float(t):g}" for t in args.targets.split(",")] if args.targets else None
             print(table(study, results, targets))
         if args.figure:
-            figure(study, results, args.figure)
+            import matplotlib
+
+            from estimator.figures.checks import problems
+            from estimator.figures.style import STYLES, rc_params, save_figure
+
+            style = STYLES["paper"]
+            with matplotlib.rc_context(rc_params(style)):
+                fig = figure(study, results, style)
+                found = problems(fig, max_width_in=style.wide_in)
+                if found:
+                    print(f"{args.figure}: {'; '.join(found)}", file=sys.stderr)
+                    return 1
+                save_figure(fig, args.figure, style)
         return 0
-    run_study(study, path)
+    study = tomllib.loads((HERE / "cultivation_sources.toml").read_text())
+    run_study(study, HERE / study["results"])
     return 0
 
 

@@ -117,6 +117,20 @@ def calibrated_p_out_vs_p(quick: bool):
         return noise_models_figure(factories, PAPER, p_phys=p_phys, search=search)
 
 
+def cultivation_sources(quick: bool):
+    """The cheapest T source per target (configs/studies/cultivation_sources.py), from its
+    shipped results (quick or not: the figure reads them)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cultivation_sources", STUDIES / "cultivation_sources.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    study, results = module.load()
+    return module.figure(study, results, PAPER)
+
+
 FIGURES = {
     "pareto_cheapest_t_p1e-3.png": Made(
         "msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml"
@@ -144,6 +158,11 @@ FIGURES = {
     "calibration_fits.png": Made(
         "notebooks/calibrated_noise.ipynb (estimator.figures.noise.fits_figure)",
         calibration_fits,
+        PAPER.wide_in,
+    ),
+    "cultivation_sources.png": Made(
+        "python configs/studies/cultivation_sources.py --figure docs/figures/cultivation_sources.png",
+        cultivation_sources,
         PAPER.wide_in,
     ),
     "calibrated_p_out_vs_p.png": Made(
