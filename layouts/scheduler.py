@@ -16,7 +16,11 @@ run has a wrong output (``harm_weights``). The exact p_out of the result is the 
 job (estimator.factory), not this module's.
 
 At level 1 a fast faulty T measurement needs an ancilla region whose stretch at its patch no
-rotation of the step uses (MODEL.md 4.2 space rule).
+rotation of the step uses (MODEL.md 4.2 space rule). Outputs obey the consumption rules of
+layouts/consumption.py: deferred means after the last step; an in-step consumption ends no
+earlier than the last lattice surgery (post-selection first, timed with the longest step) and
+has a region free at the output in every step until it has left (access, timed with the
+shortest step), so every schedule it returns passes them at any step time in that range.
 
 Reproducible and fast: one worker, a fixed seed and a budget of CP-SAT's deterministic time
 (no wall-clock limit decides the result), so the same input gives the same schedule on any
@@ -37,15 +41,16 @@ import numpy as np
 from estimator.circuits.protocol import Protocol
 from estimator.errors import LayoutError, ScheduleError
 from estimator.sim.noise import NoiseModel
-from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level
+from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level, PortSupply
 from layouts.graph import layout_graph, regions_for
 from layouts.layout import Distances, Layout
 from layouts.schedule import Consumption, Placement, Schedule
 
 CONSUMPTION_MODES = ("allowed", "deferred")
 """``allowed``: an output is consumed in any step from its last rotation on, in-step or
-deferred (MODEL.md 5); ``deferred``: every output is consumed after the step of its last
-rotation."""
+deferred, as far as the consumption rules allow (layouts/consumption.py: after post-selection,
+through a free region); ``deferred``: every output is consumed after the protocol's last
+step."""
 COEFFICIENT_RANGE = 10**6
 """The largest proxy coefficient becomes this integer; smaller ones are rounded relative to
 it (terms below 1e-6 of the largest cannot change p_out by more than that fraction)."""
@@ -194,7 +199,7 @@ def _level(
     d: Distances,
     noise: NoiseModel,
     tau: float,
-    feed: InjectedState | None,
+    feed: InjectedState | PortSupply | None,
 ) -> Level:
     """A Level without a schedule: it evaluates rotation errors and ancilla lengths."""
     if level == 1:
@@ -258,7 +263,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
         for r, (rot, opts) in enumerate(zip(protocol.rotations, options))
         for g in opts
     }
-    pools = _pools(layout, options, cost)
+    pools = _pools(layout, options, cost, level)
     pooled = [
         tuple(pool for pool in pools if pool[0] in opts) + ((None,) if None in opts else ())
         for opts in options
@@ -284,13 +289,14 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     )
 
 
-def _pools(layout: Layout, options, cost) -> list[tuple[str, ...]]:
+def _pools(layout: Layout, options, cost, level: int) -> list[tuple[str, ...]]:
     """Regions that host the same rotations at the same cost are interchangeable: the model
     fills a pool of them up to its size and names the regions afterwards (this removes the
-    symmetric copies of every schedule, e.g. top and bottom at level 1)."""
+    symmetric copies of every schedule, e.g. top and bottom at level 1). At level 2 a pool
+    also shares its port (the stretch a rotation uses runs from the port)."""
     groups: dict[tuple, list[str]] = {}
     for region in layout.regions:
-        signature = tuple(
+        signature = (region.port if level == 2 else "",) + tuple(
             f"{cost[r, region.name]:.9g}" if region.name in opts else None
             for r, opts in enumerate(options)
         )
@@ -458,6 +464,7 @@ def _least_error(
     work: float,
     time_limit: float,
     consumption_mode: str,
+    leaving: _Leaving,
 ):
     """Phase 2: with ``n_steps`` fixed, minimise the integer-scaled error proxy."""
     m = _Model(protocol, costs, n_steps)
@@ -516,6 +523,7 @@ def _least_error(
         model.add(waiting[-1] == 0)
         if consumption_mode == "deferred":
             model.add(deferred == 1)
+        _consumption_rules(m, costs, leaving, q, waiting, deferred)
         consumption[q] = (waiting, deferred)
         full = [started[s] + waiting[s] - 1 for s in steps]  # alive for a whole step
         model.add(sum(full) + 1 >= least_life)
@@ -574,6 +582,75 @@ def _least_error(
     return schedule, status, objective, solver.response_proto.deterministic_time
 
 
+@dataclass(frozen=True)
+class _Leaving:
+    """What the consumption rules (layouts/consumption.py) need in the model: how many steps
+    before the last an in-step consumption may start (post-selection first, with the longest
+    step), how many steps an output occupies its region from its consumption step on (access,
+    with the shortest step), and which pooled rotation uses the stretch at which output."""
+
+    earliest_before_end: int
+    occupied_steps: int
+    uses: dict[tuple[int, tuple[str, ...]], frozenset[int]]
+
+
+def _leaving(
+    protocol: Protocol, layout: Layout, level: int, d: Distances, costs: _Costs, longest, shortest
+) -> _Leaving:
+    """In-step consumption at step c leaves at start(c) + d_m + 2 d_x; with steps of tau it is
+    after the end of the last surgery (start(N) + d_m) iff N - c <= 2 d_x / tau, and it occupies
+    the steps c .. c + ceil((d_m + 2 d_x) / tau) - 1."""
+    d_x, consume = float(d.d_x), float(CONSUMPTION_TIME.evaluate(d))
+    uses = {
+        (r, pool): frozenset(
+            o
+            for o in protocol.outputs
+            if layout.uses(protocol.rotations[r].support, pool[0], o, level=level)
+        )
+        for r, opts in enumerate(costs.options)
+        for pool in opts
+        if pool is not None
+    }
+    return _Leaving(
+        math.floor(2 * d_x / longest * (1 + 1e-12)),
+        math.ceil(consume / shortest * (1 - 1e-12)),
+        uses,
+    )
+
+
+def _consumption_rules(m: _Model, costs: _Costs, leaving: _Leaving, q: int, waiting, deferred):
+    """Output ``q`` is consumed in the step after the last ``waiting`` one. Deferred: only
+    after the last step. In-step: no more than ``earliest_before_end`` steps before the last
+    (post-selection first), and a region free at q in every step it occupies (access)."""
+    model, n = m.model, m.n_steps
+    if n >= 2:
+        model.add_implication(deferred, waiting[n - 2])
+    first = n - leaving.earliest_before_end  # earliest in-step consumption step, 1-based
+    if first >= 2:
+        model.add(waiting[first - 2] + deferred >= 1)
+    pools = sorted({g for opts in costs.options for g in opts if g is not None})
+    for t in range(n):
+        before = waiting[t - leaving.occupied_steps] if t >= leaving.occupied_steps else 1
+        rooms = []
+        for i, pool in enumerate(pools):
+            blocking = [
+                m.x[r][t][j]
+                for r, opts in enumerate(costs.options)
+                for j, g in enumerate(opts)
+                if g == pool and q in leaving.uses[r, pool]
+            ]
+            if not blocking:
+                rooms = None  # a pool nobody blocks at q: always free
+                break
+            room = model.new_bool_var(f"access{q}_{t}_{i}")
+            model.add(sum(blocking) + room <= len(pool))
+            rooms.append(room)
+        if rooms is None:
+            continue
+        # in transit in step t: consumed in-step at some step in (t - occupied, t]
+        model.add(sum(rooms) >= before - waiting[t] - deferred)
+
+
 def schedule_cpsat(
     protocol: Protocol,
     layout: Layout,
@@ -583,7 +660,7 @@ def schedule_cpsat(
     noise: NoiseModel,
     time_limit: float = DEFAULT_WORK,
     tau: float | None = None,
-    feed: InjectedState | None = None,
+    feed: InjectedState | PortSupply | None = None,
     consumption: str = "allowed",
     cache: bool = True,
 ) -> ScheduleResult:
@@ -603,8 +680,9 @@ def schedule_cpsat(
         feed: level 2 only, the level-1 states (error p_in, travel l_move) as
             estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
             Only the proxy's weights depend on it.
-        consumption: "allowed" (MODEL.md 5: in-step or deferred, from the last rotation on) or
-            "deferred" (every output after the step of its last rotation).
+        consumption: "allowed" (each output in-step or deferred, from its last rotation on,
+            within the consumption rules of layouts/consumption.py) or "deferred" (every
+            output after the protocol's last step).
         cache: reuse the schedule of an earlier call of the same class (same protocol, layout,
             level, consumption, budget and ordering of the proxy coefficients).
 
@@ -654,6 +732,10 @@ def schedule_cpsat(
     step_time = float(d.d_m) if tau is None else float(tau)
     model = _level(protocol, layout, level, d, noise, step_time, feed)
     costs = _costs(protocol, layout, level, d, model)
+    shortest = step_time
+    if isinstance(feed, PortSupply):
+        shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
+    leaving = _leaving(protocol, layout, level, d, costs, step_time, min(shortest, step_time))
     key = (
         protocol.rotations,
         protocol.outputs,
@@ -662,12 +744,14 @@ def schedule_cpsat(
         consumption,
         float(time_limit),
         _class_signature(costs),
+        leaving.earliest_before_end,
+        leaving.occupied_steps,
     )
     if cache and key in _CACHE:
         return replace(_CACHE[key], cached=True, wall_time_s=0.0)
     n_steps, proven, hint, spent = _fewest_steps(protocol, costs, time_limit)
     schedule, status, objective, spent2 = _least_error(
-        protocol, costs, n_steps, hint, time_limit - spent, time_limit, consumption
+        protocol, costs, n_steps, hint, time_limit - spent, time_limit, consumption, leaving
     )
     schedule.validate(protocol, layout, level=level)
     result = ScheduleResult(
