@@ -227,3 +227,23 @@ def test_sweeps_of_extended_configs_are_right_or_refused(table1_dir):
     for record, d_x in zip(result.records, (7, 9)):
         single = load_config(table1_dir / ROW1, ["level1.d_z_patch={q5 = 5}", f"level1.d_x={d_x}"])
         assert record["p_out"] == pytest.approx(float(estimate_config(single).p_out))
+
+
+def test_pooled_reading_is_gone(table1_dir, data_dir):
+    """The planner's row-9 design under pooled supply (claimed 0.824 of the row's
+    qubitcycles): five level-1 factories, 3 on the side of port L and 2 on that of port R.
+    Costed per port, every step waits for port R's two factories: 1.018 of the row's
+    qubitcycles, and the longer steps push p_out above the row's."""
+    row = estimate_config(load_config(table1_dir / ROW9))
+    config = load_config(data_dir / "row9_five_feeders_20to4.toml")
+    est = estimate_config(config)
+    big, small = est.feeds
+    left = 2 / float(big.cycles) + 1 / float(small.cycles)  # dealt: big, big, small to L
+    right = 2 / float(big.cycles)
+    pooled = 4 / float(big.cycles) + 1 / float(small.cycles)
+    tau = max(1 / right, 15)
+    assert 1 / right > 2 / pooled > 15  # both would be supply-bound; the pooled step is shorter
+    assert left > right
+    assert float(est.cycles) * (1 - float(est.p_fail)) == pytest.approx(10 * tau)
+    assert float(est.qubitcycles) / float(row.qubitcycles) == pytest.approx(1.0185, abs=5e-4)
+    assert float(est.p_out) > float(row.p_out)
