@@ -8,7 +8,9 @@ A ``Design`` is a top level fed by ``Feed``s: counts of lower-level factories, t
 designs. MODEL.md's two-level factories are one feed of one-level 15-to-1 factories; the
 extensions of docs/model-extensions.md (E3-E5) are feeders with several outputs per run,
 feeds of several kinds (different distances) and feeders of two levels (three-level
-factories). The supply rule counts states, not runs.
+factories). The supply rule counts states, not runs, and is per port: each entry port is fed
+only by the factories on its side (``supply``, ``port_supply``; a new kind of feeder plugs in
+as one more (feed, estimate, count) entry of a port's column).
 """
 
 from __future__ import annotations
@@ -263,9 +265,12 @@ def estimate_design(
 ) -> FactoryEstimate:
     """Cost a factory of any number of levels (MODEL.md 4.3, 7, 8; docs/model-extensions.md).
 
-    Each feed is costed first; the top block's step lasts tau (``supply``), it needs
-    (N_rot / k) tau / (1 - p_fail) cycles, and its qubits are its own tiles, each feeding
-    factory with its routing strip, and the routing hub (MODEL.md 8.2-8.3).
+    Each feed is costed first; each step of the top block lasts as long as the ports it uses
+    need to deliver its states (``supply``, per port), a run needs the sum of its steps
+    / (1 - p_fail) cycles (the published 15x15 counts its single-state step half, a
+    departure), and its qubits are its own tiles, each feeding factory with its routing
+    strip, and the routing hub (MODEL.md 8.2-8.3). Outputs must obey the consumption rules
+    (layouts/consumption.py), else ConsumptionError.
     """
     if not design.feeds:
         return estimate_one_level(noise, design.top, precision=precision, progress=progress)
@@ -309,9 +314,10 @@ def estimate_two_level(
 ) -> FactoryEstimate:
     """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
 
-    Each level-2 step consumes one level-1 state per ancilla region (k); it lasts
-    t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
-    (N_rot / k) t_L1 / (1 - p_fail2) cycles.
+    Each level-2 step consumes one level-1 state per ancilla region it uses, from the port of
+    that region; with n_level1 / 2 factories per side it lasts t_L1 = max(level-1 cycles * 2 /
+    n_level1, min_step d_m2), and the published blocks need (N_rot / k) t_L1 / (1 - p_fail2)
+    cycles.
     """
     design = Design(level2, (Feed(Design(level1), n_level1),), arrangement)
     return estimate_design(noise, design, precision=precision, progress=progress)

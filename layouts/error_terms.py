@@ -108,8 +108,10 @@ class Level:
         protocol, layout, schedule: the circuit, its patches and its timing.
         d: the level's distances d_x, d_z, d_m.
         noise: the logical error rates of patches and merges (``spacelike``, ``timelike``).
-        tau: duration of one step in code cycles.
-        source: where the rotations' pi/8 rotation comes from.
+        tau: duration of one step in code cycles (with a PortSupply: its longest step; each
+            step's own duration is ``step_time``).
+        source: where the rotations' pi/8 rotation comes from (level 2 fed per port: a
+            PortSupply).
     """
 
     protocol: Protocol

@@ -675,8 +675,10 @@ def schedule_cpsat(
         noise: the noise model at one parameter point.
         time_limit: budget of both solves together in seconds of CP-SAT's deterministic time
             (one worker, fixed seed): the result does not depend on the machine's load.
-        tau: step duration in cycles; default d_m (level 1: exact, MODEL.md 5; level 2: the
-            shortest step of the standard arrangement, MODEL.md 7).
+        tau: step duration in cycles (with per-port supply, the longest step); default d_m
+            (level 1: exact, MODEL.md 5; level 2: the shortest step of the standard
+            arrangement, MODEL.md 7, and then an output may leave in-step only in the last
+            step, since post-selection first needs the real step time).
         feed: level 2 only, the level-1 states (error p_in, travel l_move) as
             estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
             Only the proxy's weights depend on it.
@@ -732,10 +734,12 @@ def schedule_cpsat(
     step_time = float(d.d_m) if tau is None else float(tau)
     model = _level(protocol, layout, level, d, noise, step_time, feed)
     costs = _costs(protocol, layout, level, d, model)
+    # without the real step time a level-2 output may leave in-step only in the last step
+    longest = step_time if tau is not None or level == 1 else math.inf
     shortest = step_time
     if isinstance(feed, PortSupply):
         shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
-    leaving = _leaving(protocol, layout, level, d, costs, step_time, min(shortest, step_time))
+    leaving = _leaving(protocol, layout, level, d, costs, longest, min(shortest, step_time))
     key = (
         protocol.rotations,
         protocol.outputs,
