@@ -247,3 +247,29 @@ def test_pooled_reading_is_gone(table1_dir, data_dir):
     assert float(est.cycles) * (1 - float(est.p_fail)) == pytest.approx(10 * tau)
     assert float(est.qubitcycles) / float(row.qubitcycles) == pytest.approx(1.0185, abs=5e-4)
     assert float(est.p_out) > float(row.p_out)
+
+
+def test_single_port_steps_take_their_own_port_time(table1_dir):
+    """Per-port timing step by step: with 3 factories at port L and 2 at port R, a step drawing
+    from both lasts max(cycles_1 / 2, d_m2); the single-rotation step 8 of the 15x15 schedule
+    lasts max(cycles_1 / 2, d_m2) through port R and max(cycles_1 / 3, d_m2) through port L.
+    (The consistent schedule: no half-step departure.)"""
+    steps = [
+        '["Z2 @top", "Z3 @bottom"]',
+        '["Z4 @top", "Z5 @bottom"]',
+        '["Z1 Z2 Z3 @top", "Z2 Z3 Z4 @bottom"]',
+        '["Z1 Z3 Z4 @top", "Z1 Z2 Z4 @bottom"]',
+        '["Z1 Z2 Z5 @top", "Z1 Z4 Z5 @bottom"]',
+        '["Z1 Z3 Z5 @top", "Z1 Z2 Z3 Z4 Z5 @bottom"]',
+        '["Z2 Z4 Z5 @top", "Z3 Z4 Z5 @bottom"]',
+    ]
+
+    def cycles(last: str) -> tuple[float, float]:
+        inline = f"level2.schedule={{steps = [{', '.join(steps)}, [\"Z2 Z3 Z5 @{last}\"]], consume = [{{qubit = 1, step = 7}}]}}"
+        est = estimate_config(load_config(table1_dir / ROW9, ["level1.count=5", inline]))
+        return float(est.cycles) * (1 - float(est.p_fail)), float(est.level1.cycles)
+
+    through_r, cycles1 = cycles("bottom")
+    through_l, _ = cycles("top")
+    assert through_r == pytest.approx(8 * max(cycles1 / 2, 11))
+    assert through_l == pytest.approx(7 * max(cycles1 / 2, 11) + max(cycles1 / 3, 11))
