@@ -79,8 +79,10 @@ def violations(level: Level) -> list[Violation]:
                     f"surgery of the run ends at cycle {_first(end, early):.4g}",
                 )
             )
+        if c.deferred:  # it leaves after the last step: no step is occupied
+            continue
         for s in range(c.step, schedule.n_steps + 1):
-            occupied = np.asarray(starts[s - 1] < leave) & (not c.deferred or s > c.step)
+            occupied = np.asarray(starts[s - 1] < leave)
             if not np.any(occupied) or layout.free_regions(
                 schedule.steps[s - 1], c.qubit, level=number
             ):

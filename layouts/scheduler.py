@@ -221,7 +221,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     outputs = set(protocol.outputs)
     options = []
     for rotation in protocol.rotations:
-        regions = regions_for(graph, rotation.support)
+        regions = tuple(r for r in regions_for(graph, rotation.support) if _fed(model, r))
         fast = level == 1 and len(rotation.support) == 1 and rotation.support[0] not in outputs
         if not regions and not fast:
             raise LayoutError(
@@ -287,6 +287,14 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
         z_consume=tuple(r * consume for r in z_rate),
         x_consume=tuple(r * consume for r in x_rate),
     )
+
+
+def _fed(model: Level, region: str) -> bool:
+    """False for a level-2 region whose port has no feeding factory (per-port supply)."""
+    if not isinstance(model.source, PortSupply):
+        return True
+    port = model.source.port(model.layout.region(region).port)
+    return bool(np.all(np.isfinite(np.asarray(port.per_state, float))))
 
 
 def _pools(layout: Layout, options, cost, level: int) -> list[tuple[str, ...]]:
@@ -739,7 +747,8 @@ def schedule_cpsat(
     shortest = step_time
     if isinstance(feed, PortSupply):
         shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
-    leaving = _leaving(protocol, layout, level, d, costs, longest, min(shortest, step_time))
+        shortest = min(shortest, step_time)
+    leaving = _leaving(protocol, layout, level, d, costs, longest, shortest)
     key = (
         protocol.rotations,
         protocol.outputs,

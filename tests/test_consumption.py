@@ -121,3 +121,27 @@ def test_cpsat_obeys_the_rules(table1_dir, row, level):
     for built in _levels(config):
         assert violations(built) == []
     estimate_config(config)
+
+
+def test_consumption_ok_per_point():
+    """On a batch the rules hold point by point: the published 15-to-1 at d_x = 3 hands q1 out
+    in step 5 of 6, legal for d_m = 5 (2 d_x >= d_m), not for d_m = 7."""
+    import numpy as np
+
+    from estimator.circuits.protocols import builtin_protocols
+    from estimator.factory import LevelSpec
+    from estimator.sim.noise import NoiseModel
+    from layouts.consumption import check_consumption, consumption_ok
+    from layouts.layout import Distances, Layout
+    from layouts.schedule import published_schedule
+
+    spec = LevelSpec(
+        builtin_protocols()["15-to-1"],
+        Layout.litinski(5, (1,)),
+        published_schedule(1, "15-to-1", "litinski"),
+        Distances(np.array([3.0, 3.0]), 3.0, np.array([5.0, 7.0])),
+    )
+    level = level_one(NoiseModel(1e-4), spec)
+    assert consumption_ok(level).tolist() == [True, False]
+    with pytest.raises(ConsumptionError, match="leaves at cycle 41, before .* at cycle 42$"):
+        check_consumption(level)

@@ -273,3 +273,18 @@ def test_single_port_steps_take_their_own_port_time(table1_dir):
     through_l, _ = cycles("top")
     assert through_r == pytest.approx(8 * max(cycles1 / 2, 11))
     assert through_l == pytest.approx(7 * max(cycles1 / 2, 11) + max(cycles1 / 3, 11))
+
+
+def test_cpsat_uses_only_fed_ports(table1_dir):
+    """One level-1 factory on the two-region layout feeds port L only: CP-SAT places every
+    level-2 rotation in the top region (single-port steps), and each step waits for it."""
+    config = load_config(
+        table1_dir / ROW9, ["level1.count=1", "level2.schedule=cpsat"], time_limit=1.0
+    )
+    schedule = config.level2.schedule
+    assert {p.region for step in schedule.steps for p in step} == {"top"}
+    est = estimate_config(config)
+    per_state = float(est.level1.cycles)
+    assert float(est.cycles) * (1 - float(est.p_fail)) == pytest.approx(
+        schedule.n_steps * max(per_state, 11)
+    )
