@@ -1,8 +1,8 @@
 """When an output may leave a factory: post-selection first, through a free ancilla region.
 
 An output patch is handed to the computation by lattice surgery (d_m cycles) and moved out of
-the block (2 d_x cycles) through an ancilla region next to it (Litinski 2019, Sec. 3: an
-output "is consumed" in d_m + 2 d_x cycles). Two conditions make this a factory
+the block (2 d_x cycles) through an ancilla region next to it: d_m + 2 d_x cycles, as the
+cost model of Litinski 2019 (arXiv:1905.06903) charges it. Two conditions make this a factory
 (docs/model/consumption-and-supply.md):
 
 1. *Post-selection first.* The output leaves at the start of its consumption step, plus one
