@@ -75,7 +75,8 @@ class ScheduleResult:
         schedule: the schedule (data, as the published ones).
         status: "OPTIMAL" (error proxy proven minimal for the step count) or "FEASIBLE"
             (deterministic budget used up first).
-        steps_proven_optimal: True when no schedule with fewer steps exists.
+        steps_proven_optimal: True when no schedule with fewer steps exists (with ports of
+            unequal supply: no schedule with a shorter run, and none as short with fewer steps).
         wall_time_s: time spent in both solves (0 when taken from the cache).
         objective: the error proxy of the schedule at the point its class was solved, a
             probability (harm-weighted sum of the error probabilities the schedule controls;
@@ -377,6 +378,25 @@ class _Model:
             free.append(room)
         self.model.add(sum(fast) <= sum(free))
 
+    def durations(self, ports: _PortTimes) -> list:
+        """Each step's duration (scaled): at least the shortest step if used, and for every
+        port its time per state times the states the step takes from it."""
+        bound = ports.least * self.n_steps + sum(t for _, t in ports.per_state) * self.n_steps
+        durations = []
+        for s in range(self.n_steps):
+            d = self.model.new_int_var(0, bound, f"duration{s}")
+            self.model.add(d >= ports.least * self.used[s])
+            for pool, time in ports.per_state:
+                taken = [
+                    self.x[r][s][i]
+                    for r, opts in enumerate(self.options)
+                    for i, g in enumerate(opts)
+                    if g == pool
+                ]
+                self.model.add(d >= time * sum(taken))
+            durations.append(d)
+        return durations
+
     def on(self, qubit: int, step: int) -> list:
         """Variables of the rotations on ``qubit`` placed in ``step``."""
         return [
@@ -409,24 +429,65 @@ class _Model:
         return solver, status
 
 
-def _fewest_steps(protocol: Protocol, costs: _Costs, work: float) -> tuple[int, bool, list, float]:
-    """Phase 1: the fewest steps (a step is used or not; used steps come first)."""
+def _fewest_steps(
+    protocol: Protocol, costs: _Costs, work: float, ports: _PortTimes | None = None
+) -> tuple[int, bool, list, float, int | None]:
+    """Phase 1: the fewest steps (a step is used or not; used steps come first). With ports
+    of unequal supply (``ports``): the least run time, the sum of the step durations (each
+    step waits for the ports it draws from), and among those the fewest steps. Returns the
+    step count, whether it is proven, the hint, the deterministic time and the least run
+    time (scaled; None when counting steps)."""
     options = costs.options
     horizon = len(protocol.rotations)
     m = _Model(protocol, costs, horizon, optional_steps=True)
     regions = sum(len(pool) for pool in {g for opts in options for g in opts if g is not None})
     needs_region = sum(None not in opts for opts in options)
     m.model.add(regions * sum(m.used) >= needs_region)  # redundant: capacity counts rotations
-    m.model.minimize(sum(m.used))
+    if ports is None:
+        m.model.minimize(sum(m.used))
+    else:
+        durations = m.durations(ports)
+        m.model.minimize((horizon + 1) * sum(durations) + sum(m.used))
     solver, status = m.solve(work)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise ScheduleError(_failure("the fewest steps", status, work))
-    n_steps = round(solver.objective_value)
+    n_steps = sum(solver.value(v) for v in m.used) if ports else round(solver.objective_value)
+    least = sum(solver.value(v) for v in durations) if ports else None
     hint = [
         [[solver.boolean_value(v) for v in m.x[r][s]] for s in range(n_steps)]
         for r in range(len(options))
     ]
-    return n_steps, status == "OPTIMAL", hint, solver.response_proto.deterministic_time
+    return n_steps, status == "OPTIMAL", hint, solver.response_proto.deterministic_time, least
+
+
+@dataclass(frozen=True)
+class _PortTimes:
+    """Per-port supply in the model: the time (integer, scaled) each state of a port takes to
+    arrive, by pool, and the shortest step. A step lasts at least the shortest step and, for
+    each port, its time per state times the states the step takes from it."""
+
+    per_state: tuple[tuple[tuple[str, ...], int], ...]
+    least: int
+
+
+def _port_times(layout: Layout, costs: _Costs, feed) -> _PortTimes | None:
+    """The ports' times when they differ (None: every used step lasts the same, so the fewest
+    steps is also the shortest run)."""
+    if not isinstance(feed, PortSupply):
+        return None
+    least = float(feed.min_step)
+    times = {
+        p.name: max(float(p.per_state), least) for p in feed.ports if np.isfinite(p.per_state)
+    }
+    if len(set(times.values())) <= 1:
+        return None
+    scale = 1000 / max(times.values())
+    pools = sorted({g for opts in costs.options for g in opts if g is not None})
+    per_state = tuple(
+        (pool, round(float(feed.port(layout.region(pool[0]).port).per_state) * scale))
+        for pool in pools
+    )
+    return _PortTimes(per_state, round(least * scale))
 
 
 def _failure(what: str, status: str, time_limit: float) -> str:
@@ -473,10 +534,15 @@ def _least_error(
     time_limit: float,
     consumption_mode: str,
     leaving: _Leaving,
+    ports: _PortTimes | None = None,
+    least_time: int | None = None,
 ):
-    """Phase 2: with ``n_steps`` fixed, minimise the integer-scaled error proxy."""
+    """Phase 2: with ``n_steps`` fixed (and, with ports of unequal supply, the least run time
+    kept), minimise the integer-scaled error proxy."""
     m = _Model(protocol, costs, n_steps)
     model = m.model
+    if ports is not None:
+        model.add(sum(m.durations(ports)) <= least_time)
     steps = range(n_steps)
     scale = _scale(costs)
 
@@ -749,6 +815,7 @@ def schedule_cpsat(
         shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
         shortest = min(shortest, step_time)
     leaving = _leaving(protocol, layout, level, d, costs, longest, shortest)
+    ports = _port_times(layout, costs, feed) if level == 2 else None
     key = (
         protocol.rotations,
         protocol.outputs,
@@ -759,12 +826,24 @@ def schedule_cpsat(
         _class_signature(costs),
         leaving.earliest_before_end,
         leaving.occupied_steps,
+        ports,
     )
     if cache and key in _CACHE:
         return replace(_CACHE[key], cached=True, wall_time_s=0.0)
-    n_steps, proven, hint, spent = _fewest_steps(protocol, costs, time_limit)
+    # the least run time is a harder search than the fewest steps: it gets half of the budget
+    first = time_limit if ports is None else time_limit / 2
+    n_steps, proven, hint, spent, least_time = _fewest_steps(protocol, costs, first, ports)
     schedule, status, objective, spent2 = _least_error(
-        protocol, costs, n_steps, hint, time_limit - spent, time_limit, consumption, leaving
+        protocol,
+        costs,
+        n_steps,
+        hint,
+        time_limit - spent,
+        time_limit,
+        consumption,
+        leaving,
+        ports,
+        least_time,
     )
     schedule.validate(protocol, layout, level=level)
     result = ScheduleResult(

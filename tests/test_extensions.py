@@ -288,3 +288,20 @@ def test_cpsat_uses_only_fed_ports(table1_dir):
     assert float(est.cycles) * (1 - float(est.p_fail)) == pytest.approx(
         schedule.n_steps * max(per_state, 11)
     )
+
+
+def test_cpsat_gives_the_faster_port_the_leftover_rotation(table1_dir):
+    """With 3 factories at port L and 2 at port R, CP-SAT minimises the run time, not just the
+    steps: the fifteenth rotation of the 15x15 block gets a step of its own at port L, which
+    lasts max(cycles_1 / 3, d_m2) instead of max(cycles_1 / 2, d_m2)."""
+    config = load_config(
+        table1_dir / ROW9, ["level1.count=5", "level2.schedule=cpsat"], time_limit=2.0
+    )
+    schedule = config.level2.schedule
+    alone = [step for step in schedule.steps if len(step) == 1]
+    assert schedule.n_steps == 8 and [p.region for step in alone for p in step] == ["top"]
+    est = estimate_config(config)
+    cycles1 = float(est.level1.cycles)
+    assert float(est.cycles) * (1 - float(est.p_fail)) == pytest.approx(
+        7 * max(cycles1 / 2, 11) + max(cycles1 / 3, 11)
+    )
