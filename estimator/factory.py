@@ -199,7 +199,7 @@ def port_supply(
         for n, (f, e, _) in zip(counts, column)
     )
     state = InjectedState(p_in=p_in + extra, l_move=arrangement.move * d_m + travel)
-    return Port(name, np.where(np.isfinite(per_state), per_state, np.inf), state)
+    return Port(name, np.asarray(per_state, float), state)
 
 
 def level_two(

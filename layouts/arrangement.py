@@ -49,7 +49,10 @@ class Arrangement:
         for count in counts:
             after = before + np.asarray(count, float)
             dealt.append(
-                [_dealt_before(after, p, n_ports) - _dealt_before(before, p, n_ports) for p in range(n_ports)]
+                [
+                    _dealt_before(after, p, n_ports) - _dealt_before(before, p, n_ports)
+                    for p in range(n_ports)
+                ]
             )
             before = after
         return dealt

@@ -154,13 +154,15 @@ def draw_layout(
         elif kind == "level1":
             strip = {**data, "width": data["width"] / 3}
             number, side = data["index"] + 1, data["side"]
-            _label(ax, strip, [f"level 1, #{number} → {side}", f"#{number} → {side}", f"#{number}"])
+            texts = [f"level 1, #{number} → {side}", f"#{number} → {side}", f"#{number}"]
+            _label(ax, strip, texts)
         elif kind == "routing" and node[0] == "hub":
-            fed = sum(1 for n in graph if n[0] == "level1" and graph.nodes[n]["side"] == data["side"])
+            side = data["side"]
+            fed = sum(1 for n in graph if n[0] == "level1" and graph.nodes[n]["side"] == side)
             _label(
                 ax,
                 data,
-                [f"{fed} feed port {data['side']}", f"{fed} → port {data['side']}", f"{fed} → {data['side']}"],
+                [f"{fed} feed port {side}", f"{fed} → port {side}", f"{fed} → {side}"],
                 color="#444444",
                 style="italic",
             )

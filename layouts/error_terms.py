@@ -83,7 +83,7 @@ class PortSupply:
         time = np.asarray(self.min_step, float)
         for name, count in sorted(taken.items()):
             per_state = np.asarray(self.port(name).per_state, float)
-            if not np.all(np.isfinite(per_state)):
+            if np.any(np.isposinf(per_state)):
                 raise ModelError(
                     f"port {name} has no feeding factory on its side, but a step takes a state "
                     "from it (supply is per port: give its side factories or use the other port)"
@@ -96,7 +96,7 @@ class PortSupply:
         """The longest a step taking one state per port can last: max(min_step, slowest
         port's time per state), ports without factories left out."""
         times = [np.asarray(p.per_state, float) for p in self.ports]
-        finite = [np.where(np.isfinite(t), t, 0.0) for t in times]
+        finite = [np.where(np.isposinf(t), 0.0, t) for t in times]
         return np.maximum(np.asarray(self.min_step, float), np.maximum.reduce(finite))
 
 

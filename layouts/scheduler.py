@@ -295,7 +295,7 @@ def _fed(model: Level, region: str) -> bool:
     if not isinstance(model.source, PortSupply):
         return True
     port = model.source.port(model.layout.region(region).port)
-    return bool(np.all(np.isfinite(np.asarray(port.per_state, float))))
+    return not bool(np.any(np.isposinf(np.asarray(port.per_state, float))))
 
 
 def _pools(layout: Layout, options, cost, level: int) -> list[tuple[str, ...]]:
@@ -477,7 +477,7 @@ def _port_times(layout: Layout, costs: _Costs, feed) -> _PortTimes | None:
         return None
     least = float(feed.min_step)
     times = {
-        p.name: max(float(p.per_state), least) for p in feed.ports if np.isfinite(p.per_state)
+        p.name: max(float(p.per_state), least) for p in feed.ports if not np.isposinf(p.per_state)
     }
     if len(set(times.values())) <= 1:
         return None

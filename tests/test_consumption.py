@@ -78,7 +78,8 @@ def test_deferred_means_after_the_last_step(table1_dir):
         'level1.schedule={steps = [["Z2", "Z3", "Z4", "Z2 Z3 Z4 @top"], '
         '["Z1 Z2 Z3 @top", "Z1 Z2 Z4 @bottom"], ["Z1 Z3 Z4 @top", "Z1 Z4 Z5 @bottom", "Z5"], '
         '["Z1 Z2 Z5 @top", "Z1 Z3 Z5 @bottom"], ["Z1 Z2 Z3 Z4 Z5 @top", "Z3 Z4 Z5 @bottom"], '
-        '["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @bottom"]], consume = [{qubit = 1, step = 5, deferred = true}]}'
+        '["Z2 Z4 Z5 @top", "Z2 Z3 Z5 @bottom"]], '
+        "consume = [{qubit = 1, step = 5, deferred = true}]}"
     )
     with pytest.raises(ConfigError, match=r"^level1\.schedule: .*q1 deferred in step 5 of 6 "):
         load_config(table1_dir / "01_15to1_7-3-3_p1e-4.toml", [inline])
@@ -90,7 +91,8 @@ def test_post_selection_first_at_level_one(table1_dir):
     row1 = table1_dir / "01_15to1_7-3-3_p1e-4.toml"
     with pytest.raises(ConsumptionError, match="leaves at cycle 41, before .* ends at cycle 42$"):
         estimate_config(load_config(row1, ["level1.d_x=3", "level1.d_m=7"]))
-    estimate_config(load_config(row1, ["level1.d_x=3", "level1.d_m=7", "level1.consumption=deferred"]))
+    held = ["level1.d_x=3", "level1.d_m=7", "level1.consumption=deferred"]
+    estimate_config(load_config(row1, held))
 
 
 def test_access_at_level_one():
@@ -113,7 +115,8 @@ def test_access_at_level_one():
 
 
 @pytest.mark.parametrize(
-    ("row", "level"), [("13_sf15to1x15to1_9-5-5_21-9-11_p1e-3", "level2"), ("06_15to1_17-7-7_p1e-3", "level1")]
+    ("row", "level"),
+    [("13_sf15to1x15to1_9-5-5_21-9-11_p1e-3", "level2"), ("06_15to1_17-7-7_p1e-3", "level1")],
 )
 def test_cpsat_obeys_the_rules(table1_dir, row, level):
     """CP-SAT schedules pass both rules (at level 2 the step time is the supply's)."""

@@ -103,7 +103,8 @@ def test_draw_layout_two_level_shows_feeders_and_ports():
     assert {f"q{q}" for q in range(1, 8)} <= texts
     entries = {h.get_label() for h in layout_legend(graph)}
     assert {"entry region of a port", "routing to level-1 factories"} <= entries
-    assert "level-1 factory (4 at $d$ = 9,3,3); each column feeds only the port on its side" in entries
+    legend = "level-1 factory (4 at $d$ = 9,3,3); each column feeds only the port on its side"
+    assert legend in entries
 
 
 def test_alive_steps_follow_the_storage_rules():

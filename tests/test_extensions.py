@@ -265,7 +265,8 @@ def test_single_port_steps_take_their_own_port_time(table1_dir):
     ]
 
     def cycles(last: str) -> tuple[float, float]:
-        inline = f"level2.schedule={{steps = [{', '.join(steps)}, [\"Z2 Z3 Z5 @{last}\"]], consume = [{{qubit = 1, step = 7}}]}}"
+        rows = ", ".join([*steps, f'["Z2 Z3 Z5 @{last}"]'])
+        inline = f"level2.schedule={{steps = [{rows}], consume = [{{qubit = 1, step = 7}}]}}"
         est = estimate_config(load_config(table1_dir / ROW9, ["level1.count=5", inline]))
         return float(est.cycles) * (1 - float(est.p_fail)), float(est.level1.cycles)
 

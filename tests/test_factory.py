@@ -96,7 +96,8 @@ def test_level2_time_and_inputs(name, n_rot):
         assert float(est.cycles) == pytest.approx(n_rot / 2 * t_l1 / (1 - float(est.p_fail)))
         level = level_two(noise, l2, l1, first, n_level1=n_l1, arrangement=Arrangement.litinski())
         for port in level.source.ports:  # n_L1 / 2 factories per side: MODEL.md 7 per port
-            assert float(port.per_state) == pytest.approx(6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail)))
+            t_port = 6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail))
+            assert float(port.per_state) == pytest.approx(t_port)
             assert float(port.state.l_move) == pytest.approx(10 * 11 + n_l1 / 4 * (11 + 4 * 5))
             assert float(port.state.p_in) == pytest.approx(float(first.infidelity))
 
