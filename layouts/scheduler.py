@@ -43,7 +43,7 @@ from estimator.errors import LayoutError, ScheduleError
 from estimator.sim.noise import NoiseModel
 from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level, PortSupply
 from layouts.graph import layout_graph, regions_for
-from layouts.layout import Distances, Layout
+from layouts.layout import Distances, Layout, Length
 from layouts.schedule import Consumption, Placement, Schedule
 
 CONSUMPTION_MODES = ("allowed", "deferred")
@@ -669,12 +669,22 @@ class _Leaving:
 
 
 def _leaving(
-    protocol: Protocol, layout: Layout, level: int, d: Distances, costs: _Costs, longest, shortest
+    protocol: Protocol,
+    layout: Layout,
+    level: int,
+    d: Distances,
+    costs: _Costs,
+    longest: float,
+    shortest: float,
+    d_m_range: tuple[float, float],
 ) -> _Leaving:
     """In-step consumption at step c leaves at start(c) + d_m + 2 d_x; with steps of tau it is
     after the end of the last surgery (start(N) + d_m) iff N - c <= 2 d_x / tau, and it occupies
-    the steps c .. c + ceil((d_m + 2 d_x) / tau) - 1."""
-    d_x, consume = float(d.d_x), float(CONSUMPTION_TIME.evaluate(d))
+    the steps c .. c + ceil((d_m + 2 d_x) / tau) - 1. With steps between ``shortest`` and
+    ``longest`` and d_m between the bounds of ``d_m_range`` (per-step d_m), the worst case of
+    each."""
+    low, high = d_m_range
+    d_x, consume = float(d.d_x), float((CONSUMPTION_TIME + Length(dm=-1)).evaluate(d)) + high
     uses = {
         (r, pool): frozenset(
             o
@@ -686,7 +696,7 @@ def _leaving(
         if pool is not None
     }
     return _Leaving(
-        math.floor(2 * d_x / longest * (1 + 1e-12)),
+        math.floor((2 * d_x - (high - low)) / longest * (1 + 1e-12)),
         math.ceil(consume / shortest * (1 - 1e-12)),
         uses,
     )
@@ -744,8 +754,9 @@ def schedule_cpsat(
         protocol: the rotations to schedule.
         layout: patches and ancilla regions (every qubit needs a patch).
         level: 1 (faulty T measurements) or 2 (level-1 states through the regions' ports).
-        d: the level's distances, one parameter point (per-step d_m is not seen: the proxy
-            takes the level's d_m in every step).
+        d: the level's distances, one parameter point (the proxy takes the level's d_m in
+            every step; the consumption constraints hold for any per-step d_m in the range
+            of ``d_m_step``).
         noise: the noise model at one parameter point.
         time_limit: budget of both solves together in seconds of CP-SAT's deterministic time
             (one worker, fixed seed): the result does not depend on the machine's load.
@@ -785,12 +796,14 @@ def schedule_cpsat(
             f"got {consumption!r}"
         )
     try:
-        d = replace(d.scalar(), d_m_step=())
+        point = d.scalar()
         noise.p_logical(1.0).item()
     except (TypeError, ValueError):
         raise ScheduleError(
             "schedule_cpsat needs one parameter point: scalar distances and p_phys"
         ) from None
+    d_m_values = [float(v) for v in point.d_m_step] or [float(point.d_m)]
+    d = replace(point, d_m_step=())
     idle = [
         q
         for q in range(1, protocol.n_qubits + 1)
@@ -814,7 +827,10 @@ def schedule_cpsat(
     if isinstance(feed, PortSupply):
         shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
         shortest = min(shortest, step_time)
-    leaving = _leaving(protocol, layout, level, d, costs, longest, shortest)
+    if level == 1 and tau is None:  # per-step d_m: steps from the shortest to the longest
+        longest, shortest = max(d_m_values + [longest]), min(d_m_values + [shortest])
+    d_m_range = (min(d_m_values + [float(d.d_m)]), max(d_m_values + [float(d.d_m)]))
+    leaving = _leaving(protocol, layout, level, d, costs, longest, shortest, d_m_range)
     ports = _port_times(layout, costs, feed) if level == 2 else None
     key = (
         protocol.rotations,

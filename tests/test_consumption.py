@@ -148,3 +148,16 @@ def test_consumption_ok_per_point():
     assert consumption_ok(level).tolist() == [True, False]
     with pytest.raises(ConsumptionError, match="leaves at cycle 41, before .* at cycle 42$"):
         check_consumption(level)
+
+
+def test_cpsat_consumption_holds_for_every_per_step_d_m(table1_dir):
+    """A level-1 CP-SAT schedule solved for per-step d_m from 3 to 9 at d_x = 5: its in-step
+    consumption leaves after the last surgery and through a free region whatever the steps
+    last (here with the given per-step d_m)."""
+    config = load_config(
+        table1_dir / "01_15to1_7-3-3_p1e-4.toml",
+        ["level1.schedule=cpsat", "level1.d_x=5", "level1.d_m_step=[3,3,3,3,9,9]"],
+        time_limit=1.0,
+    )
+    (level,) = _levels(config)
+    assert violations(level) == []
