@@ -294,10 +294,10 @@ def _inputs(
         return {}
     try:
         fed = tuple(estimate_design(noise, f.factory) for f in feeds)
-        tau, feed = supply(noise, level.d, len(level.layout.regions), feeds, fed, arrangement)
+        ports = supply(noise, level.d, level.layout, feeds, fed, arrangement)
     except ModelError as error:
         raise ConfigError(f"{level.name}.protocol", str(error)) from None
-    return {"tau": tau, "feed": feed}
+    return {"tau": ports.longest_step, "feed": ports}
 
 
 def config_design(config: FactoryConfig) -> Design:
