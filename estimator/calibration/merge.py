@@ -268,6 +268,15 @@ MERGE_SIZES = (
 )
 """(d, width, d_m, merged) sampled for docs/model/validity.md (p = 1e-3, depolarizing); the
 idle ones (merged False) are the baselines of the patches' own errors over the same rounds."""
+DEEP_SIZES = (
+    (3, 2, 3, False),
+    *((3, w, 3, True) for w in (4, 6, 8)),
+    (5, 2, 5, False),
+    *((5, w, 5, True) for w in (6, 8, 10)),
+)
+"""The region widths beyond d_x, sampled again with more shots (the ancilla-Z verdicts)."""
+SHORT_SIZES = ((3, 4, 3, True), (5, 6, 3, True), (5, 6, 5, True), (7, 8, 3, True), (7, 8, 5, True))
+"""Short merges (d_m = 3, 5) also sampled at p = 5e-4 and 2e-3 (the d_m limits)."""
 
 
 def collect_merges(
