@@ -175,9 +175,8 @@ def test_shipped_limits_are_derived_from_shipped_measurements():
     assert SHIPPED["limits"]["region_width"]["max_excess"] == derived["region_width"]["max_excess"]
     assert SHIPPED["limits"]["d_m"] == derived["d_m"]
     assert SHIPPED["made"]["shots"] > 0 and SHIPPED["made"]["tools"]["stim"]
-    again = tomllib.loads(
-        validity_toml(SHIPPED["measurement"], SHIPPED["limits"]["d_z"]["min_aspect"], SHIPPED["made"])
-    )
+    aspect = SHIPPED["limits"]["d_z"]["min_aspect"]
+    again = tomllib.loads(validity_toml(SHIPPED["measurement"], aspect, SHIPPED["made"]))
     assert again["limits"] == SHIPPED["limits"]
     limits = load_limits()
     assert limits.max_width_excess == derived["region_width"]["max_excess"]

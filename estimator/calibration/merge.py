@@ -2,11 +2,12 @@
 
 The operation the extensions of docs/model-extensions.md rest on (regions wider than the
 patches they serve, short merges): two d x d patches side by side, one column apart, above
-an ancilla region ``width`` rows high and 2 d + 1 columns long (the span Lambda of the two
-patches). One round of the two patches, ``rounds`` (d_m) rounds of the merged code, which
-measures Z1 Z2 (the patches' Z logicals run along their rows, so their bottom edges face the
-region), the split (region measured in Z), one more round of the two patches, and the patches
-measured in ``basis``:
+an ancilla region ``width`` rows high and 2 d + 2 columns long (Lambda: the two patches, the
+column between them and one beyond). One round of the two patches; the region prepared in |+>
+and ``rounds`` (d_m) rounds of the merged code, which measures Z1 Z2 (the patches' Z logicals
+run along their rows, so their bottom edges face the region; the region's own edges are
+Z-type, so that the merged Z checks multiply to Z1 Z2); the split (region measured in X); one
+more round of the two patches; the patches measured in ``basis``:
 
 * ``basis = "Z"``: observables 0 = the merge outcome (the product of the first merged round's
   checks that straddle a patch and the region, the value a factory uses), 1 and 2 = each
@@ -15,9 +16,11 @@ measured in ``basis``:
   flow solver): it flips with a logical Z error on one patch, the ancilla-Z error of
   ../shared/MODEL.md 4.4 (Litinski 2019, "Magic state distillation", Sec. 3).
 
-The column between the patches has no qubits: the merged code is the rectangle's with that
-column measured out in Z (its X checks go, its Z checks lose it), so the patches' facing sides
-keep their Z-type boundaries and the two concave corners get weight-3 Z checks.
+The columns beside the patches have no qubits: the merged code is the rectangle's with them
+measured out in Z (their X checks go, their Z checks lose them), so the patches' sides keep
+their Z-type boundaries and each concave corner gets a weight-3 Z check. The region's height
+must be even: with an odd one its Z-type edges meet on the wrong checkerboard colour and the
+merge outcome is not fixed.
 Detectors: every check whose value the previous round (with the resets and measurements in
 between) determines, as in a factory where the patches are known code states; the merge's new
 checks are random in their first round and unknown after the split (the timelike boundary of
@@ -39,13 +42,15 @@ Qubit = tuple[int, int]
 
 @dataclass(frozen=True)
 class MergeGeometry:
-    """Data qubits (in units of data columns x, rows y) of the merge: the region rows
-    0 <= y < width, the patches' rows width <= y < width + d, patch 1 at 0 <= x < d, the
-    column x = d between them, patch 2 at d < x <= 2 d."""
+    """Data qubits (columns x, rows y) of the merge: the region in the rows 1 <= y <= width
+    and the columns 0 <= x <= 2 d + 1, the patches in the d rows above it, patch 1 at
+    0 <= x < d, patch 2 at d < x <= 2 d; the columns x = d and 2 d + 1 above the region are
+    empty."""
 
     d: int
     width: int
-    shift: int = 1
+    shift = 1
+    """Row of the region's bottom edge: the checkerboard colour on which its corners close."""
 
     @property
     def span(self) -> int:
@@ -116,7 +121,9 @@ def merge_circuit(
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ConfigError(name, f"must be an integer >= {least}, got {value!r}")
     if width % 2 or d % 2 == 0:
-        raise ConfigError("width", f"needs an odd d and an even width, got d = {d}, width = {width}")
+        raise ConfigError(
+            "width", f"needs an odd d and an even width, got d = {d}, width = {width}"
+        )
     if basis not in ("X", "Z"):
         raise ConfigError("basis", f"must be 'X' or 'Z', got {basis!r}")
     g = MergeGeometry(d, width)
@@ -203,8 +210,9 @@ def _known(
     split: dict[tuple[int, int], int],
 ) -> list[int] | None:
     """Records whose parity the check's first value in a phase must equal, or None (random):
-    the previous check at its place times the qubits measured in between (Z) and freshly reset
-    in its basis, or its qubits alone when all were reset in its basis."""
+    the previous check at its place times the qubits measured in between (the region, in X,
+    at the split) or freshly reset in its basis, or nothing when all its qubits were reset in
+    its basis."""
     support = _support(check)
     fresh = {q for q, b in reset.items() if b == check.basis}
     measured = set(split) if check.basis == "X" else set()
@@ -316,7 +324,10 @@ def collect_merges(
         save_resume_filepath=resume,
     )
     kinds = {
-        "Z": {"timelike": lambda m: m[0] == "E" and "E" not in m[1:], "x_patches": lambda m: "E" in m[1:]},
+        "Z": {
+            "timelike": lambda m: m[0] == "E" and "E" not in m[1:],
+            "x_patches": lambda m: "E" in m[1:],
+        },
         "X": {"z_patches": lambda m: m[0] == "E"},
     }
     rows = []

@@ -106,7 +106,9 @@ def check(
     arrays over a grid: a limit is violated where any point violates it."""
     limits = limits or load_limits()
     p = float(np.max(np.asarray(noise.p_phys, dtype=float)))
-    return [v for level, label in _levels(spec, name) for v in _check_level(level, label, p, limits)]
+    return [
+        v for level, label in _levels(spec, name) for v in _check_level(level, label, p, limits)
+    ]
 
 
 def _levels(spec: Any, name: str | None) -> Iterable[tuple[Any, str]]:

@@ -201,7 +201,8 @@ def main(argv: Sequence[str]) -> None:
         "likelihood_factor": LIKELIHOOD_FACTOR,
         "shots": sum(r["shots"] for r in rows if r["kind"] != "timelike"),
         "wall_seconds": round(time.time() - start, 1),
-        "aspect_from": "memory statistics of the shipped calibrations: " + ", ".join(shipped_names()),
+        "aspect_from": "memory statistics of the shipped calibrations: "
+        + ", ".join(shipped_names()),
     }
     text = validity_toml(rows, narrowest_aspect(stats), made)
     target = Path(argv[0])

@@ -246,9 +246,7 @@ def check_validity(config: FactoryConfig) -> None:
     )
 
 
-def _parse_factory(
-    data: Mapping[str, Any], *, source: str, time_limit: float
-) -> FactoryConfig:
+def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -> FactoryConfig:
     """parse_config without the validity check."""
     if is_protocol_config(data):
         raise ConfigError(
