@@ -8,8 +8,7 @@ limits below follow from those measurements (``validity_fit``; docs/model/validi
 
 * ``region_width``: w_r - d_x <= ``max_width_excess``: beyond it the ancilla-Z error of a
   merge (Litinski 2019, Sec. 3: Lambda / w_r patches of side w_r) stops falling with w_r;
-* ``d_m``: at p_phys <= p_max, d_m >= the smallest d_m whose merges were checked;
-* ``d_z``: d_z / d_x >= the narrowest aspect of the shipped calibrations' memories.
+* ``d_m``: at p_phys <= p_max, d_m >= the smallest d_m whose merges were checked.
 
 The limits and their provenance (circuit, shots, errors, intervals) are the shipped file
 ``data/validity.toml``; ``check`` needs neither stim nor sinter.
@@ -57,13 +56,11 @@ class Limits:
         max_width_excess: largest w_r - d_x (data qubits) at which the ancilla-Z term held.
         d_m: (p_max, least d_m) pairs, ascending in p_max: at p_phys <= p_max merges of
             d_m >= least were checked (the first pair with p_max >= p_phys applies).
-        min_aspect: narrowest d_z / d_x of a calibrated memory.
         source: where the limits come from (for messages).
     """
 
     max_width_excess: int
     d_m: tuple[tuple[float, int], ...]
-    min_aspect: float
     source: str = "estimator/calibration/data/validity.toml"
 
     def least_d_m(self, p: float) -> int | None:
@@ -87,7 +84,6 @@ def load_limits(path: str | Path = DATA) -> Limits:
             d_m=tuple(
                 (float(r["p_max"]), int(r["least"])) for r in sorted(limits["d_m"], key=_p_max)
             ),
-            min_aspect=float(limits["d_z"]["min_aspect"]),
             source=str(path),
         )
     except (KeyError, TypeError, ValueError) as error:
@@ -106,9 +102,8 @@ def check(
     arrays over a grid: a limit is violated where any point violates it."""
     limits = limits or load_limits()
     p = float(np.max(np.asarray(noise.p_phys, dtype=float)))
-    return [
-        v for level, label in _levels(spec, name) for v in _check_level(level, label, p, limits)
-    ]
+    levels = _levels(spec, name)
+    return [v for level, label in levels for v in check_distances(level.d, p, label, limits)]
 
 
 def _levels(spec: Any, name: str | None) -> Iterable[tuple[Any, str]]:
@@ -122,8 +117,10 @@ def _levels(spec: Any, name: str | None) -> Iterable[tuple[Any, str]]:
         yield from _levels(feed.factory, below if not feed.factory.feeds else None)
 
 
-def _check_level(level: Any, name: str, p: float, limits: Limits) -> list[Violation]:
-    d = level.d
+def check_distances(d: Any, p: float, name: str, limits: Limits | None = None) -> list[Violation]:
+    """Violations of one level's distances (layouts.layout.Distances, field prefix ``name``)
+    at physical error rate p."""
+    limits = limits or load_limits()
     d_x = np.asarray(d.d_x, dtype=float)
     found = []
     for region, value in sorted(d.region_width.items()):
@@ -153,17 +150,4 @@ def _check_level(level: Any, name: str, p: float, limits: Limits) -> list[Violat
                         f"< {least}: merges this short were not checked at p_phys = {p:g}",
                     )
                 )
-    checks = [("d_z", d.d_z)] + [(f"d_z_patch.q{q}", v) for q, v in sorted(d.d_z_patch.items())]
-    for field, value in checks:
-        aspect = float(np.min(np.asarray(value, dtype=float) / d_x))
-        if aspect < limits.min_aspect * (1 - 1e-9):
-            found.append(
-                Violation(
-                    f"{name}.{field}",
-                    float(np.min(value)),
-                    limits.min_aspect,
-                    f"is {aspect:.3g} d_x < {limits.min_aspect:.3g} d_x, narrower than any "
-                    "calibrated memory",
-                )
-            )
     return found

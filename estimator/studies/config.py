@@ -227,12 +227,24 @@ def check_validity(config: FactoryConfig) -> None:
     """Refuse distances outside the ranges where the model's constants were checked at
     circuit level (estimator.calibration.validity, docs/model/validity.md), naming the first
     field, unless ``noise.allow_outside_validity = true`` (then one warning line)."""
-    from estimator.calibration.validity import ValidityWarning, check
+    from estimator.calibration.validity import check
 
-    found = check(config_design(config), config.noise)
+    refuse_outside_validity(check(config_design(config), config.noise), config.data)
+
+
+def outside_validity_allowed(data: Mapping[str, Any]) -> bool:
+    """Whether config data sets ``noise.allow_outside_validity = true``."""
+    return data.get("noise", {}).get("allow_outside_validity", False) is True
+
+
+def refuse_outside_validity(found: Sequence[Any], data: Mapping[str, Any]) -> None:
+    """ConfigError naming the first validity violation in ``found`` (validity.Violation), or
+    with ``noise.allow_outside_validity = true`` one warning line listing them all."""
+    from estimator.calibration.validity import ValidityWarning
+
     if not found:
         return
-    if config.data.get("noise", {}).get("allow_outside_validity", False):
+    if outside_validity_allowed(data):
         warnings.warn(
             f"outside the checked range (docs/model/validity.md): {'; '.join(map(str, found))}",
             ValidityWarning,
