@@ -14,7 +14,8 @@ more round of the two patches; the patches measured in ``basis``:
   patch's Z logical (logical X errors);
 * ``basis = "X"``: observable 0 = X1 X2 times the merge's byproduct records (found by stim's
   flow solver): it flips with a logical Z error on one patch, the ancilla-Z error of
-  ../shared/MODEL.md 4.4 (Litinski 2019, "Magic state distillation", Sec. 3).
+  the rules (Litinski 2019, "Magic State Distillation: Not as Costly as You Think", Sec. 3;
+  docs/model/).
 
 The columns beside the patches have no qubits: the merged code is the rectangle's with them
 measured out in Z (their X checks go, their Z checks lose them), so the patches' sides keep

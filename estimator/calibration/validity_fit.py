@@ -1,10 +1,10 @@
 """From merge measurements to validity limits: model rates, intervals, verdicts, the file.
 
 ``merge.collect_merges`` gives, per merge experiment, shots and errors of each error kind;
-``verdicts`` compares them with the model's terms (Litinski 2019, Eq. 7 constants, the rules
-of ../shared/MODEL.md 4.1 and 4.4 with extension E1), ``derive_limits`` turns the verdicts into
-the limits of ``validity.Limits`` and ``validity_toml`` writes the shipped file with its
-provenance. ``python -m estimator.calibration.validity_fit OUT.toml`` samples and writes it.
+``verdicts`` compares them with the model's terms (Litinski 2019, Eq. 7 constants; the
+timelike and ancilla-Z rules of its Sec. 3 with extension E1 of docs/model-extensions.md),
+``derive_limits`` turns the verdicts into the limits of ``validity.Limits`` and
+``validity_toml`` writes the shipped file with its provenance. ``python -m estimator.calibration.validity_fit OUT.toml`` samples and writes it.
 """
 
 from __future__ import annotations
@@ -27,19 +27,13 @@ PHENOMENOLOGICAL = (0.1, 0.01)
 """(A, p_th) of p_L = A (p / p_th)^((d + 1) / 2) the limits test (Litinski 2019, Eq. 7)."""
 
 
-def p_logical(p: float, d: float) -> float:
-    """p_L = 0.1 (p / 0.01)^((d + 1) / 2) (Litinski 2019, Eq. 7)."""
-    prefactor, threshold = PHENOMENOLOGICAL
-    return prefactor * (p / threshold) ** ((d + 1) / 2)
-
-
 def model_rate(row: Mapping[str, Any], noise: Any = None) -> float:
     """The model's probability of a merge experiment's error kind (merge.py geometry:
     span Lambda = 2 d + 2, two outputs) under ``noise`` (an estimator.sim.noise model; default
     the phenomenological constants): ``timelike`` = timelike(Lambda w, d_m), i.e.
-    1/2 (Lambda w / d_m) p_L(d_m) (MODEL.md 4.1 with E1); ``z_patches`` = the ancilla-Z term
-    (Lambda / w) d_m times the Z rate of a w x w patch, 1/2 (Lambda / w) d_m p_L(w), on each of
-    the two patches (MODEL.md 4.4 with E1)."""
+    1/2 (Lambda w / d_m) p_L(d_m); ``z_patches`` = the ancilla-Z term (Lambda / w) d_m times
+    the Z rate of a w x w patch, 1/2 (Lambda / w) d_m p_L(w), on each of the two patches
+    (Litinski 2019, Sec. 3, with extension E1)."""
     from estimator.sim.noise import NoiseModel
 
     noise = noise or NoiseModel(row["p"], None, *PHENOMENOLOGICAL)
