@@ -269,3 +269,18 @@ def test_sweep_points_follow_the_limits_as_parse_config():
     assert refused.value.field == "level1.d_m"
     data["noise"] = {"allow_outside_validity": True}
     assert len(sweep.run_sweep(data, axes).records) == 3
+
+
+def test_validity_fit_main_writes_a_loadable_file(tmp_path, monkeypatch):
+    """The command that writes the shipped file (sampling replaced by the shipped rows)."""
+    from estimator.calibration import validity_fit
+
+    monkeypatch.setattr(validity_fit, "measure", lambda workers: SHIPPED["measurement"])
+    monkeypatch.setattr(validity_fit, "measure_cross", lambda workers: SHIPPED["cross_check"])
+    out = tmp_path / "v.toml"
+    validity_fit.main([str(out), "1"])
+    written = tomllib.loads(out.read_text())
+    assert written["limits"] == SHIPPED["limits"]
+    assert written["made"]["command"].endswith(f"{out} 1")
+    assert load_limits(out).max_width_excess == load_limits().max_width_excess
+    assert not (tmp_path / "v.toml.partial").exists()
