@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
     from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
+    from estimator.studies.printed_values import is_values_config
     from estimator.studies.report import to_csv
 
     directory = table_directory(args.directory)
@@ -44,10 +45,18 @@ def run(args: argparse.Namespace) -> int:
     kinds = set()
     for path in files:
         data = read_config_data(path)
-        kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
+        if is_values_config(data):
+            kinds.add("values")
+        else:
+            kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
     if len(kinds) > 1:
-        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs")
-    build = {"001": _hmeasure_table, True: _protocol_table, False: _factory_table}[kinds.pop()]
+        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs (or other kinds)")
+    build = {
+        "001": _hmeasure_table,
+        "values": _values_table,
+        True: _protocol_table,
+        False: _factory_table,
+    }[kinds.pop()]
     document, rows, text = build(files, directory)
     if args.format == "json":
         print(to_json(document))
@@ -82,6 +91,13 @@ def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str
     from estimator.studies.haah2017_report import hmeasure_table
 
     return hmeasure_table(files)
+
+
+def _values_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """Printed numbers that are no protocol or factory ([[values]] configs)."""
+    from estimator.studies.printed_values import values_table
+
+    return values_table(files)
 
 
 def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
