@@ -185,6 +185,10 @@ class _Graph:
         edges[e], edges[f] = (q, c2), (q2, c)
         return True
 
+    def excess(self, *checks: int) -> int:
+        """Shared bits beyond one between the given checks and every other check (4-cycles)."""
+        return int(sum(np.maximum(self.overlap[c] - 1, 0).sum() for c in set(checks)))
+
     def four_cycle_at(self, *checks: int) -> bool:
         return any(self.overlap[c].max() >= 2 for c in checks)
 
@@ -277,7 +281,8 @@ def add_checks(words: set, n: int, count: int, k: int) -> np.ndarray | None:
 
 def _random_girth6(k: int, degree: int, alpha: int, rng: np.random.Generator) -> _Graph | None:
     """alpha copies of K_{k,degree} rewired until no 4-cycle is left (Haah et al. 2018,
-    Sec. VII.2), or None when the rewiring does not get there."""
+    Sec. VII.2: an edge of a 4-cycle with a random edge; ours keeps a rewiring only when
+    it does not add 4-cycles at the two checks), or None when it does not get there."""
     n, m = alpha * k, degree * alpha
     require(
         what=f"a Tanner graph of {n} bits and {m} checks",
@@ -288,7 +293,7 @@ def _random_girth6(k: int, degree: int, alpha: int, rng: np.random.Generator) ->
     for copy in range(alpha):
         incidence[copy * k : (copy + 1) * k, copy * degree : (copy + 1) * degree] = 1
     graph = _Graph(incidence)
-    for _ in range(200 * len(graph.edges)):
+    for _ in range(50 * len(graph.edges)):
         pairs = np.argwhere(np.triu(graph.overlap) >= 2)
         if not len(pairs):
             return graph
@@ -297,7 +302,11 @@ def _random_girth6(k: int, degree: int, alpha: int, rng: np.random.Generator) ->
         q = shared[rng.integers(len(shared))]
         c = (c1, c2)[rng.integers(2)]
         e = int(np.flatnonzero((graph.edges[:, 0] == q) & (graph.edges[:, 1] == c))[0])
-        graph.rewire(e, int(rng.integers(len(graph.edges))))
+        f = int(rng.integers(len(graph.edges)))
+        other = int(graph.edges[f][1])
+        before = graph.excess(c, other)
+        if graph.rewire(e, f) and graph.excess(c, other) > before:
+            graph.rewire(e, f)  # undo: it made more 4-cycles than it removed
     return None
 
 

@@ -76,8 +76,10 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
             raise ConfigError(f"{name}.args", "a table of arguments")
         try:
             ours, how = QUANTITIES[quantity](args, path.parent)
+        except ConfigError as error:
+            raise ConfigError(f"{name}.{error.field}", error.message) from None
         except MsdError as error:
-            raise type(error)(f"{name}.{error}") from None
+            raise ConfigError(name, str(error)) from None
         ok = reproduces(ours, value["paper"])
         note = value.get("note")
         if ok and note:

@@ -1,0 +1,89 @@
+"""[[values]] configs: printed numbers of the seed papers that are no protocol or factory,
+each computed by msd (estimator.studies.printed_quantities) and listed by msd table."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from estimator.cli import main
+from estimator.studies.printed_quantities import QUANTITIES
+from estimator.studies.printed_values import values_rows
+
+ROOT = Path(__file__).resolve().parent.parent / "configs"
+
+
+def _rows(path):
+    return {r["title"]: r for r in values_rows(ROOT / path)}
+
+
+def test_litinski_2019_sec_1_and_discussion():
+    rows = values_rows(ROOT / "litinski2019/discussion/values.toml")
+    computed = [r for r in rows if r["ours"] is not None]
+    assert len(rows) == 8 and len(computed) == 7 and all(r["reproduced"] for r in computed)
+    ours = {r["quantity"]: r["ours"] for r in computed if r["quantity"] != "distillation_share"}
+    # 35 * 8/27: 1e-10 relative is the next order at p = 1e-10.
+    assert ours["pauli_coefficient"] == pytest.approx(35 * 8 / 27, rel=1e-8)
+    assert ours["cnot_cost_d3"] == 3
+    shares = [r["ours"] for r in computed if r["quantity"] == "distillation_share"]
+    assert shares[0] == pytest.approx(100 * 4.7118 / 235.7118, rel=1e-4)  # 4.71 d^3 of 002
+    missing = [r for r in rows if r["ours"] is None]
+    assert missing[0]["discrepancy"].startswith("not computed: the post-selected injection")
+
+
+def test_bravyi_haah_2012():
+    rows = values_rows(ROOT / "bravyi2012/values.toml")
+    assert [r["ours"] for r in rows] == [
+        pytest.approx(math.log(15, 3), rel=1e-15),
+        pytest.approx(math.log2(3), rel=1e-15),
+        1411,
+    ]
+    assert all(r["reproduced"] for r in rows)
+
+
+def test_haah_2017_extras():
+    rows = values_rows(ROOT / "haah2017/printed/values.toml")
+    assert [r["ours"] for r in rows] == [4, pytest.approx(12, rel=1e-8)]
+
+
+def test_cli_table_json_keys(capsys):
+    assert main(["table", str(ROOT / "bravyi2012"), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    keys = {"title", "where", "quantity", "ours", "paper", "reproduced", "discrepancy", "how"}
+    assert all(set(r) == keys for r in document["rows"])
+    assert document["summary"] == {"reproduced": 3, "computed": 3, "printed": 3}
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ({"quantity": "nothing"}, "values[0].quantity", "unknown 'nothing'"),
+        ({"quantity": "cnot_cost_d3", "paper": "4"}, "values[0].note", "say why"),
+        ({"quantity": "cnot_cost_d3", "note": "x"}, "values[0].note", "explains a value we reproduce"),
+        ({"quantity": "cnot_cost_d3", "paper": "three"}, "values[0].paper", "a number as text"),
+        ({"quantity": "cost_d3_at", "args": {"d": 17}}, "values[0].args.config", "required"),
+        ({"quantity": "uniform_angle_twelve", "args": {"theta": "x"}}, "values[0].args.theta", "expected float"),
+        ({"quantity": "cnot_cost_d3", "colour": 1}, "values[0].colour", "unknown key"),
+        ({"not_computed": "why", "quantity": "cnot_cost_d3"}, "values[0].not_computed", "no quantity"),
+    ],
+)  # fmt: skip
+def test_bad_rows_name_the_field(tmp_path, capsys, row, field, message):
+    base = {"title": "t", "where": "w", "paper": "3", **row}
+    lines = [f"{k} = {json.dumps(v)}" if not isinstance(v, dict) else
+             f"{k} = {{ {', '.join(f'{a} = {json.dumps(b)}' for a, b in v.items())} }}"
+             for k, v in base.items()]
+    (tmp_path / "v.toml").write_text("[[values]]\n" + "\n".join(lines) + "\n")
+    assert main(["table", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{field}" in err and message in err
+
+
+def test_every_quantity_is_used_by_a_shipped_config():
+    import tomllib
+
+    used = set()
+    for path in ROOT.rglob("*.toml"):
+        data = tomllib.loads(path.read_text())
+        used |= {v["quantity"] for v in data.get("values", []) if "quantity" in v}
+    assert used == set(QUANTITIES)
