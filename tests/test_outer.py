@@ -251,11 +251,11 @@ def _certify(code, k, checks_of_degree_k):
     assert code.sensitivity >= 7
 
 
-@pytest.mark.parametrize(("k", "alpha", "printed"), [(5, 6, 7), (7, 10, 13), (9, 15, 19)])
+@pytest.mark.parametrize(("k", "alpha", "printed"), [(5, 6, 7), (7, 9, 13)])
 def test_tanner_search_beats_table_3(k, alpha, printed):
     """Haah et al. 2018, Table 3: the least alpha at which their search found a Tanner graph
-    (bit degree 3, check degree k, girth >= 6, 2|Mv| + |v| >= 7) is 7, 13, 19 for k = 5, 7,
-    9; the descent finds certified codes at smaller alpha with seed 0."""
+    (bit degree 3, check degree k, girth >= 6, 2|Mv| + |v| >= 7) is 7, 13 for k = 5, 7; the
+    descent finds certified codes at smaller alpha with seed 0 (k = 9: test_printed_values)."""
     found = tanner_search(k, alphas=range(alpha, alpha + 1), tries=4, seed=0)
     assert found.alpha == alpha < printed
     code = found.code
@@ -296,7 +296,8 @@ def test_brute_force_codewords_agree_with_the_descent_list():
 
 def test_added_checks_fix_the_remaining_codewords():
     """Table 3's third column: a girth-6 graph with codewords of weight 5-6 left gets one or
-    two checks of weight <= k; OuterCode certifies 2|Mv| + |v| >= 7 of the result."""
+    two checks of weight <= k; OuterCode certifies 2|Mv| + |v| >= 7 of the result, here
+    and again below by the full pattern search."""
     found = tanner_search(7, alphas=range(8, 9), tries=4, seed=0, added=2)
     code = found.code
     assert found.added == 2 and found.sensitivity >= 7 and code.n_check in (3 * 8 + 1, 3 * 8 + 2)

@@ -35,9 +35,11 @@ from estimator.limits import require
 class TannerSearch:
     """The code found, its parameters, and (alpha, attempts made) for each alpha tried.
 
-    ``added``: checks added to the constant-degree graph (Table 3, third column), 0 for a
-    plain Tanner graph; ``sensitivity``: min over v != 0 of 2|Mv| + |v| of the code found,
-    certified by ``OuterCode`` (pattern search, independent of the descent).
+    ``distance``: certified lower bound (no nonzero codeword of smaller weight, counted by
+    ``OuterCode.c_out``); ``added``: checks added to the constant-degree graph (Table 3,
+    third column), 0 for a plain Tanner graph; ``sensitivity``: with added checks, the
+    certified lower bound of min over v != 0 of 2|Mv| + |v| (``OuterCode.c_out`` finds no
+    pattern below it; independent of the descent).
     """
 
     code: OuterCode
@@ -139,20 +141,20 @@ def _certified(
     """The search's result with its girth, distance and (added checks) sensitivity computed
     by ``OuterCode`` itself, independently of the descent's codeword list."""
     if added:
-        low = code.c_out_table(distance - 1, (distance - 1) // 2)
-        sensitivity = min(
-            (2 * v + u for u, row in low.items() for v, c in row.items() if c), default=distance
-        )
-        if sensitivity < distance:  # pragma: no cover - the construction guarantees it
-            raise AssertionError(f"{code.name}: 2|Mv| + |v| = {sensitivity} < {distance}")
-        return TannerSearch(code, k, alpha, seed, 0, 0, report, added, sensitivity)
+        # 2|Mv| + |v| < distance needs |Mv| <= (distance - 1 - |v|) / 2: count those patterns
+        # weight by weight (each count its own pattern search), none may exist.
+        for u in range(1, distance):
+            row = code.c_out_table(u, (distance - 1 - u) // 2)[u]
+            if any(row.values()):  # pragma: no cover - the construction guarantees it
+                raise AssertionError(f"{code.name}: a weight-{u} pattern with 2|Mv| + |v| < {distance}")
+        return TannerSearch(code, k, alpha, seed, 0, 0, report, added, distance)
     low = code.c_out_table(distance - 1, 0)
     if any(row[0] for row in low.values()):  # pragma: no cover - the descent guarantees it
         raise AssertionError(f"{code.name}: a codeword of weight < {distance}")
-    girth, found = code.girth, code.distance
-    if girth is None or girth < 6 or (found is not None and found < distance):
-        raise AssertionError(f"{code.name}: girth {girth}, distance {found}")  # pragma: no cover
-    return TannerSearch(code, k, alpha, seed, girth, found, report, 0, None)
+    girth = code.girth
+    if girth is None or girth < 6:  # pragma: no cover - every rewiring keeps it
+        raise AssertionError(f"{code.name}: girth {girth}")
+    return TannerSearch(code, k, alpha, seed, girth, distance, report, 0, None)
 
 
 class _Graph:
@@ -228,7 +230,9 @@ class _Graph:
                 self.rewire(e, f)
                 continue
             touched = {w for w in words if q in w or q2 in w}
-            new_bc, new_cb = adjacency(self.incidence)
+            new_bc, new_cb = bit_checks.copy(), check_bits.copy()
+            new_bc[q][new_bc[q] == c], new_bc[q2][new_bc[q2] == c2] = c2, c
+            new_cb[c][new_cb[c] == q], new_cb[c2][new_cb[c2] == q2] = q2, q
             fresh = codewords_through((q, q2), new_bc, new_cb, floor - 1)
             if score(fresh) > score(touched):
                 self.rewire(e, f)
