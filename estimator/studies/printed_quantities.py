@@ -207,6 +207,26 @@ def tanner_alpha(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     return float(found.alpha), how
 
 
+# --- Litinski 2019, Table 1, historical rows -------------------------------------------
+
+
+def historical_cost(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
+    """One cost (args.value: p_out, qubits, cycles, qubitcycles, d or cost_d3) of a published
+    factory under its own model (``estimator.studies.historical``; args.model and its
+    arguments)."""
+    from estimator.studies.historical import HistoricalCost, historical
+
+    model = _arg(args, "model", str)
+    value = _arg(args, "value", str)
+    if value not in HistoricalCost.__dataclass_fields__:
+        raise ConfigError("args.value", f"one of {', '.join(HistoricalCost.__dataclass_fields__)}")
+    try:
+        cost = historical(model, {k: v for k, v in args.items() if k not in ("model", "value")})
+    except KeyError as missing:
+        raise ConfigError(f"args.{missing.args[0]}", "required") from None
+    return float(getattr(cost, value)), f"{model} ({', '.join(f'{k} = {v}' for k, v in args.items() if k not in ('model', 'value'))})"
+
+
 QUANTITIES: dict[str, Quantity] = {
     "pauli_coefficient": pauli_coefficient,
     "pauli_p_out": pauli_p_out,
@@ -220,4 +240,5 @@ QUANTITIES: dict[str, Quantity] = {
     "gamma_family_limit": gamma_family_limit,
     "logical_count_49": logical_count_49,
     "tanner_alpha": tanner_alpha,
+    "historical_cost": historical_cost,
 }
