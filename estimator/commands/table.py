@@ -32,13 +32,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from estimator.errors import ConfigError
     from estimator.jsonout import to_json
-    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
-    from estimator.studies.printed_values import is_values_config
     from estimator.studies.report import to_csv
 
-    directory = table_directory(args.directory)
+    document, rows, text = table_document(table_directory(args.directory))
+    if args.format == "json":
+        print(to_json(document))
+    elif args.format == "csv":
+        print(to_csv(rows), end="")
+    else:
+        print(text)
+    return 0
+
+
+def table_document(directory: Path) -> tuple[dict, list, str]:
+    """The JSON document, CSV rows and text of ``msd table DIR``: the builder for the kind
+    of configs the directory holds (one kind per directory)."""
+    from estimator.errors import ConfigError
+    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
+    from estimator.studies.printed_values import is_values_config
+
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
     if not files:
         raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
@@ -50,21 +63,16 @@ def run(args: argparse.Namespace) -> int:
         else:
             kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
     if len(kinds) > 1:
-        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs (or other kinds)")
+        raise ConfigError(
+            "directory", f"{str(directory)!r} mixes factory and protocol configs (or other kinds)"
+        )
     build = {
         "001": _hmeasure_table,
         "values": _values_table,
         True: _protocol_table,
         False: _factory_table,
     }[kinds.pop()]
-    document, rows, text = build(files, directory)
-    if args.format == "json":
-        print(to_json(document))
-    elif args.format == "csv":
-        print(to_csv(rows), end="")
-    else:
-        print(text)
-    return 0
+    return build(files, directory)
 
 
 def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
