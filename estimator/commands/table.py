@@ -2,7 +2,9 @@
 
 Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
 (configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI; the protocols of
-001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1."""
+001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1; lists
+of printed numbers ([[values]] configs: configs/bravyi2012, configs/litinski2019/discussion
+and /historical, configs/haah2017/printed, configs/haah2018/table3) each computed by msd."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="?",
         default=None,
         help=f"config directory (default: the shipped {DEFAULT_DIR}); "
-        "factory configs or inner/outer-code protocol configs (configs/haah2018)",
+        "factory configs, inner/outer-code protocol configs (configs/haah2018) or lists of "
+        "printed numbers (configs/bravyi2012, configs/haah2018/table3, ...)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_limit_arguments(parser)
