@@ -27,6 +27,11 @@ How a check is measured, and what a Y error does (001 Eqs. (1.3)-(1.6)):
   gives exactly Fig. 5.1's 45 with "end" (21 with "each"); a distance-4 code read at the end
   has order 2 (a Y error on one qubit in both swaps), read after each swap it gives the fits.
 
+The magic states are data (``estimator.codes.magic``): |H> with the checks above, or |CCZ>
+(Haah et al. 2017, Sec. 2), whose checks measure a Clifford stabiliser W(a) (x) W'(a) on a
+pair of CCZ states with a hyperbolic code (controlled swaps of the states' qubits around
+W(a) on the first, their Eq. (2.3)); only the density-matrix count applies to it.
+
 ``series`` counts the undetected patterns up to a weight: for all-normal protocols exactly,
 over GF(2) (``estimator.codes.leading`` per check, then the magic states' Y vector check by
 check); with a hyperbolic check by propagating the accepted, unnormalised density matrix of
@@ -238,18 +243,19 @@ class CheckEffect:
 
 @dataclass(frozen=True)
 class CheckModel:
-    """A check's locations (its T gates) as a ``LocationModel`` and the meaning of its keys."""
+    """A check's locations (its T gates) as a ``LocationModel`` and the meaning of its keys
+    (``n_qubits``: the magic-state register, one qubit per |H> state, three per |CCZ>)."""
 
     check: Check
-    n_out: int
+    n_qubits: int
     model: LocationModel
     flip_bit: int
-    before_bits: tuple[tuple[int, int, int], ...]  # (state, x bit, z bit) positions
+    before_bits: tuple[tuple[int, int, int], ...]  # (register qubit, x bit, z bit) positions
     after_bits: tuple[tuple[int, int, int], ...]
 
     def effect(self, key: int) -> CheckEffect:
         def paulis(bits: tuple[tuple[int, int, int], ...]) -> tuple[tuple[int, int], ...]:
-            out = [(0, 0)] * self.n_out
+            out = [(0, 0)] * self.n_qubits
             for q, xb, zb in bits:
                 out[q] = (key >> xb & 1, key >> zb & 1)
             return tuple(out)
@@ -257,6 +263,15 @@ class CheckModel:
         return CheckEffect(
             key >> self.flip_bit & 1, paulis(self.before_bits), paulis(self.after_bits)
         )
+
+
+def _register_qubits(states: list[int], q: int) -> list[int]:
+    """The register qubits a check's states occupy, in the code's logical order: for states
+    of q > 1 qubits (measured in pairs), (q s + j, q t + j) for each pair (s, t) and each j."""
+    if q == 1:
+        return states
+    pairs = zip(states[::2], states[1::2])
+    return [q * pair[side] + j for pair in pairs for j in range(q) for side in (0, 1)]
 
 
 def check_model(check: Check, n_out: int, state: MagicState = H) -> CheckModel:
@@ -271,15 +286,8 @@ def check_model(check: Check, n_out: int, state: MagicState = H) -> CheckModel:
     s = code.stabilizers.astype(np.int64)
     basis = code.magic_basis().vectors.astype(np.int64)
     dim = s.shape[0]
-    q = state.qubits
-    states = [*check.support, *check.resident]
-    magic = [
-        q * pair[side] + j
-        for pair in zip(states[::2], states[1::2])
-        for j in range(q)
-        for side in (0, 1)
-    ] if q > 1 else states
-    n_out = n_out * q
+    magic = _register_qubits([*check.support, *check.resident], state.qubits)
+    n_qubits = n_out * state.qubits
     effects: list[int] = []
     labels: list[str] = []
     syndrome = [sum(1 << i for i in range(dim) if s[i, j]) for j in range(code.n)]
@@ -300,7 +308,7 @@ def check_model(check: Check, n_out: int, state: MagicState = H) -> CheckModel:
                 labels.append(f"T{layer}{j + 1}")
         after = tuple((q, b, b) for q, b in zip(magic, y_bits))
         model = LocationModel(tuple(effects), detectors, tuple(labels))
-        return CheckModel(check, n_out, model, flip_bit, (), after)
+        return CheckModel(check, n_qubits, model, flip_bit, (), after)
     pairs = len(magic) // 2
     each = check.readout == "each"
     base = 2 * dim if each else dim
@@ -332,7 +340,7 @@ def check_model(check: Check, n_out: int, state: MagicState = H) -> CheckModel:
         return tuple(out)
 
     model = LocationModel(tuple(effects), detectors, tuple(labels))
-    return CheckModel(check, n_out, model, flip_bit, bits(0), bits(1))
+    return CheckModel(check, n_qubits, model, flip_bit, bits(0), bits(1))
 
 
 def _destabiliser_parity(s: np.ndarray, basis: np.ndarray) -> np.ndarray:
