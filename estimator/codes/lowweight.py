@@ -49,7 +49,8 @@ def _through(root, bit_checks, check_bits, n_checks, max_weight, found):  # prag
     branch[1] = best
     index[1] = 0
     while depth >= 1:
-        if depth >= max_weight or index[depth] >= width or check_bits[branch[depth], index[depth]] < 0:
+        exhausted = index[depth] >= width or check_bits[branch[depth], index[depth]] < 0
+        if depth >= max_weight or exhausted:
             depth -= 1
             if depth >= 1:
                 b = chosen[depth]

@@ -153,7 +153,8 @@ def uniform_angle_eps(theta: float) -> float:
     t = float(theta)
     if t < 1e-2:
         # (t - sin t) / (2 t) = sum_{k >= 1} (-1)^(k+1) t^(2k) / (2 (2k+1)!)
-        return sum((-1) ** (k + 1) * t ** (2 * k) / (2 * math.factorial(2 * k + 1)) for k in (1, 2, 3, 4))
+        terms = ((-1) ** (k + 1) * t ** (2 * k) / (2 * math.factorial(2 * k + 1)) for k in range(1, 5))
+        return sum(terms)
     return (t - math.sin(t)) / (2 * t)
 
 

@@ -76,7 +76,8 @@ def tanner_search(
     if distance < 5 or distance % 2 == 0:
         raise ConfigError("distance", f"the target distance must be odd and >= 5, got {distance}")
     degree = (distance - 1) // 2
-    if k < 2 or tries < 1 or seed < 0 or (swaps is not None and swaps < 0) or added not in (0, 1, 2):
+    bad_swaps = swaps is not None and swaps < 0
+    if k < 2 or tries < 1 or seed < 0 or bad_swaps or added not in (0, 1, 2):
         raise ConfigError(
             "tanner",
             f"need k >= 2, tries >= 1, seed >= 0, swaps >= 0 and added in 0, 1, 2, got k = {k}, "
@@ -108,7 +109,9 @@ def tanner_search(
                     return not words or rows is not None
 
                 left = graph.descend(rng, distance, steps, done, fixable)
-                outcome = "found" if done(left) else f"{len(left)} codewords of weight < {distance} left"
+                outcome = (
+                    "found" if done(left) else f"{len(left)} codewords of weight < {distance} left"
+                )
                 matrix = graph.incidence.T.astype(np.uint8)
                 if extra:
                     matrix = np.vstack([matrix, *extra])
@@ -116,7 +119,8 @@ def tanner_search(
                 progress(alpha, attempt, outcome)
             if outcome == "found":
                 report.append((alpha, attempt + 1))
-                name = f"tanner:{k}:seed={seed},alpha={alpha}" + (f",added={added}" if added else "")
+                name = f"tanner:{k}:seed={seed},alpha={alpha}"
+                name += f",added={added}" if added else ""
                 code = OuterCode.from_matrix(name, matrix)
                 return _certified(code, k, alpha, seed, tuple(report), added, distance)
         report.append((alpha, tries))
@@ -146,7 +150,7 @@ def _certified(
         for u in range(1, distance):
             row = code.c_out_table(u, (distance - 1 - u) // 2)[u]
             if any(row.values()):  # pragma: no cover - the construction guarantees it
-                raise AssertionError(f"{code.name}: a weight-{u} pattern with 2|Mv| + |v| < {distance}")
+                raise AssertionError(f"{code.name}: weight {u} with 2|Mv| + |v| < {distance}")
         return TannerSearch(code, k, alpha, seed, 0, 0, report, added, distance)
     low = code.c_out_table(distance - 1, 0)
     if any(row[0] for row in low.values()):  # pragma: no cover - the descent guarantees it

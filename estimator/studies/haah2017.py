@@ -195,9 +195,10 @@ def parse_hmeasure_config(data: Mapping[str, Any], *, source: str = "<config>") 
 def _protocol(table: Mapping[str, Any], title: str, base: Path) -> HMeasureProtocol:
     from estimator.codes.inner_extra import resolve_inner
     from estimator.codes.magic import magic_state
-
-    state = magic_state(_typed(table, "state", str, "H", prefix="hmeasure."), field="hmeasure.state")
     from estimator.codes.outer import outer_code
+
+    kind = _typed(table, "state", str, "H", prefix="hmeasure.")
+    state = magic_state(kind, field="hmeasure.state")
 
     rounds = table.get("rounds")
     if not isinstance(rounds, list) or not rounds or not all(isinstance(r, dict) for r in rounds):

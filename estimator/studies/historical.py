@@ -92,5 +92,6 @@ def historical(model: str, args: dict[str, Any]) -> HistoricalCost:
     if model == "game-15-to-1":
         return game_15_to_1(float(args["p_phys"]), int(args["d"]))
     if model == "gidney-fowler-2019":
-        return gidney_fowler(float(args["p_phys"]), int(args["d1"]), int(args["d2"]), args["output"])
+        p, d1, d2 = float(args["p_phys"]), int(args["d1"]), int(args["d2"])
+        return gidney_fowler(p, d1, d2, args["output"])
     raise ConfigError("args.model", f"game-15-to-1 or gidney-fowler-2019, got {model!r}")

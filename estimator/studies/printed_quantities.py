@@ -44,7 +44,9 @@ def _full_distance(record: Mapping[str, Any], logical_qubits: int) -> dict[str, 
     for entry in record["full_distance"]:
         if entry["logical_qubits"] == logical_qubits:
             return entry
-    raise ConfigError("args.logical_qubits", f"the full distance has no {logical_qubits}-qubit column")
+    raise ConfigError(
+        "args.logical_qubits", f"the full distance has no {logical_qubits}-qubit column"
+    )
 
 
 # --- Litinski 2019, Sec. 1 and the discussion of Table 1 ----------------------------------
@@ -78,7 +80,8 @@ def cost_d3_at(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     """A factory's qubitcycles / (2 d^3) at the distance args.d (Table 1's unit)."""
     record = _factory(args, base)
     d = _arg(args, "d", int)
-    return record["qubitcycles"] / (2 * d**3), f"{record['qubitcycles']:,.0f} qubitcycles / (2 x {d}^3)"
+    qc = record["qubitcycles"]
+    return qc / (2 * d**3), f"{qc:,.0f} qubitcycles / (2 x {d}^3)"
 
 
 def machine_qubits(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
@@ -115,7 +118,8 @@ def cnot_cost_d3(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     control and ancilla, then an XX merge of ancilla and target, each d cycles; the three
     patches are held for both, and the cost is shared by the gate's two qubits."""
     patches, merges, qubits = 3, 2, 2
-    return patches * merges / qubits, f"{patches} patches x {merges} merges of d cycles / {qubits} qubits"
+    how = f"{patches} patches x {merges} merges of d cycles / {qubits} qubits"
+    return patches * merges / qubits, how
 
 
 # --- Haah, Hastings, Poulin, Wecker 2017 --------------------------------------------------
@@ -176,7 +180,8 @@ def logical_count_49(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     model = protocol_model(protocol)
     counts = count_undetected(model, w)
     logical = sum(row[w] for key, row in zip(counts.keys, counts.table) if key)
-    return float(logical), f"{model.n_locations} locations, undetected weight-{w} patterns flipping the output"
+    how = f"{model.n_locations} locations, undetected weight-{w} patterns flipping the output"
+    return float(logical), how
 
 
 # --- Haah, Hastings, Poulin, Wecker 2018, Table 3 ----------------------------------------
@@ -220,11 +225,12 @@ def historical_cost(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     value = _arg(args, "value", str)
     if value not in HistoricalCost.__dataclass_fields__:
         raise ConfigError("args.value", f"one of {', '.join(HistoricalCost.__dataclass_fields__)}")
+    given = {k: v for k, v in args.items() if k not in ("model", "value")}
     try:
-        cost = historical(model, {k: v for k, v in args.items() if k not in ("model", "value")})
+        cost = historical(model, given)
     except KeyError as missing:
         raise ConfigError(f"args.{missing.args[0]}", "required") from None
-    return float(getattr(cost, value)), f"{model} ({', '.join(f'{k} = {v}' for k, v in args.items() if k not in ('model', 'value'))})"
+    return float(getattr(cost, value)), f"{model} ({', '.join(f'{k} = {v}' for k, v in given.items())})"
 
 
 QUANTITIES: dict[str, Quantity] = {

@@ -55,14 +55,17 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
     for i, value in enumerate(values):
         name = f"values[{i}]"
         for key in set(value) - ROW_KEYS:
-            raise ConfigError(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(ROW_KEYS))})")
+            known = ", ".join(sorted(ROW_KEYS))
+            raise ConfigError(f"{name}.{key}", f"unknown key (known: {known})")
         for key in ("title", "where", "paper"):
             if not isinstance(value.get(key), str) or not value[key]:
                 raise ConfigError(f"{name}.{key}", "required text")
         row = {"title": value["title"], "where": value["where"], "paper": value["paper"]}
         if "not_computed" in value:
             if {"quantity", "args", "note"} & set(value):
-                raise ConfigError(f"{name}.not_computed", "a row not computed has no quantity, args or note")
+                raise ConfigError(
+                    f"{name}.not_computed", "a row not computed has no quantity, args or note"
+                )
             row.update(quantity=None, ours=None, reproduced=None, how=None)
             row["discrepancy"] = f"not computed: {value['not_computed']}"
             rows.append(row)
@@ -70,7 +73,8 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
         parse_printed(value["paper"], field=f"{name}.paper")
         quantity = value.get("quantity")
         if quantity not in QUANTITIES:
-            raise ConfigError(f"{name}.quantity", f"unknown {quantity!r}; one of {', '.join(QUANTITIES)}")
+            known = ", ".join(QUANTITIES)
+            raise ConfigError(f"{name}.quantity", f"unknown {quantity!r}; one of {known}")
         args = value.get("args", {})
         if not isinstance(args, dict):
             raise ConfigError(f"{name}.args", "a table of arguments")
@@ -91,7 +95,8 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
             )
         discrepancy = None
         if not ok:
-            discrepancy = f"printed {value['paper']}, ours {round_like(ours, value['paper'])} ({ours:.6g}): {note}"
+            shown = round_like(ours, value["paper"])
+            discrepancy = f"printed {value['paper']}, ours {shown} ({ours:.6g}): {note}"
         row.update(quantity=quantity, ours=ours, reproduced=ok, how=how, discrepancy=discrepancy)
         rows.append(row)
     return rows
