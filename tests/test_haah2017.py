@@ -252,7 +252,7 @@ def test_ccz_config_and_uniform_angle_noise(capsys):
 
     record = _record("13_ccz_3x4-2-2.toml", "theta=0.1")
     assert (record["t_count"], record["n_out"], record["order"], record["qubits"]) == (144, 2, 2, 13)
-    assert record["state"] == "CCZ" and record["theta"] == 0.1
+    assert record["state"] == "CCZ" and record["theta"] == 0.1 and record["gamma"] is None
     assert record["eps_in"] == uniform_angle_eps(0.1)
     assert "eps/7" in record["conventions"]["error_model"]
     assert "001:ccz" not in shipped_stages(DIR)

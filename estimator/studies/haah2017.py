@@ -360,7 +360,10 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
         "t_per_output": result.t_per_output,
         "qubits": result.qubits,
         "order": d,
-        "gamma": math.log(result.t_per_output) / math.log(d) if d > 1 else None,
+        # 001 Eq. (4.2) for protocols whose inputs are T states (a CCZ protocol's are not)
+        "gamma": math.log(result.t_per_output) / math.log(d)
+        if d > 1 and (state is None or state.t_inputs)
+        else None,
         "coefficients": {name: [_number(x) for x in _select(s, name)[d:]] for name in CONVENTIONS},
         "exact_counts": s.exact_counts,
         "eps_in": eps,
