@@ -66,6 +66,7 @@ def test_cli_table_json_keys(capsys):
         ({"quantity": "uniform_angle_twelve", "args": {"theta": "x"}}, "values[0].args.theta", "expected float"),
         ({"quantity": "cnot_cost_d3", "colour": 1}, "values[0].colour", "unknown key"),
         ({"not_computed": "why", "quantity": "cnot_cost_d3"}, "values[0].not_computed", "no quantity"),
+        ({"quantity": "cnot_cost_d3", "args": {"d": 3}}, "values[0].args.d", "takes no 'd'"),
     ],
 )  # fmt: skip
 def test_bad_rows_name_the_field(tmp_path, capsys, row, field, message):
@@ -77,6 +78,12 @@ def test_bad_rows_name_the_field(tmp_path, capsys, row, field, message):
     assert main(["table", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{field}" in err and message in err
+
+
+def test_every_quantity_declares_its_arguments():
+    from estimator.studies.printed_quantities import ARGUMENTS
+
+    assert set(ARGUMENTS) == set(QUANTITIES)
 
 
 def test_every_quantity_is_used_by_a_shipped_config():

@@ -233,6 +233,23 @@ def historical_cost(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     return float(getattr(cost, value)), f"{model} ({', '.join(f'{k} = {v}' for k, v in given.items())})"
 
 
+ARGUMENTS: dict[str, frozenset[str]] = {
+    "pauli_coefficient": frozenset({"p"}),
+    "pauli_p_out": frozenset({"p"}),
+    "cost_d3_at": frozenset({"config", "d"}),
+    "machine_qubits": frozenset({"config", "logical_qubits"}),
+    "distillation_share": frozenset({"config", "logical_qubits", "measure"}),
+    "cnot_cost_d3": frozenset(),
+    "controlled_v123_t_count": frozenset(),
+    "uniform_angle_twelve": frozenset({"theta"}),
+    "gamma_15_to_1": frozenset(),
+    "gamma_family_limit": frozenset(),
+    "logical_count_49": frozenset({"config", "weight"}),
+    "tanner_alpha": frozenset({"k", "alpha", "added", "seed", "tries"}),
+    "historical_cost": frozenset({"model", "value", "p_phys", "d", "d1", "d2", "output"}),
+}
+"""The arguments each quantity reads (any other is refused, naming it)."""
+
 QUANTITIES: dict[str, Quantity] = {
     "pauli_coefficient": pauli_coefficient,
     "pauli_p_out": pauli_p_out,

@@ -42,7 +42,7 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
             or a value we do not reproduce without a note, naming values[i].KEY.
     """
     from estimator.studies.config import read_config_data
-    from estimator.studies.printed_quantities import QUANTITIES
+    from estimator.studies.printed_quantities import ARGUMENTS, QUANTITIES
 
     data = read_config_data(path)
     unknown = set(data) - {"title", "values"}
@@ -78,6 +78,9 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
         args = value.get("args", {})
         if not isinstance(args, dict):
             raise ConfigError(f"{name}.args", "a table of arguments")
+        for key in sorted(set(args) - ARGUMENTS[quantity]):
+            known = ", ".join(sorted(ARGUMENTS[quantity])) or "none"
+            raise ConfigError(f"{name}.args.{key}", f"{quantity} takes no {key!r} (known: {known})")
         try:
             ours, how = QUANTITIES[quantity](args, path.parent)
         except ConfigError as error:
