@@ -276,7 +276,7 @@ def add_checks(words: set, n: int, count: int, k: int) -> np.ndarray | None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    solver.parameters.max_time_in_seconds = 60.0
+    solver.parameters.max_deterministic_time = 20.0  # work units, not wall time: reproducible
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     rows = np.zeros((count, n), dtype=np.uint8)
