@@ -145,8 +145,8 @@ def uniform_angle_eps(theta: float) -> float:
     Written as (theta - sin theta) / (2 theta), by its series below theta = 1e-2 (no
     cancellation down to eps ~ 1e-30); ~ theta^2 / 12.
 
-    >>> round(uniform_angle_eps(1e-3) / 1e-6, 9)
-    0.083333333
+    >>> round(uniform_angle_eps(1e-3) * 12 / 1e-3**2, 6)
+    1.0
     """
     if isinstance(theta, bool) or not isinstance(theta, int | float) or not 0 < theta <= math.pi:
         raise ConfigError("theta", f"the angle must be a number in (0, pi], got {theta!r}")
