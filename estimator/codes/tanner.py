@@ -100,11 +100,16 @@ def tanner_search(
             if graph is not None:
                 steps = swaps if swaps is not None else 40 * alpha * k
                 extra: list[np.ndarray] = []
+                tried: dict[frozenset, np.ndarray | None] = {}
 
-                def done(words: set) -> bool:
+                def done(words: set, n: int = alpha * k, extra=extra, tried=tried) -> bool:
+                    """No codeword left, or (added checks) few enough, all fixable, fixed."""
                     if any(len(w) < fixable for w in words) or len(words) > added * k:
                         return False
-                    rows = add_checks(words, alpha * k, added, k) if words else None
+                    key = frozenset(words)
+                    if words and key not in tried:
+                        tried[key] = add_checks(words, n, added, k)
+                    rows = tried.get(key)
                     extra[:] = [] if rows is None else [rows]
                     return not words or rows is not None
 
