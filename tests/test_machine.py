@@ -347,3 +347,22 @@ def test_compare_table(tmp_path, capsys):
     assert main([*args, "--compare", "qdk"]) == 0
     text = capsys.readouterr().out
     assert "qdk, its own factories" in text and "msd export" in text
+
+
+def test_auto_split_never_worse_and_within_budget(table1_1e3):
+    """The auto split accepts every machine of the fixed split with the same rotation share
+    (so its Pareto set is at least as good) and never spends more than the budget."""
+    fixed = problem(CHEMISTRY, 1e-3)
+    c = fixed.counts
+    auto = replace(fixed, split=parse_split("auto", c), demand=demand(c, 0.01, parse_split("auto", c)))
+    assert auto.demand.cap == pytest.approx(2 * fixed.demand.target)
+    candidates = [f for f in table1_1e3 if f.p_out <= auto.demand.cap]
+    blocks = (BLOCKS["fast"],)
+    found_auto = search(auto, blocks, candidates)
+    found_fixed = search(fixed, blocks, [f for f in candidates if f.p_out <= fixed.demand.target])
+    for m in pareto(found_fixed):
+        assert any(
+            a.physical_qubits <= m.physical_qubits and a.runtime_s <= m.runtime_s for a in found_auto
+        )
+    assert all(m.logical_error <= 0.01 * (1 + 1e-12) for m in found_auto)
+    assert len(pareto(found_auto)) >= 1

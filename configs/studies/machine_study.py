@@ -46,14 +46,192 @@ def plan_all(study: dict) -> None:
         factories.plan(p, target)
 
 
+SOURCES = {"table1": ("table1",), "plan": ("plan-table1", "plan")}
+"""The two factory sets of the study: Table 1's factories; every factory msd plan found (for
+the Table 1 rows and at the case's own target)."""
+
+
+def request_of(study: dict, counts, p: float, sources: tuple[str, ...]):
+    from estimator.machine.request import build
+
+    return build(
+        {
+            "counts": counts.qdk(),
+            "p_phys": p,
+            "budget": study["budget"],
+            "profile": study["profile"],
+            "sources": list(sources),
+        }
+    )
+
+
+def machine_summary(m) -> dict:
+    return {
+        k: v
+        for k, v in m.record().items()
+        if k not in ("factory",)
+    } | {"factory": m.factory.title if m.factory else None}
+
+
+def run_case(study: dict, name: str, counts, p: float) -> dict:
+    from dataclasses import replace
+
+    from estimator.machine import compare
+    from estimator.machine.estimate import pareto
+    from estimator.machine.run import solve
+    from estimator.machine.side import compare_record, within
+
+    base = request_of(study, counts, p, SOURCES["plan"])
+    cmp = compare_record(base)
+    limit = cmp["runtime_limit_s"]
+    case = {"application": name, "p_phys": p, "qdk": {k: v for k, v in cmp["qdk"].items() if k != "factory"}}
+    case["qdk"]["factory"] = compare.factory_of({"tfactory": cmp["qdk"]["factory"]}, 1.0).title
+    for label, sources in SOURCES.items():
+        request = replace(base, sources=sources)
+        solution = solve(request)
+        best = within(request, limit)
+        case[label] = {
+            "within_qdk_runtime": {**{k: v for k, v in best.items() if k != "factory"}, "factory": best["factory"]["title"]},
+            "pareto": [machine_summary(m) for m in pareto(solution.found)],
+        }
+        qdk_rules = replace(request, rules="qdk")
+        same = within(qdk_rules, limit)
+        case[label]["qdk_rules_within_qdk_runtime"] = {
+            **{k: v for k, v in same.items() if k != "factory"},
+            "factory": same["factory"]["title"],
+        }
+    case["qdk_with_our_factory"] = {k: v for k, v in cmp["qdk_with_our_factory"].items() if k != "factory"}
+    case["attribution"] = [
+        {k: v for k, v in s.items() if k != "factory"} | ({"factory": s["factory"]["title"]} if s.get("factory") else {})
+        for s in cmp["attribution"]
+    ]
+    return case
+
+
+def run_all(study: dict) -> None:
+    from estimator.machine import factories
+    from estimator.studies.output import write_text
+
+    factories.PLAN_CACHE = HERE / study["plan_results"]
+    path = HERE / study["results"]
+    results = json.loads(path.read_text()) if path.exists() else {}
+    for name, counts, p in cases(study):
+        key = f"{name}|{p!r}"
+        if key in results:
+            continue
+        print(f"{name} p={p:g}", file=sys.stderr)
+        results[key] = run_case(study, name, counts, p)
+        write_text(path, json.dumps(results, indent=1, allow_nan=False) + "\n")
+
+
+def table(study: dict) -> str:
+    from estimator.machine.run import hours
+
+    results = json.loads((HERE / study["results"]).read_text())
+    lines = [
+        "| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
+        "| ours, plan's factories, qdk's distance rule |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def cell(m: dict, ref: dict) -> str:
+        late = "" if m.get("within_limit", True) else ", slower"
+        ratio = m["physical_qubits"] / ref["physical_qubits"] - 1
+        return f"{m['physical_qubits'] / 1e6:.3g}M, {hours(m['runtime_s'])} ({ratio:+.0%}{late})"
+
+    for key, case in results.items():
+        q = case["qdk"]
+        lines.append(
+            f"| {case['application']} | {case['p_phys']:g} "
+            f"| {q['physical_qubits'] / 1e6:.3g}M, {hours(q['runtime_s'])} "
+            f"| {cell(case['table1']['within_qdk_runtime'], q)} "
+            f"| {cell(case['plan']['within_qdk_runtime'], q)} "
+            f"| {cell(case['plan']['qdk_rules_within_qdk_runtime'], q)} |"
+        )
+    return "\n".join(lines)
+
+
+def attribution(study: dict) -> str:
+    from estimator.machine.run import hours
+
+    results = json.loads((HERE / study["results"]).read_text())
+    lines = ["| application | p | step | qubits | runtime | d | factories | factory |", "|---|---|---|---|---|---|---|---|"]
+    for case in results.values():
+        for s in case["attribution"]:
+            if "error" in s:
+                lines.append(f"| {case['application']} | {case['p_phys']:g} | {s['step']} | failed: {s['error']} | | | | |")
+                continue
+            late = "" if s.get("within_limit", True) else " (slower)"
+            lines.append(
+                f"| {case['application']} | {case['p_phys']:g} | {s['step']} | {s['physical_qubits']:,.0f} "
+                f"| {hours(s['runtime_s'])}{late} | {s['data_distance']} | {s['factories']} | {s.get('factory', '')} |"
+            )
+    return "\n".join(lines)
+
+
+def figure(study: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from estimator.figures.style import PALETTE, get_style, legend_below, rc_params, save_figure
+
+    results = json.loads((HERE / study["results"]).read_text())
+    style = get_style("paper")
+    names = list(study["applications"])
+    with matplotlib.rc_context(rc_params(style)):
+        fig, axes = plt.subplots(
+            len(study["p_phys"]), len(names), figsize=(style.wide_in, 0.62 * style.wide_in)
+        )
+        for row, p in enumerate(study["p_phys"]):
+            for col, name in enumerate(names):
+                ax = axes[row][col]
+                case = results[f"{name}|{p!r}"]
+                for i, (label, text) in enumerate((("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))):
+                    front = case[label]["pareto"]
+                    ax.step(
+                        [m["runtime_s"] / 3600 for m in front],
+                        [m["physical_qubits"] for m in front],
+                        where="post",
+                        color=PALETTE[i],
+                        linewidth=style.line_pt,
+                        marker="o",
+                        markersize=0.6 * style.marker_pt,
+                        label=text,
+                    )
+                q = case["qdk"]
+                ax.plot(q["runtime_s"] / 3600, q["physical_qubits"], "*", color=PALETTE[3], markersize=1.6 * style.marker_pt, label="qdk, its own factories")
+                ax.set_xscale("log")
+                ax.set_yscale("log")
+                ax.set_title(f"{name}, p = {p:g}")
+                if row == len(study["p_phys"]) - 1:
+                    ax.set_xlabel("runtime (hours)")
+                if col == 0:
+                    ax.set_ylabel("physical qubits")
+        fig.tight_layout()
+        handles, _ = axes[-1][1].get_legend_handles_labels()
+        legend_below(axes[-1][1], handles, style.wide_in)
+        save_figure(fig, path, style)
+        plt.close(fig)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan-only", action="store_true", help="only the planner runs")
-    parser.add_argument("--table", action="store_true", help="print the table of the results")
+    parser.add_argument("--table", action="store_true", help="print the tables of the results")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     study = load()
+    if args.table:
+        print(table(study))
+        print()
+        print(attribution(study))
+        return 0
     plan_all(study)
+    if not args.plan_only:
+        run_all(study)
+        figure(study, ROOT / "docs" / "figures" / "machine_applications.png")
     return 0
 
 

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     time.add_argument("--profile", help="named code-cycle time (superconducting, google-willow, gate-ns, gate-us)")
     time.add_argument("--cycle-us", dest="cycle_time_us", type=float, help="code-cycle time in us")
     parser.add_argument("--reaction-us", dest="reaction_time_us", type=float, help="reaction time in us (default 10)")
-    parser.add_argument("--split", help="budget shares DATA,TSTATES,ROTATIONS (default: qdk's rule)")
+    parser.add_argument("--split", help="auto (default: factories take what they need, the data block the rest) or shares DATA,TSTATES,ROTATIONS")
     parser.add_argument("--blocks", help="data blocks, e.g. compact,fast (default: all)")
     parser.add_argument("--sources", help="factory sources: table1, plan-table1, plan (default table1,plan-table1)")
     parser.add_argument("--plan-cache", metavar="FILE", help="JSON file that keeps the plan source's results")

@@ -18,7 +18,8 @@ C = M + R + T + 3 (CCZ + CCiX) + n_rot D_R (one logical time step each on the fa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from estimator.errors import ConfigError
 from estimator.machine.counts import LogicalCounts
@@ -34,15 +35,18 @@ STEPS_PER_TOFFOLI = 3
 
 @dataclass(frozen=True)
 class Split:
-    """Shares of the total error budget: data block, T states, rotation synthesis (sum 1)."""
+    """Shares of the total error budget: data block, T states, rotation synthesis (sum 1);
+    ``auto``: data and T states share their sum as each machine needs (module docstring)."""
 
     data: float
     tstates: float
     rotations: float
+    auto: bool = False
 
-    def echo(self, budget: float) -> dict[str, float]:
+    def echo(self, budget: float) -> dict[str, Any]:
         return {
             "budget": budget,
+            "split": "auto" if self.auto else "fixed",
             "data_share": self.data,
             "tstates_share": self.tstates,
             "rotations_share": self.rotations,
@@ -62,10 +66,12 @@ def default_split(counts: LogicalCounts) -> Split:
 
 
 def parse_split(text: str | list, counts: LogicalCounts, *, field: str = "--split") -> Split:
-    """Three shares DATA,TSTATES,ROTATIONS (positive where needed, summing to 1)."""
+    """"auto", or three shares DATA,TSTATES,ROTATIONS (positive where needed, summing to 1)."""
+    if text == "auto":
+        return replace(default_split(counts), auto=True)
     parts = text.split(",") if isinstance(text, str) else list(text)
     if len(parts) != 3:
-        raise ConfigError(field, f"give three shares DATA,TSTATES,ROTATIONS, got {text!r}")
+        raise ConfigError(field, f"give auto or three shares DATA,TSTATES,ROTATIONS, got {text!r}")
     try:
         shares = [float(p) for p in parts]
     except (TypeError, ValueError):
@@ -96,6 +102,7 @@ class Demand:
         t_states: T states consumed, N_T.
         operations: logical operations in sequence, C (time steps on the fast block).
         eps_data, eps_tstates, eps_rotations: the budget's three parts.
+        auto: the data block may use what the factories leave of eps_data + eps_tstates.
     """
 
     t_per_rotation: int
@@ -104,6 +111,25 @@ class Demand:
     eps_data: float
     eps_tstates: float
     eps_rotations: float
+    auto: bool = False
+
+    @property
+    def target(self) -> float:
+        """Output error per T state of the T-state share, eps_T / N_T (1 without T states):
+        what a factory source is asked for."""
+        return self.eps_tstates / self.t_states if self.t_states else 1.0
+
+    @property
+    def cap(self) -> float:
+        """The largest output error per T state a factory may have (the target, or with
+        ``auto`` everything but the rotation share spread over N_T)."""
+        if not self.auto or not self.t_states:
+            return self.target
+        return (self.eps_tstates + self.eps_data) / self.t_states
+
+    def data_share(self, tstate_error: float) -> float:
+        """What the data block may spend when the factories spend ``tstate_error``."""
+        return self.eps_data + self.eps_tstates - tstate_error if self.auto else self.eps_data
 
 
 def t_per_rotation(rotations: int, eps_rotations: float, rounding: str = "ceil") -> int:
@@ -126,5 +152,11 @@ def demand(counts: LogicalCounts, budget: float, split: Split, rounding: str = "
     operations = counts.measurements + counts.rotations + counts.t_count
     operations += STEPS_PER_TOFFOLI * toffolis + n_rot * counts.rotation_depth
     return Demand(
-        n_rot, t_states, operations, budget * split.data, budget * split.tstates, eps_rot
+        n_rot,
+        t_states,
+        operations,
+        budget * split.data,
+        budget * split.tstates,
+        eps_rot,
+        split.auto,
     )

@@ -158,6 +158,11 @@ def machines(problem: Problem, block: DataBlock, factory: Factory | None) -> lis
     count = 0 if not need.t_states else 1
     while count <= MAX_FACTORIES:
         machine = _machine(problem, block, factory, count)
+        if machine is None:  # no distance holds the data share (more factories: shorter runs)
+            if not need.t_states or _machine(problem, block, factory, MAX_FACTORIES) is None:
+                return found
+            count += 1
+            continue
         found.append(machine)
         if not need.t_states or machine.runtime_s <= _data_time(problem, block, machine.data_distance):
             return found
@@ -174,7 +179,11 @@ def _data_time(problem: Problem, block: DataBlock, d: np.ndarray | int) -> np.nd
     return np.maximum(step, ops * hw.reaction_us) * 1e-6
 
 
-def _machine(problem: Problem, block: DataBlock, factory: Factory | None, count: int) -> Machine:
+def _machine(
+    problem: Problem, block: DataBlock, factory: Factory | None, count: int
+) -> Machine | None:
+    """The machine with ``count`` factories at the smallest distance that keeps the data
+    block's error within its share (None: no distance up to MAX_DISTANCE does)."""
     need, hw = problem.demand, problem.hardware
     d = np.arange(3, MAX_DISTANCE + 1, 2)
     runtime = _data_time(problem, block, d)
@@ -185,15 +194,11 @@ def _machine(problem: Problem, block: DataBlock, factory: Factory | None, count:
     periods = cycles if problem.rule.per == "cycle" else cycles / d
     tiles = block.tiles(problem.counts.qubits)
     error = tiles * problem.p_logical(d) * periods
-    ok = np.flatnonzero(error <= need.eps_data)
-    if not ok.size:
-        raise ConfigError(
-            "--budget",
-            f"the {block.name} block cannot keep its error within {need.eps_data:.3g} at any "
-            f"distance up to {MAX_DISTANCE} at p = {problem.p_phys:g}",
-        )
-    i = int(ok[0])
     t_error = need.t_states * factory.p_out if count else 0.0
+    ok = np.flatnonzero(error <= need.data_share(t_error))
+    if not ok.size:
+        return None
+    i = int(ok[0])
     return Machine(
         block,
         factory if count else None,
@@ -213,14 +218,21 @@ def search(
 ) -> list[Machine]:
     """Every machine over blocks, factories and factory counts."""
     if problem.demand.t_states and not factories:
-        target = problem.demand.eps_tstates / problem.demand.t_states
         raise ConfigError(
             "--sources",
-            f"no factory of the sources reaches {target:.3g} per T state at p = {problem.p_phys:g}; "
+            f"no factory of the sources reaches {problem.demand.cap:.3g} per T state at "
+            f"p = {problem.p_phys:g}; "
             "add the source plan, or raise the budget or its T-state share",
         )
     options = factories if problem.demand.t_states else [None]
-    return [m for b in blocks for f in options for m in machines(problem, b, f)]
+    found = [m for b in blocks for f in options for m in machines(problem, b, f)]
+    if not found:
+        raise ConfigError(
+            "--budget",
+            f"no data block keeps its error within its share at any distance up to "
+            f"{MAX_DISTANCE} at p = {problem.p_phys:g}",
+        )
+    return found
 
 
 def pareto(found: list[Machine]) -> list[Machine]:

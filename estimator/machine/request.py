@@ -16,7 +16,7 @@ from typing import Any
 
 from estimator.errors import ConfigError
 from estimator.machine.blocks import BLOCKS, DataBlock, parse_blocks
-from estimator.machine.budget import Split, default_split, parse_split
+from estimator.machine.budget import Split, parse_split
 from estimator.machine.counts import LogicalCounts, parse_counts, read_counts
 from estimator.machine.estimate import RULES, Hardware
 
@@ -81,9 +81,7 @@ def build(values: Mapping[str, Any], *, base: Path | None = None) -> Request:
     rules = values.get("rules") or "ours"
     if rules not in RULES:
         raise ConfigError("rules", f"unknown rules {rules!r}; choose one of: {', '.join(RULES)}")
-    split = default_split(counts)
-    if values.get("split") is not None:
-        split = parse_split(values["split"], counts, field="split")
+    split = parse_split(values.get("split") or "auto", counts, field="split")
     blocks = parse_blocks(values.get("blocks") or list(BLOCKS), field="blocks")
     sources = values.get("sources") or DEFAULT_SOURCES
     sources = tuple(s.strip() for s in sources.split(",")) if isinstance(sources, str) else tuple(sources)

@@ -37,12 +37,6 @@ def problem_of(request: Request) -> Problem:
     )
 
 
-def target(problem: Problem) -> float:
-    """The output error per T state the split implies: eps_T / N_T (1 without T states)."""
-    need = problem.demand
-    return need.eps_tstates / need.t_states if need.t_states else 1.0
-
-
 def solve(
     request: Request,
     *,
@@ -53,8 +47,8 @@ def solve(
     factories replace the request's sources."""
     problem = problem_of(request)
     if given is None:
-        given = factories.candidates(request.sources, request.p_phys, target(problem))
-    found = search(problem, request.blocks, [f for f in given if f.p_out <= target(problem)])
+        given = factories.candidates(request.sources, request.p_phys, problem.demand.target)
+    found = search(problem, request.blocks, [f for f in given if f.p_out <= problem.demand.cap])
     limit = request.max_runtime_s if max_runtime_s is None else max_runtime_s
     if limit is not None:
         return Solution(problem, found, fewest_qubits_within(found, limit), f"fewest qubits within {limit:g} s")
@@ -81,7 +75,8 @@ def record(request: Request, solution: Solution) -> dict[str, Any]:
         "t_per_rotation": need.t_per_rotation,
         "t_states": need.t_states,
         "operations": need.operations,
-        "p_out_per_t_target": target(problem),
+        "p_out_per_t_target": need.target,
+        "p_out_per_t_cap": need.cap,
         "blocks": [b.name for b in request.blocks],
         "sources": list(request.sources),
         "selection": solution.selection,
@@ -131,7 +126,7 @@ def format_record(data: dict[str, Any]) -> str:
         f"reaction time {hw['reaction_time_us']:g} us, rules: {data['rules']['name']}",
         f"budget {b['budget']:g}: data {b['eps_data']:.3g}, T states {b['eps_tstates']:.3g}, "
         f"rotations {b['eps_rotations']:.3g}; {data['t_per_rotation']} T per rotation, "
-        f"{data['t_states']:,} T states (<= {data['p_out_per_t_target']:.3g} each), "
+        f"{data['t_states']:,} T states (<= {data['p_out_per_t_cap']:.3g} each), "
         f"{data['operations']:,} logical operations",
         f"{data['selection']} ({data['machines_searched']} machines searched)",
         "",
