@@ -156,10 +156,13 @@ def machines(problem: Problem, block: DataBlock, factory: Factory | None) -> lis
         raise ConfigError("--sources", "the counts need T states but no factory was given")
     found: list[Machine] = []
     count = 0 if not need.t_states else 1
+    hopeless = None
     while count <= MAX_FACTORIES:
         machine = _machine(problem, block, factory, count)
         if machine is None:  # no distance holds the data share (more factories: shorter runs)
-            if not need.t_states or _machine(problem, block, factory, MAX_FACTORIES) is None:
+            if hopeless is None:
+                hopeless = not need.t_states or _machine(problem, block, factory, MAX_FACTORIES) is None
+            if hopeless:
                 return found
             count += 1
             continue
