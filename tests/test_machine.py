@@ -51,7 +51,9 @@ def problem(counts, p=1e-3, rules="ours", reaction=10.0, budget=0.01):
     c = parse_counts(counts)
     split = default_split(c)
     need = demand(c, budget, split, RULES[rules].rounding)
-    return Problem(c, budget, split, need, p, Hardware(1.0, reaction, "superconducting"), RULES[rules])
+    return Problem(
+        c, budget, split, need, p, Hardware(1.0, reaction, "superconducting"), RULES[rules]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +181,7 @@ def test_block_tiles():
 
 def test_distance_is_the_smallest_within_the_data_share(table1_1e3):
     prob = problem(GOSC)
-    f = [x for x in table1_1e3 if x.p_out <= 5e-11][0]
+    f = next(x for x in table1_1e3 if x.p_out <= 5e-11)
     for block in BLOCKS.values():
         for m in machines(prob, block, f):
             assert m.data_error <= prob.demand.eps_data
@@ -192,7 +194,7 @@ def test_distance_is_the_smallest_within_the_data_share(table1_1e3):
 
 def test_factory_count_stops_when_the_block_is_the_limit(table1_1e3):
     prob = problem(GOSC)
-    f = [x for x in table1_1e3 if x.p_out <= 5e-11][0]
+    f = next(x for x in table1_1e3 if x.p_out <= 5e-11)
     found = machines(prob, BLOCKS["fast"], f)
     assert [m.factories for m in found] == list(range(1, len(found) + 1))
     last, before = found[-1], found[-2]
@@ -280,7 +282,8 @@ def test_json_record_and_factory_reproduces(tmp_path, capsys):
 def test_pareto_table_plot_and_machine_config(tmp_path, capsys):
     config = tmp_path / "m.toml"
     config.write_text(
-        "[machine]\np_phys = 1e-4\nbudget = 0.01\nsources = ['table1']\nblocks = ['compact', 'fast']\n"
+        "[machine]\np_phys = 1e-4\nbudget = 0.01\nsources = ['table1']\n"
+        "blocks = ['compact', 'fast']\n"
         "[machine.counts]\nnumQubits = 100\ntCount = 100000000\n"
     )
     figure = tmp_path / "pareto.png"
@@ -302,7 +305,9 @@ def _qdk_or_skip():
     return pytest.importorskip("qdk.estimator")
 
 
-@pytest.mark.parametrize("counts", [GOSC, FACTORING, CHEMISTRY], ids=["gosc", "factoring", "chemistry"])
+@pytest.mark.parametrize(
+    "counts", [GOSC, FACTORING, CHEMISTRY], ids=["gosc", "factoring", "chemistry"]
+)
 @pytest.mark.parametrize("p", [1e-3, 1e-4])
 def test_same_model_as_qdk_gives_qdks_numbers(counts, p):
     """Our model set up as qdk (its factory's numbers, the fast/PSSPC block, its distance and
@@ -326,7 +331,7 @@ def test_qdk_takes_our_factory_through_the_export(table1_1e3):
     block and rules) and costs them at our qubits."""
     _qdk_or_skip()
     prob = problem(GOSC, 1e-3, rules="qdk", reaction=0.0)
-    f = [x for x in table1_1e3 if x.p_out <= 5e-11][0]
+    f = next(x for x in table1_1e3 if x.p_out <= 5e-11)
     qdk = compare.summary(compare.with_factory(prob.counts, 1e-3, 1.0, 0.01, f))
     ours = machines(prob, BLOCKS["fast"], f)[-1]
     assert qdk["factory_qubits"] == ours.factories * math.ceil(f.qubits)
@@ -354,7 +359,9 @@ def test_auto_split_never_worse_and_within_budget(table1_1e3):
     (so its Pareto set is at least as good) and never spends more than the budget."""
     fixed = problem(CHEMISTRY, 1e-3)
     c = fixed.counts
-    auto = replace(fixed, split=parse_split("auto", c), demand=demand(c, 0.01, parse_split("auto", c)))
+    auto = replace(
+        fixed, split=parse_split("auto", c), demand=demand(c, 0.01, parse_split("auto", c))
+    )
     assert auto.demand.cap == pytest.approx(2 * fixed.demand.target)
     candidates = [f for f in table1_1e3 if f.p_out <= auto.demand.cap]
     blocks = (BLOCKS["fast"],)
@@ -362,7 +369,8 @@ def test_auto_split_never_worse_and_within_budget(table1_1e3):
     found_fixed = search(fixed, blocks, [f for f in candidates if f.p_out <= fixed.demand.target])
     for m in pareto(found_fixed):
         assert any(
-            a.physical_qubits <= m.physical_qubits and a.runtime_s <= m.runtime_s for a in found_auto
+            a.physical_qubits <= m.physical_qubits and a.runtime_s <= m.runtime_s
+            for a in found_auto
         )
     assert all(m.logical_error <= 0.01 * (1 + 1e-12) for m in found_auto)
     assert len(pareto(found_auto)) >= 1

@@ -66,11 +66,9 @@ def request_of(study: dict, counts, p: float, sources: tuple[str, ...]):
 
 
 def machine_summary(m) -> dict:
-    return {
-        k: v
-        for k, v in m.record().items()
-        if k not in ("factory",)
-    } | {"factory": m.factory.title if m.factory else None}
+    return {k: v for k, v in m.record().items() if k not in ("factory",)} | {
+        "factory": m.factory.title if m.factory else None
+    }
 
 
 def run_case(study: dict, name: str, counts, p: float) -> dict:
@@ -84,14 +82,21 @@ def run_case(study: dict, name: str, counts, p: float) -> dict:
     base = request_of(study, counts, p, SOURCES["plan"])
     cmp = compare_record(base)
     limit = cmp["runtime_limit_s"]
-    case = {"application": name, "p_phys": p, "qdk": {k: v for k, v in cmp["qdk"].items() if k != "factory"}}
+    case = {
+        "application": name,
+        "p_phys": p,
+        "qdk": {k: v for k, v in cmp["qdk"].items() if k != "factory"},
+    }
     case["qdk"]["factory"] = compare.factory_of({"tfactory": cmp["qdk"]["factory"]}, 1.0).title
     for label, sources in SOURCES.items():
         request = replace(base, sources=sources)
         solution = solve(request)
         best = within(request, limit)
         case[label] = {
-            "within_qdk_runtime": {**{k: v for k, v in best.items() if k != "factory"}, "factory": best["factory"]["title"]},
+            "within_qdk_runtime": {
+                **{k: v for k, v in best.items() if k != "factory"},
+                "factory": best["factory"]["title"],
+            },
             "pareto": [machine_summary(m) for m in pareto(solution.found)],
         }
         qdk_rules = replace(request, rules="qdk")
@@ -100,9 +105,12 @@ def run_case(study: dict, name: str, counts, p: float) -> dict:
             **{k: v for k, v in same.items() if k != "factory"},
             "factory": same["factory"]["title"],
         }
-    case["qdk_with_our_factory"] = {k: v for k, v in cmp["qdk_with_our_factory"].items() if k != "factory"}
+    case["qdk_with_our_factory"] = {
+        k: v for k, v in cmp["qdk_with_our_factory"].items() if k != "factory"
+    }
     case["attribution"] = [
-        {k: v for k, v in s.items() if k != "factory"} | ({"factory": s["factory"]["title"]} if s.get("factory") else {})
+        {k: v for k, v in s.items() if k != "factory"}
+        | ({"factory": s["factory"]["title"]} if s.get("factory") else {})
         for s in cmp["attribution"]
     ]
     return case
@@ -129,8 +137,8 @@ def table(study: dict) -> str:
 
     results = json.loads((HERE / study["results"]).read_text())
     lines = [
-        "| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
-        "| ours, plan's factories, qdk's distance rule |",
+        ("| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
+        "| ours, plan's factories, qdk's distance rule |"),
         "|---|---|---|---|---|---|",
     ]
 
@@ -139,7 +147,7 @@ def table(study: dict) -> str:
         ratio = m["physical_qubits"] / ref["physical_qubits"] - 1
         return f"{m['physical_qubits'] / 1e6:.3g}M, {hours(m['runtime_s'])} ({ratio:+.0%}{late})"
 
-    for key, case in results.items():
+    for case in results.values():
         q = case["qdk"]
         lines.append(
             f"| {case['application']} | {case['p_phys']:g} "
@@ -155,11 +163,16 @@ def attribution(study: dict) -> str:
     from estimator.machine.run import hours
 
     results = json.loads((HERE / study["results"]).read_text())
-    lines = ["| application | p | step | qubits | runtime | d | factories | factory |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| application | p | step | qubits | runtime | d | factories | factory |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for case in results.values():
         for s in case["attribution"]:
             if "error" in s:
-                lines.append(f"| {case['application']} | {case['p_phys']:g} | {s['step']} | failed: {s['error']} | | | | |")
+                lines.append(
+                    f"| {case['application']} | {case['p_phys']:g} | {s['step']} | failed: {s['error']} | | | | |"
+                )
                 continue
             late = "" if s.get("within_limit", True) else " (slower)"
             lines.append(
@@ -188,7 +201,9 @@ def figure(study: dict, path: Path) -> None:
             for col, name in enumerate(names):
                 ax = axes[row][col]
                 case = results[f"{name}|{p!r}"]
-                for i, (label, text) in enumerate((("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))):
+                for i, (label, text) in enumerate(
+                    (("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))
+                ):
                     front = case[label]["pareto"]
                     ax.step(
                         [m["runtime_s"] / 3600 for m in front],
@@ -201,7 +216,14 @@ def figure(study: dict, path: Path) -> None:
                         label=text,
                     )
                 q = case["qdk"]
-                ax.plot(q["runtime_s"] / 3600, q["physical_qubits"], "*", color=PALETTE[3], markersize=1.6 * style.marker_pt, label="qdk, its own factories")
+                ax.plot(
+                    q["runtime_s"] / 3600,
+                    q["physical_qubits"],
+                    "*",
+                    color=PALETTE[3],
+                    markersize=1.6 * style.marker_pt,
+                    label="qdk, its own factories",
+                )
                 ax.set_xscale("log")
                 ax.set_yscale("log")
                 ax.set_title(f"{name}, p = {p:g}")

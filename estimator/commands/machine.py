@@ -17,23 +17,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="physical qubits and runtime of a whole machine for an algorithm's logical counts",
         epilog="example: msd machine counts.json --p 1e-3 --budget 0.01 --max-runtime 2d",
     )
-    parser.add_argument("counts", metavar="COUNTS", help="JSON logical counts, or a TOML config with [machine]")
+    parser.add_argument(
+        "counts", metavar="COUNTS", help="JSON logical counts, or a TOML config with [machine]"
+    )
     parser.add_argument("--p", dest="p_phys", type=float, help="physical error rate")
     parser.add_argument("--budget", type=float, help="total error budget of the computation")
     time = parser.add_mutually_exclusive_group()
-    time.add_argument("--profile", help="named code-cycle time (superconducting, google-willow, gate-ns, gate-us)")
+    time.add_argument(
+        "--profile", help="named code-cycle time (superconducting, google-willow, gate-ns, gate-us)"
+    )
     time.add_argument("--cycle-us", dest="cycle_time_us", type=float, help="code-cycle time in us")
-    parser.add_argument("--reaction-us", dest="reaction_time_us", type=float, help="reaction time in us (default 10)")
-    parser.add_argument("--split", help="auto (default: factories take what they need, the data block the rest) or shares DATA,TSTATES,ROTATIONS")
+    parser.add_argument(
+        "--reaction-us",
+        dest="reaction_time_us",
+        type=float,
+        help="reaction time in us (default 10)",
+    )
+    parser.add_argument(
+        "--split",
+        help="auto (default: factories take what they need, the data block the rest) "
+        "or shares DATA,TSTATES,ROTATIONS",
+    )
     parser.add_argument("--blocks", help="data blocks, e.g. compact,fast (default: all)")
-    parser.add_argument("--sources", help="factory sources: table1, plan-table1, plan (default table1,plan-table1)")
-    parser.add_argument("--plan-cache", metavar="FILE", help="JSON file that keeps the plan source's results")
-    parser.add_argument("--rules", choices=("ours", "qdk"), help="distance and synthesis rules (default ours)")
+    parser.add_argument(
+        "--sources", help="factory sources: table1, plan-table1, plan (default table1,plan-table1)"
+    )
+    parser.add_argument(
+        "--plan-cache", metavar="FILE", help="JSON file that keeps the plan source's results"
+    )
+    parser.add_argument(
+        "--rules", choices=("ours", "qdk"), help="distance and synthesis rules (default ours)"
+    )
     limit = parser.add_mutually_exclusive_group()
-    limit.add_argument("--max-qubits", type=float, help="the fastest machine within N physical qubits")
-    limit.add_argument("--max-runtime", dest="max_runtime_s", type=duration, help="the fewest qubits within a time, e.g. 3600, 10h, 2d")
+    limit.add_argument(
+        "--max-qubits", type=float, help="the fastest machine within N physical qubits"
+    )
+    limit.add_argument(
+        "--max-runtime",
+        dest="max_runtime_s",
+        type=duration,
+        help="the fewest qubits within a time, e.g. 3600, 10h, 2d",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--plot", metavar="FIG", help="plot physical qubits against runtime (.png, .svg, .pdf)")
+    parser.add_argument(
+        "--plot", metavar="FIG", help="plot physical qubits against runtime (.png, .svg, .pdf)"
+    )
     parser.add_argument("--compare", choices=("qdk",), help="qdk's estimate side by side")
     parser.set_defaults(run=run)
 

@@ -66,7 +66,7 @@ def default_split(counts: LogicalCounts) -> Split:
 
 
 def parse_split(text: str | list, counts: LogicalCounts, *, field: str = "--split") -> Split:
-    """"auto", or three shares DATA,TSTATES,ROTATIONS (positive where needed, summing to 1)."""
+    """ "auto", or three shares DATA,TSTATES,ROTATIONS (positive where needed, summing to 1)."""
     if text == "auto":
         return replace(default_split(counts), auto=True)
     parts = text.split(",") if isinstance(text, str) else list(text)

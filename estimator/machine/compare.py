@@ -51,7 +51,7 @@ def params(
 def run(counts: LogicalCounts, params: dict[str, Any]) -> dict[str, Any]:
     """qdk's result as a dict, or {"error": one line} when it fails or panics."""
     try:
-        import qdk.estimator as estimator
+        from qdk import estimator
     except ImportError:
         raise ConfigError("--compare", "qdk is not installed (pip install qdk)") from None
     try:
@@ -106,13 +106,20 @@ def with_factory(
     fragment = estimator_params(
         summarize(config, estimate_config(config)), qubit_cycles_per_code_cycle=per_cycle
     )
-    return run(counts, {**params(p_phys, cycle_us, budget, t_error=min(10 * p_phys, 0.5)), **fragment})
+    return run(
+        counts, {**params(p_phys, cycle_us, budget, t_error=min(10 * p_phys, 0.5)), **fragment}
+    )
 
 
 def factory_of(result: dict[str, Any], cycle_us: float) -> Factory:
     """qdk's chosen factory as one of ours (numbers only: no config msd estimate reads)."""
     f = result["tfactory"]
-    units = ", ".join(f"{n} x {u} (d={d})" for n, u, d in zip(f["numUnitsPerRound"], f["unitNamePerRound"], f["codeDistancePerRound"], strict=True))
+    units = ", ".join(
+        f"{n} x {u} (d={d})"
+        for n, u, d in zip(
+            f["numUnitsPerRound"], f["unitNamePerRound"], f["codeDistancePerRound"], strict=True
+        )
+    )
     return Factory(
         f"qdk: {units}",
         "qdk",

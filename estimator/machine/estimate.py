@@ -64,7 +64,8 @@ RULES: dict[str, Rules] = {
             *CONVENTIONS["litinski2019"],
             "cycle",
             "ceil",
-            "p_L per code cycle of estimator/sim/noise.py (Litinski 2019, arXiv:1905.06903, Eq. 7); "
+            "p_L per code cycle of estimator/sim/noise.py "
+            "(Litinski 2019, arXiv:1905.06903, Eq. 7); "
             "T gates per rotation rounded up (Beverland et al. 2022, Sec. IV.A)",
         ),
         Rules(
@@ -144,7 +145,9 @@ class Problem:
     rule: Rules
 
     def p_logical(self, d: np.ndarray) -> np.ndarray:
-        noise = NoiseModel(self.p_phys, prefactor=self.rule.prefactor, threshold=self.rule.threshold)
+        noise = NoiseModel(
+            self.p_phys, prefactor=self.rule.prefactor, threshold=self.rule.threshold
+        )
         return noise.p_logical(d)
 
 
@@ -161,13 +164,17 @@ def machines(problem: Problem, block: DataBlock, factory: Factory | None) -> lis
         machine = _machine(problem, block, factory, count)
         if machine is None:  # no distance holds the data share (more factories: shorter runs)
             if hopeless is None:
-                hopeless = not need.t_states or _machine(problem, block, factory, MAX_FACTORIES) is None
+                hopeless = (
+                    not need.t_states or _machine(problem, block, factory, MAX_FACTORIES) is None
+                )
             if hopeless:
                 return found
             count += 1
             continue
         found.append(machine)
-        if not need.t_states or machine.runtime_s <= _data_time(problem, block, machine.data_distance):
+        if not need.t_states or machine.runtime_s <= _data_time(
+            problem, block, machine.data_distance
+        ):
             return found
         count += 1
     raise ResourceError(
@@ -255,7 +262,8 @@ def fewest_qubits_within(found: list[Machine], max_runtime_s: float) -> Machine:
     if not within:
         fastest = min(m.runtime_s for m in found)
         raise ConfigError(
-            "--max-runtime", f"no machine finishes within {max_runtime_s:g} s (fastest: {fastest:.4g} s)"
+            "--max-runtime",
+            f"no machine finishes within {max_runtime_s:g} s (fastest: {fastest:.4g} s)",
         )
     return min(within, key=lambda m: (m.physical_qubits, m.runtime_s))
 

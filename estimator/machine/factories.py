@@ -137,7 +137,9 @@ def plan(p_phys: float, target: float) -> list[Factory]:
     cache = _read_cache()
     if key not in cache:
         request = PlanRequest(p_phys=p_phys, target=target, top=3)
-        say = lambda m: print(f"msd machine: plan p={p_phys:g} target={target:.3g}: {m}", file=sys.stderr)  # noqa: E731
+        say = lambda m: print(
+            f"msd machine: plan p={p_phys:g} target={target:.3g}: {m}", file=sys.stderr
+        )
         try:
             cache[key] = run_plan(request, progress=say)
         except ValueError as error:

@@ -73,7 +73,9 @@ def build(values: Mapping[str, Any], *, base: Path | None = None) -> Request:
     else:
         profile = values.get("profile") or "superconducting"
         if profile not in PROFILES:
-            raise ConfigError("profile", f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+            raise ConfigError(
+                "profile", f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}"
+            )
         cycle = PROFILES[profile].cycle_time_us
     reaction = REACTION_US
     if values.get("reaction_time_us") is not None:
@@ -84,7 +86,9 @@ def build(values: Mapping[str, Any], *, base: Path | None = None) -> Request:
     split = parse_split(values.get("split") or "auto", counts, field="split")
     blocks = parse_blocks(values.get("blocks") or list(BLOCKS), field="blocks")
     sources = values.get("sources") or DEFAULT_SOURCES
-    sources = tuple(s.strip() for s in sources.split(",")) if isinstance(sources, str) else tuple(sources)
+    sources = (
+        tuple(s.strip() for s in sources.split(",")) if isinstance(sources, str) else tuple(sources)
+    )
     limits = {k: values.get(k) for k in ("max_qubits", "max_runtime_s")}
     if all(v is not None for v in limits.values()):
         raise ConfigError("max_qubits", "give max_qubits or max_runtime_s, not both")

@@ -51,7 +51,9 @@ def solve(
     found = search(problem, request.blocks, [f for f in given if f.p_out <= problem.demand.cap])
     limit = request.max_runtime_s if max_runtime_s is None else max_runtime_s
     if limit is not None:
-        return Solution(problem, found, fewest_qubits_within(found, limit), f"fewest qubits within {limit:g} s")
+        return Solution(
+            problem, found, fewest_qubits_within(found, limit), f"fewest qubits within {limit:g} s"
+        )
     if request.max_qubits is not None:
         chosen = fastest_within(found, request.max_qubits)
         return Solution(problem, found, chosen, f"fastest within {request.max_qubits:g} qubits")
@@ -95,7 +97,17 @@ def hours(seconds: float) -> str:
     return f"{seconds:.3g} s"
 
 
-HEADER = ("block", "d", "factories", "factory", "data qubits", "factory qubits", "qubits", "runtime", "error")
+HEADER = (
+    "block",
+    "d",
+    "factories",
+    "factory",
+    "data qubits",
+    "factory qubits",
+    "qubits",
+    "runtime",
+    "error",
+)
 
 
 def rows(machines: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -122,12 +134,16 @@ def format_record(data: dict[str, Any]) -> str:
     b, hw = data["budget"], data["hardware"]
     lines = [
         f"counts: {', '.join(f'{k} {v:,}' for k, v in data['counts'].items() if v)}",
-        f"p = {data['p_phys']:g}, code cycle {hw['cycle_time_us']:g} us ({hw['profile']}), "
-        f"reaction time {hw['reaction_time_us']:g} us, rules: {data['rules']['name']}",
-        f"budget {b['budget']:g}: data {b['eps_data']:.3g}, T states {b['eps_tstates']:.3g}, "
-        f"rotations {b['eps_rotations']:.3g}; {data['t_per_rotation']} T per rotation, "
-        f"{data['t_states']:,} T states (<= {data['p_out_per_t_cap']:.3g} each), "
-        f"{data['operations']:,} logical operations",
+        (
+            f"p = {data['p_phys']:g}, code cycle {hw['cycle_time_us']:g} us ({hw['profile']}), "
+            f"reaction time {hw['reaction_time_us']:g} us, rules: {data['rules']['name']}"
+        ),
+        (
+            f"budget {b['budget']:g}: data {b['eps_data']:.3g}, T states {b['eps_tstates']:.3g}, "
+            f"rotations {b['eps_rotations']:.3g}; {data['t_per_rotation']} T per rotation, "
+            f"{data['t_states']:,} T states (<= {data['p_out_per_t_cap']:.3g} each), "
+            f"{data['operations']:,} logical operations"
+        ),
         f"{data['selection']} ({data['machines_searched']} machines searched)",
         "",
     ]

@@ -65,7 +65,9 @@ def compare_record(request: Request) -> dict[str, Any]:
         split=default_split(counts),
     )
     qdk_factory = [compare.factory_of(qdk_own, hw.cycle_us)] if qdk_own.get("tfactory") else []
-    steps = [_step("our model set up as qdk (its factory, block, rules)", as_qdk, limit, qdk_factory)]
+    steps = [
+        _step("our model set up as qdk (its factory, block, rules)", as_qdk, limit, qdk_factory)
+    ]
     step = as_qdk
     for name, change in (
         ("our factories", {}),
@@ -117,9 +119,12 @@ def format_compare(data: dict[str, Any]) -> str:
     ]
     steps = [row(s["step"], s) for s in data["attribution"]]
     lines = [
-        f"p = {data['p_phys']:g}, code cycle {data['cycle_time_us']:g} us, budget {data['budget']:g}; "
-        f"msd machine: fewest qubits within {hours(data['runtime_limit_s'])} "
-        "(over: none finishes in time, the fastest is shown)",
+        (
+            f"p = {data['p_phys']:g}, code cycle {data['cycle_time_us']:g} us, "
+            f"budget {data['budget']:g}; "
+            f"msd machine: fewest qubits within {hours(data['runtime_limit_s'])} "
+            "(over: none finishes in time, the fastest is shown)"
+        ),
         "",
         format_columns(header, answers),
         "",
