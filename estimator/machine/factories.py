@@ -15,6 +15,7 @@ found for those rows, configs/studies/plan_table1_results.json, re-costed at p) 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import sys
@@ -95,6 +96,16 @@ def from_config(data: Mapping[str, Any], p_phys: float, source: str) -> Factory 
 
 def table1(p_phys: float, target: float) -> list[Factory]:
     """The T factories of configs/litinski2019 (Table 1 rows), re-costed at p_phys."""
+    return list(_table1(p_phys))
+
+
+def plan_table1(p_phys: float, target: float) -> list[Factory]:
+    """The factories ``msd plan`` found for the Table 1 rows, re-costed at p_phys."""
+    return list(_plan_table1(p_phys))
+
+
+@functools.lru_cache(maxsize=8)
+def _table1(p_phys: float) -> tuple[Factory, ...]:
     from estimator.studies.config import read_config_data
 
     folder = shipped.configs() / "litinski2019"
@@ -102,14 +113,12 @@ def table1(p_phys: float, target: float) -> list[Factory]:
     found = []
     for name in names:
         data = read_config_data(f"configs/litinski2019/{name}")
-        factory = from_config(data, p_phys, f"table1:{name}")
-        if factory is not None:
-            found.append(factory)
-    return found
+        found.append(from_config(data, p_phys, f"table1:{name}"))
+    return tuple(f for f in found if f is not None)
 
 
-def plan_table1(p_phys: float, target: float) -> list[Factory]:
-    """The factories ``msd plan`` found for the Table 1 rows, re-costed at p_phys."""
+@functools.lru_cache(maxsize=8)
+def _plan_table1(p_phys: float) -> tuple[Factory, ...]:
     path = shipped.configs() / "studies" / "plan_table1_results.json"
     rows = json.loads(path.read_text())
     found = []
@@ -117,10 +126,8 @@ def plan_table1(p_phys: float, target: float) -> list[Factory]:
         for mode in ("allowed", "deferred"):
             for i, record in enumerate(rows[key].get(mode, {}).get("best", [])):
                 name = f"plan-table1:row{key}/{mode}/{i + 1}"
-                factory = from_config(record["config"], p_phys, name)
-                if factory is not None:
-                    found.append(factory)
-    return found
+                found.append(from_config(record["config"], p_phys, name))
+    return tuple(f for f in found if f is not None)
 
 
 PLAN_CACHE: Path | None = None
