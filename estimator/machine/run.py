@@ -132,6 +132,9 @@ def format_record(data: dict[str, Any]) -> str:
     from estimator.studies.report import format_columns
 
     b, hw = data["budget"], data["hardware"]
+    shares = f"data {b['eps_data']:.3g}, T states {b['eps_tstates']:.3g}"
+    if b["split"] == "auto":
+        shares = f"data and T states {b['eps_data'] + b['eps_tstates']:.3g} (split auto)"
     lines = [
         f"counts: {', '.join(f'{k} {v:,}' for k, v in data['counts'].items() if v)}",
         (
@@ -139,7 +142,7 @@ def format_record(data: dict[str, Any]) -> str:
             f"reaction time {hw['reaction_time_us']:g} us, rules: {data['rules']['name']}"
         ),
         (
-            f"budget {b['budget']:g}: data {b['eps_data']:.3g}, T states {b['eps_tstates']:.3g}, "
+            f"budget {b['budget']:g}: {shares}, "
             f"rotations {b['eps_rotations']:.3g}; {data['t_per_rotation']} T per rotation, "
             f"{data['t_states']:,} T states (<= {data['p_out_per_t_cap']:.3g} each), "
             f"{data['operations']:,} logical operations"
