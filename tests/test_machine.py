@@ -374,3 +374,21 @@ def test_auto_split_never_worse_and_within_budget(table1_1e3):
         )
     assert all(m.logical_error <= 0.01 * (1 + 1e-12) for m in found_auto)
     assert len(pareto(found_auto)) >= 1
+
+
+def test_plan_source_reads_its_cache(tmp_path, monkeypatch):
+    """The plan source answers from its cache file (no planner run) for the cached target and
+    for targets up to REUSE times looser; a cached factory is re-costed at p."""
+    rows = json.loads(
+        (factories.shipped.configs() / "studies" / "plan_table1_results.json").read_text()
+    )
+    record = rows["1"]["allowed"]["best"][0]
+    cache = tmp_path / "plan.json"
+    cache.write_text(json.dumps({f"{1e-4!r}|{5e-8!r}": [record]}))
+    monkeypatch.setattr(factories, "PLAN_CACHE", cache)
+    for target in (5e-8, 9e-8):
+        (found,) = factories.plan(1e-4, target)
+        assert found.p_out == pytest.approx(record["p_out"], rel=1e-12)
+        assert found.qubits == record["qubits"]
+    assert factories._cached_key(json.loads(cache.read_text()), 1e-4, 1.1e-7) is None
+    assert factories._cached_key(json.loads(cache.read_text()), 1e-3, 5e-8) is None

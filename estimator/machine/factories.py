@@ -136,12 +136,12 @@ PLAN_CACHE: Path | None = None
 
 def plan(p_phys: float, target: float) -> list[Factory]:
     """``msd plan --p p_phys --target target`` (its library API), the best three factories;
-    results are kept in PLAN_CACHE when set."""
+    results are kept in PLAN_CACHE when set (and serve targets up to REUSE times looser)."""
     from estimator.planning.run import PlanRequest
     from estimator.planning.run import plan as run_plan
 
-    key = f"{p_phys!r}|{target!r}"
     cache = _read_cache()
+    key = _cached_key(cache, p_phys, target) or f"{p_phys!r}|{target!r}"
     if key not in cache:
         request = PlanRequest(p_phys=p_phys, target=target, top=3)
         say = lambda m: print(
@@ -158,6 +158,21 @@ def plan(p_phys: float, target: float) -> list[Factory]:
         if factory is not None:
             found.append(factory)
     return found
+
+
+REUSE = 2.0
+"""A cached plan for a stricter target, at most this factor stricter, serves a request (its
+factories reach the request's target too; the planner is not run again for a near target)."""
+
+
+def _cached_key(cache: dict[str, Any], p_phys: float, target: float) -> str | None:
+    """The cache key at p_phys with the loosest target in [target / REUSE, target], or None."""
+    best = None
+    for key in cache:
+        p, t = (float(x) for x in key.split("|"))
+        if p == p_phys and target / REUSE <= t <= target and (best is None or t > best[0]):
+            best = (t, key)
+    return best and best[1]
 
 
 def _read_cache() -> dict[str, Any]:
