@@ -137,8 +137,10 @@ def table(study: dict) -> str:
 
     results = json.loads((HERE / study["results"]).read_text())
     lines = [
-        ("| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
-        "| ours, plan's factories, qdk's distance rule |"),
+        (
+            "| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
+            "| ours, plan's factories, qdk's distance rule |"
+        ),
         "|---|---|---|---|---|---|",
     ]
 
@@ -188,7 +190,14 @@ def figure(study: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from estimator.figures.style import PALETTE, get_style, legend_below, rc_params, save_figure
+    from estimator.figures.style import (
+        PALETTE,
+        get_style,
+        legend_below,
+        log_tick_labels,
+        rc_params,
+        save_figure,
+    )
 
     results = json.loads((HERE / study["results"]).read_text())
     style = get_style("paper")
@@ -204,10 +213,10 @@ def figure(study: dict, path: Path) -> None:
                 for i, (label, text) in enumerate(
                     (("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))
                 ):
-                    front = case[label]["pareto"]
+                    front = sorted(case[label]["pareto"], key=lambda m: m["runtime_s"])
                     ax.step(
                         [m["runtime_s"] / 3600 for m in front],
-                        [m["physical_qubits"] for m in front],
+                        [m["physical_qubits"] / 1e6 for m in front],
                         where="post",
                         color=PALETTE[i],
                         linewidth=style.line_pt,
@@ -218,20 +227,21 @@ def figure(study: dict, path: Path) -> None:
                 q = case["qdk"]
                 ax.plot(
                     q["runtime_s"] / 3600,
-                    q["physical_qubits"],
+                    q["physical_qubits"] / 1e6,
                     "*",
                     color=PALETTE[3],
                     markersize=1.6 * style.marker_pt,
                     label="qdk, its own factories",
                 )
                 ax.set_xscale("log")
-                ax.set_yscale("log")
                 ax.set_title(f"{name}, p = {p:g}")
                 if row == len(study["p_phys"]) - 1:
                     ax.set_xlabel("runtime (hours)")
                 if col == 0:
-                    ax.set_ylabel("physical qubits")
+                    ax.set_ylabel("physical qubits (millions)")
         fig.tight_layout()
+        for ax in axes.flat:
+            log_tick_labels(ax)
         handles, _ = axes[-1][1].get_legend_handles_labels()
         legend_below(axes[-1][1], handles, style.wide_in)
         save_figure(fig, path, style)

@@ -14,7 +14,14 @@ def plot(found: list[Machine], path: str | Path, title: str, style_name: str = "
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from estimator.figures.style import PALETTE, get_style, legend_below, rc_params, save_figure
+    from estimator.figures.style import (
+        PALETTE,
+        get_style,
+        legend_below,
+        log_tick_labels,
+        rc_params,
+        save_figure,
+    )
 
     style = get_style(style_name)
     front = sorted(pareto(found), key=lambda m: m.runtime_s)  # fastest first: a staircase
@@ -54,6 +61,7 @@ def plot(found: list[Machine], path: str | Path, title: str, style_name: str = "
         ax.set_ylabel("physical qubits")
         if title:
             ax.set_title(title)
+        log_tick_labels(ax)
         handles, _ = ax.get_legend_handles_labels()
         legend_below(ax, handles, style.width_in)
         save_figure(fig, path, style)
