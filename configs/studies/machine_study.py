@@ -180,25 +180,31 @@ def table(study: dict) -> str:
 
 
 def attribution(study: dict) -> str:
+    """One row per case: qubits (and runtime) after each step, the change against the step
+    before; 'slower' marks a machine that cannot finish within qdk's runtime (our fastest)."""
     from estimator.machine.run import hours
 
     results = json.loads((HERE / study["results"]).read_text())
+    first = next(iter(results.values()))["attribution"]
+    names = [s["step"] for s in first]
     lines = [
-        "| application | p | step | qubits | runtime | d | factories | factory |",
-        "|---|---|---|---|---|---|---|---|",
+        "| application | p | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
     ]
     for case in results.values():
-        for s in case["attribution"]:
-            if "error" in s:
-                lines.append(
-                    f"| {case['application']} | {case['p_phys']:g} | {s['step']} | failed: {s['error']} | | | | |"
-                )
+        cells, before = [], None
+        for step in case["attribution"]:
+            if "error" in step:
+                cells.append(f"failed: {step['error']}")
                 continue
-            late = "" if s.get("within_limit", True) else " (slower)"
-            lines.append(
-                f"| {case['application']} | {case['p_phys']:g} | {s['step']} | {s['physical_qubits']:,.0f} "
-                f"| {hours(s['runtime_s'])}{late} | {s['data_distance']} | {s['factories']} | {s.get('factory', '')} |"
+            q = step["physical_qubits"]
+            change = "" if before is None else f" ({q / before - 1:+.0%})"
+            late = "" if step.get("within_limit", True) else ", slower"
+            cells.append(
+                f"{q / 1e6:.3g}M, d={step['data_distance']}, {hours(step['runtime_s'])}{change}{late}"
             )
+            before = q
+        lines.append(f"| {case['application']} | {case['p_phys']:g} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
