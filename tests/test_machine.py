@@ -107,6 +107,10 @@ def test_bad_counts_file_one_line_exit_2(tmp_path, capsys):
     "options, field",
     [
         (["--budget", "0.01"], "p_phys"),
+        (["--p", "0.02", "--budget", "0.01"], "p_phys"),
+        (["--p", "nan", "--budget", "0.01"], "p_phys"),
+        (["--p", "1e-3", "--budget", "0.01", "--reaction-us", "-1"], "reaction_time_us"),
+        (["--p", "1e-3", "--budget", "0.01", "--max-qubits", "-5"], "max_qubits"),
         (["--p", "1e-3"], "budget"),
         (["--p", "1e-3", "--budget", "2"], "budget"),
         (["--p", "1e-3", "--budget", "0.01", "--profile", "nope"], "profile"),
@@ -392,3 +396,29 @@ def test_plan_source_reads_its_cache(tmp_path, monkeypatch):
         assert found.qubits == record["qubits"]
     assert factories._cached_key(json.loads(cache.read_text()), 1e-4, 1.1e-7) is None
     assert factories._cached_key(json.loads(cache.read_text()), 1e-3, 5e-8) is None
+
+
+def test_study_results_reproduce():
+    """The committed study results are what the code gives (gosc100 at p = 1e-4, Table 1
+    factories: the whole Pareto set)."""
+    import tomllib as toml_reader
+
+    from estimator.machine.estimate import pareto as front
+    from estimator.machine.request import build
+    from estimator.machine.run import solve
+
+    studies = factories.shipped.configs() / "studies"
+    study = toml_reader.loads((studies / "machine_applications.toml").read_text())
+    results = json.loads((studies / study["results"]).read_text())
+    request = build(
+        {
+            "counts": study["applications"]["gosc100"],
+            "p_phys": 1e-4,
+            "budget": study["budget"],
+            "profile": study["profile"],
+            "sources": ["table1"],
+        }
+    )
+    got = [(m.physical_qubits, m.runtime_s) for m in front(solve(request).found)]
+    stored = results[f"gosc100|{1e-4!r}"]["table1"]["pareto"]
+    assert got == [(m["physical_qubits"], m["runtime_s"]) for m in stored]

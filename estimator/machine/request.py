@@ -39,6 +39,8 @@ REACTION_US = 10.0
 """Default reaction time (decoding and feed-forward of one measurement outcome): the 10 us of
 Gidney and Ekera 2021 (Quantum 5, 433) and Fowler and Gidney 2018 (arXiv:1808.06709)."""
 DEFAULT_SOURCES = ("table1", "plan-table1")
+THRESHOLD = 0.01
+"""p_phys must lie below the threshold of both distance rules (estimator.machine.estimate)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def build(values: Mapping[str, Any], *, base: Path | None = None) -> Request:
     if unknown:
         raise ConfigError(f"machine.{unknown[0]}", f"unknown key (known: {', '.join(KEYS)})")
     counts = _counts(values, base)
-    p_phys = _number(values, "p_phys", low=0, high=0.5)
+    p_phys = _number(values, "p_phys", low=0, high=THRESHOLD)
     budget = _number(values, "budget", low=0, high=1)
     if "cycle_time_us" in values and values["cycle_time_us"] is not None:
         cycle, profile = _number(values, "cycle_time_us", low=0, high=math.inf), "custom"
