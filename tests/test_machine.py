@@ -422,3 +422,11 @@ def test_study_results_reproduce():
     got = [(m.physical_qubits, m.runtime_s) for m in front(solve(request).found)]
     stored = results[f"gosc100|{1e-4!r}"]["table1"]["pareto"]
     assert got == [(m["physical_qubits"], m["runtime_s"]) for m in stored]
+
+
+def test_counts_without_t_states_need_no_factory():
+    prob = problem({"numQubits": 10, "measurementCount": 1000})
+    assert prob.demand.t_states == 0 and prob.demand.eps_data == 0.01
+    found = search(prob, tuple(BLOCKS.values()), [])
+    assert [(m.factories, m.factory, m.factory_qubits) for m in found] == [(0, None, 0.0)] * 3
+    assert all(m.logical_error <= 0.01 for m in found)
