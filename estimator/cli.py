@@ -30,6 +30,7 @@ COMMANDS = (
     "calibrate",
     "noise",
     "plan",
+    "machine",
     "source",
 )
 BROKEN_PIPE_EXIT = 141

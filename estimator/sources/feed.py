@@ -28,7 +28,8 @@ class CultivationUnit:
     """One cultivation unit (estimator.factory.Source) making the states of ``point``."""
 
     point: Point
-    n_levels: ClassVar[int] = 1
+    n_levels: ClassVar[int] = 0
+    """Not a distillation level: the block it feeds is level 1."""
 
     def estimate(self, noise: NoiseModel) -> FactoryEstimate:
         """The unit as a feeding factory of one output per kept state.
