@@ -84,6 +84,7 @@ SCHEMA: dict[str, Any] = {
         "file": str,
         "extrapolate": bool,
         "bound": str,
+        "injection": str,
     },
     "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
