@@ -78,12 +78,12 @@ def run(args: argparse.Namespace) -> int:
         key = f"p_t_{variant}"
         if key in record:
             low, high = record[f"{key}_interval"]
-            label = f"T injection, {variant}"
+            label = f"p_t {variant}"
             print(f"  {label:<22}{record[key]:>11.4g}  [{low:.3g}, {high:.3g}]")
     if "p_t_postselected" in record or "p_t_decoded" in record:
         print(
-            f"  (p_t = {record['t_from_s']:g} x the S-state proxy's injection error; "
-            "[noise] injection = VARIANT uses it)"
+            f"  p_t: faulty T measurement = {record['t_from_s']:g} x the injected S-state "
+            "proxy's error ([noise] injection = VARIANT)"
         )
     if "likelihood_factor" in record:
         print(
