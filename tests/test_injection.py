@@ -107,9 +107,13 @@ def test_fit_recovers_an_exact_slope():
 
 def test_fit_widens_its_interval_when_points_disagree():
     """Points at 5 p and 10 p: phi = deviance / (points - 1) > 1 widens the interval."""
-    agree = [InjectionStat("decoded", p, 3, 3, 10**6, 0, round(7 * p * 10**6), 1) for p in (1e-3, 2e-3)]
-    split = [InjectionStat("decoded", 1e-3, 3, 3, 10**6, 0, 5000, 1),
-             InjectionStat("decoded", 2e-3, 3, 3, 10**6, 0, 20000, 1)]
+    agree = [
+        InjectionStat("decoded", p, 3, 3, 10**6, 0, round(7 * p * 10**6), 1) for p in (1e-3, 2e-3)
+    ]
+    split = [
+        InjectionStat("decoded", 1e-3, 3, 3, 10**6, 0, 5000, 1),
+        InjectionStat("decoded", 2e-3, 3, 3, 10**6, 0, 20000, 1),
+    ]
     a, b = fit_slope(agree), fit_slope(split)
     assert b.overdispersion > 10
     assert np.log(b.interval[1] / b.interval[0]) > 3 * np.log(a.interval[1] / a.interval[0])
@@ -137,8 +141,10 @@ def test_p_t_from_the_calibration_and_unchanged_without_it():
     plain = parse_config(base)
     assert float(plain.noise.p_t) == 1e-3
     for bound, index in (("best", None), ("low", 0), ("high", 1)):
-        slope = entry["postselected"]["slope"] if index is None else (
-            entry["postselected"]["slope_interval"][index]
+        slope = (
+            entry["postselected"]["slope"]
+            if index is None
+            else (entry["postselected"]["slope_interval"][index])
         )
         noise = {**base["noise"], "injection": "postselected", "bound": bound}
         config = parse_config({**base, "noise": noise})
@@ -195,9 +201,13 @@ def test_msd_calibrate_injection_adds_an_entry(tmp_path, capsys):
     path = tmp_path / "dep.json"
     path.write_text(json.dumps(datafile.read_record("depolarizing") | {"injection": None}))
     argv = ["calibrate-injection", "depolarizing", "--p", "2e-3", "--d", "3", "--max-shots", "4000"]
-    assert main([*argv, "--max-errors", "50", "--workers", "1", "--quiet", "--into", str(path)]) == 0
+    assert (
+        main([*argv, "--max-errors", "50", "--workers", "1", "--quiet", "--into", str(path)]) == 0
+    )
     record = datafile.read_record(str(path))
     assert record["fit"] == datafile.read_record("depolarizing")["fit"]
     assert set(record["injection"]["variants"]) == {"postselected", "decoded"}
     assert main([*argv, "--quiet", "--into", str(tmp_path / "missing.json")]) == 2
-    assert main(["calibrate-injection", "si1000", "--p", "2e-3", "--d", "3", "--into", str(path)]) == 2
+    assert (
+        main(["calibrate-injection", "si1000", "--p", "2e-3", "--d", "3", "--into", str(path)]) == 2
+    )

@@ -88,7 +88,9 @@ def collect(
         circuit = injection_circuit(
             circuit_noise(m["noise"], m["p"]), m["d"], m["rounds"], VARIANTS[m["variant"]]
         )
-        mask = sinter.post_selection_mask_from_4th_coord(circuit) if VARIANTS[m["variant"]] else None
+        mask = (
+            sinter.post_selection_mask_from_4th_coord(circuit) if VARIANTS[m["variant"]] else None
+        )
         jobs.append(sinter.Task(circuit=circuit, json_metadata=m, postselection_mask=mask))
     stats = sinter.collect(
         num_workers=workers,
@@ -167,9 +169,7 @@ def fit_slope(stats: Sequence[InjectionStat]) -> SlopeFit:
     return SlopeFit(best, (low, high), len(stats), int(errors.sum()), deviance, phi)
 
 
-def injection_record(
-    stats: Sequence[InjectionStat], *, made: Mapping[str, Any]
-) -> dict[str, Any]:
+def injection_record(stats: Sequence[InjectionStat], *, made: Mapping[str, Any]) -> dict[str, Any]:
     """The ``injection`` entry of a calibration file: provenance, fits per variant, stats."""
     variants = {}
     for name, rounds in VARIANTS.items():
@@ -222,7 +222,9 @@ def injection_slope(
             "noise.injection",
             f"{where} has no injection calibration (add one with msd calibrate-injection)",
         )
-    fit = entry.get("variants", {}).get(variant) if isinstance(entry.get("variants"), dict) else None
+    fit = (
+        entry.get("variants", {}).get(variant) if isinstance(entry.get("variants"), dict) else None
+    )
     try:
         best = float(fit["slope"])
         low, high = (float(v) for v in fit["slope_interval"])
@@ -236,5 +238,3 @@ def injection_slope(
     if not (0 < slope < np.inf and 0 < factor < np.inf):
         raise ConfigError("noise.injection", f"{where}: injection slope must be positive")
     return factor * slope, (p_low, p_high)
-
-

@@ -16,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--p", required=True, help="physical error rates, e.g. 5e-4,1e-3,2e-3")
     parser.add_argument("--d", required=True, help="odd distances, START:STOP or D1,D2,...")
     parser.add_argument("--max-shots", type=int, default=1_000_000, help="shots per circuit")
-    parser.add_argument("--max-errors", type=int, default=1000, help="stop a circuit after M errors")
+    parser.add_argument(
+        "--max-errors", type=int, default=1000, help="stop a circuit after M errors"
+    )
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument(
         "--into", required=True, help="calibration file (JSON) of the same NOISE to add it to"
@@ -48,9 +50,7 @@ def run(args: argparse.Namespace) -> int:
     target = Path(args.into)
     record = read_record(str(target))
     if record["noise"] != args.noise:
-        raise ConfigError(
-            "--into", f"{target} calibrates {record['noise']!r}, not {args.noise!r}"
-        )
+        raise ConfigError("--into", f"{target} calibrates {record['noise']!r}, not {args.noise!r}")
     try:
         import sinter  # noqa: F401
     except ImportError:
