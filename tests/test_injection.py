@@ -23,6 +23,14 @@ from estimator.studies.config import estimate_config, parse_config
 
 stim = pytest.importorskip("stim")
 
+
+def _stat(variant: str, p: float, shots: int, errors: int) -> InjectionStat:
+    """Statistics with ``errors`` S-state errors split evenly into X and Z frames."""
+    return InjectionStat(
+        variant, p, 3, 3, shots, 0, errors, errors // 2, 0, errors - errors // 2, 1.0
+    )
+
+
 FACTORY = {"p_phys": 1e-3, "level1": {"protocol": "15-to-1", "d_x": 7, "d_z": 3, "d_m": 3}}
 
 
@@ -36,6 +44,20 @@ def test_noiseless_injection_has_no_detection_events_and_no_error(d, postselect)
     det, obs = clean.compile_detector_sampler(seed=7).sample(500, separate_observables=True)
     assert not det.any() and not obs.any()
     clean.detector_error_model()  # every detector and the observable deterministic, else raises
+
+
+@pytest.mark.parametrize("pauli, observables", [("X", [1, 1]), ("Y", [0, 1]), ("Z", [1, 0])])
+def test_a_pauli_on_the_injected_state_is_read_as_its_frame(pauli, observables):
+    """One Pauli on the corner right after its S gate: observable 0 (Y_L X_r, the S state)
+    flips for X and Z, observable 1 (Z_L Z_r) for X and Y, and no detector fires."""
+    clean = injection_circuit(circuit_noise("depolarizing", 1e-3), 3, 3, 2).without_noise()
+    faulty = stim.Circuit()
+    for instruction in clean:
+        faulty.append(instruction)
+        if instruction.name == "S":
+            faulty.append(f"{pauli}_ERROR", instruction.targets_copy(), 1.0)
+    det, obs = faulty.compile_detector_sampler(seed=5).sample(10, separate_observables=True)
+    assert not det.any() and (obs == observables).all()
 
 
 def test_preparation_and_logical_y():
@@ -91,10 +113,7 @@ def test_sampled_error_agrees_with_the_shipped_fit():
 
 def test_fit_recovers_an_exact_slope():
     """Errors exactly c p n: the fit returns c (to 1e-6), deviance 0, an interval around c."""
-    stats = [
-        InjectionStat("postselected", p, 3, 3, 10**6, 0, round(7.0 * p * 10**6), 1.0)
-        for p in (5e-4, 1e-3, 2e-3)
-    ]
+    stats = [_stat("postselected", p, 10**6, round(7.0 * p * 10**6)) for p in (5e-4, 1e-3, 2e-3)]
     fit = fit_slope(stats)
     assert fit.slope == pytest.approx(7.0, rel=1e-6)
     assert fit.deviance == pytest.approx(0.0, abs=1e-6) and fit.overdispersion == 1.0
@@ -107,30 +126,28 @@ def test_fit_recovers_an_exact_slope():
 
 def test_fit_widens_its_interval_when_points_disagree():
     """Points at 5 p and 10 p: phi = deviance / (points - 1) > 1 widens the interval."""
-    agree = [
-        InjectionStat("decoded", p, 3, 3, 10**6, 0, round(7 * p * 10**6), 1) for p in (1e-3, 2e-3)
-    ]
-    split = [
-        InjectionStat("decoded", 1e-3, 3, 3, 10**6, 0, 5000, 1),
-        InjectionStat("decoded", 2e-3, 3, 3, 10**6, 0, 20000, 1),
-    ]
+    agree = [_stat("decoded", p, 10**6, round(7 * p * 10**6)) for p in (1e-3, 2e-3)]
+    split = [_stat("decoded", 1e-3, 10**6, 5000), _stat("decoded", 2e-3, 10**6, 20000)]
     a, b = fit_slope(agree), fit_slope(split)
     assert b.overdispersion > 10
     assert np.log(b.interval[1] / b.interval[0]) > 3 * np.log(a.interval[1] / a.interval[0])
     with pytest.raises(ValueError):
-        fit_slope([InjectionStat("decoded", 1e-3, 3, 3, 100, 0, 0, 1)])
+        fit_slope([_stat("decoded", 1e-3, 100, 0)])
 
 
 @pytest.mark.parametrize("name", ["depolarizing", "si1000"])
 def test_shipped_injection_entries_reproduce_their_fit(name):
-    """Refitting the stored statistics gives the stored slopes and intervals."""
+    """Refitting the stored statistics gives the stored slopes and intervals; each count of S
+    errors is the X plus Z frames."""
     entry = datafile.read_record(name)["injection"]
+    assert all(s.errors == s.x + s.z for s in injection_stats(entry))
     again = injection_record(injection_stats(entry), made=entry["made"])
     assert entry["t_from_s"] == T_FROM_S
     for variant, stored in entry["variants"].items():
         fit = again["variants"][variant]
         assert fit["slope"] == pytest.approx(stored["slope"], rel=1e-9)
         assert fit["slope_interval"] == pytest.approx(stored["slope_interval"], rel=1e-9)
+        assert fit["pauli_over_s"] == stored["pauli_over_s"] and 1 < stored["pauli_over_s"] < 1.2
 
 
 def test_p_t_from_the_calibration_and_unchanged_without_it():

@@ -5,7 +5,9 @@ a detection event in the first two rounds (Li 2015, arXiv:1410.7808), ``decoded`
 shot and decodes it. Per variant one slope c is fitted, by maximum likelihood over the kept
 shots of all sampled p and d, to the S-state proxy's logical error p_S = c p (the leading
 order: one fault near the injected qubit before it is protected). The T state's error is then
-p_t = T_FROM_S c p (docs/model/injection.md).
+p_t = T_FROM_S c p (docs/model/injection.md). The kept shots' logical Pauli frames (X, Y, Z,
+from the two observables of ``injection.py``) are stored too: ``pauli_over_s`` = (X + Y + Z) /
+(X + Z) is what the S proxy misses of the total Pauli error, a check on T_FROM_S.
 """
 
 from __future__ import annotations
@@ -28,9 +30,15 @@ VARIANTS = {"postselected": 2, "decoded": 0}
 LIKELIHOOD_FACTOR = 1000.0
 
 
+MASKS = {"x": "obs_mistake_mask=EE", "y": "obs_mistake_mask=_E", "z": "obs_mistake_mask=E_"}
+"""sinter's count of each wrong (Y_L X_r, Z_L Z_r) pair: the logical Pauli frame it means."""
+
+
 @dataclass(frozen=True)
 class InjectionStat:
-    """Sampled statistics of one injection circuit (d noisy rounds after injecting at p)."""
+    """Sampled statistics of one injection circuit (d noisy rounds after injecting at p):
+    ``errors`` kept shots with the S state wrong (logical X or Z frame), and the kept shots
+    with a logical X, Y, Z frame (so errors = x + z)."""
 
     variant: str
     p: float
@@ -39,6 +47,9 @@ class InjectionStat:
     shots: int
     discards: int
     errors: int
+    x: int
+    y: int
+    z: int
     seconds: float
 
     @property
@@ -98,25 +109,31 @@ def collect(
         decoders=["pymatching"],
         max_shots=max_shots,
         max_errors=max_errors,
+        count_observable_error_combos=True,
         save_resume_filepath=resume,
         print_progress=progress,
     )
     wanted = {tuple(sorted(m.items())) for m in metadata}
-    result = [
-        InjectionStat(
-            s.json_metadata["variant"],
-            float(s.json_metadata["p"]),
-            s.json_metadata["d"],
-            s.json_metadata["rounds"],
-            int(s.shots),
-            int(s.discards),
-            int(s.errors),
-            float(s.seconds),
-        )
-        for s in stats
-        if tuple(sorted(s.json_metadata.items())) in wanted
-    ]
+    result = [_stat(s) for s in stats if tuple(sorted(s.json_metadata.items())) in wanted]
     return sorted(result, key=lambda s: (s.variant, s.p, s.d))
+
+
+def _stat(task: Any) -> InjectionStat:
+    m, counts = task.json_metadata, task.custom_counts
+    x, y, z = (int(counts.get(MASKS[k], 0)) for k in "xyz")
+    return InjectionStat(
+        m["variant"],
+        float(m["p"]),
+        m["d"],
+        m["rounds"],
+        int(task.shots),
+        int(task.discards),
+        x + z,
+        x,
+        y,
+        z,
+        float(task.seconds),
+    )
 
 
 def _log_likelihood(slope: float, p: np.ndarray, kept: np.ndarray, errors: np.ndarray) -> float:
@@ -177,6 +194,7 @@ def injection_record(stats: Sequence[InjectionStat], *, made: Mapping[str, Any])
         if not chosen:
             continue
         fit = fit_slope(chosen)
+        frames = {k: sum(getattr(s, k) for s in chosen) for k in "xyz"}
         variants[name] = {
             "postselect_rounds": rounds,
             "slope": fit.slope,
@@ -185,6 +203,8 @@ def injection_record(stats: Sequence[InjectionStat], *, made: Mapping[str, Any])
             "errors": fit.errors,
             "deviance": round(fit.deviance, 3),
             "overdispersion": round(fit.overdispersion, 3),
+            "pauli_split": {k: round(frames[k] / sum(frames.values()), 4) for k in "xyz"},
+            "pauli_over_s": round(sum(frames.values()) / fit.errors, 4),
         }
     return {
         "experiment": "S-state (|+i>) proxy injected into the corner of a d x d rotated "
