@@ -228,3 +228,15 @@ def test_msd_calibrate_injection_adds_an_entry(tmp_path, capsys):
     assert (
         main(["calibrate-injection", "si1000", "--p", "2e-3", "--d", "3", "--into", str(path)]) == 2
     )
+
+
+def test_a_sweep_over_p_phys_recomputes_p_t():
+    """p_t = 2 c p follows p_phys point by point in a sweep (not the base config's p_t)."""
+    from estimator.studies import sweep
+
+    noise = {"model": "calibrated", "file": "depolarizing", "injection": "postselected"}
+    data = {**FACTORY, "noise": noise}
+    result = sweep.run_sweep(data, [sweep.Axis("p_phys", (5e-4, 2e-3))])
+    for record, p in zip(result.records, (5e-4, 2e-3)):
+        single = estimate_config(parse_config({**data, "p_phys": p}))
+        assert record["p_out"] == pytest.approx(float(single.p_out), rel=1e-12)
