@@ -28,6 +28,7 @@ COMMANDS = (
     "plot",
     "export",
     "calibrate",
+    "calibrate_injection",
     "noise",
     "plan",
     "machine",

@@ -86,6 +86,7 @@ SCHEMA: dict[str, Any] = {
         "extrapolate": bool,
         "bound": str,
         "allow_outside_validity": bool,
+        "injection": str,
     },
     "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
