@@ -125,3 +125,44 @@ def test_unwritable_output_is_one_line(config, tmp_path, capsys):
         "No such file",
         capsys,
     )
+
+
+def test_version_is_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"msd {version('msd-estimator')}\n"
+
+
+def _verb_parsers():
+    """Every verb's parser and sub-action parser, by its command words."""
+    import argparse
+
+    from estimator.cli import build_parser
+
+    def walk(parser, words):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield words + (name,), sub
+                    yield from walk(sub, words + (name,))
+
+    return list(walk(build_parser(), ()))
+
+
+def test_every_verb_help_ends_with_an_example_that_parses(capsys):
+    import shlex
+
+    from estimator.cli import COMMANDS, build_parser
+
+    parsers = _verb_parsers()
+    assert {words[0] for words, _ in parsers} == set(COMMANDS)
+    for words, parser in parsers:
+        text = parser.format_help()
+        assert "example:\n  msd " in text, words
+        for line in text.split("example:\n", 1)[1].splitlines():
+            argv = shlex.split(line)[1:]
+            assert tuple(argv[: len(words)]) == words, line
+            build_parser().parse_args(argv)  # exits 2 on an example that does not parse

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("code", help="inspect triorthogonal, inner and outer codes")
+    parser = subparsers.add_parser(
+        "code",
+        help="inspect triorthogonal, inner and outer codes",
+        **example("msd code inner 63-27-7"),
+    )
     actions = parser.add_subparsers(dest="action", required=True)
     check = actions.add_parser(
         "check",
         help="triorthogonality, n, k, Z distance and leading error of a matrix file",
         description="FILE: one row of 0/1 per line; blank lines and # comments are ignored.",
+        **example("msd code check matrix.txt"),
     )
     check.add_argument("file", help="matrix file")
     check.add_argument("--eps", type=float, help="also evaluate the Z-error model at this eps")
@@ -30,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "SPEC: a built-in name ([[7,1,3]] or 7-1-3; see the README), bch:N:G with g(x) "
             "dividing x^N+1 (e.g. bch:31:x^5+x^2+1), or a file of S rows (0/1, # comments)."
         ),
+        **example("msd code inner bch:31:x^5+x^2+1"),
     )
     inner.add_argument("spec", metavar="SPEC")
     inner.add_argument(
@@ -47,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "petersen, hoffman-singleton, graph:FILE (edges 'u v'), "
             "tanner:K[:seed=S,alpha=A-B,tries=T,swaps=N,distance=7]."
         ),
+        **example("msd code outer grid:27:v,h,d"),
     )
     outer.add_argument("spec", metavar="SPEC")
     outer.add_argument(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "sequences with eps_out <= target that no other beats in both T per output and "
             "qubits."
         ),
+        **example("msd concat 6-22-54 --eps-in 1e-3"),
     )
     parser.add_argument("sequence", nargs="?", help="stages such as 6-22-54 (omit with --search)")
     parser.add_argument("--eps-in", type=float, required=True, help="raw T-state error rate")

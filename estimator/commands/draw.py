@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_figure_arguments, add_limit_arguments
+from estimator.commands import (
+    add_config_arguments,
+    add_figure_arguments,
+    add_limit_arguments,
+    example,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("draw", help="draw the layout or the schedule of a config")
+    parser = subparsers.add_parser(
+        "draw",
+        help="draw the layout or the schedule of a config",
+        **example("msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --schedule -o schedule.png"),
+    )
     add_config_arguments(parser, example="level1.layout=auto")
     add_figure_arguments(parser)
     parser.add_argument("--schedule", action="store_true", help="draw the schedule step by step")

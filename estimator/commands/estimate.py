@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
+from estimator.commands import (
+    add_config_arguments,
+    add_limit_arguments,
+    add_precision_argument,
+    example,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "estimate",
         help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+        **example("msd estimate configs/litinski2019/04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml --set p_phys=2e-4"),
     )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")

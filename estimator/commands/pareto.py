@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from estimator.commands.sweep import COSTS, add_sweep_arguments
 
     parser = subparsers.add_parser(
-        "pareto", help="Pareto fronts of output error against cost, per protocol and layout"
+        "pareto", help="Pareto fronts of output error against cost, per protocol and layout",
+        **example("msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml -o front.csv --plot front.png"),
     )
     add_sweep_arguments(parser)
     parser.add_argument(

@@ -14,11 +14,15 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from estimator.commands import add_figure_arguments
+from estimator.commands import add_figure_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("plot", help="plot p_out against cost, with published points")
+    parser = subparsers.add_parser(
+        "plot",
+        help="plot p_out against cost, with published points",
+        **example("msd plot front.csv --per-t -o front.pdf"),
+    )
     parser.add_argument("results", nargs="+", metavar="RESULTS", help="result files (.csv or JSON)")
     add_figure_arguments(parser)
     parser.add_argument(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 DEFAULT_DIR = "configs/litinski2019"
 
@@ -18,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "table",
         help="every config of a directory beside its printed values (002 Table 1, 000 Table 4)",
+        **example("msd table configs/haah2018"),
     )
     parser.add_argument(
         "directory",
