@@ -333,6 +333,13 @@ def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool
         colour = colours[placement.region]
         region = graph.nodes["region", placement.region]
         left, right = _segment(graph, placement)
+        if graph.graph["level"] == 2:  # the entry region keeps its own fill, outlined in colour
+            entry = graph.nodes["entry", placement.region]
+            _rect(ax, entry, facecolor="none", edgecolor=colour, lw=1.2)
+            if region["port"] == "L":
+                left = entry["x"] + entry["width"]
+            else:
+                right = entry["x"]
         band = {"x": left, "y": region["y"], "width": right - left, "height": region["height"]}
         _rect(ax, band, facecolor=colour, edgecolor=colour, alpha=0.25, lw=1.2)
         missing += not _label(
@@ -507,7 +514,8 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
     qubits = [graph.nodes[n]["qubit"] for n in patches(graph)]
     rows += [f"q{q}" for q in qubits]
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
-    ax.set_xlim(0.4, schedule.n_steps + 1.1)
+    deferred = any(c.deferred for c in schedule.consumption)  # bars run one step further
+    ax.set_xlim(0.4, schedule.n_steps + (1.6 if deferred else 1.1))
     ax.set_ylim(-0.6, len(rows) - 0.4)
     for s, step in enumerate(schedule.steps, 1):
         bars = [

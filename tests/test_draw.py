@@ -17,6 +17,7 @@ from estimator.figures.checks import (
     legends,
     pdf_embeds_truetype,
     pdf_font_types,
+    drawn_texts,
     small_texts,
     svg_text_elements,
     text_overlaps,
@@ -145,8 +146,10 @@ def test_draw_step_schedule_and_timeline():
 
 
 def _journal_checks(fig, width_in):
-    """Text >= 8 pt, no two text boxes overlapping, a legend, and at most ``width_in`` wide."""
-    assert small_texts(fig, PAPER.font_pt) == []
+    """Text >= 8 pt and its sub- and superscripts >= 7 pt, no two text boxes overlapping, a
+    legend, and at most ``width_in`` wide."""
+    assert min(t.get_fontsize() for t in drawn_texts(fig)) >= PAPER.font_pt
+    assert small_texts(fig, 7.0) == []
     assert text_overlaps(fig) == []
     assert legends(fig)
     r = renderer(fig)

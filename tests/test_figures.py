@@ -18,6 +18,7 @@ from estimator.figures.checks import (
     pdf_font_types,
     problems,
     small_texts,
+    smallest_glyph_pt,
     svg_text_elements,
     text_overlaps,
 )
@@ -30,7 +31,7 @@ from estimator.figures.sources import (
     shipped_reference,
     table1_references,
 )
-from estimator.figures.style import STYLES, factory_label, rc_params
+from estimator.figures.style import STYLES, factory_label, rc_params, script_scale
 
 PAPER = STYLES["paper"]
 
@@ -44,6 +45,35 @@ def test_checks_find_overlaps_and_small_text():
     assert ("q1q12", "q13") in text_overlaps(fig)
     assert small_texts(fig, 8) == [("q13", 6.0)]
     assert legends(fig) == []
+
+
+def test_sub_and_superscripts_are_measured():
+    """matplotlib draws scripts at 0.7 of their text (5.6 pt at 8 pt); the house style at 7/8."""
+    fig = Figure(figsize=(3.4, 2))
+    ax = fig.add_subplot()
+    with matplotlib.rc_context(rc_params(PAPER)):
+        label = ax.text(0.1, 0.5, "$p_\\mathrm{out}$ of (15-to-1)$^4_{9,3,3}$", fontsize=8)
+        assert smallest_glyph_pt(label) == pytest.approx(7.0)
+        assert small_texts(fig, 7.0) == []
+        try:
+            script_scale(0.7)
+            assert small_texts(fig, 7.0) == [(label.get_text(), pytest.approx(5.6))]
+        finally:
+            script_scale()
+    fig.canvas.draw()
+    assert smallest_glyph_pt(label) == pytest.approx(7.0)
+
+
+def test_one_tick_label_and_a_large_legend_are_problems():
+    fig = Figure(figsize=(3.4, 2.4))
+    ax = fig.add_subplot()
+    for name in "abcd":
+        ax.plot([1, 2], [1, 2], label=name * 6)
+    ax.set_xticks([1.5])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=40)
+    found = problems(fig)
+    assert "one tick label on the x axis of ''" in found
+    assert any(p.startswith("legend 'aaaaaa' takes") for p in found)
 
 
 def test_factory_label_is_mathtext():
@@ -102,10 +132,13 @@ def test_cost_figure_is_fit_for_a_journal(tmp_path, capsys, table1_dir):
     with matplotlib.rc_context(rc_params(PAPER)):
         fig = cost_figure(series_from_rows(rows, "qubitcycles"), references, PAPER)
         assert text_overlaps(fig) == []
-        assert small_texts(fig, 8.0) == []
+        assert small_texts(fig, 7.0) == []  # sub- and superscripts too
+        assert problems(fig, max_width_in=PAPER.wide_in) == []
         labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
-        assert any("cultivation, $d_1$ = 5" in t and "qubit-rounds per kept" in t for t in labels)
-        assert TABLE1 in labels and HISTORICAL in labels and "15-to-1 × 20-to-4, litinski" in labels
+        assert any("cultivation, $d_1$ = 5" in t for t in labels)
+        assert "expected qubit-rounds per kept T state:" in labels  # a heading for its unit
+        assert TABLE1 in labels and HISTORICAL in labels
+        assert "published layout:" in labels and "15-to-1 × 20-to-4" in labels
         for suffix in ("pdf", "svg"):
             fig.savefig(tmp_path / f"cost.{suffix}")
     assert pdf_embeds_truetype(tmp_path / "cost.pdf")
@@ -127,7 +160,7 @@ def test_cli_plot_png_and_a_user_reference(tmp_path, capsys):
     )
     assert str(out) in capsys.readouterr().out
     image = matplotlib.image.imread(out)
-    assert image.shape[1] / PAPER.dpi <= PAPER.width_in + 0.05  # one panel: one column
+    assert image.shape[1] / PAPER.dpi <= PAPER.wide_in + 0.05  # one panel, its legend beside
 
 
 @pytest.mark.parametrize(

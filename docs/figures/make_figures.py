@@ -122,7 +122,7 @@ FIGURES = {
         "msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml"
         " --plot docs/figures/pareto_cheapest_t_p1e-3.png",
         pareto,
-        PAPER.width_in,
+        PAPER.wide_in,  # one column for the plot, its legend beside it
     ),
     "layout_15to1.png": Made(
         "msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml -o docs/figures/layout_15to1.png",
@@ -159,7 +159,7 @@ def build(name: str, *, quick: bool = False):
     list of its journal problems."""
     made = FIGURES[name]
     fig = made.build(quick)
-    return fig, problems(fig, min_pt=PAPER.font_pt, max_width_in=made.width_in)
+    return fig, problems(fig, max_width_in=made.width_in)
 
 
 def run(argv: list[str] | None = None) -> int:
