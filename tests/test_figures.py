@@ -273,3 +273,24 @@ def test_per_t_series_and_references(table1_dir):
         assert reference_value(point, False) == (point.value, point.p_out)
     twenty = next(p for p in points if "20-to-4" in p.label and p.axis == "cycles")
     assert (twenty.t_per_output, twenty.t_per_run) == (1, 4)
+
+
+@pytest.mark.parametrize("low, high", [(12.0, 45.0), (21.0, 45.0), (31.0, 36.0), (1.1e-9, 1.9e-9)])
+def test_log_axes_over_less_than_a_decade_get_two_tick_labels_at_least(low, high):
+    """`msd plot --by time` drew a time axis within a factor of two with one tick label."""
+    from estimator.figures.checks import sparse_tick_labels
+    from estimator.figures.style import log_tick_labels
+
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig = Figure(figsize=(3.4, 2.4))
+        ax = fig.add_subplot()
+        ax.plot([low, high], [low, high], label="a")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+        log_tick_labels(ax)
+        assert sparse_tick_labels(fig) == []
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = [v for v in axis.get_major_locator()() if low <= v <= high]
+            assert len(shown) >= 2

@@ -70,7 +70,7 @@ def draw_figure(
     Returns (figure, number of labels left out)."""
     from estimator.errors import ConfigError
     from estimator.figures.drawings import layout_figure, schedule_figure
-    from estimator.figures.style import factory_label
+    from estimator.figures.style import LAYOUT_NAMES, SCHEDULE_NAMES, factory_label
     from layouts.graph import TwoLevel, layout_graph
 
     level = level or (2 if config.level2 is not None else 1)
@@ -89,10 +89,13 @@ def draw_figure(
         else None
     )
     graph = layout_graph(spec.layout, spec.d, level=level, two_level=feed)
-    what = f"level {level}: {spec.protocol.name}, layout {spec.layout.name}"
+    layout = LAYOUT_NAMES.get(spec.layout.name, spec.layout.name)
+    what = f"level {level}: {spec.protocol.name} on the {layout} layout"
     if schedule:
-        what += f", schedule {spec.schedule.name}"
-    text = f"{factory_label(config.title)}\n{what}" if title else None
+        what += f", {SCHEDULE_NAMES.get(spec.schedule.name, spec.schedule.name)} schedule"
+    # one title on a slide; a caption line under it in a paper figure
+    text = factory_label(config.title) + ("" if style.name == "slides" else f"\n{what}")
+    text = text if title else None
     if schedule:
         return schedule_figure(graph, spec.schedule, style, title=text)
     return layout_figure(graph, style, title=text)

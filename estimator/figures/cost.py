@@ -19,7 +19,14 @@ import numpy as np
 
 from estimator.errors import ConfigError
 from estimator.figures.sources import ReferencePoint, finite_positive
-from estimator.figures.style import PALETTE, Style, legend_below, log_tick_labels, renderer
+from estimator.figures.style import (
+    LAYOUT_NAMES,
+    PALETTE,
+    Style,
+    legend_below,
+    log_tick_labels,
+    renderer,
+)
 
 AXIS_LABELS = {
     "qubitcycles": "qubitcycles per output state",
@@ -87,7 +94,6 @@ def _label(row: Mapping[str, Any]) -> tuple[str, str]:
 # Series names as a reader of a paper expects them: protocols in the papers' notation, layouts
 # in words (the CSV keeps the stable machine names of estimator.studies.report.series_label).
 PROTOCOL_NAMES = {"bh-20-to-4": "20-to-4 (family, k = 4)"}
-LAYOUT_NAMES = {"litinski": "published", "small-footprint": "small-footprint", "auto": "planned"}
 LEGEND_CHARS = 40  # longer legend entries wrap, so that a legend beside a plot stays narrow
 LEGEND_SHARE = 0.3  # the most of a figure a legend beside its plot takes (the checks allow 1/3)
 

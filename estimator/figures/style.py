@@ -43,6 +43,10 @@ class Style:
     dpi: int
 
 
+# Layouts and schedules in words, for titles and legends (configs name them "litinski", ...).
+LAYOUT_NAMES = {"litinski": "published", "small-footprint": "small-footprint", "auto": "planned"}
+SCHEDULE_NAMES = {"paper": "published", "consistent": "consistent", "cpsat": "CP-SAT"}
+
 SCRIPT_SCALE = 7 / 8
 """Size of a mathtext sub- or superscript relative to its base text (matplotlib's own is 0.7,
 which puts the scripts of 8-pt text at 5.6 pt): at 7/8 they are 7 pt in the paper style, the
@@ -310,6 +314,21 @@ def log_tick_labels(ax) -> None:
             axis.set_major_locator(LogLocator(subs=subs))
             if not _labels_overlap(axis):
                 break
+        if len([v for v in axis.get_major_locator()() if low <= v <= high]) < 2:
+            _two_log_ticks(axis, low, high)  # e.g. a time axis within a factor of two
+
+
+def _two_log_ticks(axis, low: float, high: float) -> None:
+    """Major ticks at the two round numbers (two significant digits) nearest to a quarter and
+    three quarters of a log axis' view, so that it shows a scale."""
+    from matplotlib.ticker import FixedLocator
+
+    ticks = []
+    for share in (0.25, 0.75):
+        value = low * (high / low) ** share
+        exponent = math.floor(math.log10(value)) - 1
+        ticks.append(round(value / 10.0**exponent) * 10.0**exponent)
+    axis.set_major_locator(FixedLocator(sorted(set(ticks))))
 
 
 def _labels_overlap(axis) -> bool:
