@@ -153,15 +153,10 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
     draft = replace(plan, feeds=feeds)
     design = draft.design()
     fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
-    tau, feed = supply(
-        noise,
-        plan.top.d,
-        len(plan.top.spec.layout.regions),
-        design.feeds,
-        fed,
-        design.arrangement,
+    feed = supply(
+        noise, plan.top.d, plan.top.spec.layout, design.feeds, fed, design.arrangement
     )
-    return replace(draft, top=again(plan.top, 2, float(tau), feed))
+    return replace(draft, top=again(plan.top, 2, float(feed.longest_step), feed))
 
 
 @dataclass(frozen=True)
