@@ -100,7 +100,7 @@ def _rows_of_pareto(argv: list[str]) -> list[dict]:
 
 
 def pareto(quick: bool):
-    """The cross-protocol study's fronts per T state with 002 Table 1 and cultivation; quick:
+    """The cross-protocol study's fronts per T state with Litinski 2019, Table 1 and cultivation; quick:
     a small grid of the 15-to-1 / 20-to-4 study."""
     if quick:
         argv = [str(STUDIES / "cheapest_1e-12_at_1e-3.toml"), "--workers", "1"]
@@ -128,7 +128,7 @@ def calibration_fits(quick: bool):
 
 def calibrated_p_out_vs_p(quick: bool):
     """Two Table 1 factories and the cheapest one-level 15-to-1 with p_out <= 5e-7 against
-    p_phys under 002's constants, the 0.03 convention and both calibrations."""
+    p_phys under Litinski 2019's constants, the 0.03 convention and both calibrations."""
     chosen = ("06_15to1_17-7-7_p1e-3.toml", "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml")
     factories = [load_template(TABLE1 / name) for name in chosen]
     grid = [
