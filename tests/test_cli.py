@@ -97,7 +97,7 @@ def test_table_text(capsys):
 
 
 def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
-    """noise.prefactor = 0: the bare protocol of 002 Sec. 1 (1.03724e-11 at p = 1e-4); the
+    """noise.prefactor = 0: the bare protocol of Litinski 2019, Sec. 1 (1.03724e-11 at p = 1e-4); the
     full distance is not defined and is reported as null / n/a."""
     path = tmp_path / "bare.toml"
     path.write_text(one_level_config.read_text() + "[noise]\nprefactor = 0\n")
@@ -111,7 +111,7 @@ def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
 
 def test_parameters_outside_the_model_are_refused(config, capsys):
     """d_x = 10001 with d_m = 3: the timelike error (Lambda d_x / 2 d_m) p_M exceeds 1, so the
-    model of MODEL.md 4 does not apply; a one-line refusal, never a number."""
+    model of docs/model/rotations.md does not apply; a one-line refusal, never a number."""
     assert_exit_2(
         ["estimate", str(config), "--set", "level1.d_x=10001"], "error model does not apply", capsys
     )

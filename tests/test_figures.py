@@ -83,7 +83,7 @@ def test_factory_label_is_mathtext():
 
 
 def test_table1_references_are_every_printed_row(table1_dir):
-    """All 15 modelled rows and 5 historical rows of 002 Table 1, read from the configs."""
+    """All 15 modelled rows and 5 historical rows of Litinski 2019, Table 1, read from the configs."""
     points = table1_references(table1_dir)
     modelled = [p for p in points if p.series == TABLE1 and p.axis == "qubitcycles"]
     historical = [p for p in points if p.series == HISTORICAL and p.axis == "qubitcycles"]
@@ -255,7 +255,7 @@ def test_checks_find_a_legend_over_a_plot():
 
 
 def test_per_t_series_and_references(table1_dir):
-    """Per T state: p_out_per_t and qubitcycles_per_t of the rows; 002 Table 1's 8-to-CCZ rows
+    """Per T state: p_out_per_t and qubitcycles_per_t of the rows; Litinski 2019, Table 1's 8-to-CCZ rows
     divided by 4 (a CCZ state is 4 T states), their cycles per run by 4, qubits unchanged."""
     row = {"p_phys": 1e-3, "p_out": 4e-9, "qubitcycles": 8e5, "qubits": 2e4, "series": "ccz"}
     with pytest.raises(ConfigError, match="qubitcycles_per_t"):

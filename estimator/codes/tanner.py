@@ -1,6 +1,6 @@
-"""The randomized Tanner-graph search of 000_46baeba8620d433e.txt Sec. VII.2 for outer codes of
+"""The randomized Tanner-graph search of Haah et al. 2018, Sec. VII.2 for outer codes of
 order 7: n_out = alpha k bits of degree 3, 3 alpha checks of degree k, girth >= 6 and distance
->= 7, so that 2|Mv| + |v| >= 7 (000 Table 3).
+>= 7, so that 2|Mv| + |v| >= 7 (Haah et al. 2018, Table 3).
 
 Start from alpha copies of the complete bipartite graph K_{k,3}; while a 4-cycle exists, take
 one of its edges (q, C) and a random edge (q', C') and rewire them to (q, C'), (q', C) (degrees

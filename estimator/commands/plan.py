@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--consumption",
         choices=("allowed", "deferred"),
         default="allowed",
-        help="outputs consumed as MODEL.md 5 allows (default) or all deferred",
+        help="outputs consumed as docs/model/storage.md allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Cost plots: output error against a cost (qubitcycles, qubits, cycles or time), per output
 state or per T state, one series per protocol or layout with its Pareto front drawn as steps
-(and the front of all series together), and published points (002 Table 1, magic-state
+(and the front of all series together), and published points (Litinski 2019, Table 1, magic-state
 cultivation, any reference CSV) overlaid.
 
 ``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
@@ -59,8 +59,8 @@ AXIS_COLUMNS_PER_T = {
 OVERALL = "#CCCCCC"  # the front of all series: wide light grey steps under the series
 REFERENCE_MARKERS = ("D", "v", "^", "s", "P", "h", "<", ">")
 REFERENCE_STYLE = {
-    "002 Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
-    "002 Table 1, historical": {"marker": "x", "color": "black"},
+    "Litinski 2019, Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
+    "Litinski 2019, Table 1, historical": {"marker": "x", "color": "black"},
 }
 
 

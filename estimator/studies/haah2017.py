@@ -1,4 +1,4 @@
-"""Configs of the H-measurement protocols of 001_c7cbc9f2f2f9e3db.txt (configs/haah2017):
+"""Configs of the H-measurement protocols of Haah et al. 2017 (configs/haah2017):
 TOML read as data, evaluated by the exact pattern count, compared with the printed values.
 
 A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit such as
@@ -6,7 +6,7 @@ A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit 
 
     title = "pipelined [[7,1,3]] -> [[17,1,5]]"
     label = "17"                # name as a stage of msd concat: 001:17
-    reference = "001 Sec. 1.1.2, App. C"
+    reference = "Haah et al. 2017, Sec. 1.1.2, App. C"
     eps_in = 1e-3               # error rate of T gates and input states, in (0, 0.5)
 
     [hmeasure]
@@ -345,8 +345,8 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
             "coefficients": "c_w with P = sum_w c_w eps^w (1 - eps)^(n - w), w from the order up",
             **CONVENTIONS,
             "eps_out": f"P(any output wrong | accepted) at eps_in, series through order {s.max_weight}",
-            "epsbar_out": "eps_out / (n_out P(accepted)) (000 Eq. (1))",
-            "eps_out_marginal": "worst marginal error of one output at eps_in (003 Eq. (18))",
+            "epsbar_out": "eps_out / (n_out P(accepted)) (Haah et al. 2018, Eq. (1))",
+            "eps_out_marginal": "worst marginal error of one output at eps_in (Bravyi and Haah 2012, Eq. (18))",
         },
     }
     record["paper"] = compare_printed(record, config.paper)
@@ -420,8 +420,8 @@ def _rounds_to(ours: float, printed: str, field_name: str) -> bool:
 STAGE_PREFIX = "001:"
 STAGE_TERMS = 3
 """Orders a stage counts from its leading one: the search compares stages whose exact
-polynomials (003's codes) carry every order, so a truncation at the leading order alone
-would flatter the protocols of 001."""
+polynomials (Bravyi and Haah 2012's codes) carry every order, so a truncation at the leading order alone
+would flatter the protocols of Haah et al. 2017."""
 
 
 def hmeasure_stage(config: HMeasureConfig) -> Any:
@@ -461,7 +461,7 @@ def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[s
             stages[name] = _cached_stage(str(path.resolve()), path.stat().st_mtime_ns)
     missing = sorted((labels or set()) - set(stages))
     if missing:
-        raise ConfigError("sequence", f"no 001 protocol labelled {missing[0]!r} in {directory}")
+        raise ConfigError("sequence", f"no Haah et al. 2017 protocol labelled {missing[0]!r} in {directory}")
     return stages
 
 
