@@ -30,6 +30,7 @@ COMMANDS = (
     "calibrate",
     "noise",
     "plan",
+    "machine",
 )
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""

@@ -149,6 +149,17 @@ def calibrated_p_out_vs_p(quick: bool):
         return noise_models_figure(factories, PAPER, p_phys=p_phys, search=search)
 
 
+def machine_applications(quick: bool):
+    """Three published applications as whole machines against qdk, from the committed results
+    of configs/studies/machine_study.py (the study itself takes hours)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("machine_study", STUDIES / "machine_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    return study.figure(study.load())
+
+
 FIGURES = {
     "pareto_cheapest_t_p1e-3.png": Made(
         "msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml"
@@ -195,6 +206,16 @@ FIGURES = {
             "configs/litinski2019/06_15to1_17-7-7_p1e-3.toml",
             "configs/litinski2019/09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml",
             "estimator/calibration/data/*.json",
+        ),
+    ),
+    "machine_applications.png": Made(
+        "python configs/studies/machine_study.py (from its committed results)",
+        machine_applications,
+        PAPER.wide_in,
+        (
+            "configs/studies/machine_study.py",
+            "configs/studies/machine_applications.toml",
+            "configs/studies/machine_results.json",
         ),
     ),
 }
