@@ -1,7 +1,7 @@
 """Noise models by name: the ``[noise]`` table of a config and ``msd noise MODEL``.
 
 ``model = "phenomenological"`` (default): p_L = prefactor (p / threshold)^((d + 1) / 2) with
-002's constants, or another tool's by ``convention`` (estimator.sim.noise.CONVENTIONS), or
+Litinski 2019's constants, or another tool's by ``convention`` (estimator.sim.noise.CONVENTIONS), or
 explicit ``prefactor`` and ``threshold``. ``model = "calibrated"``: the fits of a calibration
 ``file`` (a shipped name such as ``depolarizing`` or ``si1000``, or a path, relative to the
 working directory), with ``extrapolate`` and ``bound`` (best, low, high), and optionally

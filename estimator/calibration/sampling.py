@@ -2,9 +2,9 @@
 
 A plan names a circuit noise model, the physical error rates p and the odd distances d. It
 samples memory in both bases on square d x d patches and on rectangles with one side at the
-smallest distance (d x d_min and d_min x d: the aspect factors of MODEL.md section 2), for
+smallest distance (d x d_min and d_min x d: the aspect factors of docs/model/noise.md), for
 ``rounds_factor`` x max(d_x, d_z) rounds, and stability experiments for d_m = d rounds on
-(d_m + 1)^2 and 2 (d_m + 1) x (d_m + 1) patches (area d_m-independent factor of MODEL.md 4.1).
+(d_m + 1)^2 and 2 (d_m + 1) x (d_m + 1) patches (area d_m-independent factor of docs/model/rotations.md).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Stat:
 
     @property
     def area(self) -> int:
-        """Data qubits of the patch (tiles of MODEL.md 4.1)."""
+        """Data qubits of the patch (tiles of docs/model/rotations.md)."""
         return self.width * self.height
 
 

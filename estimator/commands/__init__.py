@@ -14,6 +14,27 @@ _SIZE = re.compile(
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(s|m|h|d)?\s*$", re.IGNORECASE)
 _POWERS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 _SECONDS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_EXAMPLE = "example:"
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, except that an ``example:`` epilog keeps its lines as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(_EXAMPLE):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def example(*commands: str) -> dict[str, object]:
+    """Keyword arguments of ``add_parser`` that end a verb's ``--help`` with its example(s).
+
+    >>> print(example("msd table")["epilog"])
+    example:
+      msd table
+    """
+    lines = "\n".join(f"  {command}" for command in commands)
+    return {"epilog": f"{_EXAMPLE}\n{lines}", "formatter_class": HelpFormatter}
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, example: str = "level1.d_x=9") -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calibrate",
         help="fit the noise model to circuit-level simulations (stim, sinter, pymatching)",
+        **example("msd calibrate si1000 --p 5e-4,1e-3,2e-3 --d 3:9 -o si1000.json"),
     )
     parser.add_argument("noise", metavar="NOISE", help="circuit noise model: depolarizing, si1000")
     parser.add_argument("--p", required=True, help="physical error rates, e.g. 5e-4,1e-3,2e-3")

@@ -1,18 +1,24 @@
 """``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
-a protocol of 001 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
-(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
+a protocol of Haah et al. 2017 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
+(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of Haah et al. 2018."""
 
 from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
+from estimator.commands import (
+    add_config_arguments,
+    add_limit_arguments,
+    add_precision_argument,
+    example,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "estimate",
-        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (Haah et al. 2018)",
+        **example("msd estimate configs/litinski2019/04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml --set p_phys=2e-4"),
     )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_protocol(args: argparse.Namespace) -> int:
-    """An inner/outer-code protocol config (000): ``--precision`` does not apply."""
+    """An inner/outer-code protocol config (Haah et al. 2018): ``--precision`` does not apply."""
     from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
     from estimator.studies.hhpw_report import flatten_protocol, format_protocol, protocol_record
 
@@ -60,7 +66,7 @@ def _run_protocol(args: argparse.Namespace) -> int:
 
 
 def _run_hmeasure(args: argparse.Namespace) -> int:
-    """A protocol of 001: its exact error series beside the printed values."""
+    """A protocol of Haah et al. 2017: its exact error series beside the printed values."""
     from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
     from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
 

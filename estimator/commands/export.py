@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_limit_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="write a factory for Qualtran or Azure")
+    parser = subparsers.add_parser(
+        "export",
+        help="write a factory for Qualtran or Azure",
+        **example("msd export configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --to qualtran -o factory.json"),
+    )
     add_config_arguments(parser)
     parser.add_argument("--to", required=True, choices=("qualtran", "azure"), help="target tool")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="JSON file to write")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "noise", help="per-cycle X, Z and timelike error rates of a noise model"
+        "noise",
+        help="per-cycle X, Z and timelike error rates of a noise model",
+        **example("msd noise si1000 --p 1e-3 --d-x 9 --d-z 5 --d-m 5"),
     )
     parser.add_argument(
         "model",

@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import example
+
 COST_KEYS = ("qubitcycles", "qubits", "cycles")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "plan", help="cheapest factories (one or two levels) for a p_phys and a target p_out"
+        "plan", help="cheapest factories (one or two levels) for a p_phys and a target p_out",
+        **example("msd plan --p 1e-3 --target 1e-12"),
     )
     parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
     parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")
@@ -33,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--consumption",
         choices=("allowed", "deferred"),
         default="allowed",
-        help="outputs consumed as MODEL.md 5 allows (default) or all deferred",
+        help="outputs consumed as docs/model/storage.md allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(

@@ -2,7 +2,7 @@
 
 p_out against a cost per output state (or with ``--per-t`` per T state, as ``msd pareto``
 ranks) for the result files of sweep, search, pareto, estimate or table (CSV or JSON): one
-series per protocol or layout with its Pareto front as steps, one panel per p_phys, with 002
+series per protocol or layout with its Pareto front as steps, one panel per p_phys, with Litinski 2019
 Table 1 (modelled and historical rows, as printed) and the shipped magic-state cultivation
 points overlaid, plus any reference CSV given (format: estimator.figures.sources).
 ``write_cost_plot`` is what ``msd pareto --plot`` calls too.
@@ -14,11 +14,15 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from estimator.commands import add_figure_arguments
+from estimator.commands import add_figure_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("plot", help="plot p_out against cost, with published points")
+    parser = subparsers.add_parser(
+        "plot",
+        help="plot p_out against cost, with published points",
+        **example("msd plot front.csv --per-t -o front.pdf"),
+    )
     parser.add_argument("results", nargs="+", metavar="RESULTS", help="result files (.csv or JSON)")
     add_figure_arguments(parser)
     parser.add_argument(
@@ -42,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-default-references",
         action="store_true",
-        help="leave out 002 Table 1 and the shipped cultivation points",
+        help="leave out Litinski 2019, Table 1 and the shipped cultivation points",
     )
     parser.add_argument(
         "--p-phys",
@@ -91,7 +95,7 @@ def write_cost_plot(
     field: str = "-o",
 ) -> None:
     """The cost figure of result ``rows`` (estimator.figures.cost.cost_figure) written to
-    ``output`` (.png, .pdf or .svg), with 002 Table 1 and the shipped cultivation points
+    ``output`` (.png, .pdf or .svg), with Litinski 2019, Table 1 and the shipped cultivation points
     unless not ``defaults``, and the points of every reference CSV of ``reference_files``;
     an unwritable ``output`` is a ConfigError naming ``field``."""
     import matplotlib

@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments, add_precision_argument, add_set_argument
+from estimator.commands import (
+    add_limit_arguments,
+    add_precision_argument,
+    add_set_argument,
+    example,
+)
 
 COSTS = ("qubitcycles", "qubits", "cycles", "time")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "sweep", help="evaluate a grid of configs (all cores, resumable)"
+        "sweep", help="evaluate a grid of configs (all cores, resumable)",
+        **example("msd sweep configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --vary level1.d_x=7:13:2 -o sweep.csv"),
     )
     add_sweep_arguments(parser)
     parser.add_argument(

@@ -14,7 +14,7 @@ FORMAT = "msd-estimator factory summary 1"
 
 @dataclass(frozen=True)
 class FactorySummary:
-    """A factory as a black box (../shared/MODEL.md section 8).
+    """A factory as a black box (docs/model/costs.md).
 
     Attributes:
         name: the config's title.
@@ -41,7 +41,7 @@ class FactorySummary:
 
     @property
     def cycles_per_attempt(self) -> float:
-        """Code cycles of one run, accepted or not (MODEL.md 8.3 without the 1/(1 - p_fail))."""
+        """Code cycles of one run, accepted or not (docs/model/costs.md without the 1/(1 - p_fail))."""
         return self.cycles * (1.0 - self.p_fail)
 
     def to_json(self) -> str:

@@ -1,5 +1,5 @@
 """Data for cost plots: result files of ``msd sweep/search/pareto/estimate/table`` and
-published reference points (002 Table 1 from the configs' [paper] tables and historical.toml,
+published reference points (Litinski 2019, Table 1 from the configs' [paper] tables and historical.toml,
 reference CSV files such as the shipped magic-state cultivation points).
 
 Reference CSV format (one point per row; lines starting with # are comments and should say
@@ -101,14 +101,14 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
     return points
 
 
-TABLE1 = "002 Table 1 (printed)"
-HISTORICAL = "002 Table 1, historical"
+TABLE1 = "Litinski 2019, Table 1 (printed)"
+HISTORICAL = "Litinski 2019, Table 1, historical"
 
 
 def table1_references(directory: str | Path) -> list[ReferencePoint]:
-    """Every row of 002 Table 1 as printed: the modelled rows from the [paper] table of each
+    """Every row of Litinski 2019, Table 1 as printed: the modelled rows from the [paper] table of each
     config in ``directory``, the historical rows from its historical.toml (qubitcycles, qubits
-    and cycles axes). Reference: 002_c83c776f5650c552.txt Table 1."""
+    and cycles axes). Reference: Litinski 2019, Table 1."""
     directory = Path(directory)
     points = []
     for path in sorted(directory.glob("*.toml")):
@@ -132,7 +132,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
                         axis=axis,
                         value=float(row[axis]),
                         label=title,
-                        source=f"002_c83c776f5650c552.txt Table 1 ({path.name})",
+                        source=f"Litinski 2019, Table 1 ({path.name})",
                         t_per_output=t_per_output,
                         t_per_run=t_per_run,
                     )
@@ -142,7 +142,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
 
 def _t_counts(config: dict[str, Any]) -> tuple[float, float]:
     """T states per output state and per run of a config's top-level protocol (an 8-to-CCZ
-    run: one CCZ state, 4 T states; MODEL.md 8.5)."""
+    run: one CCZ state, 4 T states; docs/model/costs.md)."""
     from estimator.circuits.protocols import get_protocol
 
     top = config.get("level2") or config["level1"]

@@ -1,6 +1,6 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
-Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
+Schema (docs/usage/configs.md): top level ``p_phys``, optional ``p_t``, ``title``,
 ``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
 ``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
@@ -191,12 +191,12 @@ def _depth(value: Any) -> int:
 
 
 def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
+    """Whether config data describes a protocol of Haah et al. 2017 (an [hmeasure] or [rotations] table)."""
     return "hmeasure" in data or "rotations" in data
 
 
 def is_protocol_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    """Whether config data is an inner/outer-code protocol of Haah et al. 2018 (top-level ``eps_in``,
     read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
     return "eps_in" in data and "p_phys" not in data
 
@@ -335,7 +335,7 @@ def _inputs(
     level: _PartialLevel, noise: NoiseModel, feeds: tuple[Feed, ...], arrangement: Arrangement
 ) -> dict[str, Any]:
     """For a ``schedule = "cpsat"`` block: step duration and input states of its feeds, so that
-    the solver weighs errors with the real inputs (MODEL.md 7)."""
+    the solver weighs errors with the real inputs (docs/model/two-level.md)."""
     if level.schedule_name != "cpsat":
         return {}
     try:
@@ -460,7 +460,7 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
 def _out_of_model(config: FactoryConfig) -> str | None:
     """Which level's error probability exceeds 1 and which fields to change, or None.
 
-    The channels come from the rules of MODEL.md 4-5 (layouts.error_terms): a rotation's
+    The channels come from the rules of docs/model/rotations.md (layouts.error_terms): a rotation's
     probability is dominated by the timelike error (Lambda d_x / 2 d_m) p_L(d_m) of its
     lattice-surgery measurement, a storage flip by (d_x / d_z) p_L(d_z) per cycle over a step.
     """
@@ -502,7 +502,7 @@ def _out_of_model(config: FactoryConfig) -> str | None:
                 field, what = f"{name}.d_z", "a patch's storage error over one step is"
                 fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
             return (
-                f"{field}: the error model does not apply (MODEL.md 4-5) {where}: {what} "
+                f"{field}: the error model does not apply (docs/model/rotations.md) {where}: {what} "
                 f"with probability {float(p.ravel()[index]):.3g} > 1; {fix}"
             )
     return None
@@ -522,7 +522,7 @@ def factory_title(
     n_level1: int = 0,
     mix: tuple[tuple[LevelSpec, int], ...] = (),
 ) -> str:
-    """The title of a factory, from its data: Litinski's notation (002 Table 1), e.g.
+    """The title of a factory, from its data: Litinski's notation (Litinski 2019, Table 1), e.g.
     ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``, with the extensions' ranges
     (docs/model-extensions.md) and feeder mixes, e.g. ``(15-to-1)^4_{13/w15,5-7,5} +
     (15-to-1)_{13,5,5} x ...``; a written title keeps its words and gets the notation of the
@@ -735,7 +735,7 @@ def parse_count(
     *,
     field_name: str = "level1.count",
 ) -> int:
-    """Number of feeding factories: any positive count the arrangement places (MODEL.md 7
+    """Number of feeding factories: any positive count the arrangement places (docs/model/two-level.md
     uses multiples of the states a step consumes; pooled supply fits any, extension E4)."""
     if "count" not in level1:
         if per_step == 1 or arrangement.max_factories == 1:

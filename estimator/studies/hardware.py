@@ -1,6 +1,6 @@
 """Hardware time: code cycles as wall-clock time, factory throughput, factories a computation needs.
 
-A factory's cost comes out in code cycles (MODEL.md 8.3: cycles per successful run). The
+A factory's cost comes out in code cycles (docs/model/costs.md: cycles per successful run). The
 optional ``[hardware]`` table of a config gives the duration of one code cycle (a named profile
 citing its source, or ``cycle_time_us``), and optionally the machine's physical qubits and the
 T-state demand of a computation (``needed_t_per_s``, or ``t_count`` within ``time_budget_s``).
@@ -161,7 +161,7 @@ def factory_time(
 ) -> FactoryTime:
     """Time per run, throughput and, given a demand, the factories it needs.
 
-    ``cycles`` are code cycles per successful run (MODEL.md 8.3, failed runs included), so
+    ``cycles`` are code cycles per successful run (docs/model/costs.md, failed runs included), so
     one factory delivers ``outputs`` states (``t_count_per_run`` T states) every
     cycles x cycle_time_us. The demand needs ceil(needed_t_per_s / t_per_s) factories.
     """

@@ -15,7 +15,7 @@ from estimator.factory import FactoryEstimate, LevelSpec
 from estimator.studies.config import FactoryConfig
 from estimator.studies.hardware import factory_time
 
-CONVENTION = "002: total infidelity / outputs per run"
+CONVENTION = "Litinski 2019: total infidelity / outputs per run"
 UNRESOLVED = (
     "float64 cannot guarantee the digits at this point (--precision float); "
     "use --precision auto or exact"
