@@ -158,7 +158,7 @@ def test_every_verb_help_ends_with_an_example_that_parses(capsys):
     from estimator.cli import COMMANDS, build_parser
 
     parsers = _verb_parsers()
-    assert {words[0] for words, _ in parsers} == set(COMMANDS)
+    assert {words[0] for words, _ in parsers} == {c.replace("_", "-") for c in COMMANDS}
     for words, parser in parsers:
         text = parser.format_help()
         assert "example:\n  msd " in text, words

@@ -6,11 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calibrate-injection",
         help="calibrate the faulty T measurement (state injection, S-state proxy) with stim",
+        **example(
+            "msd calibrate-injection depolarizing --p 5e-4,1e-3,2e-3 --d 3,5 --into my_cal.json"
+        ),
     )
     parser.add_argument("noise", metavar="NOISE", help="circuit noise model: depolarizing, si1000")
     parser.add_argument("--p", required=True, help="physical error rates, e.g. 5e-4,1e-3,2e-3")
