@@ -137,7 +137,6 @@ def check_figure_output(path: str, field: str = "-o") -> None:
             field,
             f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
         )
-    if output.is_dir():
-        raise ConfigError(field, f"{path!r} is a directory")
-    if not output.parent.is_dir():
-        raise ConfigError(field, f"no directory {str(output.parent)!r} to write {path!r} in")
+    from estimator.studies.output import check_output
+
+    check_output(output, option=field)

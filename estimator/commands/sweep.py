@@ -67,7 +67,7 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
 
     from estimator.errors import ConfigError
     from estimator.studies.executor import default_workers
-    from estimator.studies.output import refuse_inputs
+    from estimator.studies.output import check_output
     from estimator.studies.sweep import run_study, study_parts
 
     if args.workers is not None and args.workers < 1:
@@ -75,7 +75,7 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
     parts, study = study_parts(args.configs, args.sets, args.vary)
     partial = None
     if output is not None:
-        refuse_inputs(output, args.configs)
+        check_output(output, args.configs)
         partial = Path(f"{output}.partial")
         if partial.exists() and not args.resume:
             raise ConfigError(

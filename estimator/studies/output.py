@@ -7,6 +7,7 @@ file. CSV for ``.csv``, JSON otherwise (NaN written as null: valid JSON).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -16,6 +17,25 @@ from typing import Any
 
 from estimator.errors import ConfigError
 from estimator.studies.report import to_csv
+
+
+def check_output(path: str | Path, inputs: Iterable[str | Path] = (), *, option: str = "-o") -> Path:
+    """``path`` as a Path, checked before any work: ConfigError naming ``option`` if it is a
+    directory, a symlink loop, in a missing directory, or one of the ``inputs`` (an output
+    never replaces the file it was computed from)."""
+    output = Path(path)
+    name = repr(str(path))
+    try:
+        os.stat(output)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ConfigError(option, f"cannot write {name}: it is a symlink loop") from None
+    if output.is_dir():
+        raise ConfigError(option, f"{name} is a directory")
+    if not output.parent.is_dir():
+        raise ConfigError(option, f"no directory {str(output.parent)!r} to write {name} in")
+    refuse_inputs(output, inputs, option=option)
+    return output
 
 
 def refuse_inputs(output: Path, inputs: Iterable[str | Path], *, option: str = "-o") -> None:
@@ -56,4 +76,7 @@ def _identity(path: Path) -> tuple[int, int] | str:
         stat = path.stat()
         return (stat.st_dev, stat.st_ino)
     except OSError:
-        return str(path.resolve())
+        try:
+            return str(path.resolve())
+        except (OSError, RuntimeError):  # a symlink loop: the path itself
+            return str(path.absolute())
