@@ -108,7 +108,10 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
 
 def interrupted(output) -> int:
     """Exit code 130 after Ctrl-C, saying how to resume."""
-    hint = f"; finished points are in {output}.partial, rerun with --resume" if output else ""
+    from pathlib import Path
+
+    kept = output is not None and Path(f"{output}.partial").exists()
+    hint = f"; finished points are in {output}.partial, rerun with --resume" if kept else ""
     print(f"msd: interrupted{hint}", file=sys.stderr)
     return 130
 
