@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from estimator.errors import ConfigError
 
@@ -35,7 +36,7 @@ def read_text(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
                 field, f"{name} has {info.st_size:,} bytes; an input file has at most {max_bytes:,}"
             )
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as error:
         raise ConfigError(field, f"cannot read {name}: {error.strerror or error}") from None
     if len(data) > max_bytes:
@@ -48,3 +49,15 @@ def read_text(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
             f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
             "save it as UTF-8",
         ) from None
+
+
+def _read_at_most(handle: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, read in pieces (one read of ``size`` would allocate it at once)."""
+    pieces = []
+    while size > 0:
+        piece = handle.read(min(size, 2**20))
+        if not piece:
+            break
+        pieces.append(piece)
+        size -= len(piece)
+    return b"".join(pieces)

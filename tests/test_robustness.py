@@ -1,0 +1,215 @@
+"""Hostile input and long runs (issue 21), by class: tampered and foreign resume chunks,
+interrupts at any chunk, outputs over inputs, file kinds, nesting, printed numbers."""
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from estimator.cli import main
+from estimator.studies import executor, plan, sweep
+
+HYPOTHESIS = settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _interrupting(monkeypatch, at: int) -> None:
+    """Make the ``at``-th chunk evaluated by the executor raise KeyboardInterrupt."""
+    evaluate = executor.evaluate_chunk
+    calls = {"n": 0}
+
+    def interrupt(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(executor, "evaluate_chunk", interrupt)
+
+
+def _argv(config: Path, out: Path) -> list[str]:
+    return [
+        "sweep",
+        str(config),
+        "--vary",
+        "level1.d_x=7:13:2",
+        "--vary",
+        "level1.d_m=3,5",
+        "-o",
+        str(out),
+        "--workers",
+        "1",
+    ]
+
+
+def _one_error_line(capsys, *words: str) -> None:
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and captured.err.startswith("msd: error: ")
+    for word in words:
+        assert word in captured.err
+
+
+@pytest.fixture
+def interrupted(one_level_config, tmp_path, monkeypatch, capsys):
+    """A sweep of 8 points in chunks of 2 interrupted at its third chunk: (argv, out, partial)."""
+    out = tmp_path / "r.json"
+    argv = _argv(one_level_config, out)
+    monkeypatch.setattr(plan, "CHUNK", 2)
+    _interrupting(monkeypatch, 3)
+    assert main(argv) == 130
+    capsys.readouterr()
+    monkeypatch.setattr(executor, "evaluate_chunk", plan.evaluate_chunk)
+    partial = Path(f"{out}.partial")
+    assert len(partial.read_text().splitlines()) == 3  # header and two chunks
+    return argv, out, partial
+
+
+def _clean_records(argv, out, monkeypatch) -> list[dict]:
+    monkeypatch.setattr(plan, "CHUNK", 2)
+    assert main(argv) == 0
+    records = json.loads(out.read_text())
+    out.unlink()
+    return records
+
+
+def test_edited_chunk_is_refused(interrupted, capsys):
+    """Issue 21: a resumed sweep wrote rows with p_out = 0.5 from an edited chunk."""
+    argv, out, partial = interrupted
+    lines = partial.read_text().splitlines()
+    signature, _, content = lines[1].partition(" ")
+    entry = json.loads(content)
+    entry["columns"]["p_out"] = [0.5] * len(entry["columns"]["p_out"])
+    lines[1] = f"{signature} {json.dumps(entry)}"
+    partial.write_text("\n".join(lines) + "\n")
+    assert main([*argv, "--resume"]) == 2
+    _one_error_line(capsys, "line 2", "does not match its hash")
+    assert not out.exists() and partial.exists()
+
+
+def test_re_signed_chunk_is_refused_by_the_recheck(interrupted, capsys):
+    """A chunk edited and signed again (the hash is no secret) fails the fresh evaluation of
+    a sample of its rows."""
+    argv, out, partial = interrupted
+    lines = partial.read_text().splitlines()
+    stamp = json.loads(lines[0])["fingerprint"]
+    for i in (1, 2):
+        entry = json.loads(lines[i].partition(" ")[2])
+        entry["columns"]["p_out"] = [0.5] * len(entry["columns"]["p_out"])
+        content = json.dumps(entry)
+        digest = hashlib.sha256(json.dumps(stamp, sort_keys=True).encode())
+        digest.update(content.encode())
+        lines[i] = f"{digest.hexdigest()} {content}"
+    partial.write_text("\n".join(lines) + "\n")
+    assert main([*argv, "--resume"]) == 2
+    _one_error_line(capsys, "does not match a fresh evaluation", "p_out = 0.5")
+    assert not out.exists()
+
+
+def test_foreign_chunk_is_refused(interrupted, one_level_config, tmp_path, monkeypatch, capsys):
+    """A chunk line of another study (another p_phys) pasted into the partial file."""
+    argv, out, partial = interrupted
+    other = tmp_path / "other.json"
+    monkeypatch.setattr(plan, "CHUNK", 2)
+    _interrupting(monkeypatch, 3)
+    assert main([*_argv(one_level_config, other), "--set", "p_phys=2e-4"]) == 130
+    capsys.readouterr()
+    monkeypatch.setattr(executor, "evaluate_chunk", plan.evaluate_chunk)
+    foreign = Path(f"{other}.partial").read_text().splitlines()[2]
+    lines = partial.read_text().splitlines()
+    partial.write_text("\n".join([*lines, foreign]) + "\n")
+    assert main([*argv, "--resume"]) == 2
+    _one_error_line(capsys, "line 4", "does not match its hash")
+
+
+@HYPOTHESIS
+@given(data=st.data())
+def test_any_byte_edit_is_refused_or_harmless(interrupted, monkeypatch, capsys, data):
+    """Property: after any one-byte edit of the partial file, a resume either refuses with one
+    line or writes exactly the records of an uninterrupted run (an edit that only cuts the
+    last line makes that chunk run again)."""
+    argv, out, partial = interrupted
+    original = partial.read_bytes()
+    try:
+        at = data.draw(st.integers(0, len(original) - 1), label="offset")
+        byte = data.draw(st.integers(0, 255).filter(lambda b: b != original[at]), label="byte")
+        partial.write_bytes(original[:at] + bytes([byte]) + original[at + 1 :])
+        code = main([*argv, "--resume"])
+        if code == 0:
+            resumed = json.loads(out.read_text())
+            out.unlink()
+            partial.write_bytes(original)
+            assert resumed == _clean_records_from(argv, out, partial)
+        else:
+            assert code == 2
+            _one_error_line(capsys)
+            assert not out.exists()
+    finally:
+        capsys.readouterr()
+        partial.write_bytes(original)
+
+
+def _clean_records_from(argv, out, partial) -> list[dict]:
+    """Records of the resume of the untouched partial file (then restored)."""
+    original = partial.read_bytes()
+    assert main([*argv, "--resume"]) == 0
+    records = json.loads(out.read_text())
+    out.unlink()
+    partial.write_bytes(original)
+    return records
+
+
+@HYPOTHESIS
+@given(at=st.integers(1, 4))
+def test_interrupt_at_any_chunk_then_resume(one_level_config, tmp_path, monkeypatch, capsys, at):
+    """Property: an interrupt at any chunk exits 130 with no results file, and the resumed
+    run writes the records of an uninterrupted run."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    out = folder / "i.json"
+    argv = _argv(one_level_config, out)
+    expected = _clean_records(argv, out, monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(plan, "CHUNK", 2)
+        _interrupting(patch, at)
+        assert main(argv) == 130
+        assert not out.exists()
+    capsys.readouterr()
+    monkeypatch.setattr(plan, "CHUNK", 2)
+    assert main([*argv, "--resume"]) == 0
+    assert json.loads(out.read_text()) == expected
+    assert not Path(f"{out}.partial").exists()
+    assert [p.name for p in folder.iterdir()] == ["i.json"]  # nothing left behind
+
+
+# --- outputs never replace inputs -----------------------------------------------------------
+
+
+def test_export_over_its_own_config_is_refused(one_level_config, capsys):
+    before = one_level_config.read_bytes()
+    argv = ["export", str(one_level_config), "--to", "qualtran", "-o", str(one_level_config)]
+    assert main(argv) == 2
+    _one_error_line(capsys, "is an input of this run")
+    assert one_level_config.read_bytes() == before
+
+
+def test_code_outer_matrix_over_its_own_input_is_refused(tmp_path, capsys):
+    matrix = tmp_path / "m.txt"
+    assert main(["code", "outer", "ring:6", "--write-matrix", str(matrix)]) == 0
+    capsys.readouterr()
+    before = matrix.read_bytes()
+    assert main(["code", "outer", str(matrix), "--write-matrix", str(matrix)]) == 2
+    _one_error_line(capsys, "--write-matrix", "is an input of this run")
+    assert matrix.read_bytes() == before
+
+
+def test_symlink_loop_as_output_is_refused(one_level_config, tmp_path, capsys):
+    os.symlink(tmp_path / "b", tmp_path / "a")
+    os.symlink(tmp_path / "a", tmp_path / "b")
+    argv = ["export", str(one_level_config), "--to", "qualtran", "-o", str(tmp_path / "a")]
+    assert main(argv) == 2
+    _one_error_line(capsys, "symlink loop")
