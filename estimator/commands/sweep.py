@@ -117,12 +117,16 @@ def interrupted(output) -> int:
 
 
 def finish(output, rows) -> None:
-    """Write the rows atomically and remove the partial file."""
+    """Write the rows (a list of dicts, or Columns) atomically and remove the partial file."""
     from pathlib import Path
 
-    from estimator.studies.output import write_rows
+    from estimator.studies.columns import Columns
+    from estimator.studies.output import write_columns, write_rows
 
-    write_rows(output, rows)
+    if isinstance(rows, Columns):
+        write_columns(output, rows)
+    else:
+        write_rows(output, rows)
     Path(f"{output}.partial").unlink(missing_ok=True)
 
 
@@ -141,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         result, _ = execute(args, output)
     except KeyboardInterrupt:
         return interrupted(output)
-    finish(output, with_flags(result.columns, args.by).rows())
+    finish(output, with_flags(result.columns, args.by))
     print(f"{result.columns.size} of {result.points} points -> {output}")
     report_skipped(result)
     return 0

@@ -412,7 +412,16 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
 
 
 def _out_of_model(config: FactoryConfig) -> str | None:
-    """Which level's error probability exceeds 1 and which fields to change, or None.
+    """Which level's error probability exceeds 1 and which fields to change (at the first
+    point of a batch where one does), or None."""
+    found = model_breakdown(config)
+    return found[min(found)] if found else None
+
+
+def model_breakdown(config: FactoryConfig) -> dict[int, str]:
+    """Per point of a (batch) config where an error probability of the model exceeds 1: its
+    flat index and the message naming the level, the probability and the fields to change.
+    A level-2 breakdown is looked for only where no level-1 one is found.
 
     The channels come from the rules of MODEL.md 4-5 (layouts.error_terms): a rotation's
     probability is dominated by the timelike error (Lambda d_x / 2 d_m) p_L(d_m) of its
@@ -437,29 +446,35 @@ def _out_of_model(config: FactoryConfig) -> str | None:
                 ),
             )
         )
+    found: dict[int, str] = {}
     for name, spec, build in levels:
+        size = max(np.size(noise.p_phys), *(np.size(getattr(spec.d, f"d_{k}")) for k in "xzm"))
         for channel in build().channels():
             is_diagonal = isinstance(channel, DiagonalChannel)
-            p = np.asarray(channel.q if is_diagonal else channel.p, dtype=float)
-            if not np.any(p > 1):
-                continue
-            index = np.flatnonzero(np.broadcast_to(p, p.shape).ravel() > 1)[0]
-            at = {k: _at(getattr(spec.d, k), index) for k in ("d_x", "d_z", "d_m")}
-            where = (
-                f"at p_phys = {_at(noise.p_phys, index):g}, {name}.d_x = {at['d_x']}, "
-                f"d_z = {at['d_z']}, d_m = {at['d_m']}"
-            )
-            if is_diagonal and channel.is_rotation:
-                field, what = f"{name}.d_m", f"rotation {channel.rotation} fails"
-                fix = f"raise {name}.d_m (the merge time) or lower {name}.d_x or p_phys"
-            else:
-                field, what = f"{name}.d_z", "a patch's storage error over one step is"
-                fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
-            return (
-                f"{field}: the error model does not apply (MODEL.md 4-5) {where}: {what} "
-                f"with probability {float(p.ravel()[index]):.3g} > 1; {fix}"
-            )
-    return None
+            p = np.asarray(channel.q if is_diagonal else channel.p, dtype=float).ravel()
+            if p.size == 1:  # the same at every point
+                p = np.broadcast_to(p, (size,))
+            for index in np.flatnonzero(p > 1).tolist():
+                if index in found:
+                    continue
+                at = {k: _at(getattr(spec.d, k), index) for k in ("d_x", "d_z", "d_m")}
+                where = (
+                    f"at p_phys = {_at(noise.p_phys, index):g}, {name}.d_x = {at['d_x']}, "
+                    f"d_z = {at['d_z']}, d_m = {at['d_m']}"
+                )
+                if is_diagonal and channel.is_rotation:
+                    field, what = f"{name}.d_m", f"rotation {channel.rotation} fails"
+                    fix = f"raise {name}.d_m (the merge time) or lower {name}.d_x or p_phys"
+                else:
+                    field, what = f"{name}.d_z", "a patch's storage error over one step is"
+                    fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
+                found[index] = (
+                    f"{field}: the error model does not apply (MODEL.md 4-5) {where}: {what} "
+                    f"with probability {float(p[index]):.3g} > 1; {fix}"
+                )
+        if found:
+            return found
+    return found
 
 
 def _at(value: Any, index: int) -> Any:

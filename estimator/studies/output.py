@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import ConfigError
+from estimator.studies.columns import Columns
 from estimator.studies.report import to_csv
 
 
@@ -55,6 +56,14 @@ def write_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
     else:
         text = json.dumps(list(rows), indent=1, allow_nan=False) + "\n"
     write_text(path, text)
+
+
+def write_columns(path: Path, columns: Columns) -> None:
+    """As ``write_rows(path, columns.rows())``; CSV straight from the columns (fast)."""
+    if path.suffix == ".csv":
+        write_text(path, columns.to_csv())
+    else:
+        write_rows(path, columns.rows())
 
 
 def write_text(path: Path, text: str) -> None:

@@ -34,6 +34,7 @@ from estimator.studies.config import (
     check_key,
     estimate_config,
     level_notation,
+    model_breakdown,
     parse_config,
     parse_count,
     parse_distances,
@@ -287,18 +288,26 @@ def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple
     memo_key = (group, keys, combo)
     if memo_key in structure.memo:
         return structure.memo[memo_key]
-    data = assign(structure.data, dict(zip(keys, combo)))
+    values = dict(zip(keys, combo))
     try:
         if group == "noise":
-            noise = parse_noise(data)
+            noise = parse_noise(assign(structure.data, values))
             result: Any = (float(noise.p_phys), float(noise.p_t))
         elif group == "count":
             config = structure.config
             result = parse_count(
-                data["level1"], config.arrangement, len(config.level2.layout.regions)
+                assign(structure.data, values)["level1"],
+                config.arrangement,
+                len(config.level2.layout.regions),
             )
-        else:
-            d = parse_distances(data.get(group, {}), group, parse_noise(data))
+        else:  # a level's distances at the noise of its point (parsed once per noise point)
+            reads = GROUPS["noise"].reads
+            at = tuple((k, v) for k, v in values.items() if k in reads)
+            if ("noise", at) not in structure.memo:
+                structure.memo["noise", at] = parse_noise(assign(structure.data, dict(at)))
+            level = dict(structure.data.get(group, {}))
+            level.update({k.partition(".")[2]: v for k, v in values.items() if k not in reads})
+            d = parse_distances(level, group, structure.memo["noise", at])
             result = (d.d_x, d.d_z, d.d_m)
     except ConfigError as error:
         result = str(error)
@@ -430,6 +439,12 @@ def _evaluate(
     except (ModelError, PrecisionError, ResourceError) as error:  # refused at some point
         if n == 1:
             return Columns({}, 0), {0: str(error)}
+        broken = model_breakdown(batch) if isinstance(error, ModelError) else {}
+        if broken and len(broken) < n:  # those points out, the rest in one batch again
+            rest = np.setdiff1d(np.arange(n), np.fromiter(broken, dtype=np.int64))
+            columns, failed = _evaluate(config, {k: v[rest] for k, v in values.items()}, precision)
+            failed = {**broken, **{int(rest[j]): m for j, m in failed.items()}}
+            return columns, dict(sorted(failed.items()))
     half = n // 2
     left, left_failed = _evaluate(config, {k: v[:half] for k, v in values.items()}, precision)
     right, right_failed = _evaluate(config, {k: v[half:] for k, v in values.items()}, precision)
