@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from estimator.errors import ConfigError, ModelError
+from estimator.inputs import read_json
 
 FORMAT = "msd-estimator factory summary 1"
 
@@ -82,10 +83,7 @@ def summarize(config, estimate) -> FactorySummary:
 
 def load_summary(path: str | Path) -> FactorySummary:
     """Read a summary written by ``msd export --to qualtran``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ConfigError("summary", f"{path}: not JSON: {error.msg}") from None
+    data = read_json(path, field="summary")
     if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
         raise ConfigError("summary", f"{path}: not a {FORMAT!r} file")
     try:

@@ -51,7 +51,7 @@ from estimator.factory import (
     level_two,
     supply,
 )
-from estimator.inputs import read_text
+from estimator.inputs import MAX_DEPTH, nesting_depth, parse_toml, read_text
 from estimator.sim.noise import NoiseModel
 from estimator.studies.hardware import KEYS as HARDWARE_KEYS
 from estimator.studies.hardware import Hardware, parse_hardware
@@ -96,9 +96,6 @@ SCHEMA: dict[str, Any] = {
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
 CONSUMPTION_CHOICES = ("allowed", "deferred")
-MAX_DEPTH = 16
-"""Deepest nesting of tables and arrays read from a config or a command-line value (the schema
-needs 4: protocols.NAME.matrix = [rows])."""
 MAX_DISTANCE = 99_999
 """Largest code distance accepted (a d = 10^5 patch already has 2 x 10^10 qubits)."""
 MAX_COUNT = 10**6
@@ -158,33 +155,6 @@ def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, An
     exist here name the configs shipped with the package (estimator.shipped)."""
     text = read_text(shipped.find(path), field=field)
     return parse_toml(text, field=field, source=repr(str(path)))
-
-
-def parse_toml(text: str, *, field: str, source: str) -> dict[str, Any]:
-    """TOML text as data, nested at most MAX_DEPTH deep; ConfigError naming ``field`` if not."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
-    except RecursionError:
-        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels") from None
-    except ValueError as error:  # e.g. an integer of more than 4300 digits
-        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
-    if _depth(data) > MAX_DEPTH:
-        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels")
-    return data
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of tables and arrays, up to MAX_DEPTH + 1 (iterative: may be deep)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack and deepest <= MAX_DEPTH:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = item.values() if isinstance(item, dict) else item
-        children = children if isinstance(item, dict | list) else ()
-        stack += [(c, depth + 1) for c in children if isinstance(c, dict | list)]
-    return deepest
 
 
 def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
@@ -590,7 +560,7 @@ def parse_value(text: str, *, field: str = "VALUE") -> Any:
         raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:  # an integer of more than 4300 digits
         raise ConfigError(field, f"cannot read the value: {error}") from None
-    if _depth(value) > MAX_DEPTH:
+    if nesting_depth(value) > MAX_DEPTH:
         raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels")
     return value
 
