@@ -213,3 +213,85 @@ def test_symlink_loop_as_output_is_refused(one_level_config, tmp_path, capsys):
     argv = ["export", str(one_level_config), "--to", "qualtran", "-o", str(tmp_path / "a")]
     assert main(argv) == 2
     _one_error_line(capsys, "symlink loop")
+
+
+# --- every file the tool reads: file kinds, sizes, encodings, nesting ------------------------
+
+ONE_LEVEL_CALIBRATED = """
+p_phys = 1e-3
+[noise]
+model = "calibrated"
+file = "{file}"
+[level1]
+protocol = "15-to-1"
+d_x = 17
+d_z = 7
+d_m = 7
+"""
+
+
+def _kinds(tmp_path: Path) -> dict[str, Path]:
+    """A file of each hostile kind, by name."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop.json"
+    os.symlink(loop, loop)
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"caf\xe9": 1}')
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000)
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"p": NaN}')
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(2**40)  # a sparse file of 1 TiB
+    return {
+        "fifo": fifo,
+        "device": Path("/dev/zero"),
+        "symlink loop": loop,
+        "directory": folder,
+        "not UTF-8": latin,
+        "deep": deep,
+        "NaN": nan,
+        "huge": big,
+    }
+
+
+KIND_WORDS = {
+    "fifo": "not a regular file",
+    "device": "not a regular file",
+    "symlink loop": "cannot read",
+    "directory": "is a directory",
+    "not UTF-8": "not UTF-8",
+    "deep": "nests deeper",
+    "NaN": "NaN",
+    "huge": "bytes",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_WORDS))
+def test_every_reader_refuses_hostile_files(kind, tmp_path, one_level_config, capsys):
+    """Calibration files, partial files to resume, result files to plot and summaries: each
+    kind is refused with one line naming the field, before it is read (a FIFO would block, a
+    device or a sparse file would be read until memory ran out)."""
+    hostile = _kinds(tmp_path)[kind]
+    config = tmp_path / "calibrated.toml"
+    config.write_text(ONE_LEVEL_CALIBRATED.format(file=hostile))
+    out = tmp_path / "r.csv"
+    partial = Path(f"{out}.partial")
+    if kind in ("symlink loop", "fifo", "device", "directory"):
+        os.symlink(hostile, partial)
+    else:
+        partial.write_bytes(hostile.read_bytes() if hostile.stat().st_size < 2**20 else b"")
+    cases = [
+        (["estimate", str(config)], "noise.file"),
+        (["plot", str(hostile), "-o", str(tmp_path / "p.png")], "RESULTS"),
+    ]
+    if kind != "huge":  # the partial file is a copy: not sparse
+        sweep_argv = ["sweep", str(one_level_config), "--vary", "level1.d_x=7,9", "-o", str(out)]
+        cases.append(([*sweep_argv, "--resume"], "--resume"))
+    for argv, field in cases:
+        assert main(argv) == 2, argv
+        _one_error_line(capsys, field)

@@ -76,7 +76,7 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
     partial = None
     if output is not None:
         check_output(output, args.configs)
-        partial = Path(f"{output}.partial")
+        partial = check_output(f"{output}.partial", option="--resume")
         if partial.exists() and not args.resume:
             raise ConfigError(
                 "--resume", f"{partial} exists from an interrupted run: add --resume, or delete it"
