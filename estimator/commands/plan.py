@@ -100,7 +100,6 @@ def _levels(text: str) -> tuple[int, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import math
     from pathlib import Path
 
@@ -150,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
     if args.draw:
         _draw(records[0], args.draw)
     if args.format == "json":
-        print(json.dumps(records, indent=2))
+        from estimator.jsonout import to_json
+
+        print(to_json(records))
     else:
         print(_format(records, args.by, args.target))
     return 0

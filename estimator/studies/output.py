@@ -8,14 +8,16 @@ file. CSV for ``.csv``, JSON otherwise (NaN written as null: valid JSON).
 from __future__ import annotations
 
 import errno
-import json
 import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from estimator.errors import ConfigError
+from estimator.jsonout import check_numbers, to_json
 from estimator.studies.columns import Columns
 from estimator.studies.report import to_csv
 
@@ -52,15 +54,21 @@ def refuse_inputs(output: Path, inputs: Iterable[str | Path], *, option: str = "
 def write_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
     """CSV for ``.csv``, JSON (a list of objects) otherwise, written atomically."""
     if path.suffix == ".csv":
+        check_numbers(list(rows))
         text = to_csv(rows)
     else:
-        text = json.dumps(list(rows), indent=1, allow_nan=False) + "\n"
+        text = to_json(list(rows), indent=1) + "\n"
     write_text(path, text)
 
 
 def write_columns(path: Path, columns: Columns) -> None:
     """As ``write_rows(path, columns.rows())``; CSV straight from the columns (fast)."""
     if path.suffix == ".csv":
+        for name, column in columns.data.items():
+            if column.dtype.kind in "iuf" and len(column):  # the rule of jsonout, per column
+                finite = column[np.isfinite(column)]
+                if len(finite):
+                    check_numbers({name: [float(finite.min()), float(finite.max())]})
         write_text(path, columns.to_csv())
     else:
         write_rows(path, columns.rows())
