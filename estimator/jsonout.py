@@ -4,7 +4,7 @@
 NaN and infinities become ``null`` with a reason. Records built by
 ``estimator.studies.report`` already carry ``null`` and their reasons; this is the last guard
 for everything printed or written as JSON. Every number under a probability's name (``p``,
-``p_*``, ``infidelity``) must lie in [0, 1] and every cost (qubits, cycles, qubitcycles and
+``p_*``, ``eps``, ``eps_*``, ``epsbar_*``, ``infidelity``) must lie in [0, 1] and every cost (qubits, cycles, qubitcycles and
 their per-T forms) must be positive, else a ModelError: a number outside its range is never
 printed. Standard library only."""
 
@@ -19,8 +19,8 @@ from estimator.errors import ModelError
 NOT_FINITE = "not a finite number"
 REASONS = "not_defined"
 """Key of the object that maps each null field (by its path) to the reason it has no value."""
-PROBABILITIES = ("infidelity",)
-"""Names of probabilities besides ``p`` and ``p_*``."""
+PROBABILITIES = ("p", "eps", "infidelity")
+"""Names of probabilities besides those starting with ``p_``, ``eps_`` or ``epsbar_``."""
 COSTS = ("qubits", "cycles", "qubitcycles", "qubitcycles_per_t", "cycles_per_t")
 
 
@@ -79,10 +79,15 @@ def check_numbers(value: Any, path: str = "", name: str = "") -> None:
 def _check_number(number: float, path: str, key: str) -> None:
     if not math.isfinite(number):
         return  # written as null, with its reason
-    if (key == "p" or key.startswith("p_") or key in PROBABILITIES) and not 0 <= number <= 1:
+    if is_probability(key) and not 0 <= number <= 1:
         raise ModelError(
             f"{path} = {number:.3g} is not a probability (outside [0, 1]): the model does not "
             "apply at these inputs"
         )
     if key in COSTS and number <= 0:
         raise ModelError(f"{path} = {number:.3g}: a cost must be positive")
+
+
+def is_probability(key: str) -> bool:
+    """Whether the numbers under ``key`` are probabilities."""
+    return key in PROBABILITIES or key.startswith(("p_", "eps_", "epsbar_"))

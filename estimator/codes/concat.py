@@ -386,9 +386,11 @@ def _search_levels(
             for index, st in enumerate(models):
                 out = st.eps_out(eps)
                 final = out if convention == "003" else st.eps_out(eps, convention)
-                total = cost * st.inverse_yield(eps)
+                with np.errstate(over="ignore"):  # beyond float64: not a factory (dropped)
+                    total = cost * st.inverse_yield(eps)
+                finite = np.isfinite(total)
                 size = qubits + st.qubits
-                hit = np.flatnonzero(final <= target)
+                hit = np.flatnonzero((final <= target) & finite)
                 if per_stage is not None:
                     hit = hit[np.argsort(total[hit], kind="stable")[:per_stage]]
                 found_eps.append(final[hit])
@@ -396,7 +398,9 @@ def _search_levels(
                 found_qubits.append(size[hit])
                 found.extend(prefixes[i] + (index,) for i in hit)
                 if level < max_stages:
-                    keep = np.flatnonzero(final > target)
+                    # an output error of 1/2 or more is no input of a further stage (the
+                    # stochastic model needs eps in (0, 1/2), check_eps)
+                    keep = np.flatnonzero((final > target) & (out < 0.5) & finite)
                     next_eps.append(out[keep])
                     next_cost.append(total[keep])
                     next_qubits.append(size[keep])
