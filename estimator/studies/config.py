@@ -738,10 +738,17 @@ def _mix(
         if "count" not in entry:
             raise ConfigError(f"{name}.count", "missing: the number of these level-1 factories")
         count = entry["count"]
-        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-            raise ConfigError(f"{name}.count", f"must be a positive integer, got {_show(count)}")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= MAX_COUNT:
+            raise ConfigError(
+                f"{name}.count", f"must be an integer in [1, {MAX_COUNT:,}], got {_show(count)}"
+            )
         mix.append((replace(feeder, d=d), count))
     total = n_level1 + sum(n for _, n in mix)
+    if total > MAX_COUNT:
+        raise ConfigError(
+            "level1.mix",
+            f"{total:,} level-1 factories in all (count and the mix); at most {MAX_COUNT:,}",
+        )
     if arrangement.max_factories is not None and total > arrangement.max_factories:
         raise ConfigError(
             "level1.mix",
@@ -749,6 +756,36 @@ def _mix(
             f"factory, got {total}",
         )
     return tuple(mix)
+
+
+INLINE_SCHEDULE_KEYS = {
+    "": {"name", "steps", "consume", "departures", "reference", "level"},
+    "consume": {"qubit", "step", "deferred"},
+    "departures": {"kind", "qubit", "step", "region", "factor", "time", "note"},
+    "time": {"dx", "dz", "dm"},
+}
+"""The keys of an inline schedule table and of its entries (layouts.schedule.parse_schedule)."""
+
+
+def _known_schedule_keys(table: Mapping[str, Any], field: str) -> None:
+    """ConfigError naming the first unknown key of an inline schedule table or its entries
+    (a misspelt key would otherwise be ignored)."""
+    checks = [(table, field, "")]
+    for part in ("consume", "departures"):
+        entries = table.get(part, [])
+        if isinstance(entries, list):
+            checks += [(e, f"{field}.{part}[{i}]", part) for i, e in enumerate(entries)]
+    departures = table.get("departures", [])
+    for i, entry in enumerate(departures if isinstance(departures, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("time"), dict):
+            checks.append((entry["time"], f"{field}.departures[{i}].time", "time"))
+    for entry, where, kind in checks:
+        if not isinstance(entry, dict):
+            continue  # parse_schedule reports the shape
+        unknown = set(entry) - INLINE_SCHEDULE_KEYS[kind]
+        if unknown:
+            known = ", ".join(sorted(INLINE_SCHEDULE_KEYS[kind]))
+            raise ConfigError(f"{where}.{min(unknown)}", f"unknown key (expected: {known})")
 
 
 def _show(value: Any) -> str:
@@ -899,6 +936,7 @@ def _level(
     raw_schedule = data.get("schedule", "paper")
     inline = None
     if isinstance(raw_schedule, dict):
+        _known_schedule_keys(raw_schedule, f"{name}.schedule")
         inline = parse_schedule(
             {**raw_schedule, "level": min(level, 2)},
             name=str(raw_schedule.get("name", "inline")),
