@@ -295,3 +295,60 @@ def test_every_reader_refuses_hostile_files(kind, tmp_path, one_level_config, ca
     for argv, field in cases:
         assert main(argv) == 2, argv
         _one_error_line(capsys, field)
+
+
+def test_plot_of_a_p_phys_without_rows_is_an_error(one_level_config, tmp_path, capsys):
+    """Issue 21: msd plot --p-phys with no matching rows wrote an empty plot and exited 0."""
+    results = tmp_path / "r.csv"
+    argv = ["sweep", str(one_level_config), "--vary", "level1.d_x=7,9", "-o", str(results)]
+    assert main(argv) == 0
+    capsys.readouterr()
+    figure = tmp_path / "p.png"
+    assert main(["plot", str(results), "--p-phys", "3e-3", "-o", str(figure)]) == 2
+    _one_error_line(capsys, "--p-phys", "0.003", "0.0001")
+    assert not figure.exists()
+
+
+def test_mix_of_ten_million_feeders_is_refused(tmp_path, capsys):
+    """Issue 21: a mix of 10^7 level-1 factories was accepted with exit 0."""
+    config = tmp_path / "mix.toml"
+    config.write_text(
+        'p_phys = 1e-3\n[level1]\nprotocol = "15-to-1"\nd_x = 13\nd_z = 5\nd_m = 5\ncount = 4\n'
+        "[[level1.mix]]\ncount = 10000000\nd_x = 11\n"
+        '[level2]\nprotocol = "15-to-1"\nd_x = 25\nd_z = 11\nd_m = 11\n'
+    )
+    assert main(["estimate", str(config)]) == 2
+    _one_error_line(capsys, "level1.mix[0].count", "[1, 1,000,000]")
+
+
+def test_unknown_key_of_an_inline_schedule_is_refused(tmp_path, capsys):
+    config = tmp_path / "inline.toml"
+    config.write_text(
+        'p_phys = 1e-4\n[level1]\nprotocol = "15-to-1"\nd_x = 7\nd_z = 3\nd_m = 3\n'
+        'schedule = { steps = [["Z1"]], consume = [{ qubit = 1, step = 1, when = 2 }] }\n'
+    )
+    assert main(["estimate", str(config)]) == 2
+    _one_error_line(capsys, "level1.schedule.consume[0].when", "unknown key")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["noise", "phenomenological", "--p", "1e-300", "--d-x", "99", "--d-z", "99"],
+        ["noise", "litinski2019", "--p", "0.00999", "--d-x", "99999", "--d-z", "99999", "--d-m", "1"],
+        ["noise", "phenomenological", "--p", "1e-3", "--d-x", "999999", "--d-z", "3"],
+    ],
+)
+def test_noise_never_prints_an_invalid_probability(argv, capsys):
+    """Issue 21: msd noise printed probabilities of 1e26 and underflows as 0."""
+    assert main([*argv, "--format", "json"]) == 2
+    _one_error_line(capsys)
+
+
+@pytest.mark.parametrize("eps", ["0.2", "0.05"])
+def test_inner_outer_protocol_outside_its_expansion_is_refused(eps, capsys):
+    """Issue 21: input errors of 0.2-0.49 printed eps_out 'probabilities' of 4,080."""
+    config = Path(__file__).resolve().parents[1] / "configs" / "haah2018"
+    argv = ["estimate", str(config / "01_VI.3.1_mek_63-45-4.toml"), "--set", f"eps_in={eps}"]
+    assert main([*argv, "--format", "json"]) == 2
+    _one_error_line(capsys, "eps_out", "applies only while eps_out <= 0.1")
