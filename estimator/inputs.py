@@ -85,7 +85,8 @@ def read_json(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ConfigError(
-            field, f"{source} is not JSON ({error.msg} at line {error.lineno})"
+            field,
+            f"{source} is not JSON (malformed or truncated: {error.msg}, line {error.lineno})",
         ) from None
     except RecursionError:
         raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels") from None

@@ -352,3 +352,57 @@ def test_inner_outer_protocol_outside_its_expansion_is_refused(eps, capsys):
     argv = ["estimate", str(config / "01_VI.3.1_mek_63-45-4.toml"), "--set", f"eps_in={eps}"]
     assert main([*argv, "--format", "json"]) == 2
     _one_error_line(capsys, "eps_out", "applies only while eps_out <= 0.1")
+
+
+# --- calibrations: resource guard, interrupts, no stray files --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("d", "words"),
+    [("3:1001", "more than 64 distances"), ("3,1001", "memory"), ("3:101", "would take")],
+)
+def test_calibration_beyond_the_resource_guard_is_refused(d, words, tmp_path, capsys):
+    """Issue 21: msd calibrate --d 3:1001 ran out of memory or hung."""
+    argv = ["calibrate", "depolarizing", "--p", "1e-3", "--d", d, "-o", str(tmp_path / "c.json")]
+    assert main(argv) == 2
+    _one_error_line(capsys, "--d" if "distances" in words else words)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _fake_sampling(monkeypatch, then: BaseException | None):
+    """collect() writes its partial file, then raises ``then`` (or returns no statistics)."""
+    from estimator.calibration import sampling
+
+    def collect(plan, *, resume, **options):
+        resume.write_text("kind,p\n")
+        if then is not None:
+            raise then
+        return []
+
+    monkeypatch.setattr(sampling, "collect", collect)
+
+
+def test_failed_calibration_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
+    """Issue 21: failed calibrations left *.partial.csv behind."""
+    from estimator.calibration import datafile
+    from estimator.errors import ModelError
+
+    _fake_sampling(monkeypatch, None)
+
+    def no_fit(*args, **kwargs):
+        raise ModelError("every shot failed: nothing to fit")
+
+    monkeypatch.setattr(datafile, "calibration_record", no_fit)
+    argv = ["calibrate", "depolarizing", "--p", "1e-3", "--d", "3", "--quiet"]
+    assert main([*argv, "-o", str(tmp_path / "c.json")]) == 2
+    _one_error_line(capsys, "nothing to fit")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_calibration_keeps_its_samples(tmp_path, monkeypatch, capsys):
+    _fake_sampling(monkeypatch, KeyboardInterrupt())
+    out = tmp_path / "c.json"
+    argv = ["calibrate", "depolarizing", "--p", "1e-3", "--d", "3", "--quiet", "-o", str(out)]
+    assert main(argv) == 130
+    assert "rerun to resume" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json.partial.csv"]
