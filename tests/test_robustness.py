@@ -406,3 +406,26 @@ def test_interrupted_calibration_keeps_its_samples(tmp_path, monkeypatch, capsys
     assert main(argv) == 130
     assert "rerun to resume" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["c.json.partial.csv"]
+
+
+@pytest.mark.parametrize(
+    ("hardware", "field"),
+    [
+        ("cycle_time_us = 1e308", "hardware.cycle_time_us"),
+        ("cycle_time_us = 1e-308", "hardware.cycle_time_us"),
+        ("cycle_time_us = 1.0\nt_count = 1e308\ntime_budget_s = 1", "hardware.t_count"),
+        ("cycle_time_us = 1.0\nt_count = 1e30\ntime_budget_s = 1e-9", "hardware.t_count"),
+        ("cycle_time_us = 1.0\nneeded_t_per_s = 1.7e308", "hardware.needed_t_per_s"),
+        ("cycle_time_us = 1.0\nmachine_qubits = 1e308", "hardware.machine_qubits"),
+    ],
+)
+def test_hardware_numbers_near_the_float_range_are_refused(hardware, field, tmp_path, capsys):
+    """Issue 21: cycle times and demands near the float range ended in tracebacks or in rates
+    printed as 0."""
+    config = tmp_path / "hw.toml"
+    config.write_text(
+        'p_phys = 1e-3\n[level1]\nprotocol = "15-to-1"\nd_x = 17\nd_z = 7\nd_m = 7\n'
+        f"[hardware]\n{hardware}\n"
+    )
+    assert main(["estimate", str(config), "--format", "json"]) == 2
+    _one_error_line(capsys, field, "must")
