@@ -429,3 +429,10 @@ def test_hardware_numbers_near_the_float_range_are_refused(hardware, field, tmp_
     )
     assert main(["estimate", str(config), "--format", "json"]) == 2
     _one_error_line(capsys, field, "must")
+
+
+def test_plan_error_is_one_line(capsys):
+    """Issue 21: msd plan printed its progress lines before the one error line (stderr is not
+    a terminal here: no progress)."""
+    assert main(["plan", "--p", "1e-3", "--target", "1e-30", "--levels", "1"]) == 2
+    _one_error_line(capsys, "--target")

@@ -133,8 +133,8 @@ def run(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"plan: {message}", file=sys.stderr, flush=True)
 
-    with using(limits):
-        records = plan(request, progress=progress)
+    with using(limits):  # progress on a terminal only: an error stays the one line on stderr
+        records = plan(request, progress=progress if sys.stderr.isatty() else None)
     if not records:
         raise ConfigError(
             "--target",
