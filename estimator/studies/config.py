@@ -362,8 +362,10 @@ def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
     return {name: result for name, result in pairs if result is not None}
 
 
-def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
-    """Cost the factory a config describes.
+def estimate_config(
+    config: FactoryConfig, *, precision: str = "auto", progress=None
+) -> FactoryEstimate:
+    """Cost the factory a config describes (``progress``: as for ``simulate``).
 
     Raises:
         ModelError: an error probability of the model leaves [0, 1] (the message names the
@@ -376,7 +378,9 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
             "a third level must be stacked with estimator.studies.config.stack_configs"
         )
     try:
-        return estimate_design(config.noise, config_design(config), precision=precision)
+        return estimate_design(
+            config.noise, config_design(config), precision=precision, progress=progress
+        )
     except ModelError as error:
         raise ModelError(_out_of_model(config) or str(error)) from None
 
