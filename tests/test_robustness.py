@@ -436,3 +436,65 @@ def test_plan_error_is_one_line(capsys):
     a terminal here: no progress)."""
     assert main(["plan", "--p", "1e-3", "--target", "1e-30", "--levels", "1"]) == 2
     _one_error_line(capsys, "--target")
+
+
+# --- every verb's JSON through the one output check ---------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _strict_json(text: str):
+    def refuse(name):
+        raise AssertionError(f"{name} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _json_of(argv: list[str], capsys):
+    """The parsed stdout of a verb, or None after a refusal of one line (exit 2)."""
+    code = main(argv)
+    captured = capsys.readouterr()
+    if code == 2:
+        assert captured.err.count("\n") == 1 and not captured.out
+        return None
+    assert code == 0, captured.err
+    return _strict_json(captured.out)
+
+
+VERBS = [
+    ["table", "--format", "json"],
+    ["schedule", str(ROOT / "configs/litinski2019/06_15to1_17-7-7_p1e-3.toml"), "--format", "json"],
+    ["code", "inner", "7-1-3", "--format", "json"],
+    ["code", "outer", "ring:6", "--format", "json"],
+    ["concat", "15-15", "--eps-in", "1e-2", "--format", "json"],
+    ["noise", "si1000", "--p", "1e-3", "--d-x", "7", "--d-z", "5", "--format", "json"],
+    ["estimate", str(ROOT / "configs/haah2018/02_VI.4.1_31-11-5_vh.toml"), "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("argv", VERBS, ids=lambda a: " ".join(a[:2]))
+def test_every_verb_prints_strict_valid_json(argv, capsys):
+    from estimator.jsonout import check_numbers
+
+    check_numbers(_json_of(argv, capsys))
+
+
+@HYPOTHESIS
+@given(
+    p=st.floats(1e-6, 9e-3),
+    d=st.tuples(*[st.integers(1, 30).map(lambda k: 2 * k + 1)] * 3),
+    model=st.sampled_from(["phenomenological", "litinski2019", "si1000", "depolarizing"]),
+)
+def test_estimate_and_noise_json_is_valid_at_any_point(p, d, model, one_level_config, capsys):
+    """Property: at any p_phys and distances, msd estimate and msd noise print only valid
+    numbers (strict JSON, probabilities in [0, 1], positive costs) or refuse with one line."""
+    from estimator.jsonout import check_numbers
+
+    d_x, d_z, d_m = max(d[0], d[1]), min(d[0], d[1]), d[2]
+    sets = [f"p_phys={p!r}", f"level1.d_x={d_x}", f"level1.d_z={d_z}", f"level1.d_m={d_m}"]
+    argv = ["estimate", str(one_level_config), "--format", "json"]
+    for s in sets:
+        argv += ["--set", s]
+    check_numbers(_json_of(argv, capsys))
+    noise = ["noise", model, "--p", repr(p), "--d-x", str(d_x), "--d-z", str(d_z)]
+    check_numbers(_json_of([*noise, "--d-m", str(d_m), "--extrapolate", "--format", "json"], capsys))
