@@ -498,3 +498,32 @@ def test_estimate_and_noise_json_is_valid_at_any_point(p, d, model, one_level_co
     check_numbers(_json_of(argv, capsys))
     noise = ["noise", model, "--p", repr(p), "--d-x", str(d_x), "--d-z", str(d_z)]
     check_numbers(_json_of([*noise, "--d-m", str(d_m), "--extrapolate", "--format", "json"], capsys))
+
+
+def test_ctrl_c_stops_a_cp_sat_solve_with_keyboard_interrupt():
+    """Issue 21: Ctrl-C during the CP-SAT phase of a sweep ended the search as if its time were
+    up ("machine too loaded"), dropped whole series and exited 0. Now the solve stops and
+    KeyboardInterrupt reaches the caller (the CLI exits 130)."""
+    import signal
+    import threading
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from layouts.scheduler import _solve_interruptibly
+
+    model = cp_model.CpModel()
+    xs = [model.new_int_var(0, 100, f"x{i}") for i in range(60)]
+    for a, b in zip(xs, xs[1:]):
+        model.add(a != b)
+    model.add_all_different(xs[:50])
+    model.maximize(sum((i % 7) * x for i, x in enumerate(xs)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30.0
+    timer = threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        _solve_interruptibly(solver, model)
+    assert time.monotonic() - start < 10  # stopped, not run to its 30 s limit
