@@ -80,8 +80,10 @@ def main() -> None:
         wall = min(w for w, _ in runs)
         cpu = min(c for _, c in runs)
         print(f"load average {os.getloadavg()[0]:.1f}")
-        print(f"msd sweep, {points:,} points, one worker: wall {wall:.2f} s, CPU {cpu:.2f} s, "
-              f"{points / cpu:,.0f} points per CPU second (best of {args.repeat})")
+        print(
+            f"msd sweep, {points:,} points, one worker: wall {wall:.2f} s, CPU {cpu:.2f} s, "
+            f"{points / cpu:,.0f} points per CPU second (best of {args.repeat})"
+        )
         if args.profile:
             print(profile(axes, folder))
 
