@@ -349,10 +349,16 @@ def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
 def parse_distances(level: Mapping[str, Any], name: str, noise: NoiseModel) -> Distances:
     """d_x, d_z, d_m of the level table ``name``: positive odd integers, d_z <= d_x, and no
     error rate of the level underflowing float64 at ``noise``."""
+    d = level_distances(level, name)
+    check_rates(noise, name, d)
+    return d
+
+
+def level_distances(level: Mapping[str, Any], name: str) -> Distances:
+    """The part of parse_distances that does not depend on the noise."""
     d = Distances(*(_distance(level, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
     if d.d_z > d.d_x:
         raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
-    _check_rates(noise, name, d)
     return d
 
 
@@ -512,7 +518,7 @@ def _check_t_rate(noise: NoiseModel, field: str) -> None:
         )
 
 
-def _check_rates(noise: NoiseModel, name: str, d: Distances) -> None:
+def check_rates(noise: NoiseModel, name: str, d: Distances) -> None:
     """ConfigError unless p_L at the smallest distance of a level is at least SMALLEST_RATE
     (or exactly 0, ``noise.prefactor = 0``): below it every error term of the level underflows
     float64 and the result would be silently wrong. Names p_phys if even d = 3 underflows,

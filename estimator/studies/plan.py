@@ -37,7 +37,8 @@ from estimator.studies.config import (
     model_breakdown,
     parse_config,
     parse_count,
-    parse_distances,
+    check_rates,
+    level_distances,
     parse_noise,
     parse_value,
     with_notation,
@@ -300,19 +301,51 @@ def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple
                 config.arrangement,
                 len(config.level2.layout.regions),
             )
-        else:  # a level's distances at the noise of its point (parsed once per noise point)
+        else:  # parse_distances in its two parts, each memoised on what it reads
             reads = GROUPS["noise"].reads
             at = tuple((k, v) for k, v in values.items() if k in reads)
-            if ("noise", at) not in structure.memo:
-                structure.memo["noise", at] = parse_noise(assign(structure.data, dict(at)))
-            level = dict(structure.data.get(group, {}))
-            level.update({k.partition(".")[2]: v for k, v in values.items() if k not in reads})
-            d = parse_distances(level, group, structure.memo["noise", at])
-            result = (d.d_x, d.d_z, d.d_m)
+            own = tuple((k, v) for k, v in values.items() if k not in reads)
+            key = ("distances", group, own)
+            d = _memo(structure, key, lambda: _distances(structure, group, own))
+            shortest = d.index(min(d))  # check_rates reads the noise and the shortest distance
+            key = ("rates", group, at, shortest, d[shortest])
+            _memo(structure, key, lambda: _rates(structure, group, at, d))
+            result = d
     except ConfigError as error:
         result = str(error)
     structure.memo[memo_key] = result
     return result
+
+
+def _memo(structure: Structure, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per key and structure; a ConfigError is kept as its message and
+    raised again (as ConfigError("", message)) at every later lookup."""
+    if key not in structure.memo:
+        try:
+            structure.memo[key] = compute()
+        except ConfigError as error:
+            structure.memo[key] = _Refused(str(error))
+    value = structure.memo[key]
+    if isinstance(value, _Refused):
+        raise ConfigError("", value.message)
+    return value
+
+
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+def _distances(structure: Structure, group: str, own: tuple) -> tuple[int, int, int]:
+    level = {**structure.data.get(group, {}), **{k.partition(".")[2]: v for k, v in own}}
+    d = level_distances(level, group)
+    return (d.d_x, d.d_z, d.d_m)
+
+
+def _rates(structure: Structure, group: str, at: tuple, d: tuple[int, int, int]) -> None:
+    if ("noise", at) not in structure.memo:
+        structure.memo["noise", at] = parse_noise(assign(structure.data, dict(at)))
+    check_rates(structure.memo["noise", at], group, Distances(*d))
 
 
 def evaluate_chunk(
