@@ -527,3 +527,16 @@ def test_ctrl_c_stops_a_cp_sat_solve_with_keyboard_interrupt():
     with pytest.raises(KeyboardInterrupt):
         _solve_interruptibly(solver, model)
     assert time.monotonic() - start < 10  # stopped, not run to its 30 s limit
+
+
+def test_calibration_where_every_shot_failed_is_a_model_error():
+    """Issue 21: a singular fit when every shot fails ended in a traceback."""
+    from estimator.calibration.datafile import calibration_record
+    from estimator.calibration.sampling import Plan, Stat
+    from estimator.errors import ModelError
+
+    plan = Plan("depolarizing", (1e-3, 2e-3), (3, 5))
+    keys = ("kind", "basis", "p", "d_x", "d_z", "width", "height", "rounds")
+    stats = [Stat(*(m[k] for k in keys), 1000, 1000, 1.0) for m in plan.metadata()]
+    with pytest.raises(ModelError, match="every shot failed"):
+        calibration_record(plan, stats, max_shots=1000, max_errors=100, wall_seconds=1.0, command="")
