@@ -540,3 +540,57 @@ def test_calibration_where_every_shot_failed_is_a_model_error():
     stats = [Stat(*(m[k] for k in keys), 1000, 1000, 1.0) for m in plan.metadata()]
     with pytest.raises(ModelError, match="every shot failed"):
         calibration_record(plan, stats, max_shots=1000, max_errors=100, wall_seconds=1.0, command="")
+
+
+NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**30), 10**30),
+    st.sampled_from([0.0, -0.0, 5e-324, 1.7976931348623157e308, 1e-308, 1e308]),
+)
+
+
+def _toml(value) -> str:
+    text = repr(value)
+    return {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(text, text)
+
+
+@HYPOTHESIS
+@given(cycle=NUMBERS, demand=NUMBERS, machine=NUMBERS)
+def test_hardware_numbers_accepted_or_refused_by_name(cycle, demand, machine, tmp_path, capsys):
+    """Property: any numbers in [hardware] give valid JSON (every number in range) or one
+    line naming the hardware field; never a traceback or an invalid number."""
+    from estimator.jsonout import check_numbers
+
+    config = tmp_path / "hw.toml"
+    config.write_text(
+        'p_phys = 1e-3\n[level1]\nprotocol = "15-to-1"\nd_x = 17\nd_z = 7\nd_m = 7\n'
+        f"[hardware]\ncycle_time_us = {_toml(cycle)}\nneeded_t_per_s = {_toml(demand)}\n"
+        f"machine_qubits = {_toml(machine)}\n"
+    )
+    code = main(["estimate", str(config), "--format", "json"])
+    captured = capsys.readouterr()
+    if code == 2:
+        assert captured.err.count("\n") == 1 and "hardware." in captured.err
+    else:
+        assert code == 0
+        record = _strict_json(captured.out)
+        check_numbers(record)
+        assert all(v is None or v > 0 for k, v in record.items() if k.endswith("_per_s"))
+
+
+@HYPOTHESIS
+@given(count=NUMBERS, mix=NUMBERS)
+def test_counts_accepted_or_refused_by_name(count, mix, tmp_path, capsys):
+    """Property: any level1.count and mix count is a valid factory or one line naming it."""
+    config = tmp_path / "counts.toml"
+    config.write_text(
+        f'p_phys = 1e-3\n[level1]\nprotocol = "15-to-1"\nd_x = 13\nd_z = 5\nd_m = 5\n'
+        f"count = {_toml(count)}\n[[level1.mix]]\ncount = {_toml(mix)}\nd_x = 11\n"
+        '[level2]\nprotocol = "15-to-1"\nd_x = 25\nd_z = 11\nd_m = 11\n'
+    )
+    code = main(["estimate", str(config), "--format", "json"])
+    captured = capsys.readouterr()
+    if code == 2:
+        assert captured.err.count("\n") == 1 and "level1." in captured.err
+    else:
+        assert code == 0 and 1 <= count <= 10**6 and 1 <= mix <= 10**6
