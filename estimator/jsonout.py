@@ -4,9 +4,9 @@
 NaN and infinities become ``null`` with a reason. Records built by
 ``estimator.studies.report`` already carry ``null`` and their reasons; this is the last guard
 for everything printed or written as JSON. Every number under a probability's name (``p``,
-``p_*``, ``eps``, ``eps_*``, ``epsbar_*``, ``infidelity``) must lie in [0, 1] and every cost (qubits, cycles, qubitcycles and
-their per-T forms) must be positive, else a ModelError: a number outside its range is never
-printed. Standard library only."""
+``p_*``, ``eps``, ``eps_*``, ``epsbar_*``, ``infidelity``) must lie in [0, 1] and every cost
+(qubits, cycles, qubitcycles and their per-T forms) must be positive, else a ModelError: a
+number outside its range is never printed. Standard library only."""
 
 from __future__ import annotations
 
@@ -60,10 +60,11 @@ def check_numbers(value: Any, path: str = "", name: str = "") -> None:
     """ModelError unless every number under a probability's name lies in [0, 1] and every
     cost is positive (``name``: the key the numbers are under; lists take their key's name).
 
-    >>> check_numbers({"p_out": 4080.0})
+    >>> check_numbers({"p_out": 0.5, "qubits": 810, "eps_out": [1e-9, 2e-9]})
+    >>> check_numbers({"p_out": 4080.0})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    estimator.errors.ModelError: p_out = 4.08e+03 is not a probability (outside [0, 1]): the model does not apply at these inputs
+    estimator.errors.ModelError: p_out = 4.08e+03 is not a probability (outside [0, 1]): ...
     """
     stack = [(value, path, name)]
     while stack:

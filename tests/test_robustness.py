@@ -335,7 +335,8 @@ def test_unknown_key_of_an_inline_schedule_is_refused(tmp_path, capsys):
     "argv",
     [
         ["noise", "phenomenological", "--p", "1e-300", "--d-x", "99", "--d-z", "99"],
-        ["noise", "litinski2019", "--p", "0.00999", "--d-x", "99999", "--d-z", "99999", "--d-m", "1"],
+        ["noise", "litinski2019", "--p", "0.00999", "--d-x", "99999", "--d-z", "99999"]
+        + ["--d-m", "1"],
         ["noise", "phenomenological", "--p", "1e-3", "--d-x", "999999", "--d-z", "3"],
     ],
 )
@@ -497,7 +498,8 @@ def test_estimate_and_noise_json_is_valid_at_any_point(p, d, model, one_level_co
         argv += ["--set", s]
     check_numbers(_json_of(argv, capsys))
     noise = ["noise", model, "--p", repr(p), "--d-x", str(d_x), "--d-z", str(d_z)]
-    check_numbers(_json_of([*noise, "--d-m", str(d_m), "--extrapolate", "--format", "json"], capsys))
+    noise += ["--d-m", str(d_m), "--extrapolate", "--format", "json"]
+    check_numbers(_json_of(noise, capsys))
 
 
 def test_ctrl_c_stops_a_cp_sat_solve_with_keyboard_interrupt():
@@ -539,7 +541,9 @@ def test_calibration_where_every_shot_failed_is_a_model_error():
     keys = ("kind", "basis", "p", "d_x", "d_z", "width", "height", "rounds")
     stats = [Stat(*(m[k] for k in keys), 1000, 1000, 1.0) for m in plan.metadata()]
     with pytest.raises(ModelError, match="every shot failed"):
-        calibration_record(plan, stats, max_shots=1000, max_errors=100, wall_seconds=1.0, command="")
+        calibration_record(
+            plan, stats, max_shots=1000, max_errors=100, wall_seconds=1.0, command=""
+        )
 
 
 NUMBERS = st.one_of(

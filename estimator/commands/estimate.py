@@ -98,7 +98,9 @@ def _progress_bar():
 
     def progress(phase: str, done: int, total: int) -> None:
         if phase not in bars:
-            bars[phase] = tqdm(total=total, desc=f"estimate ({phase})", file=sys.stderr, leave=False)
+            bars[phase] = tqdm(
+                total=total, desc=f"estimate ({phase})", file=sys.stderr, leave=False
+            )
         bars[phase].n = done
         bars[phase].refresh()
 

@@ -22,7 +22,9 @@ from estimator.studies.columns import Columns
 from estimator.studies.report import to_csv
 
 
-def check_output(path: str | Path, inputs: Iterable[str | Path] = (), *, option: str = "-o") -> Path:
+def check_output(
+    path: str | Path, inputs: Iterable[str | Path] = (), *, option: str = "-o"
+) -> Path:
     """``path`` as a Path, checked before any work: ConfigError naming ``option`` if it is a
     directory, a symlink loop, in a missing directory, or one of the ``inputs`` (an output
     never replaces the file it was computed from)."""

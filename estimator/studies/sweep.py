@@ -30,7 +30,15 @@ from estimator.studies.config import apply_set, read_config_data
 from estimator.studies.executor import Executor
 from estimator.studies.fingerprint import differences, fingerprint
 from estimator.studies.output import write_rows as write_atomically
-from estimator.studies.plan import Axis, Chunk, ChunkResult, Part, Plan, compile_parts, evaluate_chunk
+from estimator.studies.plan import (
+    Axis,
+    Chunk,
+    ChunkResult,
+    Part,
+    Plan,
+    compile_parts,
+    evaluate_chunk,
+)
 
 __all__ = ["Axis", "Study", "load_template", "run_study", "run_sweep", "write_atomically"]
 """The names studies have always been written with (write_atomically: output.write_rows)."""
@@ -277,7 +285,8 @@ def _recheck_row(plan: Plan, chunk: _Stored, row: int) -> str | None:
         if name not in chunk.columns.data:
             return f"column {name} is missing"
         if not _same(column[0], chunk.columns.data[name][row]):
-            return f"{name} = {_plain(chunk.columns.data[name][row])}, evaluated {_plain(column[0])}"
+            stored = _plain(chunk.columns.data[name][row])
+            return f"{name} = {stored}, evaluated {_plain(column[0])}"
     return None
 
 

@@ -83,9 +83,9 @@ def evaluate(protocol: HHPWProtocol) -> ProtocolResult:
     if total > MAX_EPS_OUT or total - leading > leading:
         raise ModelError(
             f"eps_out = {total:.3g} (leading order {leading:.3g}) at input error "
-            f"{protocol.inputs.eps:.3g}: the expansion of 000 Eq. (2) applies only while eps_out <= "
-            f"{MAX_EPS_OUT:g} and the next-to-leading classes add less than the leading ones; "
-            "lower eps_in"
+            f"{protocol.inputs.eps:.3g}: the expansion of 000 Eq. (2) applies only while "
+            f"eps_out <= {MAX_EPS_OUT:g} and the next-to-leading classes add less than the "
+            "leading ones; lower eps_in"
         )
     return ProtocolResult(protocol, book, patterns, leading, total, total / book.nbar_out)
 
