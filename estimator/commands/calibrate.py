@@ -28,7 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
     import time
-    from pathlib import Path
 
     from estimator.calibration.datafile import calibration_record, write_calibration
     from estimator.calibration.sampling import (

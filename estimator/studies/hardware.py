@@ -11,7 +11,6 @@ A CCZ state counts as 4 T states (``Protocol.t_count_per_run``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
