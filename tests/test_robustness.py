@@ -598,3 +598,34 @@ def test_counts_accepted_or_refused_by_name(count, mix, tmp_path, capsys):
         assert captured.err.count("\n") == 1 and "level1." in captured.err
     else:
         assert code == 0 and 1 <= count <= 10**6 and 1 <= mix <= 10**6
+
+
+@pytest.mark.parametrize("verb", ["export", "sweep", "draw"])
+def test_output_that_is_a_fifo_or_device_is_never_replaced(verb, one_level_config, tmp_path, capsys):
+    """An output written atomically (temporary file, then rename) over a device or a pipe
+    would replace it (run as root, -o /dev/null replaced the device with a file): refused.
+    A FIFO stands in for the device here."""
+    import stat as stat_module
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    argv = {
+        "export": ["export", str(one_level_config), "--to", "qualtran", "-o", str(fifo)],
+        "sweep": ["sweep", str(one_level_config), "--vary", "level1.d_x=7,9", "-o", str(fifo)],
+        "draw": ["draw", str(one_level_config), "-o", str(fifo.with_suffix(".png"))],
+    }[verb]
+    if verb == "draw":
+        os.mkfifo(fifo.with_suffix(".png"))
+    assert main(argv) == 2
+    _one_error_line(capsys, "not a regular file")
+    assert stat_module.S_ISFIFO(os.stat(argv[-1]).st_mode)
+
+
+def test_write_text_refuses_a_special_file(tmp_path):
+    from estimator.errors import ConfigError
+    from estimator.studies.output import write_text
+
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        write_text(fifo, "x")

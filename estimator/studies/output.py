@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,7 @@ def check_output(
     never replaces the file it was computed from)."""
     output = Path(path)
     name = repr(str(path))
-    try:
-        os.stat(output)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ConfigError(option, f"cannot write {name}: it is a symlink loop") from None
-    if output.is_dir():
-        raise ConfigError(option, f"{name} is a directory")
+    _refuse_special(output, option)
     if not output.parent.is_dir():
         raise ConfigError(option, f"no directory {str(output.parent)!r} to write {name} in")
     refuse_inputs(output, inputs, option=option)
@@ -77,7 +72,13 @@ def write_columns(path: Path, columns: Columns) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it into place (permissions: the umask's)."""
+    """Write ``text`` beside ``path`` and rename it into place (permissions: the umask's).
+
+    Raises:
+        ConfigError: ``path`` exists and is not a regular file (the rename would replace a
+            device such as /dev/null, a pipe or a socket) or is a symlink loop.
+    """
+    _refuse_special(path, "-o")
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -87,6 +88,25 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _refuse_special(path: Path, option: str) -> None:
+    """ConfigError unless ``path`` is missing or a regular file (a link to one is fine)."""
+    name = repr(str(path))
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ConfigError(option, f"cannot write {name}: it is a symlink loop") from None
+        return  # missing (or a dangling link): written as a new file
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError(option, f"{name} is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(
+            option,
+            f"{name} is not a regular file (a device, pipe or socket); results are written "
+            "atomically to files",
+        )
 
 
 def _identity(path: Path) -> tuple[int, int] | str:
