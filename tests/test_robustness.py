@@ -629,3 +629,21 @@ def test_write_text_refuses_a_special_file(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(ConfigError, match="not a regular file"):
         write_text(fifo, "x")
+
+
+@pytest.mark.parametrize("key", ["0/0/6", "0/0/1", "1/0/0", "-1/0/0", "0/0/800"])
+def test_re_signed_chunk_under_another_key_is_refused(key, interrupted, capsys):
+    """A chunk copied under another chunk's key (signed again) would add its rows twice: every
+    stored chunk must be one the study cuts, holding only its own grid points."""
+    argv, out, partial = interrupted
+    lines = partial.read_text().splitlines()
+    stamp = json.loads(lines[0])["fingerprint"]
+    entry = json.loads(lines[1].partition(" ")[2])
+    entry["chunk"] = key
+    content = json.dumps(entry)
+    digest = hashlib.sha256(json.dumps(stamp, sort_keys=True).encode())
+    digest.update(content.encode())
+    partial.write_text("\n".join([*lines, f"{digest.hexdigest()} {content}"]) + "\n")
+    assert main([*argv, "--resume"]) == 2
+    _one_error_line(capsys, "is not a chunk of this study")
+    assert not out.exists()

@@ -240,7 +240,7 @@ def _read_partial(path: Path, stamp: Mapping[str, str]) -> dict[str, Any]:
                 Columns.from_json(entry["columns"]),
                 entry["skipped"],
             )
-        except (ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             raise ConfigError(
                 "--resume", f"{path} line {number}: not a chunk of this version of msd"
             ) from None
@@ -248,8 +248,16 @@ def _read_partial(path: Path, stamp: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _recheck(plan: Plan, done: Mapping[str, _Stored], path: Path | None) -> None:
-    """Evaluate again one row of up to CHECKED_ROWS stored chunks (spread evenly) and compare
-    every column: ConfigError naming the first column that differs."""
+    """Check that every stored chunk is a chunk of ``plan`` holding only its own grid points,
+    then evaluate again one row of up to CHECKED_ROWS stored chunks (spread evenly) and compare
+    every column: ConfigError naming the chunk and what differs."""
+    for chunk in done.values():
+        if not _owns(plan, chunk):
+            raise ConfigError(
+                "--resume",
+                f"{path}: chunk {chunk.key} is not a chunk of this study or holds points of "
+                "another; delete the file",
+            )
     stored = [chunk for chunk in done.values() if len(chunk.index)]
     if not stored:
         return
@@ -271,10 +279,10 @@ def _recheck_row(plan: Plan, chunk: _Stored, row: int) -> str | None:
     try:
         compiled = plan.parts[chunk.part]
         position = np.unravel_index(int(chunk.index[row]), compiled.part.shape)
-        structure = _flat(position, compiled.structural, compiled.part.shape)
-        numeric = _flat(position, compiled.numeric, compiled.part.shape)
-        part, first, start = (int(k) for k in chunk.key.split("/"))
-    except (IndexError, ValueError):
+        structure = int(_flat(position, compiled.structural, compiled.part.shape))
+        numeric = int(_flat(position, compiled.numeric, compiled.part.shape))
+        part, first, start = (int(k) for k in str(chunk.key).split("/"))
+    except (IndexError, ValueError, TypeError):
         return f"grid position {chunk.index[row]} is not in the study"
     if (part, structure) != (chunk.part, first) or numeric < start:
         return f"grid position {chunk.index[row]} is not in the chunk"
@@ -290,10 +298,35 @@ def _recheck_row(plan: Plan, chunk: _Stored, row: int) -> str | None:
     return None
 
 
-def _flat(position: Sequence[Any], axes: Sequence[int], shape: Sequence[int]) -> int:
+def _owns(plan: Plan, chunk: _Stored) -> bool:
+    """Whether ``chunk`` is a chunk of ``plan`` (part, structure and start as the plan cuts
+    them) and its rows and skipped points lie in it."""
+    try:
+        part, structure, start = (int(k) for k in str(chunk.key).split("/"))
+        compiled = plan.parts[part] if 0 <= part < len(plan.parts) else None
+        if compiled is None or chunk.part != part or not 0 <= structure < len(compiled.structures):
+            return False
+        size = compiled.structures[structure].chunk
+        stop = min(start + size, compiled.numeric_size)
+        if start % size or not 0 <= start < compiled.numeric_size:
+            return False
+        skipped = [int(i) for positions in chunk.skipped.values() for i in positions]
+        grid = np.concatenate([chunk.index, np.asarray(skipped, dtype=np.int64)])
+        if len(grid) and (grid.min() < 0 or grid.max() >= compiled.part.size):
+            return False
+        position = np.unravel_index(grid, compiled.part.shape) if compiled.part.axes else ()
+        owner = _flat(position, compiled.structural, compiled.part.shape)
+        numeric = _flat(position, compiled.numeric, compiled.part.shape)
+        return bool(np.all(owner == structure) and np.all((numeric >= start) & (numeric < stop)))
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        return False
+
+
+def _flat(position: Sequence[Any], axes: Sequence[int], shape: Sequence[int]) -> Any:
+    """The flat index of ``position`` over ``axes`` (arrays of positions give arrays)."""
     if not axes:
         return 0
-    return int(np.ravel_multi_index([position[i] for i in axes], [shape[i] for i in axes]))
+    return np.ravel_multi_index([position[i] for i in axes], [shape[i] for i in axes])
 
 
 def _plain(value: Any) -> str:
