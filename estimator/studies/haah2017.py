@@ -40,7 +40,7 @@ from typing import Any
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
 from estimator.codes.leading import CONVENTIONS, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
-from estimator.errors import ConfigError, ResourceError
+from estimator.errors import ConfigError, ModelError, ResourceError
 from estimator.studies.config import parse_value, read_config_data, split_set
 
 TOP_KEYS = {
@@ -298,6 +298,13 @@ def evaluate_hmeasure(config: HMeasureConfig) -> HMeasureResult:
     return HMeasureResult(config, n_out, n, protocol.n_qubits, result)
 
 
+MAX_TRUNCATED_EPS_OUT = 0.1
+"""Largest eps_out taken from an error series counted only through some weight below the
+number of locations: it leaves out the patterns of higher weight, a fair approximation only
+while the output errors eps_out and epsbar_out are small (the bound of the expansion of
+000 Eq. (2), estimator.codes.hhpw.calculus.MAX_EPS_OUT)."""
+
+
 def rotation_series(protocol: Any, order: int | None, *, extra: int = 0) -> ErrorSeries:
     """The error series of a rotation circuit (``estimator.circuits.protocol.Protocol``) by the
     same counter: each rotation's Z error flips its support's checks and outputs."""
@@ -323,6 +330,17 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
     accepted = ErrorPolynomial(s.n, s.acceptance)(eps)
     wrong = float(ErrorPolynomial(s.n, s.any_wrong)(eps) / accepted)
     marginal = max(float(ErrorPolynomial(s.n, m)(eps) / accepted) for m in s.marginals)
+    epsbar = wrong / (result.n_out * float(accepted))
+    truncated = s.max_weight < s.n
+    if truncated and not (
+        0 < float(accepted) <= 1 and 0 <= max(wrong, epsbar) <= MAX_TRUNCATED_EPS_OUT
+    ):
+        raise ModelError(
+            f"eps_out = {wrong:.3g}, epsbar_out = {epsbar:.3g} at eps_in = {eps:g}: the series "
+            f"counted through weight {s.max_weight} of {s.n} applies only while both are <= "
+            f"{MAX_TRUNCATED_EPS_OUT:g} (the patterns of higher weight it leaves out are then "
+            "small); lower eps_in"
+        )
     record = {
         "title": config.title,
         "label": config.label,
@@ -339,7 +357,7 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
         "eps_in": eps,
         "acceptance": float(accepted),
         "eps_out": wrong,
-        "epsbar_out": wrong / (result.n_out * float(accepted)),
+        "epsbar_out": epsbar,
         "eps_out_marginal": marginal,
         "conventions": {
             "coefficients": "c_w with P = sum_w c_w eps^w (1 - eps)^(n - w), w from the order up",
