@@ -647,3 +647,23 @@ def test_re_signed_chunk_under_another_key_is_refused(key, interrupted, capsys):
     assert main([*argv, "--resume"]) == 2
     _one_error_line(capsys, "is not a chunk of this study")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("config", ["08_21-3-5_eq5.4.toml", "02_17-1-5_twice.toml"])
+def test_truncated_series_of_001_outside_its_range_is_refused(config, capsys):
+    """Issue 21: a protocol of 001 at input error 0.3 printed epsbar_out 7e23 (its series is
+    counted only through some weight)."""
+    path = ROOT / "configs" / "haah2017" / config
+    assert main(["estimate", str(path), "--set", "eps_in=0.1", "--format", "json"]) == 2
+    _one_error_line(capsys, "applies only while both are <= 0.1")
+    record = _json_of(["estimate", str(path), "--set", "eps_in=0.01", "--format", "json"], capsys)
+    assert 0 < record["epsbar_out"] < 1e-3
+
+
+def test_concatenation_with_a_stage_of_001_outside_its_range(capsys):
+    assert main(["concat", "001:17-15", "--eps-in", "0.3"]) == 2
+    _one_error_line(capsys, "stage 001:17", "lower eps_in")
+    found = _json_of(
+        ["concat", "--eps-in", "0.3", "--target", "1e-9", "--search", "--format", "json"], capsys
+    )
+    assert found["results"] == []  # every sequence reaching 1e-9 went through 001 out of range

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
-from estimator.codes.leading import CONVENTIONS, ErrorSeries
+from estimator.codes.leading import CONVENTIONS, MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
 from estimator.errors import ConfigError, ModelError, ResourceError
 from estimator.studies.config import parse_value, read_config_data, split_set
@@ -296,13 +296,6 @@ def evaluate_hmeasure(config: HMeasureConfig) -> HMeasureResult:
         raise ResourceError(f"{table}.terms = {config.terms}: {error}") from None
     n_out, n = len(protocol.outputs), len(protocol.rotations)
     return HMeasureResult(config, n_out, n, protocol.n_qubits, result)
-
-
-MAX_TRUNCATED_EPS_OUT = 0.1
-"""Largest eps_out taken from an error series counted only through some weight below the
-number of locations: it leaves out the patterns of higher weight, a fair approximation only
-while the output errors eps_out and epsbar_out are small (the bound of the expansion of
-000 Eq. (2), estimator.codes.hhpw.calculus.MAX_EPS_OUT)."""
 
 
 def rotation_series(protocol: Any, order: int | None, *, extra: int = 0) -> ErrorSeries:
