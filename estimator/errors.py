@@ -33,6 +33,11 @@ class ScheduleError(MsdError):
     """A schedule is inconsistent with its protocol or layout, or no schedule was found."""
 
 
+class LoadError(ScheduleError):
+    """A solve was stopped by its wall-clock guard: the outcome would depend on the machine's
+    load, not on the input, so a study stops instead of skipping the points (retry later)."""
+
+
 class ModelError(MsdError):
     """The error model does not apply at the given parameters (a probability leaves [0, 1])."""
 

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from estimator.circuits.protocol import Protocol
-from estimator.errors import LayoutError, ScheduleError
+from estimator.errors import LayoutError, LoadError, ScheduleError
 from estimator.sim.noise import NoiseModel
 from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level
 from layouts.graph import layout_graph, regions_for
@@ -389,7 +389,7 @@ class _Model:
         status = solver.status_name(_solve_interruptibly(solver, self.model))
         spent = solver.response_proto.deterministic_time
         if status not in ("OPTIMAL", "INFEASIBLE") and spent < 0.99 * work:
-            raise ScheduleError(
+            raise LoadError(
                 f"CP-SAT was stopped by the wall-clock guard after {solver.wall_time:.0f} s with "
                 f"{spent:.2f} of {work:g} deterministic seconds done: the machine is too loaded "
                 "for a reproducible schedule; retry later"

@@ -670,3 +670,22 @@ def test_concatenation_with_a_stage_of_001_outside_its_range(capsys):
         ["concat", "--eps-in", "0.3", "--target", "1e-9", "--search", "--format", "json"], capsys
     )
     assert found["results"] == []  # every sequence reaching 1e-9 went through 001 out of range
+
+
+def test_a_solve_stopped_by_the_wall_clock_guard_stops_the_study(tmp_path, monkeypatch, capsys):
+    """Issue 21: a series whose CP-SAT solve ended early was dropped (its points skipped) and
+    the sweep exited 0 with a file that looked complete. A load-dependent stop ends the study
+    with one line; nothing is written."""
+    from estimator.errors import LoadError
+    from layouts import scheduler
+
+    def loaded(*args, **kwargs):
+        raise LoadError("CP-SAT was stopped by the wall-clock guard; retry later")
+
+    monkeypatch.setattr(scheduler, "_solve_interruptibly", loaded)
+    config = ROOT / "configs" / "studies" / "family_one_level_p1e-3.toml"
+    out = tmp_path / "f.csv"
+    argv = ["sweep", str(config), "--set", "level1.protocol=14-to-2", "--workers", "1"]
+    assert main([*argv, "--vary", "level1.protocol=15-to-1,14-to-2", "-o", str(out)]) == 2
+    _one_error_line(capsys, "level1.schedule", "wall-clock guard")
+    assert not out.exists()

@@ -35,6 +35,7 @@ from estimator.circuits.protocols import builtin_protocols, get_protocol, protoc
 from estimator.errors import (
     ConfigError,
     LayoutError,
+    LoadError,
     ModelError,
     ProtocolError,
     ResourceError,
@@ -879,6 +880,8 @@ class _PartialLevel:
             if self.consumption == "deferred" and self.schedule_name != "cpsat":
                 schedule = schedule.deferred()
             schedule.validate(self.protocol, self.layout, level=min(self.level, 2))
+        except LoadError as error:  # not a property of the config: stays a LoadError
+            raise LoadError(f"{self.name}.schedule: {error}") from None
         except (LayoutError, ScheduleError) as error:
             raise ConfigError(f"{self.name}.schedule", str(error)) from None
         _check_steps(self.d, schedule, self.name)

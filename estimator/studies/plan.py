@@ -27,7 +27,14 @@ from typing import Any
 import numpy as np
 
 from estimator.distinct import distinct_rows
-from estimator.errors import ConfigError, ModelError, MsdError, PrecisionError, ResourceError
+from estimator.errors import (
+    ConfigError,
+    LoadError,
+    ModelError,
+    MsdError,
+    PrecisionError,
+    ResourceError,
+)
 from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
@@ -256,6 +263,8 @@ def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Str
             if failure.field == "level1.count":
                 continue
             return Structure(data, None, error)
+        except LoadError:
+            raise  # load-dependent, not a property of these points: the study stops
         except MsdError as failure:
             return Structure(data, None, str(failure))
         skeleton = replace(config, solvers={})
