@@ -106,9 +106,16 @@ def fit_channel(points: Points) -> ChannelFit:
     does not describe the points to within their binomial scatter (quasi-likelihood), so that
     the intervals cover the points' scatter about the ansatz too."""
     theta = _newton(points, _start(points))
-    covariance = np.linalg.inv(-_hessian(points, theta))
+    undetermined = ModelError(
+        "calibration: the fit is not determined (too few distinct p or d, or a flat "
+        "likelihood: every shot failed, or none)"
+    )
+    try:
+        covariance = np.linalg.inv(-_hessian(points, theta))
+    except np.linalg.LinAlgError:  # a singular information matrix
+        raise undetermined from None
     if not np.all(np.isfinite(covariance)) or np.any(np.diag(covariance) <= 0):
-        raise ModelError("calibration: the fit is not determined (too few distinct p or d)")
+        raise undetermined
     deviance = _deviance(points, theta)
     dof = len(points.p) - 2
     overdispersion = max(1.0, deviance / dof) if dof > 0 else 1.0

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from tqdm import tqdm
 
-from estimator.codes.leading import ErrorSeries
+from estimator.codes.leading import MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel, check_eps
 from estimator.codes.triorthogonal import (
     MATRIX_15_TO_1,
@@ -37,7 +37,7 @@ from estimator.codes.triorthogonal import (
     counting_cost,
     triorthogonality_cost,
 )
-from estimator.errors import ConfigError, PrecisionError, ResourceError
+from estimator.errors import ConfigError, ModelError, PrecisionError, ResourceError
 from estimator.limits import current, require
 
 CONVENTION = (
@@ -81,6 +81,8 @@ class Stage:
         reference: where the stage comes from.
         qubits: qubits of one run (see the module docstring).
         any_wrong: p_s(eps) P(some output wrong | accepted) (None: bounded by the marginals).
+        truncated: the polynomials are a series counted only through some weight (stages of
+            001): eps_out is NaN where it exceeds MAX_TRUNCATED_EPS_OUT (out of its range).
     """
 
     name: str
@@ -91,6 +93,7 @@ class Stage:
     reference: str
     qubits: int = 0
     any_wrong: ErrorPolynomial | None = None
+    truncated: bool = False
 
     @classmethod
     def from_model(cls, name: str, model: ZErrorModel, reference: str, qubits: int) -> Stage:
@@ -117,6 +120,7 @@ class Stage:
             reference,
             qubits,
             ErrorPolynomial(series.n, series.any_wrong),
+            truncated=series.max_weight < series.n,
         )
 
     def success_probability(self, eps: ArrayLike) -> np.ndarray:
@@ -126,6 +130,14 @@ class Stage:
     def eps_out(self, eps: ArrayLike, convention: str = "003") -> np.ndarray:
         """Output error in one of ``CONVENTIONS`` (default: the worst marginal error, Bravyi and Haah 2012
         Eq. (18), which is also what the next stage takes as its input error), vectorised."""
+        out = self._eps_out(eps, convention)
+        if not self.truncated:
+            return out
+        worst = self._eps_out(eps, "003")  # the input of a next stage
+        valid = (worst <= MAX_TRUNCATED_EPS_OUT) & (out <= MAX_TRUNCATED_EPS_OUT)
+        return np.where(valid, out, np.nan)
+
+    def _eps_out(self, eps: ArrayLike, convention: str) -> np.ndarray:
         accepted = self.acceptance(eps)
         if convention == "003":
             return np.max([p(eps) for p in self.marginals], axis=0) / accepted
@@ -321,6 +333,12 @@ def concatenate(
         st = lookup(name, extra)
         out = float(st.eps_out(eps))
         final = float(st.eps_out(eps, convention))
+        if math.isnan(out) or math.isnan(final):
+            raise ModelError(
+                f"stage {name} at eps = {eps:.3g}: its error series is counted only through "
+                f"some weight and applies only while eps_out <= {MAX_TRUNCATED_EPS_OUT:g}; "
+                "lower eps_in"
+            )
         results.append(
             StageResult(
                 name,
@@ -389,9 +407,11 @@ def _search_levels(
             for index, st in enumerate(models):
                 out = st.eps_out(eps)
                 final = out if convention == "003" else st.eps_out(eps, convention)
-                total = cost * st.inverse_yield(eps)
+                with np.errstate(over="ignore"):  # beyond float64: not a factory (dropped)
+                    total = cost * st.inverse_yield(eps)
+                finite = np.isfinite(total)
                 size = qubits + st.qubits
-                hit = np.flatnonzero(final <= target)
+                hit = np.flatnonzero((final <= target) & finite)
                 if per_stage is not None:
                     hit = hit[np.argsort(total[hit], kind="stable")[:per_stage]]
                 found_eps.append(final[hit])
@@ -399,7 +419,9 @@ def _search_levels(
                 found_qubits.append(size[hit])
                 found.extend(prefixes[i] + (index,) for i in hit)
                 if level < max_stages:
-                    keep = np.flatnonzero(final > target)
+                    # an output error of 1/2 or more is no input of a further stage (the
+                    # stochastic model needs eps in (0, 1/2), check_eps)
+                    keep = np.flatnonzero((final > target) & (out < 0.5) & finite)
                     next_eps.append(out[keep])
                     next_cost.append(total[keep])
                     next_qubits.append(size[keep])
@@ -524,6 +546,8 @@ def pareto(
     hits = _search_levels(eps0, target, models, max_stages, convention, None, progress)
     cost = np.array([float(f"{c:.10g}") for c in hits.cost])  # equal costs up to rounding tie
     order = np.lexsort((hits.eps_out, hits.qubits, cost))
+    if not len(order):  # no sequence reaches the target
+        return ()
     qubits = hits.qubits[order]
     fewer = np.concatenate([[True], qubits[1:] < np.minimum.accumulate(qubits)[:-1]])
     return tuple(

@@ -42,6 +42,12 @@ _MAX_LIVE_BITS = 63
 _STEPS_PER_SECOND = 5e7
 
 
+MAX_TRUNCATED_EPS_OUT = 0.1
+"""Largest eps_out taken from an error series counted only through some weight below the
+number of locations: it leaves out the patterns of higher weight, a fair approximation only
+while the output errors eps_out and epsbar_out are small (the bound of the expansion of
+000 Eq. (2), estimator.codes.hhpw.calculus.MAX_EPS_OUT)."""
+
 @dataclass(frozen=True)
 class LocationModel:
     """Locations in order, each a set of flipped bits (an int mask); ``detectors`` marks the

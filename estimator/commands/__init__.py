@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from collections.abc import Sequence
 
 _SIZE = re.compile(
     r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE
@@ -144,9 +145,9 @@ def add_figure_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-title", action="store_true", help="leave the title out")
 
 
-def check_figure_output(path: str, field: str = "-o") -> None:
+def check_figure_output(path: str, field: str = "-o", inputs: Sequence[str] = ()) -> None:
     """ConfigError naming ``field`` unless ``path`` ends in .png, .svg or .pdf in a directory
-    that exists."""
+    that exists and is none of the ``inputs``."""
     from pathlib import Path
 
     from estimator.errors import ConfigError
@@ -158,7 +159,6 @@ def check_figure_output(path: str, field: str = "-o") -> None:
             field,
             f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
         )
-    if output.is_dir():
-        raise ConfigError(field, f"{path!r} is a directory")
-    if not output.parent.is_dir():
-        raise ConfigError(field, f"no directory {str(output.parent)!r} to write {path!r} in")
+    from estimator.studies.output import check_output
+
+    check_output(output, inputs, option=field)

@@ -190,7 +190,10 @@ def run_outer(args: argparse.Namespace) -> int:
         if value is not None and value < least:
             raise ConfigError(flag, f"{value} is not an integer >= {least}")
     if args.write_matrix:
-        _check_output(args.write_matrix)
+        from estimator.studies.output import check_output
+
+        spec_files = (args.spec, args.spec.partition(":")[2])  # a matrix file, or graph:FILE
+        check_output(args.write_matrix, [f for f in spec_files if f], option="--write-matrix")
     search = None
     if args.spec.startswith("tanner:"):
 
@@ -227,7 +230,11 @@ def run_outer(args: argparse.Namespace) -> int:
     if args.write_matrix:
         header = f"# {code.name}: {code.n_check} checks x {code.n_out} bits, in check order\n"
         rows = "".join("".join(map(str, row)) + "\n" for row in code.checks.tolist())
-        _write_atomically(args.write_matrix, header + rows)
+        from pathlib import Path
+
+        from estimator.studies.output import write_text
+
+        write_text(Path(args.write_matrix), header + rows)
     if args.format == "json":
         print(to_json(record))
         return 0
@@ -257,32 +264,3 @@ def run_outer(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     return 0
 
-
-def _check_output(path: str) -> None:
-    """ConfigError naming --write-matrix unless ``path`` can be written (checked before work)."""
-    from pathlib import Path
-
-    from estimator.errors import ConfigError
-
-    output = Path(path)
-    if output.is_dir():
-        raise ConfigError("--write-matrix", f"{path!r} is a directory")
-    if not output.parent.is_dir():
-        raise ConfigError("--write-matrix", f"no directory {str(output.parent)!r} for {path!r}")
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write beside ``path`` and rename into place."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.figures.style import get_style, rc_params, save_figure
     from estimator.studies.config import load_config
 
-    check_figure_output(args.output)
+    check_figure_output(args.output, inputs=[args.config])
     style = get_style(args.style)
     config = load_config(args.config, args.sets)
     with matplotlib.rc_context(rc_params(style)):

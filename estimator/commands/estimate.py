@@ -5,6 +5,8 @@ a protocol of Haah et al. 2017 (configs/haah2017, recognised by its [hmeasure] o
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 
 from estimator.commands import (
     add_config_arguments,
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from estimator.studies.report import estimate_record, flatten, format_estimate
 
     config = load_config(args.config, args.sets)
-    estimate = estimate_config(config, precision=args.precision)
+    with _progress_bar() as progress:
+        estimate = estimate_config(config, precision=args.precision, progress=progress)
     if np.any(np.isnan(estimate.p_out)):
         raise PrecisionError(
             "float64 cannot guarantee the digits of this factory; drop --precision float"
@@ -85,3 +88,30 @@ def _emit(record, form: str, text, flat) -> None:
         print(to_csv([flat(record)]), end="")
     else:
         print(text(record))
+
+
+@contextlib.contextmanager
+def _progress_bar():
+    """A simulator progress callback drawing a bar per phase on a terminal (None elsewhere):
+    long extended-precision runs (13 qubits, fixed point: about a minute) show how far they
+    are; their estimated time was checked against --max-seconds before they started."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            bars[phase] = tqdm(
+                total=total, desc=f"estimate ({phase})", file=sys.stderr, leave=False
+            )
+        bars[phase].n = done
+        bars[phase].refresh()
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()

@@ -36,15 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from estimator.errors import ConfigError
     from estimator.export.azure import estimator_params
     from estimator.export.summary import summarize
     from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.output import check_output, write_text
 
     if args.to == "azure" and args.qubit_cycles_per_code_cycle is None:
         raise ConfigError("--qubit-cycles-per-code-cycle", "needed with --to azure")
+    output = check_output(args.output, [args.config])
     config = load_config(args.config, args.sets)
     summary = summarize(config, estimate_config(config))
     if args.to == "qualtran":
@@ -54,6 +55,6 @@ def run(args: argparse.Namespace) -> int:
             summary, qubit_cycles_per_code_cycle=args.qubit_cycles_per_code_cycle
         )
         text = json.dumps(params, indent=2) + "\n"
-    Path(args.output).write_text(text, encoding="utf-8")
+    write_text(output, text)
     print(f"wrote {args.output}")
     return 0

@@ -31,17 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from dataclasses import replace
 
     from estimator.calibration.models import named_model
-    from estimator.errors import ConfigError
+    from estimator.errors import ConfigError, PrecisionError
+    from estimator.jsonout import check_numbers, to_json
     from estimator.sim.noise import CalibratedNoise
+    from estimator.studies.config import MAX_DISTANCE
 
     d_m = args.d_x if args.d_m is None else args.d_m
     for name, value in (("--d-x", args.d_x), ("--d-z", args.d_z), ("--d-m", d_m)):
-        if value < 1 or value % 2 == 0:
-            raise ConfigError(name, f"must be a positive odd integer, got {value}")
+        if not 1 <= value <= MAX_DISTANCE or value % 2 == 0:
+            raise ConfigError(
+                name, f"must be an odd integer in [1, {MAX_DISTANCE:,}], got {value:,}"
+            )
     noise = named_model(args.model, args.p, extrapolate=args.extrapolate)
     area = args.d_x * args.d_z
 
@@ -62,8 +65,17 @@ def run(args: argparse.Namespace) -> int:
         record |= injection_rates(args.model, args.p, args.extrapolate)
     else:
         record |= {"prefactor": noise.prefactor, "threshold": noise.threshold}
+    check_numbers(record)
+    if getattr(noise, "prefactor", 1) and args.p > 0:
+        for key in ("p_x_per_cycle", "p_z_per_cycle", "p_timelike_per_cycle"):
+            if record[key] == 0:
+                raise PrecisionError(
+                    f"{key} at p = {args.p:g}, d_x = {args.d_x}, d_z = {args.d_z}, d_m = {d_m} "
+                    "is below float64's smallest number (about 1e-308), not 0; use a larger "
+                    "--p or smaller distances"
+                )
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     print(
         f"{args.model} at p = {args.p:g}: {args.d_z}-wide, {args.d_x}-high patch "

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.target is not None and not 0 < args.target < 1:
         raise ConfigError("--target", f"must be a number in (0, 1), got {args.target}")
     if args.plot:
-        check_figure_output(args.plot, "--plot")
+        check_figure_output(args.plot, "--plot", inputs=args.configs)
     try:
         result, study = execute(args, output, KeepFront(args.by), verb="pareto")
     except KeyboardInterrupt:

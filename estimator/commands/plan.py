@@ -103,7 +103,6 @@ def _levels(text: str) -> tuple[int, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import math
     from pathlib import Path
 
@@ -137,8 +136,8 @@ def run(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"plan: {message}", file=sys.stderr, flush=True)
 
-    with using(limits):
-        records = plan(request, progress=progress)
+    with using(limits):  # progress on a terminal only: an error stays the one line on stderr
+        records = plan(request, progress=progress if sys.stderr.isatty() else None)
     if not records:
         raise ConfigError(
             "--target",
@@ -153,7 +152,9 @@ def run(args: argparse.Namespace) -> int:
     if args.draw:
         _draw(records[0], args.draw)
     if args.format == "json":
-        print(json.dumps(records, indent=2))
+        from estimator.jsonout import to_json
+
+        print(to_json(records))
     else:
         print(_format(records, args.by, args.target))
     return 0

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.commands import check_figure_output
     from estimator.figures.sources import read_results
 
-    check_figure_output(args.output)
+    check_figure_output(args.output, inputs=args.results)
     rows = [row for path in args.results for row in read_results(path)]
     write_cost_plot(
         rows,

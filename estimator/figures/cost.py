@@ -404,6 +404,13 @@ def cost_figure(
     )
     if not values:
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
+    have = sorted({float(p) for s in series for p in s.p_phys})
+    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in series)]
+    if empty:  # a panel without a point of the results is no plot of them
+        shown = ", ".join(f"{p:g}" for p in have) or "none"
+        raise ConfigError(
+            "--p-phys", f"no result row at p_phys = {empty[0]:g} (the results have: {shown})"
+        )
     colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
     markers = reference_markers(references)
     cols = min(len(values), 3)

@@ -14,16 +14,15 @@ columns are kept for provenance and ignored.
 from __future__ import annotations
 
 import csv
-import json
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from estimator.errors import ConfigError
-from estimator.inputs import read_text
+from estimator.inputs import read_json, read_text, read_toml
+from estimator.limits import current
 
 AXES = ("qubitcycles", "qubits", "cycles", "time")
 CULTIVATION = "cultivation_gidney_shutty_jones_2024.csv"
@@ -112,7 +111,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
     directory = Path(directory)
     points = []
     for path in sorted(directory.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path, field="--reference")
         if path.name == "historical.toml":
             rows = [(HISTORICAL, row, row["title"]) for row in data.get("rows", [])]
         elif "paper" in data:
@@ -162,18 +161,14 @@ def read_results(path: str | Path) -> list[dict[str, Any]]:
     """Flat result rows of a CSV or JSON file written by msd (sweep, search, pareto,
     estimate --format json|csv, table --format json|csv)."""
     path = Path(path)
-    text = read_text(path, field="RESULTS")
+    largest = int(current().max_memory_bytes) // 8  # a sweep's rows: about 400 bytes each
     if path.suffix.lower() == ".csv":
+        text = read_text(path, field="RESULTS", max_bytes=largest)
         rows: list[dict[str, Any]] = list(
             csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
         )
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError("RESULTS", f"{path}: not CSV (.csv) nor JSON: {error.msg}") from None
-        except RecursionError:
-            raise ConfigError("RESULTS", f"{path}: JSON nested too deeply") from None
+        data = read_json(path, field="RESULTS", max_bytes=largest)
         if isinstance(data, dict):
             data = data.get("rows", data.get("results", [data]))
         rows = [_flat(r) for r in data if isinstance(r, dict)]

@@ -182,6 +182,8 @@ def score_all(
     plans: list[Plan], noise: NoiseModel, request: Request, precision: str = "auto"
 ) -> list[Scored]:
     """Cost plans of one shape as one batch (one by one if the batch leaves the model)."""
+    if not plans:
+        return []
     deferred = request.consumption == "deferred"
     try:
         batch = estimate_design(

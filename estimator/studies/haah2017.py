@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
-from estimator.codes.leading import CONVENTIONS, ErrorSeries
+from estimator.codes.leading import CONVENTIONS, MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
-from estimator.errors import ConfigError, ResourceError
+from estimator.errors import ConfigError, ModelError, ResourceError
 from estimator.studies.config import parse_value, read_config_data, split_set
 
 TOP_KEYS = {
@@ -349,6 +349,17 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
     wrong = float(ErrorPolynomial(s.n, s.any_wrong)(eps) / accepted)
     marginal = max(float(ErrorPolynomial(s.n, m)(eps) / accepted) for m in s.marginals)
     state = config.protocol.state if config.protocol is not None else None
+    epsbar = wrong / (result.n_out * float(accepted))
+    truncated = s.max_weight < s.n
+    if truncated and not (
+        0 < float(accepted) <= 1 and 0 <= max(wrong, epsbar) <= MAX_TRUNCATED_EPS_OUT
+    ):
+        raise ModelError(
+            f"eps_out = {wrong:.3g}, epsbar_out = {epsbar:.3g} at eps_in = {eps:g}: the series "
+            f"counted through weight {s.max_weight} of {s.n} applies only while both are <= "
+            f"{MAX_TRUNCATED_EPS_OUT:g} (the patterns of higher weight it leaves out are then "
+            "small); lower eps_in"
+        )
     record = {
         "title": config.title,
         "label": config.label,
@@ -370,7 +381,7 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
         "theta": config.theta,
         "acceptance": float(accepted),
         "eps_out": wrong,
-        "epsbar_out": wrong / (result.n_out * float(accepted)),
+        "epsbar_out": epsbar,
         "eps_out_marginal": marginal,
         "conventions": {
             "coefficients": "c_w with P = sum_w c_w eps^w (1 - eps)^(n - w), w from the order up",

@@ -337,11 +337,11 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    fields: list[str] = []
+    fields: dict[str, None] = {}
     for row in rows:
-        fields += [k for k in row if k not in fields]
+        fields.update(dict.fromkeys(row))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

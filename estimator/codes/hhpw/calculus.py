@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from estimator.codes.hhpw.bookkeeping import Bookkeeping, bookkeeping
 from estimator.codes.hhpw.patterns import Patterns, enumerate_patterns
 from estimator.codes.hhpw.protocol import HHPWProtocol
+from estimator.errors import ModelError
 
 CONVENTION = (
     "Haah et al. 2018, Eq. (1): eps_out = P(at least one output of a run wrong), "
@@ -21,6 +22,12 @@ COUNTING = (
     "Haah et al. 2018, Eq. (2): pattern counts times the faults' rates, without the (1 - eps) factors; "
     "orders in powers of the raw error rate (a fault from a source of order o counts o)"
 )
+
+MAX_EPS_OUT = 0.1
+"""Largest eps_out the expansion of 000 Eq. (2) is used for. The expansion drops the
+(1 - eps) factors and all orders beyond the next-to-leading one, so it is an approximation
+only while each order is small and the next one adds less than the one before; we apply it
+while eps_out <= 0.1 and the next-to-leading classes sum to less than the leading ones."""
 
 
 @dataclass(frozen=True)
@@ -73,4 +80,12 @@ def evaluate(protocol: HHPWProtocol) -> ProtocolResult:
     patterns = enumerate_patterns(protocol)
     leading = sum(t.value for t in patterns.terms if t.order == patterns.order)
     total = sum(t.value for t in patterns.terms)
+    if total > MAX_EPS_OUT or total - leading > leading:
+        raise ModelError(
+            f"eps_out = {total:.3g} (leading order {leading:.3g}) at input error "
+            f"{protocol.inputs.eps:.3g}: the expansion of 000 Eq. (2) applies only while "
+            f"eps_out <= {MAX_EPS_OUT:g} and the next-to-leading classes add less than the "
+            "leading ones; lower eps_in"
+        )
     return ProtocolResult(protocol, book, patterns, leading, total, total / book.nbar_out)
+
