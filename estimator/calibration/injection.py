@@ -3,8 +3,8 @@
 The experiment (docs/model/injection.md): a d x d patch (circuits.Patch geometry: logical X
 down the column x = 0, logical Z along the row y = 0) whose corner data qubit (0, 0) is
 prepared in the injected state and every other data qubit in |0> or |+>, as Li (2015,
-arXiv:1410.7808) does: the row y = 0 and the triangle x >= y in |0>, the column x = 0 and the
-triangle y > x in |+>. Then ``rounds`` noisy rounds of stabilizer measurement, and a noiseless
+arXiv:1410.7808) does: the row y = 0 and the triangle x > y in |0>, the column x = 0, the
+diagonal and the triangle y > x in |+>. Then ``rounds`` noisy rounds of stabilizer measurement, and a noiseless
 round that measures every check and two logical operators (a perfect final measurement: it
 only reads out, so the observables count the errors of the injection and of the noisy
 rounds). The first round's checks whose support is all prepared in their own basis are
@@ -31,10 +31,16 @@ from estimator.calibration.circuits import Patch, _Builder, _check
 
 
 def prepared_basis(x: int, y: int) -> str:
-    """Basis of data qubit (x, y) before injection: "Y" (the corner), "Z" or "X" (Li 2015)."""
+    """Basis of data qubit (x, y) before injection: "Y" (the corner), "Z" or "X" (Li 2015).
+
+    The diagonal goes to |+>: then the X check of cell (0, 1), next to the column, is
+    deterministic and detects a Z on the column qubits (0, 1) and (0, 2); with (1, 1) in |0>
+    it is random and those Z errors flip logical Y unseen. The row's neighbour (1, 0) lies in
+    no Z check but the corner's, so an X on it is undetectable whatever the preparation
+    (docs/model/injection.md, "Leading order")."""
     if x == 0 and y == 0:
         return "Y"
-    return "Z" if x >= y else "X"
+    return "Z" if x > y else "X"
 
 
 def logical_y(d: int) -> list[tuple[str, tuple[int, int]]]:
@@ -114,3 +120,20 @@ def injection_circuit(noise: CircuitNoise, d: int, rounds: int, postselect_round
     logical_z = [("Z", q) for pauli, q in logical_y(d) if pauli != "X"]  # Z_c Z_row
     build.observable([measure_pauli([*logical_z, ("Z", None)])], index=1)
     return build.circuit
+
+
+def undetected_error(circuit: Any, observable: int = 0) -> float:
+    """First-order probability that one fault flips ``observable`` and no detector: the sum of
+    the probabilities of the circuit's detector-error-model mechanisms with that observable
+    and an empty syndrome. Such a fault survives any post-selection and any decoder, so it is
+    the injection's floor to leading order (exact in the limit p -> 0; docs/model/injection.md)."""
+    total = 0.0
+    for instruction in circuit.detector_error_model(decompose_errors=False).flattened():
+        if instruction.type != "error":
+            continue
+        targets = instruction.targets_copy()
+        if any(t.is_relative_detector_id() for t in targets):
+            continue
+        if any(t.is_logical_observable_id() and t.val == observable for t in targets):
+            total += instruction.args_copy()[0]
+    return total
