@@ -504,6 +504,48 @@ def model_breakdown(config: FactoryConfig) -> dict[int, str]:
     return found
 
 
+def consumption_breakdown(config: FactoryConfig) -> dict[int, str]:
+    """Per point of a (batch) config where an output would leave before post-selection or
+    without a free ancilla region (layouts.consumption; docs/model/consumption-and-supply.md):
+    its flat index and the rule it breaks. Level 2 is looked at only where level 1 keeps the
+    rules (its estimate is needed there)."""
+    noise = config.noise
+    level = level_one(noise, config.level1)
+    found = _breaches("level1", level, _points(config, config.level1))
+    if found or config.level2 is None:
+        return found
+    level = level_two(
+        noise,
+        config.level2,
+        config.level1,
+        estimate_one_level(noise, config.level1),
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+    )
+    return _breaches("level2", level, _points(config, config.level2))
+
+
+def _points(config: FactoryConfig, spec: LevelSpec) -> int:
+    d = spec.d
+    return max(np.size(config.noise.p_phys), *(np.size(getattr(d, f"d_{k}")) for k in "xzm"))
+
+
+def _breaches(name: str, level: Any, size: int) -> dict[int, str]:
+    from layouts.consumption import violations
+
+    found: dict[int, str] = {}
+    for v in violations(level):
+        where = np.broadcast_to(np.asarray(v.where, bool).ravel(), (size,))
+        for index in np.flatnonzero(where).tolist():
+            found.setdefault(
+                index,
+                f"{name}: output q{v.qubit} consumed in step {v.step} breaks the consumption "
+                f"rule '{v.rule}' (docs/model/consumption-and-supply.md); set "
+                f"{name}.consumption = \"deferred\" or change the distances",
+            )
+    return found
+
+
 def _at(value: Any, index: int) -> Any:
     """The value of a scalar or batched parameter at flat ``index``, as a plain number."""
     array = np.asarray(value).ravel()

@@ -31,6 +31,7 @@ from estimator.calibration.validity import check_distances
 from estimator.distinct import distinct_rows
 from estimator.errors import (
     ConfigError,
+    ConsumptionError,
     LoadError,
     ModelError,
     MsdError,
@@ -41,6 +42,7 @@ from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
     check_key,
+    consumption_breakdown,
     estimate_config,
     level_notation,
     model_breakdown,
@@ -494,11 +496,19 @@ def _evaluate(
         return Columns.build(
             estimate_columns(batch, estimate_config(batch, precision=precision)), n
         ), {}
-    except (ModelError, PrecisionError, ResourceError) as error:  # refused at some point
-        if n == 1:
+    except (ModelError, ConsumptionError, PrecisionError, ResourceError) as error:
+        if n == 1:  # refused at some point
             return Columns({}, 0), {0: str(error)}
-        broken = model_breakdown(batch) if isinstance(error, ModelError) else {}
-        if broken and len(broken) < n:  # those points out, the rest in one batch again
+        broken = (
+            model_breakdown(batch)
+            if isinstance(error, ModelError)
+            else consumption_breakdown(batch)
+            if isinstance(error, ConsumptionError)
+            else {}
+        )
+        if len(broken) == n:  # every point refused
+            return Columns({}, 0), dict(sorted(broken.items()))
+        if broken:  # those points out, the rest in one batch again
             rest = np.setdiff1d(np.arange(n), np.fromiter(broken, dtype=np.int64))
             columns, failed = _evaluate(config, {k: v[rest] for k, v in values.items()}, precision)
             failed = {**broken, **{int(rest[j]): m for j, m in failed.items()}}
