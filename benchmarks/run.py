@@ -9,7 +9,7 @@ load average is printed with the results).
    auto and exact, with the points each arithmetic tier answered.
 2. Two-level (15-to-1)x(15-to-1) and (15-to-1)x(20-to-4) at random points, auto and float.
 3. Reference: a plain dense density-matrix evaluation written here (2^n x 2^n complex
-   entries, every channel by its definition in ../shared/MODEL.md section 3), run on points of
+   entries, every channel by its definition in docs/model/storage.md), run on points of
    the same batches: seconds per point and the engine's speed-up over it.
 4. Cost growth with qubits: the bare circuits of 8-to-CCZ .. 38-to-10 (4 to 13 qubits) with
    faulty-T errors and storage flips, float64, one point and a batch; and a family member as
@@ -97,7 +97,7 @@ def _tiers(sim) -> str:
 
 
 def reference(n: int, checks, channels, k: int) -> tuple[float, float]:
-    """(p_fail, I) of point k by a plain dense density matrix (MODEL.md sections 3 and 12)."""
+    """(p_fail, I) of point k by a plain dense density matrix (docs/model/storage.md and docs/model/simulation.md)."""
     dim = 2**n
     x = np.arange(dim)
     rho = np.full((dim, dim), 1 / dim, dtype=complex)

@@ -28,6 +28,7 @@ COMMANDS = (
     "plot",
     "export",
     "calibrate",
+    "calibrate_injection",
     "noise",
     "plan",
     "machine",
@@ -37,6 +38,23 @@ BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, read from its metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("msd-estimator")
+        except PackageNotFoundError:  # a source tree that was never installed
+            number = "unknown (not installed)"
+        print(f"msd {number}")
+        parser.exit(0)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for every other bad input
         self.exit(2, f"msd: error: {message}\n")
@@ -44,6 +62,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="msd", description="Cost magic-state distillation factories.")
+    parser.add_argument("--version", action=_Version)
     subparsers = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"estimator.commands.{name}").register(subparsers)

@@ -1,6 +1,6 @@
 """Cost summaries: full distance and the space-time cost in units of d^3.
 
-002_c83c776f5650c552.txt Sec. 2 ("full distance") and ../shared/MODEL.md 8.5: the full
+Litinski 2019, Sec. 2 ("full distance") and docs/model/costs.md: the full
 distance of an N_q-qubit computation with 1/p_eff T gates is the large root of
 N_q / p_eff * d * p_L(p, d) = 0.01, rounded to an odd integer as 2 round(d/2) + 1.
 """
@@ -15,7 +15,7 @@ from estimator.errors import PrecisionError
 from estimator.sim.noise import NoiseModel
 
 FULL_DISTANCE_QUBITS = (231, 20284)
-"""Logical qubits of the 100-qubit and 10,000-qubit computations of 002 Table 1 (MODEL.md 8.5)."""
+"""Logical qubits of the 100-qubit and 10,000-qubit computations of Litinski 2019, Table 1 (docs/model/costs.md)."""
 COMPUTATION_FAILURE = 0.01
 
 
@@ -70,7 +70,7 @@ def full_distance_root(noise: NoiseModel, p_eff: np.ndarray, logical_qubits: int
 def full_distances(
     noise: NoiseModel, p_eff: np.ndarray, qubitcycles: np.ndarray
 ) -> tuple[FullDistance, ...]:
-    """Both columns of 002 Table 1: odd full distance and qubitcycles / (2 d^3).
+    """Both columns of Litinski 2019, Table 1: odd full distance and qubitcycles / (2 d^3).
 
     Where no distance is needed, d and the cost are NaN ("not defined") with the reason:
     without logical errors (``noise.prefactor == 0``), or where every distance meets the

@@ -37,6 +37,11 @@ class ConsumptionError(ScheduleError):
     """A schedule hands an output out before post-selection or without a free ancilla region."""
 
 
+class LoadError(ScheduleError):
+    """A solve was stopped by its wall-clock guard: the outcome would depend on the machine's
+    load, not on the input, so a study stops instead of skipping the points (retry later)."""
+
+
 class ModelError(MsdError):
     """The error model does not apply at the given parameters (a probability leaves [0, 1])."""
 

@@ -2,10 +2,10 @@
 
 A level is protocol + layout + schedule + distances (layouts.error_terms.Level); the simulator
 gives its failure probability and infidelity; this module adds the time and space bookkeeping
-of ../shared/MODEL.md sections 7 and 8 and returns a frozen FactoryEstimate.
+of docs/model/two-level.md and docs/model/costs.md and returns a frozen FactoryEstimate.
 
 A ``Design`` is a top level fed by ``Feed``s: counts of lower-level factories, themselves
-designs. MODEL.md's two-level factories are one feed of one-level 15-to-1 factories; the
+designs. docs/model/ two-level factories are one feed of one-level 15-to-1 factories; the
 extensions of docs/model-extensions.md (E3-E5) are feeders with several outputs per run,
 feeds of several kinds (different distances) and feeders of two levels (three-level
 factories). The supply rule counts states, not runs, and is per port: each entry port is fed
@@ -51,14 +51,14 @@ class FactoryEstimate:
     """Cost of a factory, arrays over the parameter grid.
 
     Attributes:
-        p_out: output error per output state (infidelity / outputs; MODEL.md 8.1).
+        p_out: output error per output state (infidelity / outputs; docs/model/costs.md).
         p_fail: probability that a run of the top level is rejected.
         infidelity: 1 - fidelity of the accepted outputs (all of them together).
-        qubits: physical qubits (data and measurement; MODEL.md 8.2).
-        cycles: code cycles per successful run (MODEL.md 8.3).
-        qubitcycles: qubits * cycles per output state (MODEL.md 8.4).
+        qubits: physical qubits (data and measurement; docs/model/costs.md).
+        cycles: code cycles per successful run (docs/model/costs.md).
+        qubitcycles: qubits * cycles per output state (docs/model/costs.md).
         outputs: output states per successful run.
-        full_distance: the two full-distance columns of 002 Table 1 (MODEL.md 8.5).
+        full_distance: the two full-distance columns of Litinski 2019, Table 1 (docs/model/costs.md).
         exact: True where float64 could not vouch and double-double or fixed point answered.
         level1: the estimate of the (first kind of) feeding factory: the level-1 factory of a
             two-level factory, the two-level feeder of a three-level one.
@@ -85,7 +85,7 @@ def _level(
 
 
 def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
-    """A level whose rotations use faulty T measurements; a step lasts d_m (MODEL.md 4.1-4.2)."""
+    """A level whose rotations use faulty T measurements; a step lasts d_m (docs/model/rotations.md)."""
     return _level(
         noise, spec, np.asarray(spec.d.d_m, float), FaultyT(*noise.t_measurement_errors())
     )
@@ -104,7 +104,7 @@ class Source(typing.Protocol):
 @dataclass(frozen=True)
 class Feed:
     """``count`` factories of one design (or units of a Source) feeding a block (n_L1 for
-    MODEL.md's level 1)."""
+    docs/model/ level 1)."""
 
     factory: Design | Source
     count: int | np.ndarray
@@ -131,8 +131,8 @@ class Design:
 
 def column_length(feeder: Design | Source, fed: FactoryEstimate) -> np.ndarray:
     """Length a feeding factory occupies along its routing column: the row width of a one-level
-    factory (MODEL.md 7: d_X + 4 d_Z), the side of a square of its area for a factory of two or
-    more levels (extension E5) and for a Source unit."""
+    factory (docs/model/two-level.md: d_X + 4 d_Z), the side of a square of its area for a
+    factory of two or more levels (extension E5) and for a Source unit."""
     if isinstance(feeder, Design) and not feeder.feeds:
         return feeder.top.layout.row_width().evaluate(feeder.top.d)
     return square_column(fed.qubits)
@@ -146,13 +146,13 @@ def supply(
     fed: tuple[FactoryEstimate, ...],
     arrangement: Arrangement,
 ) -> PortSupply:
-    """What each entry port of a fed block receives (MODEL.md 4.3, 7: supply is per port).
+    """What each entry port of a fed block receives (docs/model/rotations.md and docs/model/two-level.md: supply is per port).
 
     The factories of the feeds are dealt to the block's ports (``Arrangement.deal``); each
     port is fed only by the factories on its side (``port_supply``). A step lasts at least
     ``min_step`` d_m and at least the time each port it uses needs to deliver its states
     (layouts.error_terms.PortSupply). With n_L1 / 2 factories of one kind per side this is
-    MODEL.md 7 term by term: t_L1 = max(6 d_m / (n_L1 / 2) / (1 - p_fail,1), d_m2),
+    docs/model/two-level.md term by term: t_L1 = max(6 d_m / (n_L1 / 2) / (1 - p_fail,1), d_m2),
     p_L1 = I_1, l_move = 10 d_m2 + (n_L1 / 4)(d_X + 4 d_Z)."""
     for f in feeds:
         if not isinstance(f.factory, Design):
@@ -203,7 +203,7 @@ def port_supply(
     factories on this side (on average a state passes half of its own column)."""
     counts = [np.asarray(n, float) for _, _, n in column]
     with np.errstate(divide="ignore", invalid="ignore"):
-        if len(column) == 1:  # one kind: MODEL.md 7 term by term
+        if len(column) == 1:  # one kind: docs/model/two-level.md term by term
             ((_, e, _),) = column
             per_state = e.cycles / (counts[0] * e.outputs)
             p_in = e.p_out
@@ -229,7 +229,7 @@ def level_two(
     arrangement: Arrangement,
 ) -> Level:
     """A level whose rotations consume the states of n_level1 ``feeder`` factories (estimated
-    as ``fed``), dealt to its ports (MODEL.md 4.3 and 7)."""
+    as ``fed``), dealt to its ports (docs/model/rotations.md and docs/model/two-level.md)."""
     ports = supply(
         noise, spec.d, spec.layout, (Feed(Design(feeder), n_level1),), (fed,), arrangement
     )
@@ -260,10 +260,10 @@ def _finish(
 def estimate_one_level(
     noise: NoiseModel, spec: LevelSpec, *, precision: str = "auto", progress=None
 ) -> FactoryEstimate:
-    """A one-level factory whose rotations use faulty T measurements (MODEL.md 4.1-4.2).
+    """A one-level factory whose rotations use faulty T measurements (docs/model/rotations.md).
 
     Time: the summed step durations (N_steps d_m) / (1 - p_fail); space: 2 x the layout's
-    tiles (MODEL.md 8.2-8.3). ``progress`` is passed to the simulator
+    tiles (docs/model/costs.md). ``progress`` is passed to the simulator
     (estimator.sim.simulator.simulate).
     """
     level = level_one(noise, spec)
@@ -280,13 +280,13 @@ def estimate_one_level(
 def estimate_design(
     noise: NoiseModel, design: Design, *, precision: str = "auto", progress=None
 ) -> FactoryEstimate:
-    """Cost a factory of any number of levels (MODEL.md 4.3, 7, 8; docs/model-extensions.md).
+    """Cost a factory of any number of levels (docs/model/rotations.md, docs/model/two-level.md and docs/model/costs.md; docs/model-extensions.md).
 
     Each feed is costed first; each step of the top block lasts as long as the ports it uses
     need to deliver its states (``supply``, per port), a run needs the sum of its steps
     / (1 - p_fail) cycles (the published 15x15 counts its single-state step half, a
     departure), and its qubits are its own tiles, each feeding factory with its routing
-    strip, and the routing hub (MODEL.md 8.2-8.3). Outputs must obey the consumption rules
+    strip, and the routing hub (docs/model/costs.md). Outputs must obey the consumption rules
     (layouts/consumption.py), else ConsumptionError.
     """
     if not design.feeds:
@@ -336,7 +336,7 @@ def estimate_two_level(
     precision: str = "auto",
     progress=None,
 ) -> FactoryEstimate:
-    """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
+    """n_level1 one-level factories feeding a level-2 block (docs/model/rotations.md, docs/model/two-level.md and docs/model/costs.md).
 
     Each level-2 step consumes one level-1 state per ancilla region it uses, from the port of
     that region; with n_level1 / 2 factories per side it lasts t_L1 = max(level-1 cycles * 2 /

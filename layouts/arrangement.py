@@ -1,6 +1,6 @@
 """How level-1 factories feed a level-2 block: routing, travel and timing as data.
 
-002_c83c776f5650c552.txt Secs. 4-6 and ../shared/MODEL.md sections 7 and 8.2. Level-1
+Litinski 2019, Secs. 4-6 and docs/model/two-level.md and docs/model/costs.md. Level-1
 factories (each a level-1 layout) line up on both sides of a routing region; their output
 states travel to the level-2 block's entry ports.
 """
@@ -24,7 +24,7 @@ class Arrangement:
         strip_per_factory: routing strip along each level-1 factory, in d_m2 (times its width).
         move: fixed travel length of a level-1 state, in d_m2.
         move_per_factory: travel along the lined-up factories, in level-1 widths per factory
-            of the whole arrangement (MODEL.md 7: 1/4, half of the n_L1 / 2 on a side); a
+            of the whole arrangement (docs/model/two-level.md: 1/4, half of the n_L1 / 2 on a side); a
             port's states travel twice that per factory on its own side.
         min_step: shortest level-2 step, in d_m2 (the lattice surgery must fit).
         input_error: extra error of a delivered state, in p_L(d_m2) d_m2.
@@ -44,7 +44,7 @@ class Arrangement:
         """How many factories of each kind sit on the side of each port: the factories, kind
         after kind, are dealt to the ports in turn (first to the first port: 5 factories give
         3 to port L and 2 to port R). ``counts[j]`` may be an array over a batch; the result
-        is indexed [kind][port]. Each port is fed only by its own side (MODEL.md 7)."""
+        is indexed [kind][port]. Each port is fed only by its own side (docs/model/two-level.md)."""
         dealt, before = [], np.zeros(())
         for count in counts:
             after = before + np.asarray(count, float)
@@ -59,18 +59,18 @@ class Arrangement:
 
     def feeder_tiles(self, count, qubits, d_m, column):
         """Tiles of ``count`` feeding factories of ``qubits`` each and row width ``column``,
-        with their routing strip (MODEL.md 8.2)."""
+        with their routing strip (docs/model/costs.md)."""
         return count * (qubits / QUBITS_PER_TILE + self.strip_per_factory * d_m * column)
 
     def qubits(self, block_tiles, feeder_tiles, d_m) -> np.ndarray:
         """Physical qubits of a fed factory: its block, its feeders with their strips and the
-        routing hub (MODEL.md 8.2)."""
+        routing hub (docs/model/costs.md)."""
         return QUBITS_PER_TILE * (block_tiles + feeder_tiles + self.routing_area * d_m**2)
 
     @classmethod
     def litinski(cls) -> Arrangement:
         """Factories on both sides of the level-2 block; on average a state crosses half of
-        the n_L1 / 2 factories on its side (002 Secs. 4-5; MODEL.md 7). Each column feeds
+        the n_L1 / 2 factories on its side (Litinski 2019, Secs. 4-5; docs/model/two-level.md). Each column feeds
         only the port on its side; any count fits, an odd one with one factory more on the
         side of port L (docs/model-extensions.md E4)."""
         return cls(
@@ -85,7 +85,7 @@ class Arrangement:
 
     @classmethod
     def small_footprint(cls) -> Arrangement:
-        """One level-1 factory next to a one-region level-2 block (002 Sec. 6; MODEL.md 7)."""
+        """One level-1 factory next to a one-region level-2 block (Litinski 2019, Sec. 6; docs/model/two-level.md)."""
         return cls(
             "small-footprint",
             routing_area=2,

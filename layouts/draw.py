@@ -2,8 +2,8 @@
 
 Takes the data of layouts.graph (node rectangles in tiles) and layouts.schedule and draws on
 an Axes the caller owns; matplotlib is imported inside the functions and nothing here shows
-or saves a figure. Conventions follow 002_c83c776f5650c552.txt Figs. 6-11 and
-../shared/MODEL.md section 6: one row of patches, ancilla regions along it, level-2 states
+or saves a figure. Conventions follow Litinski 2019, Figs. 6-11 and
+docs/model/geometry.md: one row of patches, ancilla regions along it, level-2 states
 entering at the ports.
 
 All text is drawn at the current ``font.size`` (set it with estimator.figures.style); a label
@@ -284,7 +284,7 @@ def _region_colours(graph: nx.Graph) -> dict[str, str]:
 
 def _segment(graph: nx.Graph, placement: Placement) -> tuple[float, float]:
     """x-extent of the ancilla used by a rotation: the span (level 1) or from the port to the
-    farthest patch, entry region included (level 2); MODEL.md section 6."""
+    farthest patch, entry region included (level 2); docs/model/geometry.md."""
     support = placement.rotation.support
     row = patches(graph)
     d = graph.graph["d"]
@@ -301,7 +301,7 @@ def _segment(graph: nx.Graph, placement: Placement) -> tuple[float, float]:
 
 
 def alive_steps(schedule: Schedule, qubit: int) -> tuple[int, int]:
-    """First and last step (1-based) in which ``qubit`` is stored (MODEL.md section 5)."""
+    """First and last step (1-based) in which ``qubit`` is stored (docs/model/storage.md)."""
     kept = [d.step for d in schedule.departures if d.kind == "alive" and d.qubit == qubit]
     end = next(
         (c.step for c in schedule.consumption if c.qubit == qubit),
@@ -356,6 +356,13 @@ def draw_step(graph: nx.Graph, schedule: Schedule, step: int, ax, *, title: bool
         colour = colours[placement.region]
         region = graph.nodes["region", placement.region]
         left, right = _segment(graph, placement)
+        if graph.graph["level"] == 2:  # the entry region keeps its own fill, outlined in colour
+            entry = graph.nodes["entry", placement.region]
+            _rect(ax, entry, facecolor="none", edgecolor=colour, lw=1.2)
+            if region["port"] == "L":
+                left = entry["x"] + entry["width"]
+            else:
+                right = entry["x"]
         band = {"x": left, "y": region["y"], "width": right - left, "height": region["height"]}
         _rect(ax, band, facecolor=colour, edgecolor=colour, alpha=0.25, lw=1.2)
         missing += not _label(
@@ -520,7 +527,7 @@ def _timeline_labels(rotations: Sequence) -> list[str]:
 def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
     """A Gantt chart of the schedule: one row per ancilla region (and fast T) with the
     rotation it serves in each step, one row per patch with the steps it is stored
-    (MODEL.md section 5: late initialisation, checks measured after their last rotation,
+    (docs/model/storage.md: late initialisation, checks measured after their last rotation,
     outputs consumed in-step or after the step; the arrow marks the consumption)."""
     size = _font()
     colours = _region_colours(graph)
@@ -530,7 +537,8 @@ def draw_timeline(graph: nx.Graph, schedule: Schedule, ax) -> None:
     qubits = [graph.nodes[n]["qubit"] for n in patches(graph)]
     rows += [f"q{q}" for q in qubits]
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
-    ax.set_xlim(0.4, schedule.n_steps + 1.1)
+    deferred = any(c.deferred for c in schedule.consumption)  # bars run one step further
+    ax.set_xlim(0.4, schedule.n_steps + (1.6 if deferred else 1.1))
     ax.set_ylim(-0.6, len(rows) - 0.4)
     for s, step in enumerate(schedule.steps, 1):
         bars = [

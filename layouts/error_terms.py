@@ -1,9 +1,9 @@
-"""From layout and schedule to noise channels: the error rules of ../shared/MODEL.md 4-5.
+"""From layout and schedule to noise channels: the error rules of docs/model/rotations.md.
 
 One level of a factory is a protocol on a layout, run by a schedule, with distances d_x, d_z,
 d_m and a step duration tau. Its rotations draw their pi/8 rotation either from a faulty T
-measurement (level 1, MODEL.md 4.1-4.2) or from a lower-level output state that travels to an
-entry port (level 2, MODEL.md 4.3). Every rotation through an ancilla region puts Z errors on
+measurement (level 1, docs/model/rotations.md) or from a lower-level output state that travels to an
+entry port (level 2, docs/model/rotations.md). Every rotation through an ancilla region puts Z errors on
 the output patches it touches (4.4); every live patch idles between rotations (5).
 
 Extensions (docs/model-extensions.md E1-E2): a check patch's rates use its own d_z; a rotation
@@ -26,13 +26,13 @@ from layouts.layout import Distances, Layout, Length
 from layouts.schedule import Placement, Schedule
 
 CONSUMPTION_TIME = Length(dm=1, dx=2)
-"""Cycles to consume an output: lattice surgery (d_m) plus 2 d_x (MODEL.md section 5)."""
+"""Cycles to consume an output: lattice surgery (d_m) plus 2 d_x (docs/model/storage.md)."""
 
 
 @dataclass(frozen=True)
 class FaultyT:
     """Level-1 rotations: a faulty T measurement with error branches (a, b, c) and a
-    coherent over-rotation theta (MODEL.md 4.1: the p/3 terms)."""
+    coherent over-rotation theta (docs/model/rotations.md: the p/3 terms)."""
 
     a: np.ndarray
     b: np.ndarray
@@ -43,7 +43,7 @@ class FaultyT:
 @dataclass(frozen=True)
 class InjectedState:
     """Level-2 rotations: each consumes a lower-level state of error ``p_in`` that travels
-    an effective length ``l_move`` through width-d_m routing (MODEL.md 4.3 and 7)."""
+    an effective length ``l_move`` through width-d_m routing (docs/model/rotations.md and docs/model/two-level.md)."""
 
     p_in: np.ndarray
     l_move: np.ndarray
@@ -51,7 +51,7 @@ class InjectedState:
 
 @dataclass(frozen=True)
 class Port:
-    """One entry port of a fed block and what its own feeding factories deliver (MODEL.md 7,
+    """One entry port of a fed block and what its own feeding factories deliver (docs/model/two-level.md,
     per-port supply): one state per ``per_state`` cycles (inf: no factory on its side), each
     with error and travel ``state``."""
 
@@ -64,7 +64,7 @@ class Port:
 class PortSupply:
     """Level-2 rotations fed per port: a rotation through a region takes its state from that
     region's port, and a step lasts at least the time each port it uses needs to deliver its
-    states, and at least ``min_step`` cycles (the lattice surgery; MODEL.md 7)."""
+    states, and at least ``min_step`` cycles (the lattice surgery; docs/model/two-level.md)."""
 
     ports: tuple[Port, ...]
     min_step: np.ndarray
@@ -131,7 +131,7 @@ class Level:
 
     def ancilla_length(self, placement: Placement) -> np.ndarray:
         """Lambda of a rotation through a region: the span at level 1; the port distance
-        plus the entry region d_m at level 2 (MODEL.md section 6)."""
+        plus the entry region d_m at level 2 (docs/model/geometry.md)."""
         support = placement.rotation.support
         if isinstance(self.source, FaultyT):
             return self.layout.span(support).evaluate(self.d)
@@ -140,7 +140,7 @@ class Level:
     def rotation_errors(
         self, placement: Placement, step: int | None = None
     ) -> tuple[np.ndarray, ...]:
-        """(a, b, c, theta) of one rotation (MODEL.md 4.1-4.3), in ``step`` (its d_m).
+        """(a, b, c, theta) of one rotation (docs/model/rotations.md), in ``step`` (its d_m).
 
         a (a P_{pi/2} error) collects Z errors of the state that makes the rotation, b (a
         P_{-pi/4} error) its X errors and the wrong outcome of the lattice-surgery measurement.
@@ -169,9 +169,9 @@ class Level:
         return src.a + z_state * d_m, src.b + x_state * d_m + timelike, src.c, src.theta
 
     def step_time(self, step: int) -> np.ndarray:
-        """Duration of ``step`` in cycles: tau (MODEL.md 5: d_m at level 1), at level 1 with
+        """Duration of ``step`` in cycles: tau (docs/model/storage.md: d_m at level 1), at level 1 with
         per-step d_m that step's d_m (extension E2), and with per-port supply the time the
-        ports the step uses need to deliver its states (MODEL.md 7)."""
+        ports the step uses need to deliver its states (docs/model/two-level.md)."""
         if self.d.d_m_step and isinstance(self.source, FaultyT):
             return np.asarray(self.d.at_step(step).d_m, float)
         if isinstance(self.source, PortSupply):
@@ -187,7 +187,7 @@ class Level:
         return starts
 
     def cycles(self) -> np.ndarray:
-        """Cycles of one run: the sum of the step durations (MODEL.md 8.3), each counted with
+        """Cycles of one run: the sum of the step durations (docs/model/costs.md), each counted with
         the schedule's ``cycles_factor`` departure where it has one."""
         factor = {
             d.step: d.factor for d in self.schedule.departures if d.kind == "cycles_factor"
@@ -197,7 +197,7 @@ class Level:
         )
 
     def storage_time(self, qubit: int, step: int) -> np.ndarray | None:
-        """Cycles ``qubit`` idles in ``step`` (None: not alive), MODEL.md section 5."""
+        """Cycles ``qubit`` idles in ``step`` (None: not alive), docs/model/storage.md."""
         schedule = self.schedule
         departures = [d for d in schedule.departures if d.qubit == qubit]
         if step < schedule.first_step(qubit):
@@ -240,7 +240,7 @@ class Level:
 
     def ancilla_lengths(self, step: int) -> dict[int, np.ndarray]:
         """Sum of Lambda over the rotations of ``step`` that touch each output patch through
-        an ancilla region (MODEL.md 4.4), with the schedule's extra ``ancilla_z`` departures."""
+        an ancilla region (docs/model/rotations.md), with the schedule's extra ``ancilla_z`` departures."""
         lengths: dict[int, np.ndarray] = {}
         for placement in self._ancilla_placements(step):
             for q in set(placement.rotation.support) & set(self.protocol.outputs):
@@ -248,7 +248,7 @@ class Level:
         return lengths
 
     def ancilla_z_errors(self, step: int) -> dict[int, np.ndarray]:
-        """Per output patch, the summed ancilla-Z probability of ``step`` (MODEL.md 4.4: one
+        """Per output patch, the summed ancilla-Z probability of ``step`` (docs/model/rotations.md: one
         channel per step and output; each rotation counted with its region's width)."""
         errors: dict[int, np.ndarray] = {}
         for placement in self._ancilla_placements(step):
@@ -258,7 +258,7 @@ class Level:
         return errors
 
     def channels(self) -> list[Channel]:
-        """The noisy circuit of this level in time order (MODEL.md section 3 ordering)."""
+        """The noisy circuit of this level in time order (docs/model/storage.md ordering)."""
         circuit: list[Channel] = []
         for step, placements in enumerate(self.schedule.steps, 1):
             circuit += [
@@ -281,14 +281,14 @@ class Level:
     ) -> np.ndarray:
         """Z error on an output patch from an ancilla region of length ``length`` and width w
         (d_x unless the distances give ``region`` its own) measured for d_m cycles, counted as
-        length / w square patches of side w (MODEL.md 4.4; extension E1)."""
+        length / w square patches of side w (docs/model/rotations.md; extension E1)."""
         d = self.d if step is None else self.d.at_step(step)
         width = np.asarray(d.d_x if region is None else d.width(region), float)
         d_m = np.asarray(d.d_m, float)
         return self.noise.spacelike(width, width)[1] * length / width * d_m
 
     def storage_rates(self, qubit: int) -> tuple[np.ndarray, np.ndarray]:
-        """(X, Z) logical error per cycle of a qubit's patch (MODEL.md section 2); a check
+        """(X, Z) logical error per cycle of a qubit's patch (docs/model/noise.md); a check
         patch has its own d_z where the distances give one (extension E1)."""
         d_x = np.asarray(self.d.d_x, float)
         if qubit in self.protocol.outputs:

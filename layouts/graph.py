@@ -1,6 +1,6 @@
 """The geometry of a factory as a networkx graph: patches, ancilla regions, ports, routing.
 
-002_c83c776f5650c552.txt Secs. 3-6 and ../shared/MODEL.md sections 6 and 8.2. Every node is a
+Litinski 2019, Secs. 3-6 and docs/model/geometry.md and docs/model/costs.md. Every node is a
 rectangle in tiles (code-distance units) with ``x, y, width, height`` and an ``area`` that the
 qubit count sums; edges say what touches what. Ancilla lengths (level-1 spans, level-2 port
 distances) and qubit counts are read off this graph, so they follow from the geometry rather
@@ -32,7 +32,7 @@ from layouts.layout import QUBITS_PER_TILE, Distances, Layout, Length
 
 @dataclass(frozen=True)
 class TwoLevel:
-    """The level-1 side of a two-level factory (MODEL.md 7, 8.2).
+    """The level-1 side of a two-level factory (docs/model/two-level.md and docs/model/costs.md).
 
     Attributes:
         layout: the level-1 layout (one block).
@@ -94,7 +94,7 @@ def layout_graph(
         LayoutError: level not 1 or 2, non-scalar distances, or level-1 feeders at level 1.
 
     References:
-        MODEL.md section 6 (rows, regions, ports) and 8.2 (areas).
+        docs/model/geometry.md (rows, regions, ports) and 8.2 (areas).
     """
     if level not in (1, 2):
         raise LayoutError(f"layout_graph: level must be 1 or 2, got {level!r}")
@@ -205,7 +205,7 @@ def _add_units(graph: nx.Graph, units: Units, d_m2: float) -> None:
 
 def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
     """Level-1 blocks in one column per port side, a routing strip along each column and a
-    routing hub between the column and the entry region (areas as in MODEL.md 8.2; with a
+    routing hub between the column and the entry region (areas as in docs/model/costs.md; with a
     mix, each block and its share of the strip at its own distances). The blocks are dealt to
     the sides as the supply deals them (Arrangement.deal): each column feeds only its port."""
     if feed.n_level1 < 1:
@@ -314,7 +314,7 @@ def _involved(graph: nx.Graph, support: Iterable[int]) -> list[int]:
 def span(graph: nx.Graph, support: Iterable[int]) -> Length:
     """Level-1 ancilla length: widths from the leftmost to the rightmost involved patch.
 
-    MODEL.md section 6 (level-1 rule); equals Layout.span.
+    docs/model/geometry.md (level-1 rule); equals Layout.span.
     """
     pos = _involved(graph, support)
     row = patches(graph)[min(pos) : max(pos) + 1]
@@ -324,7 +324,7 @@ def span(graph: nx.Graph, support: Iterable[int]) -> Length:
 def port_length(graph: nx.Graph, support: Iterable[int], region: str) -> Length:
     """Level-2 ancilla length: from the region's port to the far edge of the farthest patch.
 
-    MODEL.md section 6 (level-2 rule); equals Layout.port_length.
+    docs/model/geometry.md (level-2 rule); equals Layout.port_length.
     """
     pos = _involved(graph, support)
     node = ("region", region)
@@ -363,5 +363,5 @@ def tiles(graph: nx.Graph) -> float:
 
 
 def qubits(graph: nx.Graph) -> float:
-    """Physical qubits: QUBITS_PER_TILE per tile (MODEL.md 8.2)."""
+    """Physical qubits: QUBITS_PER_TILE per tile (docs/model/costs.md)."""
     return QUBITS_PER_TILE * tiles(graph)

@@ -1,6 +1,6 @@
 """Lattice-surgery layouts as data: one row of patches with ancilla regions.
 
-002_c83c776f5650c552.txt Secs. 3-6 and ../shared/MODEL.md sections 6 and 8.2. Output patches
+Litinski 2019, Secs. 3-6 and docs/model/geometry.md and docs/model/costs.md. Output patches
 are d_x x d_x, check patches d_z wide (height d_x); ancilla regions of height d_x run along the
 row. At level 1 each region has a faulty-T-measurement qubit (d_m tiles); at level 2 each region
 has an entry port at one end of the row, where level-1 states enter through an entry region
@@ -8,7 +8,7 @@ d_m wide. Lengths are linear forms in the distances, so one layout serves every 
 
 Model extension (docs/model-extensions.md E1-E2): a level's distances may give each check patch
 its own d_z, each ancilla region its own width, and (level 1) each step its own d_m. With none
-of them given, every rule reduces to MODEL.md.
+of them given, every rule reduces to docs/model/.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from estimator.errors import LayoutError
 
 QUBITS_PER_TILE = 2
-"""Physical qubits per tile: a data and a measurement qubit (MODEL.md 8.2)."""
+"""Physical qubits per tile: a data and a measurement qubit (docs/model/costs.md)."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Distances:
     """Code distances of one level, scalars or arrays over a parameter grid.
 
     Attributes:
-        d_x: X distance: width of output patches and height of the row (MODEL.md 1).
+        d_x: X distance: width of output patches and height of the row (docs/model/index.md).
         d_z: Z distance of the check patches.
         d_m: temporal distance (cycles of a lattice-surgery step).
         d_z_patch: extension E1: Z distance of individual check patches (qubit -> d_z); the
@@ -49,7 +49,7 @@ class Distances:
 
     @property
     def uniform(self) -> bool:
-        """True when no per-patch, per-region or per-step distance is given (MODEL.md)."""
+        """True when no per-patch, per-region or per-step distance is given (docs/model/)."""
         return not (self.d_z_patch or self.region_width or self.d_m_step)
 
     def check_d_z(self, qubit: int) -> np.ndarray | float:
@@ -83,7 +83,7 @@ class Distances:
 
     @property
     def d_m_max(self) -> np.ndarray | float:
-        """Largest d_m over the steps: the size of a faulty-T qubit (MODEL.md 8.2)."""
+        """Largest d_m over the steps: the size of a faulty-T qubit (docs/model/costs.md)."""
         if not self.d_m_step:
             return self.d_m
         return np.maximum.reduce([np.asarray(v, float) for v in self.d_m_step])
@@ -225,7 +225,7 @@ class Layout:
     def litinski(
         cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None
     ) -> Layout:
-        """Two ancilla regions, above (port L) and below (port R); 002 Figs. 6-11."""
+        """Two ancilla regions, above (port L) and below (port R); Litinski 2019, Figs. 6-11."""
         regions = (AncillaRegion("top", "L"), AncillaRegion("bottom", "R"))
         return cls("litinski", tuple(row or range(1, n_qubits + 1)), frozenset(outputs), regions)
 
@@ -233,7 +233,7 @@ class Layout:
     def small_footprint(
         cls, n_qubits: int, outputs: Iterable[int], row: Iterable[int] | None = None
     ) -> Layout:
-        """One ancilla region (port R, entry region as tall as the block); 002 Sec. 6."""
+        """One ancilla region (port R, entry region as tall as the block); Litinski 2019, Sec. 6."""
         regions = (AncillaRegion("top", "R", entry_rows=2),)
         return cls(
             "small-footprint", tuple(row or range(1, n_qubits + 1)), frozenset(outputs), regions
@@ -279,13 +279,13 @@ class Layout:
 
     def covers(self, support: Iterable[int], qubit: int) -> bool:
         """True when a level-1 rotation on ``support`` uses its region's stretch at ``qubit``'s
-        patch: the patch lies within the rotation's span (MODEL.md 4.2 space rule, 6)."""
+        patch: the patch lies within the rotation's span (docs/model/rotations.md space rule, 6)."""
         pos = self._positions(support)
         return min(pos) <= self.position(qubit) <= max(pos)
 
     def uses(self, support: Iterable[int], region: str | None, qubit: int, *, level: int) -> bool:
         """True when a rotation on ``support`` through ``region`` uses that region's stretch at
-        ``qubit``'s patch: at level 1 its span (MODEL.md 6), at level 2 the stretch from the
+        ``qubit``'s patch: at level 1 its span (docs/model/geometry.md), at level 2 the stretch from the
         region's port to the far edge of its farthest patch. A fast faulty T measurement
         (``region`` None) uses no region along the row."""
         if region is None:
@@ -308,11 +308,11 @@ class Layout:
         )
 
     def qubits(self, d: Distances, *, level: int) -> np.ndarray:
-        """Physical qubits of one block (MODEL.md 8.2): QUBITS_PER_TILE per tile."""
+        """Physical qubits of one block (docs/model/costs.md): QUBITS_PER_TILE per tile."""
         return QUBITS_PER_TILE * self.tiles(d, level=level)
 
     def tiles(self, d: Distances, *, level: int) -> np.ndarray:
-        """Area of the block in tiles (MODEL.md 8.2): row and regions, plus the faulty-T qubits
+        """Area of the block in tiles (docs/model/costs.md): row and regions, plus the faulty-T qubits
         (d_m tiles per region) at level 1 or the entry regions (d_m wide, as high as their
         region plus ``entry_rows - 1`` rows of d_x) at level 2. Regions have their own widths
         where ``d`` gives them (extension E1)."""

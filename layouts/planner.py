@@ -1,9 +1,9 @@
 """Layout planner: a one-row layout for any protocol, with the row order chosen by the planner.
 
-../shared/MODEL.md section 6: all layouts are one row of patches (outputs d_x wide, checks d_z
+docs/model/geometry.md: all layouts are one row of patches (outputs d_x wide, checks d_z
 wide) with one or two ancilla regions along it. The ancilla length of a rotation depends on the
 row order (level 1: the span of its patches; level 2: the distance from a port), and it enters
-the timelike and ancilla-Z error terms (MODEL.md 4.1, 4.3, 4.4). The planner picks the order
+the timelike and ancilla-Z error terms (docs/model/rotations.md). The planner picks the order
 that minimises the sum of the ancilla lengths of the protocol's rotations.
 """
 
@@ -19,7 +19,7 @@ from estimator.errors import LayoutError
 from layouts.layout import AncillaRegion, Distances, Layout
 
 REPRESENTATIVE = Distances(d_x=7, d_z=3, d_m=3)
-"""Distances at which lengths are compared by default: the first row of 002 Table 1 (the cost
+"""Distances at which lengths are compared by default: the first row of Litinski 2019, Table 1 (the cost
 depends on the ratio d_x / d_z only, which is 2.1-3 in every row of that table)."""
 EXHAUSTIVE_MAX = 8
 """Largest number of patches for which every row order is tried (8! = 40,320 orders)."""
@@ -28,7 +28,7 @@ EXHAUSTIVE_MAX = 8
 def auto_layout(protocol: Protocol, row: Sequence[int], *, regions: int = 2) -> Layout:
     """A layout named "auto" with the given row order and one or two ancilla regions.
 
-    Two regions: above (port L) and below (port R), as in 002 Figs. 6-11; one region: above,
+    Two regions: above (port L) and below (port R), as in Litinski 2019, Figs. 6-11; one region: above,
     port R, with an entry region as tall as the block, as in the small-footprint layout.
     """
     return Layout("auto", tuple(row), frozenset(protocol.outputs), _regions(regions))
@@ -111,8 +111,8 @@ def plan_layout(
 
     Args:
         protocol: the rotations to host.
-        level: 1 (lengths are spans, MODEL.md 6 level-1 rule) or 2 (lengths are the distance
-            from the nearer port, MODEL.md 6 level-2 rule).
+        level: 1 (lengths are spans, docs/model/geometry.md level-1 rule) or 2 (lengths are the distance
+            from the nearer port, docs/model/geometry.md level-2 rule).
         regions: 2 (ancilla above and below, ports L and R) or 1 (small footprint, port R).
         d: distances at which lengths are compared (only d_x / d_z matters).
         exhaustive_max: up to this many patches every order is tried; beyond, a deterministic

@@ -1,9 +1,9 @@
 """Schedules as data: which rotations run in which step, in which ancilla region.
 
-../shared/MODEL.md sections 5 and 10. A schedule is a list of steps; each step lists its
+docs/model/storage.md and docs/model/published-schedules.md. A schedule is a list of steps; each step lists its
 rotations, each placed in an ancilla region (or, at level 1, done by a fast faulty T measurement
 on a single check patch: region None). It also says when each output is consumed, and it may
-carry *departures*: deviations of the published scripts from the general rules (MODEL.md
+carry *departures*: deviations of the published scripts from the general rules (docs/model/
 section 11), kept as explicit data so that a ``consistent`` variant is the same schedule
 without them.
 """
@@ -47,7 +47,7 @@ class Consumption:
 
 @dataclass(frozen=True)
 class Departure:
-    """A deviation of the published scripts from the general rules (MODEL.md section 11).
+    """A deviation of the published scripts from the general rules (docs/model/published-schedules.md).
 
     Kinds: ``ancilla_z``: an extra ancilla-Z channel on ``qubit`` in ``step`` as if it were
     in a rotation through ``region``; ``storage_factor``: the storage of ``qubit`` in ``step``
@@ -158,7 +158,7 @@ class Schedule:
                     raise ScheduleError(
                         f"schedule {self.name!r} step {s}: the fast faulty T measurement on q{q} "
                         "has no ancilla region free at its patch (every region's stretch there is "
-                        "used by a rotation of the step; MODEL.md 4.2 space rule)"
+                        "used by a rotation of the step; docs/model/rotations.md space rule)"
                     )
         consumed = {c.qubit for c in self.consumption}
         if consumed != set(protocol.outputs):
@@ -194,8 +194,8 @@ class Schedule:
 
 def fast_t_regions(layout: Layout, step: tuple[Placement, ...], qubit: int) -> tuple[str, ...]:
     """Ancilla regions where a fast faulty T measurement on ``qubit`` fits in ``step``: those
-    whose stretch at the patch no rotation of the step uses (MODEL.md 4.2 space rule; a level-1
-    rotation uses its region from its leftmost to its rightmost patch, MODEL.md 6). In a
+    whose stretch at the patch no rotation of the step uses (docs/model/rotations.md space rule; a level-1
+    rotation uses its region from its leftmost to its rightmost patch, docs/model/geometry.md). In a
     one-row layout every region runs along every patch."""
     return layout.free_regions(step, qubit, level=1)
 
@@ -276,7 +276,7 @@ PUBLISHED = {
     (2, "8-to-CCZ", "litinski"): "l2_8toCCZ_litinski",
     (2, "15-to-1", "small-footprint"): "l2_15to1_small_footprint",
 }
-"""Published schedules (002; MODEL.md section 10) by (level, protocol, layout)."""
+"""Published schedules (Litinski 2019; docs/model/published-schedules.md) by (level, protocol, layout)."""
 
 
 def published_schedule(

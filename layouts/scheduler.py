@@ -1,6 +1,6 @@
 """CP-SAT schedules: every rotation of a protocol to a step and an ancilla region (or port).
 
-../shared/MODEL.md sections 4-6. The layout's rules: an ancilla region serves one rotation per
+docs/model/rotations.md. The layout's rules: an ancilla region serves one rotation per
 step; at level 1 a single-qubit rotation on a check patch may instead be a fast faulty T
 measurement (no region, at most one per patch and step); at level 2 every rotation consumes one
 level-1 state entering through its region's port, so a step holds at most one rotation per
@@ -8,15 +8,15 @@ region. A patch lives from the step of its first rotation to that of its last; a
 until it is consumed, in the step of consumption (in-step) or after it (deferred).
 
 The objective is lexicographic. First the number of steps is minimised and proven minimal;
-then, with that number fixed, a linear error proxy: every error probability of the MODEL.md
-rules that the schedule controls (storage of live patches, MODEL.md 2 and 5; the timelike
+then, with that number fixed, a linear error proxy: every error probability of the docs/model/
+rules that the schedule controls (storage of live patches, docs/model/noise.md and docs/model/storage.md; the timelike
 and ancilla-Z terms of each rotation's ancilla length, 4.1-4.4; fast faulty T measurements,
 4.2), each weighted by its harm, the first-order change of the probability that an accepted
 run has a wrong output (``harm_weights``). The exact p_out of the result is the simulator's
 job (estimator.factory), not this module's.
 
 At level 1 a fast faulty T measurement needs an ancilla region whose stretch at its patch no
-rotation of the step uses (MODEL.md 4.2 space rule). Outputs obey the consumption rules of
+rotation of the step uses (docs/model/rotations.md space rule). Outputs obey the consumption rules of
 layouts/consumption.py: deferred means after the last step; an in-step consumption ends no
 earlier than the last lattice surgery (post-selection first, timed with the longest step) and
 has a region free at the output in every step until it has left (access, timed with the
@@ -33,13 +33,15 @@ solves a handful of models.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from estimator.circuits.protocol import Protocol
-from estimator.errors import LayoutError, ScheduleError
+from estimator.errors import LayoutError, LoadError, ScheduleError
 from estimator.sim.noise import NoiseModel
 from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level, PortSupply
 from layouts.graph import layout_graph, regions_for
@@ -120,7 +122,7 @@ def _mask(support: tuple[int, ...]) -> int:
 
 
 def _output_overlaps(protocol: Protocol) -> tuple[np.ndarray, np.ndarray]:
-    """Harm 1 - |<psi|P|psi>|^2 on the ideal output state (MODEL.md section 3) of P = Z_T for
+    """Harm 1 - |<psi|P|psi>|^2 on the ideal output state (docs/model/storage.md) of P = Z_T for
     every set T of outputs (bit j of the index: the j-th output) and of P = X on each output."""
     psi = protocol.output_state()
     outputs = protocol.outputs
@@ -144,7 +146,7 @@ def harm_weights(
 ) -> dict[tuple[int, ...], float]:
     """First-order harm of a Z-type error on each pattern, given the other Z-type errors.
 
-    Every diagonal channel of MODEL.md 3-5 is, after twirling, a Z error on a pattern of
+    Every diagonal channel of docs/model/storage.md is, after twirling, a Z error on a pattern of
     qubits: a rotation's P_{pi/2} error with probability a and its P_{-+pi/4} errors with
     probability (b + c) / 2 on the rotation's support; storage and ancilla-Z errors on one
     patch. Z errors commute with the circuit, so only the XOR of all patterns matters: the run
@@ -215,7 +217,7 @@ def _level(
 
 def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: Level) -> _Costs:
     """Each rotation's options and every proxy coefficient: the error probabilities of the
-    MODEL.md rules (via ``model``) times their harm. The harm weights are evaluated at a
+    docs/model/ rules (via ``model``) times their harm. The harm weights are evaluated at a
     reference: rotations at their mean over the options, patches living the fewest steps
     their rotations allow."""
     graph = layout_graph(layout, d, level=level)
@@ -360,7 +362,7 @@ class _Model:
                     self._space_rule(costs, pools, s, q, fast)
 
     def _space_rule(self, costs: _Costs, pools, s: int, q: int, fast: list) -> None:
-        """MODEL.md 4.2: a fast faulty T measurement on q needs a region whose stretch at q no
+        """docs/model/rotations.md: a fast faulty T measurement on q needs a region whose stretch at q no
         rotation of the step uses. A pool of interchangeable regions has one free at q iff
         fewer of its rotations cover q than it has regions."""
         free = []
@@ -418,15 +420,44 @@ class _Model:
         solver.parameters.linearization_level = 2
         solver.parameters.max_deterministic_time = work
         solver.parameters.max_time_in_seconds = factor * work + offset
-        status = solver.status_name(solver.solve(self.model))
+        status = solver.status_name(_solve_interruptibly(solver, self.model))
         spent = solver.response_proto.deterministic_time
         if status not in ("OPTIMAL", "INFEASIBLE") and spent < 0.99 * work:
-            raise ScheduleError(
+            raise LoadError(
                 f"CP-SAT was stopped by the wall-clock guard after {solver.wall_time:.0f} s with "
                 f"{spent:.2f} of {work:g} deterministic seconds done: the machine is too loaded "
                 "for a reproducible schedule; retry later"
             )
         return solver, status
+
+
+def _solve_interruptibly(solver: Any, model: Any) -> Any:
+    """``solver.solve(model)`` in a thread (CP-SAT releases the GIL), so that Ctrl-C stops the
+    search and raises KeyboardInterrupt here. CP-SAT's own SIGINT handler would end the search
+    as if its time were up, and the interrupted run would pass for a finished one."""
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, Any] = {}
+    finished = threading.Event()  # not Thread.join: an interrupted join forgets the thread
+
+    def target() -> None:
+        try:
+            outcome["status"] = solver.solve(model)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = error
+        finally:
+            finished.set()
+
+    threading.Thread(target=target, name="cp-sat", daemon=True).start()
+    try:
+        while not finished.wait(0.05):
+            pass
+    except KeyboardInterrupt:
+        solver.stop_search()
+        finished.wait()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["status"]
 
 
 def _fewest_steps(
@@ -761,11 +792,11 @@ def schedule_cpsat(
         time_limit: budget of both solves together in seconds of CP-SAT's deterministic time
             (one worker, fixed seed): the result does not depend on the machine's load.
         tau: step duration in cycles (with per-port supply, the longest step); default d_m
-            (level 1: exact, MODEL.md 5; level 2: the shortest step of the standard
-            arrangement, MODEL.md 7, and then an output may leave in-step only in the last
+            (level 1: exact, docs/model/storage.md; level 2: the shortest step of the standard
+            arrangement, docs/model/two-level.md, and then an output may leave in-step only in the last
             step, since post-selection first needs the real step time).
         feed: level 2 only, the level-1 states (error p_in, travel l_move) as
-            estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
+            estimator.factory builds them; default p_in = 35 p_t^3 (Litinski 2019, Sec. 1), l_move = 0.
             Only the proxy's weights depend on it.
         consumption: "allowed" (each output in-step or deferred, from its last rotation on,
             within the consumption rules of layouts/consumption.py) or "deferred" (every
@@ -783,7 +814,7 @@ def schedule_cpsat(
             stopped by the wall-clock guard or failing (the message names the status).
 
     References:
-        MODEL.md sections 2, 4, 5, 6 (rules), 10 (the published schedules it competes with).
+        docs/model/noise.md, docs/model/rotations.md, docs/model/storage.md and docs/model/geometry.md (rules), 10 (the published schedules it competes with).
     """
     start = time.perf_counter()
     if level not in (1, 2):

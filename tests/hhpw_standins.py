@@ -1,7 +1,7 @@
 """Small stand-in inner and outer codes for the protocol calculus tests.
 
 They carry only what the calculus reads (estimator.codes.hhpw.protocol.InnerCode and
-OuterCode): the inner codes the c_log values of ../shared/HHPW.md section 2, the outer codes
+OuterCode): the inner codes the c_log values of docs/model/inner-outer.md, the outer codes
 a check matrix whose pattern counts c_out(u, v) are found by listing every pattern (small
 codes only), so the calculus is tested independently of estimator.codes.outer.
 """
@@ -29,7 +29,7 @@ class StandInInner:
         return self.c_logs.get(w, 0)
 
 
-# c_log(d) from ../shared/HHPW.md section 2 (000 Table 2, 001 App. A); heavier weights absent.
+# c_log(d) from docs/model/inner-outer.md (Haah et al. 2018, Table 2, Haah et al. 2017, App. A); heavier weights absent.
 STEANE = StandInInner("[[7,1,3]]", 7, 1, 3, {3: 7})
 C17 = StandInInner("[[17,1,5]]", 17, 1, 5, {5: 51})
 C4 = StandInInner("[[4,2,2]]", 4, 2, 2, {2: 6}, kind="hyperbolic")
@@ -113,7 +113,7 @@ class StandInOuter:
 
 
 def grid(k_vertical: int, k_horizontal: int, directions: str) -> np.ndarray:
-    """Grid checks of 000 Sec. VI: qubit (i, j) is bit k_horizontal * i + j; vertical
+    """Grid checks of Haah et al. 2018, Sec. VI: qubit (i, j) is bit k_horizontal * i + j; vertical
     checks (column j, k_vertical qubits), horizontal (row i), diagonal (i + j = z mod k)."""
     rows = []
     for d in directions:
@@ -131,7 +131,7 @@ def grid_vh(k: int) -> StandInOuter:
     """The k x k grid checked vertically then horizontally, with hand-derived counts: every
     bit is in two checks, so |Mv| and the weight of a codeword are even (c_out(3, 1) =
     c_out(5, 0) = 0); the weight-4 codewords are the corners of C(k, 2)^2 rectangles
-    (000 Sec. VI.4); distance 4 and min 2|Mv| + |v| = 4."""
+    (Haah et al. 2018, Sec. VI.4); distance 4 and min 2|Mv| + |v| = 4."""
     from math import comb
 
     counts = {(3, 1): 0, (4, 0): comb(k, 2) ** 2, (5, 0): 0}

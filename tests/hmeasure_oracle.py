@@ -1,9 +1,9 @@
-"""Independent state-vector oracle for the H-measurement protocols of 001 (small codes only).
+"""Independent state-vector oracle for the H-measurement protocols of Haah et al. 2017 (small codes only).
 
 It simulates the physical circuit, not the GF(2) rules of ``estimator.codes.hmeasure``: the
 magic states are encoded into the inner code by an encoder built from S and the magic basis
-(001 Eq. (3.6)), controlled transversal H is T^dagger . CZ . T on every physical qubit with
-T = exp(-i pi Y / 8) (001 Eq. (1.3)), Y errors are inserted after the chosen T gates, and the
+(Haah et al. 2017, Eq. (3.6)), controlled transversal H is T^dagger . CZ . T on every physical qubit with
+T = exp(-i pi Y / 8) (Haah et al. 2017, Eq. (1.3)), Y errors are inserted after the chosen T gates, and the
 run is accepted when every syndrome ancilla reads 0 and the control reads +. For a hyperbolic
 code the check is controlled-swap, H on the first logical qubit of the pair, controlled-swap,
 with the syndrome read after each swap ("each") or only at the end ("end").

@@ -21,7 +21,7 @@ def _eigen(support, sign, x, n):
 
 
 def rotation_mixture(support, sign, a, b, c, theta=0.0):
-    """A faulty pi/8 rotation as a list of (weight, angle) (MODEL.md section 3; 002 Eq. 6)."""
+    """A faulty pi/8 rotation as a list of (weight, angle) (docs/model/storage.md; Litinski 2019, Eq. 6)."""
     a, b, c, theta = (mp.mpf(v) for v in (a, b, c, theta))
     base = mp.pi / 8 + theta
     branches = [

@@ -2,7 +2,7 @@
 
 from layouts.layout import Length
 
-# ../shared/MODEL.md section 6: level-1 spans of 15-to-1 rotations on the q1..q5 row.
+# docs/model/geometry.md: level-1 spans of 15-to-1 rotations on the q1..q5 row.
 MODEL_6_SPANS = [
     ((2, 3, 4), Length(dz=3)),
     ((1, 2, 3), Length(dx=1, dz=2)),
@@ -13,7 +13,7 @@ MODEL_6_SPANS = [
 ]
 
 # A 6 x 23 triorthogonal matrix for which no sign pattern realises the Clifford correction of
-# 003 Lemma 2: found by random search; all 2^23 sign patterns were checked offline against
+# Bravyi and Haah 2012, Lemma 2: found by random search; all 2^23 sign patterns were checked offline against
 # the exact phase condition.
 NO_SIGN_FLIP_MATRIX = (
     "00000000000111111111111",

@@ -40,3 +40,20 @@ def test_quick_benchmark_measures_every_path():
         assert float(re.search(r"([\d.]+) /s", line).group(1)) > 0
     speedups = re.findall(r"engine auto (\d+)x", run.stdout)
     assert len(speedups) == 3  # measured against the dense reference in the same process
+
+
+def test_sweep_benchmark_measures_the_command():
+    """benchmarks/sweep_cli.py --quick: the one-level msd sweep as a user runs it, timed."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "sweep_cli.py"), "--quick", "--repeat", "1"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    pattern = r"6,032 points, one worker: wall [\d.]+ s, CPU [\d.]+ s, ([\d,]+) points"
+    rate = re.search(pattern, run.stdout)
+    assert rate is not None, run.stdout
+    assert int(rate.group(1).replace(",", "")) > 0

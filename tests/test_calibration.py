@@ -202,8 +202,8 @@ def test_calibrated_noise_in_a_factory(tmp_path):
 
 
 def test_calibration_with_002_constants_is_the_phenomenological_model(table1_dir):
-    """All four channels at A = 0.1, p_th = 0.01: every Table 1 row as under 002's model
-    (the geometric factors are MODEL.md's; only the order of float operations differs)."""
+    """All four channels at A = 0.1, p_th = 0.01: every Table 1 row as under Litinski 2019's model
+    (the geometric factors are docs/model/; only the order of float operations differs)."""
     litinski = RateFit(0.1, 0.01)
     calibration = Calibration("002", litinski, litinski, litinski, litinski, (1e-4, 1e-3), (3, 41))
     for path in sorted(table1_dir.glob("[0-9]*.toml")):

@@ -97,7 +97,7 @@ def test_table_text(capsys):
 
 
 def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
-    """noise.prefactor = 0: the bare protocol of 002 Sec. 1 (1.03724e-11 at p = 1e-4); the
+    """noise.prefactor = 0: the bare protocol of Litinski 2019, Sec. 1 (1.03724e-11 at p = 1e-4); the
     full distance is not defined and is reported as null / n/a."""
     path = tmp_path / "bare.toml"
     path.write_text(one_level_config.read_text() + "[noise]\nprefactor = 0\n")
@@ -111,7 +111,7 @@ def test_no_surface_code_errors(one_level_config, tmp_path, capsys):
 
 def test_parameters_outside_the_model_are_refused(config, capsys):
     """d_x = 10001 with d_m = 3: the timelike error (Lambda d_x / 2 d_m) p_M exceeds 1, so the
-    model of MODEL.md 4 does not apply; a one-line refusal, never a number."""
+    model of docs/model/rotations.md does not apply; a one-line refusal, never a number."""
     assert_exit_2(
         ["estimate", str(config), "--set", "level1.d_x=10001"], "error model does not apply", capsys
     )
@@ -122,6 +122,47 @@ def test_unwritable_output_is_one_line(config, tmp_path, capsys):
     assert_exit_2(["draw", str(config), "-o", str(missing)], "-o: no directory", capsys)
     assert_exit_2(
         ["sweep", str(config), "--vary", "p_phys=1e-3", "-o", str(missing.with_suffix(".csv"))],
-        "No such file",
+        "-o: no directory",  # checked before the sweep runs
         capsys,
     )
+
+
+def test_version_is_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"msd {version('msd-estimator')}\n"
+
+
+def _verb_parsers():
+    """Every verb's parser and sub-action parser, by its command words."""
+    import argparse
+
+    from estimator.cli import build_parser
+
+    def walk(parser, words):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield words + (name,), sub
+                    yield from walk(sub, words + (name,))
+
+    return list(walk(build_parser(), ()))
+
+
+def test_every_verb_help_ends_with_an_example_that_parses(capsys):
+    import shlex
+
+    from estimator.cli import COMMANDS, build_parser
+
+    parsers = _verb_parsers()
+    assert {words[0] for words, _ in parsers} == {c.replace("_", "-") for c in COMMANDS}
+    for words, parser in parsers:
+        text = parser.format_help()
+        assert "example:\n  msd " in text, words
+        for line in text.split("example:\n", 1)[1].splitlines():
+            argv = shlex.split(line)[1:]
+            assert tuple(argv[: len(words)]) == words, line
+            build_parser().parse_args(argv)  # exits 2 on an example that does not parse

@@ -28,11 +28,11 @@ def test_concat_json(capsys):
     record = json.loads(capsys.readouterr().out)
     for key in ("eps_out", "t_per_output", "n_out", "space", "stages", "convention"):
         assert key in record
-    # 000 Table 5 row 6-22-54: n_out 7128, 47 T per output (rounded), space 3.3e5.
+    # Haah et al. 2018, Table 5 row 6-22-54: n_out 7128, 47 T per output (rounded), space 3.3e5.
     assert record["n_out"] == 7128 and round(record["t_per_output"]) == 47
     assert record["space"] == 26 * 74 * 170
     assert [s["name"] for s in record["stages"]] == ["6", "22", "54"]
-    assert record["convention"].startswith("003 worst marginal")
+    assert record["convention"].startswith("003 (Bravyi and Haah 2012): worst marginal")
 
 
 def test_concat_table(capsys):
@@ -47,7 +47,7 @@ def test_concat_search_json(capsys):
     record = json.loads(capsys.readouterr().out)
     assert len(record["results"]) == 3 and record["target"] == 1e-13
     costs = [r["t_per_output"] for r in record["results"]]
-    assert costs == sorted(costs) and costs[0] <= 47.2  # 000 Table 5: 6-22-54 costs 47.16
+    assert costs == sorted(costs) and costs[0] <= 47.2  # Haah et al. 2018, Table 5: 6-22-54 costs 47.16
     assert all(r["eps_out"] <= 1e-13 for r in record["results"])
 
 
@@ -91,7 +91,7 @@ def test_concat_unparsable_option_exits_2(capsys):
 def test_code_check_json(fifteen, capsys):
     assert main(["code", "check", str(fifteen), "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
-    # CODES.md check values: the 15-qubit matrix has eps_out = 35 eps^3 + ...
+    # docs/model/inner-outer.md check values: the 15-qubit matrix has eps_out = 35 eps^3 + ...
     assert record["triorthogonal"] is True
     assert (record["n"], record["k"], record["n_checks"]) == (15, 1, 4)
     assert (record["distance"], record["leading_coefficient"]) == (3, 35)
@@ -101,7 +101,7 @@ def test_code_check_json(fifteen, capsys):
 def test_code_check_with_eps(fifteen, capsys):
     assert main(["code", "check", str(fifteen), "--eps", "1e-4", "--format", "json"]) == 0
     stochastic = json.loads(capsys.readouterr().out)["stochastic"]
-    # CODES.md: 3.501050378e-11 at eps = 1e-4, to its 10 printed digits.
+    # docs/model/inner-outer.md: 3.501050378e-11 at eps = 1e-4, to its 10 printed digits.
     assert abs(stochastic["eps_out"] - 3.501050378e-11) <= 0.5e-20
     for key in ("p_any_output_wrong", "infidelity_per_output", "mean_outputs", "output_yield"):
         assert key in stochastic

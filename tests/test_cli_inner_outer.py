@@ -20,7 +20,7 @@ def test_inner_json_for_a_bch_code(capsys):
         == 0
     )
     record = json.loads(capsys.readouterr().out)
-    # 000 Table 2: [[63,27,7]], 3411 weight-7 logical operators.
+    # Haah et al. 2018, Table 2: [[63,27,7]], 3411 weight-7 logical operators.
     assert (record["n"], record["k"], record["d"], record["kind"]) == (63, 27, 7, "normal")
     assert record["c_log"]["7"] == 3411 and set(record["c_log"]) == {"7", "8"}
 
@@ -29,7 +29,7 @@ def test_inner_table_with_weights(capsys):
     assert main(["code", "inner", "[[16,6,4]]", "--weights", "4", "5", "6"]) == 0
     out = capsys.readouterr().out
     assert "n = 16, k = 6" in out and "hyperbolic" in out
-    assert "       4   140" in out  # HHPW.md section 2
+    assert "       4   140" in out  # docs/model/inner-outer.md
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_inner_file_not_binary(capsys, tmp_path):
 def test_outer_json_for_the_grid_of_vi41(capsys):
     assert main(["code", "outer", "grid:11:v,h", "--max-weight", "5", "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
-    # 000 VI.4.1: n_out 121, n_check 22, n_lonely 11; C(11,2)^2 = 3025 weight-4 patterns and
+    # Haah et al. 2018 VI.4.1: n_out 121, n_check 22, n_lonely 11; C(11,2)^2 = 3025 weight-4 patterns and
     # n_out single errors caught only by two wrong measurements.
     assert (record["n_out"], record["n_check"], record["n_lonely"]) == (121, 22, 11)
     assert (record["distance"], record["sensitivity"]) == (4, 4)

@@ -1,4 +1,4 @@
-"""Concatenated protocols and the sequence search, against 000_46baeba8620d433e.txt Table 5."""
+"""Concatenated protocols and the sequence search, against Haah et al. 2018, Table 5."""
 
 import dataclasses
 import math
@@ -8,10 +8,10 @@ import pytest
 from estimator.codes.concat import DEFAULT_STAGES, concatenate, search, stage
 from estimator.errors import ConfigError
 
-# 000_46baeba8620d433e.txt, Table 5 (eps_in = 1e-3): sequence, n_out, eps_out (2 significant
+# Haah et al. 2018, Table 5 (eps_in = 1e-3): sequence, n_out, eps_out (2 significant
 # digits), T count per output (rounded to an integer), space (2 significant digits).
 # 22-46-54-54: the table prints n_out = 2950922; the product 22*46*54*54 is 2,950,992
-# (seeds/README.md lists this typo), so the product is tested.
+# (docs/model/inner-outer.md lists this typo), so the product is tested.
 TABLE_5 = [
     ("6-22-54", 7128, 1.0e-13, 47, 3.3e5),
     ("15-5", 2, 1.1e-14, 76, 1.5e2),
@@ -42,7 +42,7 @@ def test_table_5_row(sequence, n_out, eps_out, t_count, space):
 
 
 def test_mek_stage_model():
-    """MEK as in 000 Table 5: 9 weight-2 failures of probability eps^2 (1-eps)^8 each, over
+    """MEK as in Haah et al. 2018, Table 5: 9 weight-2 failures of probability eps^2 (1-eps)^8 each, over
     success probability (1-eps)^10, so eps_out = 9 eps^2 / (1-eps)^2 (leading order 9 eps^2).
     Reading it as exactly 9 eps^2 would give 9.68e-15 for 5-34-46, printed 9.8e-15."""
     mek = stage("5")
@@ -54,7 +54,7 @@ def test_mek_stage_model():
 
 def test_result_bookkeeping():
     result = concatenate(["5", "34", "46"], 1e-3)
-    assert result.name == "5-34-46" and result.convention.startswith("003 worst marginal")
+    assert result.name == "5-34-46" and result.convention.startswith("003 (Bravyi and Haah 2012): worst marginal")
     assert result.space == 10 * 110 * 146
     assert result.t_per_output == pytest.approx(math.prod(s.inverse_yield for s in result.stages))
     assert [s.eps_in for s in result.stages[1:]] == [s.eps_out for s in result.stages[:-1]]
@@ -72,7 +72,7 @@ def test_search_is_at_least_as_good_as_every_printed_row(sequence, n_out, eps_ou
 
 @pytest.mark.parametrize("sequence", ["15-5", "5-5-5", "15-15"])
 def test_search_over_mek_and_15_to_1_finds_the_starred_rows(sequence):
-    # Starred rows of 000 Table 5: the cheapest sequences using only MEK ("5") and BK ("15").
+    # Starred rows of Haah et al. 2018, Table 5: the cheapest sequences using only MEK ("5") and BK ("15").
     row = concatenate(sequence, 1e-3)
     best = search(1e-3, row.eps_out, stages=["5", "15"], n_best=3)
     assert best[0].name == sequence

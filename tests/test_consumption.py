@@ -17,7 +17,7 @@ ROWS = [f"{i:02d}" for i in range(1, 16)]
 
 
 def _levels(config):
-    """The levels of a config as the engine builds them (MODEL.md 7 inputs at level 2)."""
+    """The levels of a config as the engine builds them (docs/model/two-level.md inputs at level 2)."""
     noise = config.noise
     levels = [level_one(noise, config.level1)]
     if config.level2 is not None:

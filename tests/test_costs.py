@@ -1,4 +1,4 @@
-"""Full distance (002 Sec. 2; MODEL.md 8.5)."""
+"""Full distance (Litinski 2019, Sec. 2; docs/model/costs.md)."""
 
 import numpy as np
 import pytest
@@ -18,7 +18,7 @@ def test_root_solves_the_equation_on_the_decreasing_branch(p, p_eff):
 
 
 def test_odd_rounding_and_cost():
-    """2 round(d/2) + 1: 002 Table 1 row 1 has d = 11 and 13 (MODEL.md 8.5)."""
+    """2 round(d/2) + 1: Litinski 2019, Table 1 row 1 has d = 11 and 13 (docs/model/costs.md)."""
     noise = NoiseModel(1e-4)
     (small, large) = full_distances(noise, np.asarray(4.394e-8), np.asarray(14625.0))
     assert (int(small.d), int(large.d)) == (11, 13)

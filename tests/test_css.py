@@ -1,4 +1,4 @@
-"""Weakly self-dual CSS inner codes (estimator/codes/css.py) against 001 and 000."""
+"""Weakly self-dual CSS inner codes (estimator/codes/css.py) against Haah et al. 2017 and Haah et al. 2018."""
 
 import re
 import time
@@ -10,13 +10,13 @@ from estimator.codes import gf2
 from estimator.codes.css import InnerCode, inner_code, quantum_bch
 from estimator.errors import ConfigError, ResourceError
 
-# name, n, k, d, kind, c_log(d): ../shared/HHPW.md section 2, from the seeds:
-# 001_c7cbc9f2f2f9e3db.txt l.63-69 and Sec. 3.2 (Steane, normal), l.116-118 ([[4,2,2]],
+# name, n, k, d, kind, c_log(d): docs/model/inner-outer.md, from the seeds:
+# Haah et al. 2017, l.63-69 and Sec. 3.2 (Steane, normal), l.116-118 ([[4,2,2]],
 # hyperbolic), App. A.1.2 l.603-615 and Sec. 3.2 ([[16,6,4]], hyperbolic), Sec. 5.3.2 l.481
 # ([[15,7,3]] = [[16,6,4]] punctured), App. A.1.4-A.1.5 ([[17,1,5]], [[21,3,5]], [[23,1,7]]);
-# 000_46baeba8620d433e.txt Table 2 (the quantum BCH codes, c_log(d) in its last column).
-# The c_log(d) of the 001 codes are not printed there; they are the values HHPW.md lists
-# (e.g. 7 for Steane gives 001 App. C's 35 = 7 * 4 + 7).
+# Haah et al. 2018, Table 2 (the quantum BCH codes, c_log(d) in its last column).
+# The c_log(d) of the Haah et al. 2017 codes are not printed there; they are the values docs/model/inner-outer.md lists
+# (e.g. 7 for Steane gives Haah et al. 2017, App. C's 35 = 7 * 4 + 7).
 TABLE = [
     ("[[7,1,3]]", 7, 1, 3, "normal", 7),
     ("[[4,2,2]]", 4, 2, 2, "hyperbolic", 6),
@@ -32,7 +32,7 @@ TABLE = [
     ("[[63,27,7]]", 63, 27, 7, "normal", 3411),
 ]
 
-# 001 App. A.1.5, l.643-651: the printed stabilisers of [[21,3,5]].
+# Haah et al. 2017, App. A.1.5, l.643-651: the printed stabilisers of [[21,3,5]].
 PRINTED_21_3_5 = """
 100000000011110110100
 010000000001111011010
@@ -56,7 +56,7 @@ def test_builtin_codes_match_the_papers(name, n, k, d, kind, c_log_d):
 
 
 def test_17_1_5_has_no_weight_7_logicals():
-    # HHPW.md section 2: [[17,1,5]] has 51 weight-5 and no weight-7 logical operators; every
+    # docs/model/inner-outer.md: [[17,1,5]] has 51 weight-5 and no weight-7 logical operators; every
     # logical of a code with k = 1 and an odd n has odd weight (the code is normal).
     code = inner_code("17-1-5")
     assert code.c_log(7) == 0 and code.c_log(6) == 0 and code.c_log(9) > 0
@@ -85,7 +85,7 @@ def test_63_27_7_counts_well_under_a_second():
 
 
 def test_puncturing_16_6_4_gives_15_7_3_at_every_position():
-    # 001 Def. 4.8 and Sec. 5.3.2: [[16,6,4]] (hyperbolic) punctured is [[15,7,3]] (normal);
+    # Haah et al. 2017, Def. 4.8 and Sec. 5.3.2: [[16,6,4]] (hyperbolic) punctured is [[15,7,3]] (normal);
     # RM(1,4) is invariant under the affine group, so every position gives the same code.
     parent = inner_code("16-6-4")
     enumerators = set()
@@ -97,9 +97,9 @@ def test_puncturing_16_6_4_gives_15_7_3_at_every_position():
 
 
 def test_21_3_5_from_golay_equals_the_printed_stabilizers(tmp_path):
-    # 001 App. A.1.5: Golay -> [[23,1,7]] -> punctured twice -> [[21,3,5]] (rows l.643-651).
+    # Haah et al. 2017, App. A.1.5: Golay -> [[23,1,7]] -> punctured twice -> [[21,3,5]] (rows l.643-651).
     path = tmp_path / "s21.txt"
-    path.write_text("# 001 App. A.1.5\n" + PRINTED_21_3_5)
+    path.write_text("# Haah et al. 2017, App. A.1.5\n" + PRINTED_21_3_5)
     printed = inner_code(str(path))
     built = inner_code("21-3-5")
     assert printed.weights_s == built.weights_s and printed.weights_dual == built.weights_dual
@@ -115,7 +115,7 @@ def test_bch_from_text_equals_builtin_and_has_dim_s_deg_g():
 
 @pytest.mark.parametrize("name", [row[0] for row in TABLE])
 def test_magic_basis_has_the_identity_or_hyperbolic_form(name):
-    # 001 Def. 3.3: normal codes get a (k, 0)-magic basis, hyperbolic ones a (0, k) basis.
+    # Haah et al. 2017, Def. 3.3: normal codes get a (k, 0)-magic basis, hyperbolic ones a (0, k) basis.
     code = inner_code(name)
     basis = code.magic_basis()
     vectors = basis.vectors.astype(int)

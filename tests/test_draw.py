@@ -17,6 +17,7 @@ from estimator.figures.checks import (
     legends,
     pdf_embeds_truetype,
     pdf_font_types,
+    drawn_texts,
     small_texts,
     svg_text_elements,
     text_overlaps,
@@ -108,7 +109,7 @@ def test_draw_layout_two_level_shows_feeders_and_ports():
 
 
 def test_alive_steps_follow_the_storage_rules():
-    schedule = published_schedule(1, "15-to-1", "litinski")  # MODEL.md 10.1 storage table
+    schedule = published_schedule(1, "15-to-1", "litinski")  # docs/model/published-schedules.md storage table
     assert [alive_steps(schedule, q) for q in range(1, 6)] == [
         (2, 5),
         (1, 6),
@@ -152,8 +153,10 @@ def test_draw_step_schedule_and_timeline():
 
 
 def _journal_checks(fig, width_in):
-    """Text >= 8 pt, no two text boxes overlapping, a legend, and at most ``width_in`` wide."""
-    assert small_texts(fig, PAPER.font_pt) == []
+    """Text >= 8 pt and its sub- and superscripts >= 7 pt, no two text boxes overlapping, a
+    legend, and at most ``width_in`` wide."""
+    assert min(t.get_fontsize() for t in drawn_texts(fig)) >= PAPER.font_pt
+    assert small_texts(fig, 7.0) == []
     assert text_overlaps(fig) == []
     assert legends(fig)
     r = renderer(fig)
@@ -309,7 +312,7 @@ def test_cli_schedule_table_and_json(config, capsys):
     assert lengths <= {"3dz", "4dz", "dx + 2dz", "dx + 3dz", "dx + 4dz"}
     assert (
         record["cost"]["p_out"] <= 4.3941e-08
-    )  # the consistent schedule's (MODEL.md 13: 4.394e-8)
+    )  # the consistent schedule's (docs/model/costs.md: 4.394e-8)
 
 
 def test_cli_schedule_level2_ports(table1_dir, capsys):

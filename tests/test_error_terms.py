@@ -1,5 +1,5 @@
-"""The error rules of MODEL.md sections 4-5 applied to the published layouts and schedules:
-storage times and ancilla lengths against the tables of MODEL.md section 10."""
+"""The error rules of docs/model/rotations.md applied to the published layouts and schedules:
+storage times and ancilla lengths against the tables of docs/model/published-schedules.md."""
 
 from dataclasses import dataclass, field
 
@@ -50,7 +50,7 @@ def _expand(rows: list[str]) -> list[list[str]]:
     return table
 
 
-# MODEL.md section 10, "Storage duration T_q(s) per step" (t = tau, c = d_m + 2 d_x).
+# docs/model/published-schedules.md, "Storage duration T_q(s) per step" (t = tau, c = d_m + 2 d_x).
 STORAGE = [
     (
         "15-to-1",
@@ -135,7 +135,7 @@ def _lambda(dx=0, dz=0, dm=0):
     return dx * DX + dz * DZ + dm * DM
 
 
-# MODEL.md section 10, "ancilla-Z on outputs: Sigma Lambda" (selected steps, incl. departure Q1).
+# docs/model/published-schedules.md, "ancilla-Z on outputs: Sigma Lambda" (selected steps, incl. departure Q1).
 ANCILLA = [
     ("15-to-1", "litinski", 1, "paper", 2, {1: _lambda(dx=2, dz=5)}),
     ("15-to-1", "litinski", 1, "paper", 5, {1: _lambda(dx=1, dz=4)}),
@@ -182,7 +182,7 @@ def test_ancilla_z_lengths(protocol, layout, level, variant, step, expected):
 
 
 def test_level1_rotation_terms():
-    """MODEL.md 4.1 and 4.2 at (p = 1e-4; 9, 3, 3), by hand."""
+    """docs/model/rotations.md at (p = 1e-4; 9, 3, 3), by hand."""
     noise = NoiseModel(1e-4)
     protocol = builtin_protocols()["15-to-1"]
     spec = LevelSpec(
@@ -208,7 +208,7 @@ def test_level1_rotation_terms():
 
 
 def test_level2_rotation_terms():
-    """MODEL.md 4.3: a = p_in + l_move p_M/2, b = l_move p_M/2 + Lambda d_x p_M / (2 d_m), c = 0."""
+    """docs/model/rotations.md: a = p_in + l_move p_M/2, b = l_move p_M/2 + Lambda d_x p_M / (2 d_m), c = 0."""
     lvl = _level("20-to-4", "litinski", 2)
     lvl = Level(
         lvl.protocol,

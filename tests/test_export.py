@@ -1,5 +1,6 @@
 """estimator.export and ``msd export``: Qualtran and Azure round trips where installed."""
 
+import dataclasses
 import importlib.util
 import json
 import math
@@ -64,6 +65,9 @@ def test_cli_export_qualtran_writes_the_summary(summary, table1_dir, tmp_path, c
 
 
 def test_azure_unit_fields(summary):
+    with pytest.raises(ModelError, match="at least 10x the Clifford error rate"):
+        distillation_unit(summary, qubit_cycles_per_code_cycle=8)  # p_t = p_phys
+    summary = dataclasses.replace(summary, p_t=10 * summary.p_phys)
     unit = distillation_unit(summary, qubit_cycles_per_code_cycle=8)
     assert unit["numInputTs"] == 15 and unit["numOutputTs"] == 1
     assert float(unit["outputErrorRateFormula"]) == summary.p_out
@@ -95,22 +99,57 @@ def test_cli_export_azure_ccz_is_refused(table1_dir, tmp_path, capsys):
     assert "outputs CCZ states" in capsys.readouterr().err
 
 
+QDK_QUBITS = {1e-3: "qubit_gate_ns_e3", 1e-4: "qubit_gate_ns_e4"}
+"""The estimator's predefined gate-based qubits whose Clifford error rate is p_phys."""
+T_ROWS = [
+    "01_15to1_7-3-3_p1e-4.toml",
+    "02_15to1_9-3-3_p1e-4.toml",
+    "03_15to1_11-5-5_p1e-4.toml",
+    "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml",
+    "05_15to1x15to1_9-3-3_25-9-9_p1e-4.toml",
+    "06_15to1_17-7-7_p1e-3.toml",
+    "07_15to1x20to4_13-5-5_23-11-13_p1e-3.toml",
+    "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml",
+]
+
+
+@pytest.mark.parametrize("row", T_ROWS)
+def test_azure_export_at_p_t_equal_p_phys_is_refused(row, table1_dir, tmp_path, capsys):
+    """Issue 21: the estimator panicked on our file at p = 1e-3 (its physical units need a T
+    error >= 10x the Clifford error; with none left it indexes an empty list). Refused."""
+    out = tmp_path / "unit.json"
+    args = ["export", str(table1_dir / row), "--to", "azure", "--qubit-cycles-per-code-cycle", "8"]
+    assert main([*args, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "10x the Clifford error rate" in err and not out.exists()
+
+
 @pytest.mark.skipif(not HAS_QDK, reason="qdk (Microsoft's resource estimator) is not installed")
-def test_azure_round_trip(summary, table1_dir, tmp_path, capsys):
-    """The estimator accepts the exported unit and builds its T factory from it: our qubits,
-    our output error, our duration in its physical qubit cycles. (Its rule: a physical unit
-    needs a T error rate >= 10x the Clifford error rate, so the T error is raised here.)"""
+@pytest.mark.parametrize("row", T_ROWS)
+def test_azure_round_trip(row, table1_dir, tmp_path, capsys):
+    """Every exported Table 1 T factory, costed with p_t = 10 p_phys, loads into the estimator
+    on its predefined qubits of Clifford error p_phys with tGateErrorRate = p_t, which builds
+    its T factory from our unit: our qubits, our output error, our duration in its physical
+    qubit cycles."""
     from qdk.estimator import LogicalCounts
 
+    path = table1_dir / row
+    config = load_config(path)
+    p_phys = float(config.noise.p_phys)
+    sets = ["--set", f"p_t={10 * p_phys!r}"]
     out = tmp_path / "unit.json"
-    config = str(table1_dir / "02_15to1_9-3-3_p1e-4.toml")
-    args = ["export", config, "--to", "azure", "--qubit-cycles-per-code-cycle", "8"]
+    args = ["export", str(path), *sets, "--to", "azure", "--qubit-cycles-per-code-cycle", "8"]
     assert main([*args, "-o", str(out)]) == 0
+    capsys.readouterr()
     params = json.loads(out.read_text())
+    config = load_config(path, [f"p_t={10 * p_phys!r}"])
+    summary = summarize(config, estimate_config(config))
     assert params == estimator_params(summary, qubit_cycles_per_code_cycle=8)
-    counts = LogicalCounts({"numQubits": 10, "tCount": 1000, "measurementCount": 10})
+    # few T gates: the factory's p_out must meet the estimator's T error (else it asks for a
+    # second round, and a physical unit cannot be one: it panics)
+    counts = LogicalCounts({"numQubits": 10, "tCount": 10, "measurementCount": 10})
     params.update(
-        qubitParams={"name": "qubit_gate_ns_e3", "tGateErrorRate": 0.01},
+        qubitParams={"name": QDK_QUBITS[p_phys], "tGateErrorRate": 10 * p_phys},
         qecScheme={"name": "surface_code"},
         errorBudget=0.01,
     )
@@ -124,6 +163,19 @@ def test_azure_round_trip(summary, table1_dir, tmp_path, capsys):
     assert factory["physicalQubits"] == units * summary.qubits
     assert factory["logicalErrorRate"] == summary.p_out
     assert factory["runtime"] % duration == 0  # duration x the qubit's cycle time (ns)
+
+
+def test_three_level_export_counts_the_inputs_of_every_level(table1_dir, tmp_path):
+    """Issue 21: a three-level factory was exported with the input count of two levels."""
+    text = (table1_dir / "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml").read_text()
+    text = text.split("# The values")[0]
+    text += 'count = 2\n[level3]\nprotocol = "15-to-1"\nd_x = 31\nd_z = 13\nd_m = 13\n'
+    path = tmp_path / "three.toml"
+    path.write_text(text)
+    config = load_config(path, ["level3.consumption=deferred"])  # in-step q1 leaves too early
+    summary = summarize(config, estimate_config(config))
+    rotations = len(config.level1.protocol.rotations)  # 15-to-1 at every level, one output
+    assert summary.inputs == rotations**3
 
 
 @pytest.mark.skipif(

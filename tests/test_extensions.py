@@ -1,4 +1,4 @@
-"""Model extensions (docs/model-extensions.md): each reduces to MODEL.md when it is not used,
+"""Model extensions (docs/model-extensions.md): each reduces to docs/model/ when it is not used,
 and each follows its rule, checked by hand on small cases."""
 
 import dataclasses
@@ -45,7 +45,7 @@ def test_extensions_at_their_defaults_reduce_to_model(table1_dir, row):
 
 
 def test_per_patch_d_z_and_region_width_geometry(table1_dir):
-    """Qubits from the geometry (MODEL.md 8.2 with E1): row d_x + 3 d_z + d_z5, height
+    """Qubits from the geometry (docs/model/costs.md with E1): row d_x + 3 d_z + d_z5, height
     d_x + w_top + w_bottom; the graph agrees."""
     config = load_config(
         table1_dir / ROW1, ["level1.d_z_patch={q5 = 5}", "level1.region_width={bottom = 5}"]
@@ -155,7 +155,7 @@ def test_odd_counts_and_mixed_feeders(table1_dir):
 
 
 def test_three_levels(table1_dir, tmp_path):
-    """E5: a level-3 block fed by two-level factories, with the level-2 rules (MODEL.md 4.3, 7):
+    """E5: a level-3 block fed by two-level factories, with the level-2 rules (docs/model/rotations.md and docs/model/two-level.md):
     qubits = level-3 block + n_L2 (two-level factory + strip) + routing. One two-level factory
     per side delivers a state per ~85 cycles > 2 d_x3: the published schedule would hand q1 out
     before the last check is measured (refused), so q1 waits until after the last step."""

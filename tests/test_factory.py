@@ -1,5 +1,5 @@
-"""Factory bookkeeping at arbitrary parameters: qubits (MODEL.md 8.2), level-1 -> level-2
-coupling and time (MODEL.md 7, 8.3), per-output normalisation (8.1, 8.4)."""
+"""Factory bookkeeping at arbitrary parameters: qubits (docs/model/costs.md), level-1 -> level-2
+coupling and time (docs/model/two-level.md and docs/model/costs.md), per-output normalisation (8.1, 8.4)."""
 
 from dataclasses import replace
 
@@ -80,7 +80,7 @@ def test_small_footprint_two_level_qubits_and_time():
 @pytest.mark.parametrize(("name", "n_rot"), [("15-to-1", 15), ("20-to-4", 20), ("8-to-CCZ", 8)])
 def test_level2_time_and_inputs(name, n_rot):
     """t_L1 = max(6 d_m / (n_L1 / 2) / (1 - p_fail1), d_m2); cycles = (N_rot / 2) t_L1 / (1 - p_fail2);
-    l_move = 10 d_m2 + (n_L1 / 4)(d_x + 4 d_z); p_in = I_1 (MODEL.md 7)."""
+    l_move = 10 d_m2 + (n_L1 / 4)(d_x + 4 d_z); p_in = I_1 (docs/model/two-level.md)."""
     noise = NoiseModel(2e-4)
     l1, l2 = _spec(1, "15-to-1", "litinski", (11, 5, 5)), _spec(2, name, "litinski", (21, 9, 11))
     for n_l1 in (2, 4, 8, 16):
@@ -95,7 +95,7 @@ def test_level2_time_and_inputs(name, n_rot):
         t_l1 = max(6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail)), 11)
         assert float(est.cycles) == pytest.approx(n_rot / 2 * t_l1 / (1 - float(est.p_fail)))
         level = level_two(noise, l2, l1, first, n_level1=n_l1, arrangement=Arrangement.litinski())
-        for port in level.source.ports:  # n_L1 / 2 factories per side: MODEL.md 7 per port
+        for port in level.source.ports:  # n_L1 / 2 factories per side: docs/model/two-level.md per port
             t_port = 6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail))
             assert float(port.per_state) == pytest.approx(t_port)
             assert float(port.state.l_move) == pytest.approx(10 * 11 + n_l1 / 4 * (11 + 4 * 5))

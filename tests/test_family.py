@@ -1,8 +1,8 @@
-"""The (3k+8)-to-k family through the engine against the stochastic model of 003 Sec. V.
+"""The (3k+8)-to-k family through the engine against the stochastic model of Bravyi and Haah 2012, Sec. V.
 
 With Z-only rotation errors of probability eps and no surface-code errors, the simulator's
 p_fail must equal 1 - p_s and its infidelity the probability that some output is wrong
-(the 002 convention for Z errors; CODES.md). Both sides are exact to float64 precision
+(the Litinski 2019 convention for Z errors; docs/model/inner-outer.md). Both sides are exact to float64 precision
 (the stochastic side has no cancellation; the engine checks its own digits), so the
 tolerance is 1e-9 relative.
 """
@@ -34,7 +34,7 @@ def test_engine_matches_stochastic_model(name, k, eps):
 
 
 def test_leading_order_per_output():
-    """14-to-2: worst marginal 7 eps^2 = (3k + 1) eps^2 at leading order (CODES.md), and the engine
+    """14-to-2: worst marginal 7 eps^2 = (3k + 1) eps^2 at leading order (docs/model/inner-outer.md), and the engine
     agrees with the exact model far below float64's reach next to 1 (I ~ 1e-13)."""
     eps = 1e-7
     protocol = builtin_protocols()["14-to-2"]

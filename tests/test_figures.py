@@ -17,6 +17,7 @@ from estimator.figures.checks import (
     pdf_font_types,
     problems,
     small_texts,
+    smallest_glyph_pt,
     svg_text_elements,
     text_overlaps,
 )
@@ -27,7 +28,7 @@ from estimator.figures.sources import (
     read_results,
     table1_references,
 )
-from estimator.figures.style import STYLES, factory_label, rc_params
+from estimator.figures.style import STYLES, factory_label, rc_params, script_scale
 from estimator.sources.records import rows_at
 
 PAPER = STYLES["paper"]
@@ -44,6 +45,35 @@ def test_checks_find_overlaps_and_small_text():
     assert legends(fig) == []
 
 
+def test_sub_and_superscripts_are_measured():
+    """matplotlib draws scripts at 0.7 of their text (5.6 pt at 8 pt); the house style at 7/8."""
+    fig = Figure(figsize=(3.4, 2))
+    ax = fig.add_subplot()
+    with matplotlib.rc_context(rc_params(PAPER)):
+        label = ax.text(0.1, 0.5, "$p_\\mathrm{out}$ of (15-to-1)$^4_{9,3,3}$", fontsize=8)
+        assert smallest_glyph_pt(label) == pytest.approx(7.0)
+        assert small_texts(fig, 7.0) == []
+        try:
+            script_scale(0.7)
+            assert small_texts(fig, 7.0) == [(label.get_text(), pytest.approx(5.6))]
+        finally:
+            script_scale()
+    fig.canvas.draw()
+    assert smallest_glyph_pt(label) == pytest.approx(7.0)
+
+
+def test_one_tick_label_and_a_large_legend_are_problems():
+    fig = Figure(figsize=(3.4, 2.4))
+    ax = fig.add_subplot()
+    for name in "abcd":
+        ax.plot([1, 2], [1, 2], label=name * 6)
+    ax.set_xticks([1.5])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=40)
+    found = problems(fig)
+    assert "one tick label on the x axis of ''" in found
+    assert any(p.startswith("legend 'aaaaaa' takes") for p in found)
+
+
 def test_factory_label_is_mathtext():
     assert factory_label("(15-to-1)^6_{11,5,5} x (15-to-1)_{27,11,11}") == (
         "(15-to-1)$^{6}_{11,5,5}$ × (15-to-1)$_{27,11,11}$"
@@ -51,7 +81,7 @@ def test_factory_label_is_mathtext():
 
 
 def test_table1_references_are_every_printed_row(table1_dir):
-    """All 15 modelled rows and 5 historical rows of 002 Table 1, read from the configs."""
+    """All 15 modelled rows and 5 historical rows of Litinski 2019, Table 1, read from the configs."""
     points = table1_references(table1_dir)
     modelled = [p for p in points if p.series == TABLE1 and p.axis == "qubitcycles"]
     historical = [p for p in points if p.series == HISTORICAL and p.axis == "qubitcycles"]
@@ -83,10 +113,12 @@ def test_cost_figure_is_fit_for_a_journal(tmp_path, capsys, table1_dir):
     with matplotlib.rc_context(rc_params(PAPER)):
         fig = cost_figure(series_from_rows(rows, "qubitcycles"), references, PAPER)
         assert text_overlaps(fig) == []
-        assert small_texts(fig, 8.0) == []
+        assert small_texts(fig, 7.0) == []  # sub- and superscripts too
+        assert problems(fig, max_width_in=PAPER.wide_in) == []
         labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
         assert "cultivation, d1 = 5 (circuit noise)" in labels
-        assert TABLE1 in labels and HISTORICAL in labels and "15-to-1 × 20-to-4, litinski" in labels
+        assert TABLE1 in labels and HISTORICAL in labels
+        assert "published layout:" in labels and "15-to-1 × 20-to-4" in labels
         for suffix in ("pdf", "svg"):
             fig.savefig(tmp_path / f"cost.{suffix}")
     assert pdf_embeds_truetype(tmp_path / "cost.pdf")
@@ -108,7 +140,7 @@ def test_cli_plot_png_and_a_user_reference(tmp_path, capsys):
     )
     assert str(out) in capsys.readouterr().out
     image = matplotlib.image.imread(out)
-    assert image.shape[1] / PAPER.dpi <= PAPER.width_in + 0.05  # one panel: one column
+    assert image.shape[1] / PAPER.dpi <= PAPER.wide_in + 0.05  # one panel, its legend beside
 
 
 @pytest.mark.parametrize(
@@ -203,7 +235,7 @@ def test_checks_find_a_legend_over_a_plot():
 
 
 def test_per_t_series_and_references(table1_dir):
-    """Per T state: p_out_per_t and qubitcycles_per_t of the rows; 002 Table 1's 8-to-CCZ rows
+    """Per T state: p_out_per_t and qubitcycles_per_t of the rows; Litinski 2019, Table 1's 8-to-CCZ rows
     divided by 4 (a CCZ state is 4 T states), their cycles per run by 4, qubits unchanged."""
     row = {"p_phys": 1e-3, "p_out": 4e-9, "qubitcycles": 8e5, "qubits": 2e4, "series": "ccz"}
     with pytest.raises(ConfigError, match="qubitcycles_per_t"):
@@ -221,3 +253,24 @@ def test_per_t_series_and_references(table1_dir):
         assert reference_value(point, False) == (point.value, point.p_out)
     twenty = next(p for p in points if "20-to-4" in p.label and p.axis == "cycles")
     assert (twenty.t_per_output, twenty.t_per_run) == (1, 4)
+
+
+@pytest.mark.parametrize("low, high", [(12.0, 45.0), (21.0, 45.0), (31.0, 36.0), (1.1e-9, 1.9e-9)])
+def test_log_axes_over_less_than_a_decade_get_two_tick_labels_at_least(low, high):
+    """`msd plot --by time` drew a time axis within a factor of two with one tick label."""
+    from estimator.figures.checks import sparse_tick_labels
+    from estimator.figures.style import log_tick_labels
+
+    with matplotlib.rc_context(rc_params(PAPER)):
+        fig = Figure(figsize=(3.4, 2.4))
+        ax = fig.add_subplot()
+        ax.plot([low, high], [low, high], label="a")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+        log_tick_labels(ax)
+        assert sparse_tick_labels(fig) == []
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = [v for v in axis.get_major_locator()() if low <= v <= high]
+            assert len(shown) >= 2

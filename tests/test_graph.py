@@ -1,7 +1,7 @@
 """layouts.graph: geometry as a graph; lengths and qubit counts read off it.
 
-Expectations: the level-1 span and level-2 port rules and examples of ../shared/MODEL.md
-section 6, the qubit formulas of MODEL.md 8.2, the "qubits model" column of MODEL.md 13
+Expectations: the level-1 span and level-2 port rules and examples of docs/model/
+section 6, the qubit formulas of docs/model/costs.md, the "qubits model" column of docs/model/costs.md
 (exact integers), and the counts estimator.factory computes from Layout.tiles.
 """
 
@@ -31,7 +31,7 @@ from layouts.layout import Distances, Layout, Length
 from layouts.schedule import published_schedule
 
 PROTOCOLS = builtin_protocols()
-PUBLISHED = [  # (level, protocol, layout) of MODEL.md section 10
+PUBLISHED = [  # (level, protocol, layout) of docs/model/published-schedules.md
     (1, "15-to-1", "litinski"),
     (1, "15-to-1", "small-footprint"),
     (2, "15-to-1", "litinski"),
@@ -60,7 +60,7 @@ def test_lengths_equal_layout_rules_for_every_rotation(level, protocol, name):
 
 @pytest.mark.parametrize(
     ("support", "expected"),
-    MODEL_6_SPANS,  # MODEL.md section 6, level-1 examples (15-to-1)
+    MODEL_6_SPANS,  # docs/model/geometry.md, level-1 examples (15-to-1)
 )
 def test_level1_span_examples(support, expected):
     graph = layout_graph(_layout("15-to-1", "litinski"), Distances(7, 3, 3), level=1)
@@ -69,7 +69,7 @@ def test_level1_span_examples(support, expected):
 
 @pytest.mark.parametrize(
     ("protocol", "support", "region", "expected"),
-    [  # MODEL.md section 6, level-2 examples
+    [  # docs/model/geometry.md, level-2 examples
         ("15-to-1", (2,), "top", Length(dx=1, dz=1)),
         ("15-to-1", (3,), "bottom", Length(dz=3)),
         ("20-to-4", (3, 6, 7), "top", Length(dx=4, dz=3)),
@@ -82,14 +82,14 @@ def test_level2_port_examples(protocol, support, region, expected):
 
 
 def _model_qubits_one(d_x, d_z, d_m, small_footprint=False):
-    """MODEL.md 8.2, one-level formulas."""
+    """docs/model/costs.md, one-level formulas."""
     if small_footprint:
         return 2 * (2 * d_x * (d_x + 4 * d_z) + d_m)
     return 2 * ((d_x + 4 * d_z) * 3 * d_x + 2 * d_m)
 
 
 def _model_qubits_two(width2, d1, d2, n_l1, small_footprint=False):
-    """MODEL.md 8.2, two-level formulas (width2 = level-2 row width in tiles)."""
+    """docs/model/costs.md, two-level formulas (width2 = level-2 row width in tiles)."""
     (d_x, d_z, d_m), (d_x2, d_z2, d_m2) = d1, d2
     w1 = d_x + 4 * d_z
     if small_footprint:
@@ -113,7 +113,7 @@ WIDTH2 = {
 }
 
 TABLE1_TWO_LEVEL = [
-    # protocol, layout, level-1 d, level-2 d, n_L1, qubits: MODEL.md 13 "qubits model" (exact)
+    # protocol, layout, level-1 d, level-2 d, n_L1, qubits: docs/model/costs.md "qubits model" (exact)
     ("20-to-4", "litinski", (9, 3, 3), (15, 7, 9), 4, 16410),
     ("15-to-1", "litinski", (9, 3, 3), (25, 9, 9), 4, 18630),
     ("20-to-4", "litinski", (13, 5, 5), (23, 11, 13), 6, 43344),
@@ -145,7 +145,7 @@ def test_two_level_qubits_match_table1_and_model_formula(protocol, name, d1, d2,
 
 @pytest.mark.parametrize(
     ("d", "expected"),
-    [((7, 3, 3), 810), ((9, 3, 3), 1146), ((11, 5, 5), 2066), ((17, 7, 7), 4618)],  # MODEL.md 13
+    [((7, 3, 3), 810), ((9, 3, 3), 1146), ((11, 5, 5), 2066), ((17, 7, 7), 4618)],  # docs/model/costs.md
 )
 def test_one_level_qubits_match_table1(d, expected):
     assert qubits(layout_graph(_layout("15-to-1", "litinski"), Distances(*d), level=1)) == expected

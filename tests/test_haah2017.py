@@ -1,4 +1,4 @@
-"""configs/haah2017: every printed value of 001 reproduced, config errors naming the field,
+"""configs/haah2017: every printed value of Haah et al. 2017 reproduced, config errors naming the field,
 the protocols as stages of the cross-paper search."""
 
 import json
@@ -39,7 +39,7 @@ def test_every_printed_value_of_001_is_reproduced():
 
 
 def test_seven_one_three_is_15_to_1_to_every_order():
-    """001 App. C: the [[7,1,3]] protocol and 15-to-1 have the same error polynomials, all of
+    """Haah et al. 2017, App. C: the [[7,1,3]] protocol and 15-to-1 have the same error polynomials, all of
     them (not only 35 eps^3): the counter on each circuit gives identical counts."""
     config = load_hmeasure_config(DIR / "01_7-1-3_trivial.toml", ["hmeasure.terms=4"])
     series = evaluate_hmeasure(config).series
@@ -117,7 +117,7 @@ def test_bad_rows(tmp_path):
 
 
 def test_stages_and_conventions():
-    """A 001 stage beside 000's: its three conventions (003 marginal, 002 any / k, 000
+    """A Haah et al. 2017 stage beside Haah et al. 2018's: its three conventions (Bravyi and Haah 2012 marginal, Litinski 2019 any / k, Haah et al. 2018
     any / (k p_s)) from the same counted polynomials."""
     extra = shipped_stages(DIR, labels={"001:4", "001:21"})
     four = extra["001:4"]
@@ -134,7 +134,7 @@ def test_stages_and_conventions():
 
 
 def test_search_across_the_papers(capsys):
-    """`msd concat --search` over 000's stages and every 001 protocol: at eps_in = 1e-3 and
+    """`msd concat --search` over Haah et al. 2018's stages and every Haah et al. 2017 protocol: at eps_in = 1e-3 and
     target 1e-10 the [[7,1,3]] x 3 -> [[21,3,5]] pipeline is the cheapest sequence of all
     (one run of 87 T gates and states for 3 outputs); MEK then 15-to-1 the smallest."""
     args = ["concat", "--search", "--eps-in", "1e-3", "--target", "1e-10", "--format", "json"]
@@ -166,7 +166,7 @@ def test_cli_concat_with_001_stages(capsys):
     assert main([*args, "--stages", f"5,15,20,{config}", "--convention", "000"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["results"][0]["sequence"] == "001:21"
-    assert record["convention"].startswith("000/001")
+    assert record["convention"].startswith("000 (Haah et al. 2017 and 2018)")
     search = ["concat", "--search", "--eps-in", "1e-3", "--target", "1e-10", "--best", "2"]
     assert main([*search, "--stages", "5,15,20,30,001:21,001:17"]) == 0
     out = capsys.readouterr().out
@@ -196,7 +196,7 @@ def test_cli_estimate_and_table(capsys):
     out = capsys.readouterr().out
     assert "45 eps^2" in out and "33 eps^2" in out and "prefactor" in out
     assert main(["table", str(DIR)]) == 0
-    assert "001: 66 of 66 printed values reproduced" in capsys.readouterr().out
+    assert "Haah et al. 2017: 66 of 66 printed values reproduced" in capsys.readouterr().out
     assert main(["table", str(DIR), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["summary"]["001"] == {"reproduced": 66, "printed": 66}
@@ -223,9 +223,9 @@ def test_cli_bad_input(config, args, field, capsys):
 
 @pytest.mark.parametrize("outer", ["eq5.4", "petersen"])
 def test_counter_against_the_calculus_of_000(outer, tmp_path):
-    """The pattern classes of 000 Eqs. (6)-(11) (estimator.codes.hhpw) on [[21,3,5]] checks:
+    """The pattern classes of Haah et al. 2018, Eqs. (6)-(11) (estimator.codes.hhpw) on [[21,3,5]] checks:
     on Eq. (5.4) the two agree exactly; on the Petersen code they agree on every class but
-    the logical one, where 000's Eq. (6) counts n_lonely 2^(d-1) c_log(d) (an upper bound:
+    the logical one, where Haah et al. 2018's Eq. (6) counts n_lonely 2^(d-1) c_log(d) (an upper bound:
     every weight-5 logical as if hidden) and the counter the 1008 that are."""
     from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
 

@@ -1,4 +1,4 @@
-"""Every printed value of 000_46baeba8620d433e.txt Table 4 and Sec. VI, from the shipped
+"""Every printed value of Haah et al. 2018, Table 4 and Sec. VI, from the shipped
 configs (configs/haah2018, one per worked example VI.3.1-VI.5.2 = Table 4 rows 1-9).
 
 Each value is compared at its printed digits (estimator.studies.printed). Where we differ,
@@ -51,7 +51,7 @@ def records():
 
 @pytest.mark.parametrize(("name", "where", "key", "printed", "note"), _printed())
 def test_printed_value(records, name, where, key, printed, note):
-    """000 Table 4 (where = table4) or the text of the config's section (where = text)."""
+    """Haah et al. 2018, Table 4 (where = table4) or the text of the config's section (where = text)."""
     _, record = records[name]
     ours = quantity(record, key)
     if note is None:
@@ -61,7 +61,7 @@ def test_printed_value(records, name, where, key, printed, note):
 
 
 def test_reproduction_count(records):
-    """The count the README quotes (000 Table 4 and Sec. VI, values matched / printed)."""
+    """The count the README quotes (Haah et al. 2018, Table 4 and Sec. VI, values matched / printed)."""
     rows = [
         row
         for config, record in records.values()

@@ -1,7 +1,7 @@
-"""The protocol calculus of 000_46baeba8620d433e.txt (estimator.codes.hhpw) on stand-in codes.
+"""The protocol calculus of Haah et al. 2018 (estimator.codes.hhpw) on stand-in codes.
 
-Expected values are derived by hand from 000's formulas (Secs. III-VI) and the c_log values
-of ../shared/HHPW.md section 2, or by listing patterns; the printed examples themselves are
+Expected values are derived by hand from Haah et al. 2018's formulas (Secs. III-VI) and the c_log values
+of docs/model/inner-outer.md, or by listing patterns; the printed examples themselves are
 checked with the real codes in test_haah2018.py.
 """
 
@@ -47,7 +47,7 @@ def _protocol(outer, rounds, inputs=RAW, order=None):
 
 
 def _grid_31_11_5(inputs=RAW, vertical=RAW, horizontal=RAW, basis="separated", **kw):
-    """000 Sec. VI.4.1's protocol shape: [[31,11,5]] on the 11 x 11 grid, m = 1."""
+    """Haah et al. 2018, Sec. VI.4.1's protocol shape: [[31,11,5]] on the 11 x 11 grid, m = 1."""
     return _protocol(
         grid_vh(11),
         [
@@ -103,8 +103,8 @@ def test_grid_structure_lonely_checks_and_first_checks():
 
 
 STEANE_5 = StandInInner("[[n,5,3]]", 11, 5, 3, {3: 1})  # a hypothetical code for 5-qubit checks
-EQ_5_4 = np.array([[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]])  # 001 Eq. (5.4)
-THREE = StandInInner("[[n,3,5]]", 21, 3, 5, {5: 21})  # [[21,3,5]] of 001 App. A
+EQ_5_4 = np.array([[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]])  # Haah et al. 2017, Eq. (5.4)
+THREE = StandInInner("[[n,3,5]]", 21, 3, 5, {5: 21})  # [[21,3,5]] of Haah et al. 2017, App. A
 
 
 def test_structure_with_four_cycles():
@@ -174,7 +174,7 @@ def test_correction_needs_distance_2m_plus_1():
 
 
 def test_grid_protocol_terms_by_hand():
-    """000 Sec. VI.4.1's shape: C(11,2)^2 rectangles (order 4), one input hidden by its two
+    """Haah et al. 2018, Sec. VI.4.1's shape: C(11,2)^2 rectangles (order 4), one input hidden by its two
     checks, n_out n^2 (order 5), and the lonely horizontal checks' weight-5 logicals,
     11 * 2^4 * 186 (Eq. (6), order 5); nothing else up to order 5."""
     result = evaluate(_grid_31_11_5())
@@ -201,14 +201,14 @@ def test_grid_protocol_terms_by_hand():
 @pytest.mark.parametrize(
     ("rows", "inners", "order", "coefficient"),
     [
-        ([[1]], [STEANE], 3, 35),  # 001 Sec. 1.1.1: 7 * 2^2 + 7
-        ([[1], [1]], [STEANE, C17], 5, 1411),  # 001 App. C: 51 * 16 + 35 * 17
+        ([[1]], [STEANE], 3, 35),  # Haah et al. 2017, Sec. 1.1.1: 7 * 2^2 + 7
+        ([[1], [1]], [STEANE, C17], 5, 1411),  # Haah et al. 2017, App. C: 51 * 16 + 35 * 17
     ],
     ids=["[[7,1,3]]", "[[7,1,3]]->[[17,1,5]]"],
 )
 def test_leading_coefficients_of_001(rows, inners, order, coefficient):
     """One input state checked by [[7,1,3]] (trivial outer code), or pipelined into
-    [[17,1,5]]: the leading coefficient of ../shared/HHPW.md section 1 comes out of the
+    [[17,1,5]]: the leading coefficient of docs/model/inner-outer.md comes out of the
     classes (one input hidden by every check; logicals, hidden by the later checks)."""
     outer = StandInOuter("trivial", np.array(rows), {}, None, 2 * len(rows) + 1)
     rounds = [Round(f"r{i}", inner, 1, RAW) for i, inner in enumerate(inners)]
@@ -218,7 +218,7 @@ def test_leading_coefficients_of_001(rows, inners, order, coefficient):
 
 
 def test_distilled_sources_count_their_order():
-    """With MEK inputs (order 2) and raw check T gates, 000 Sec. VI.3.1's three classes
+    """With MEK inputs (order 2) and raw check T gates, Haah et al. 2018, Sec. VI.3.1's three classes
     (two inputs; one input and an incorrect measurement; a weight-4 logical) are all of
     order 4, though their fault counts (Eq. (2)) are 2, 3 and 4."""
     outer = StandInOuter("single", np.ones((1, 45), dtype=np.uint8), {(2, 0): 990}, 2, 2)
@@ -237,7 +237,7 @@ def test_distilled_sources_count_their_order():
 
 
 def test_two_inputs_hidden_by_raw_checks_when_later_checks_are_distilled():
-    """Vertical checks with raw T gates, horizontal ones with MEK gates (000 Sec. VI.4.4's
+    """Vertical checks with raw T gates, horizontal ones with MEK gates (Haah et al. 2018, Sec. VI.4.4's
     shape): two faulty inputs in one row, hidden by their two vertical checks, are of the
     same order 8 as one input hidden by a vertical and a horizontal check."""
     result = evaluate(_grid_31_11_5(inputs=MEK, horizontal=MEK))
@@ -268,7 +268,7 @@ def _brute_force_pairs(outer, rounds_of_checks, weights):
 def test_hidden_pairs_match_brute_force(matrix, sizes, k):
     """The pair enumeration (all pairs as if disjoint, then the pairs sharing a check
     corrected) equals listing every pair, with a different n_inner in every round; and
-    unweighted it gives c_out(2, j) (000 Eq. (7))."""
+    unweighted it gives c_out(2, j) (Haah et al. 2018, Eq. (7))."""
     outer = StandInOuter("m", matrix)
     rounds = [
         Round(f"r{i}", StandInInner(f"[[{n},{k},5]]", n, k, 5, {}), size, RAW)
@@ -303,7 +303,7 @@ def _flips(protocol):
 
 
 def test_magic_basis_decides_the_corrected_and_hidden_logicals():
-    """[[31,21,3]] vertical checks with m = 1 (000 Sec. VI.4.2's shape). With any logical
+    """[[31,21,3]] vertical checks with m = 1 (Haah et al. 2018, Sec. VI.4.2's shape). With any logical
     basis, 2 faults completed by the correction to a weight-3 logical on one qubit, hidden
     by one incorrect horizontal measurement, are of order 2 + 2 = 4 (Eq. (19)'s pattern,
     2^2 * 3 * 155 * 31 per vertical check); and a weight-3 logical hidden the same way is of
@@ -347,7 +347,7 @@ def test_sequential_and_parallel_t_counts():
 
 
 def test_restarted_round():
-    """000 Sec. VI.5.1: each vertical check repeated until it passes (1/p times), the later
+    """Haah et al. 2018, Sec. VI.5.1: each vertical check repeated until it passes (1/p times), the later
     rounds in parallel; input states are consumed by the restarts and never stop the run."""
     inner = StandInInner("[[63,27,7]]", 63, 27, 7, {7: 3411})
     rounds = [
@@ -391,4 +391,4 @@ def test_patterns_are_listed_lightest_first():
     patterns = enumerate_patterns(_grid_31_11_5())
     orders = [t.order for t in patterns.terms]
     assert orders == sorted(orders) and min(orders) == patterns.order
-    assert all(t.reference.startswith("000 Eq") for t in patterns.terms)
+    assert all(t.reference.startswith("Haah et al. 2018, Eq") for t in patterns.terms)

@@ -1,5 +1,5 @@
 """Protocol configs (estimator.studies.hhpw_config), their records and the CLI, on stand-in
-codes (the shipped 000 configs are checked with the real codes in test_haah2018.py)."""
+codes (the shipped Haah et al. 2018 configs are checked with the real codes in test_haah2018.py)."""
 
 import csv
 import io
@@ -72,7 +72,7 @@ def test_config_to_record(grid_config):
     assert [r.name for r in config.protocol.rounds] == ["vertical", "horizontal"]
     assert [r.n_checks for r in config.protocol.rounds] == [11, 11]  # equal shares
     record = protocol_record(config, evaluate_config(config))
-    assert record["output_error_convention"].startswith("000 Eq. (1)")
+    assert record["output_error_convention"].startswith("Haah et al. 2018, Eq. (1)")
     assert record["n_out"] == 121 and record["n_lonely"] == 11 and record["order"] == 4
     assert quantity(record, "count.undetected:4") == 3025
     assert quantity(record, "value.logical") == pytest.approx(11 * 16 * 186 * 1e-15)
@@ -148,7 +148,7 @@ def test_malformed_configs(tmp_path, text, field):
 
 def test_another_protocol_as_source(tmp_path, grid_config):
     """Inputs from another protocol: its epsbar_out per state, its order, its raw T per
-    output (000 Sec. II); a config that feeds itself is refused."""
+    output (Haah et al. 2018, Sec. II); a config that feeds itself is refused."""
     sub = load_protocol_config(grid_config)
     sub_result = evaluate_config(sub)
     path = _write(
@@ -206,10 +206,10 @@ def test_cli_estimate_protocol(grid_config, capsys):
     record = json.loads(capsys.readouterr().out)
     for key in ("eps_out", "epsbar_out", "nbar_out", "nbar_t", "terms", "rounds", "acceptance"):
         assert key in record
-    assert record["output_error_convention"].startswith("000 Eq. (1)")
+    assert record["output_error_convention"].startswith("Haah et al. 2018, Eq. (1)")
     assert main(["estimate", str(grid_config), "--set", "eps_in=1e-4"]) == 0
     text = capsys.readouterr().out
-    assert "eps_in = 0.0001" in text and "undetected:4" in text and "000 Eq. (1)" in text
+    assert "eps_in = 0.0001" in text and "undetected:4" in text and "Haah et al. 2018, Eq. (1)" in text
     assert main(["estimate", str(grid_config), "--format", "csv"]) == 0
     header, row = csv.reader(io.StringIO(capsys.readouterr().out))
     assert "epsbar_out" in header and len(row) == len(header) and "vertical.p_fail" in header
@@ -239,10 +239,10 @@ def test_cli_table_of_protocols(tmp_path, capsys):
         rows["epsbar_out"]["where"] == "Table 4" and "a reason" in rows["epsbar_out"]["discrepancy"]
     )
     assert rows["n_check"]["discrepancy"] is None
-    assert document["summary"]["000 Table 4"] == {"reproduced": 1, "printed": 2}
+    assert document["summary"]["Haah et al. 2018, Table 4"] == {"reproduced": 1, "printed": 2}
     assert main(["table", str(tmp_path)]) == 0
     text = capsys.readouterr().out
-    assert "1.0e-11 *" in text and "000 Sec. VI: 2 of 2" in text
+    assert "1.0e-11 *" in text and "Haah et al. 2018, Sec. VI: 2 of 2" in text
 
 
 def test_cli_table_refuses_mixed_directories(tmp_path, capsys, one_level_config):

@@ -55,7 +55,7 @@ def _resident(support, n=6):
     return [q for q in after if q not in support][:4]
 
 
-PROTOCOLS = {  # Fig. 5.1 labels of 001 (the numbers are the codes' qubits)
+PROTOCOLS = {  # Fig. 5.1 labels of Haah et al. 2017 (the numbers are the codes' qubits)
     "7": lambda: _pipeline("[[7,1,3]]"),
     "17": lambda: _pipeline("[[7,1,3]]", "[[17,1,5]]"),
     "23": lambda: _pipeline("[[7,1,3]]", "[[17,1,5]]", "[[23,1,7]]"),
@@ -73,7 +73,7 @@ PROTOCOLS = {  # Fig. 5.1 labels of 001 (the numbers are the codes' qubits)
     ),
 }
 
-# 001 Fig. 5.1: (d, n_T / n_outer, fitted prefactor as printed, 2 significant digits), and
+# Haah et al. 2017, Fig. 5.1: (d, n_T / n_outer, fitted prefactor as printed, 2 significant digits), and
 # App. C's exact 35 and 1411.
 FIG_5_1 = {
     "4": (2, 9, 45),
@@ -105,11 +105,11 @@ def test_fig_5_1_prefactors_at_their_printed_digits(label):
 def test_app_c_exact_coefficients():
     assert series(_pipeline("[[7,1,3]]"), 3).leading() == 35
     assert series(_pipeline("[[7,1,3]]", "[[17,1,5]]"), 5).leading() == 1411
-    assert series(_pipeline("[[17,1,5]]", "[[17,1,5]]"), 5).order == 5  # 001 Sec. 1.1.2
+    assert series(_pipeline("[[17,1,5]]", "[[17,1,5]]"), 5).order == 5  # Haah et al. 2017, Sec. 1.1.2
 
 
 def test_printed_counts_of_001():
-    """T counts (inputs included) and qubits of 001 Secs. 1 and 5 (../shared/HHPW.md sec. 5)."""
+    """T counts (inputs included) and qubits of Haah et al. 2017, Secs. 1 and 5 (docs/model/inner-outer.md)."""
     petersen = _on_outer("petersen", "[[21,3,5]]")
     ring = _protocol(6, [([i, (i + 1) % 6], "[[16,6,4]]", _resident([i, (i + 1) % 6]), "each")
                          for i in range(6)])  # fmt: skip

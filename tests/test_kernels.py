@@ -179,7 +179,7 @@ def test_compiled_tiers_vouch_only_right_digits(table1_dir, compiled_always, ste
 def test_fixed_point_reaches_thirteen_qubits():
     """38-to-10 with Z errors of 1e-6 (no surface-code errors) in exact arithmetic, on the
     entries that matter at each step (it was refused above 11 qubits): p_fail and I equal the
-    stochastic model of 003 Sec. V to 1e-9 (the model computes 1 - p_s in float64) and the
+    stochastic model of Bravyi and Haah 2012, Sec. V to 1e-9 (the model computes 1 - p_s in float64) and the
     float64 split to RELATIVE_TOLERANCE."""
     from estimator.circuits.protocols import builtin_protocols
     from estimator.codes.stochastic import ZErrorModel

@@ -1,4 +1,4 @@
-"""Layout geometry: ancilla lengths (MODEL.md section 6) and tiles (MODEL.md 8.2)."""
+"""Layout geometry: ancilla lengths (docs/model/geometry.md) and tiles (docs/model/costs.md)."""
 
 import pytest
 from reference_data import MODEL_6_SPANS
@@ -9,7 +9,7 @@ from layouts.layout import Distances, Layout, Length
 LIT5 = Layout.litinski(5, outputs=(1,))
 LIT7 = Layout.litinski(7, outputs=(1, 2, 3, 4))
 
-SPANS = MODEL_6_SPANS  # MODEL.md section 6 examples
+SPANS = MODEL_6_SPANS  # docs/model/geometry.md examples
 
 
 @pytest.mark.parametrize(("support", "expected"), SPANS)

@@ -1,4 +1,4 @@
-"""The pattern counter on GF(2) location models: brute force, 003's MacWilliams counts, limits."""
+"""The pattern counter on GF(2) location models: brute force, Bravyi and Haah 2012's MacWilliams counts, limits."""
 
 import itertools
 
@@ -50,19 +50,19 @@ def test_15_to_1_counts_equal_003_macwilliams_at_every_weight():
 
 @pytest.mark.parametrize("k", [2, 4, 6, 8])
 def test_bravyi_haah_family_gives_3k_plus_1_per_output(k):
-    """003's convention (worst marginal error per output): (3k + 1) eps^2 (003 Sec. VII)."""
+    """Bravyi and Haah 2012's convention (worst marginal error per output): (3k + 1) eps^2 (Bravyi and Haah 2012, Sec. VII)."""
     protocol = family_protocol(f"{3 * k + 8}-to-{k}")
     counts = count_undetected(_model(protocol), 3)
     marginals = [counts.count(2, where=1 << (q - 1)) for q in protocol.outputs]
     assert max(marginals) == 3 * k + 1
     code = TriorthogonalCode.from_matrix(bh_family_matrix(k))
-    assert max(marginals) == code.leading_coefficient  # 003 Eq. (20) by MacWilliams
+    assert max(marginals) == code.leading_coefficient  # Bravyi and Haah 2012, Eq. (20) by MacWilliams
     outputs = sum(1 << (q - 1) for q in protocol.outputs)
     assert counts.count(2, nonzero=outputs) == code.any_wrong_counts[2]
 
 
 def test_20_to_4_conventions():
-    """CODES.md: 13 eps^2 (003), 22 eps^2 any output (000/001), 22/4 = 5.5 per output (002)."""
+    """docs/model/inner-outer.md: 13 eps^2 (Bravyi and Haah 2012), 22 eps^2 any output (Haah et al. 2017 and 2018), 22/4 = 5.5 per output (Litinski 2019)."""
     protocol = builtin_protocols()["20-to-4"]
     counts = count_undetected(_model(protocol), 2)
     outputs = sum(1 << (q - 1) for q in protocol.outputs)

@@ -1,6 +1,7 @@
 """docs/figures/make_figures.py: every shipped figure, built on smaller data, passes the
-journal checks (text >= 8 pt, no overlapping text, a legend covering nothing, its column
-width) and writes PDF with embedded TrueType fonts and SVG with text as text."""
+journal checks (text >= 8 pt, sub- and superscripts >= 7 pt, no overlapping text, a legend
+covering nothing, its column width) and writes PDF with embedded TrueType fonts and SVG with
+text as text; every committed figure is as new as its code and data."""
 
 import importlib.util
 import sys
@@ -34,6 +35,19 @@ def test_figure_is_fit_for_a_journal(name, tmp_path):
         save_figure(fig, tmp_path / "fig.svg", paper)
     assert pdf_embeds_truetype(tmp_path / "fig.pdf")
     assert svg_text_elements(tmp_path / "fig.svg") >= 10
+
+
+@pytest.mark.parametrize("name", list(make_figures.FIGURES))
+def test_committed_figure_is_not_older_than_its_sources(name):
+    """A figure of docs/figures is made again whenever its code or data change:
+    ``python docs/figures/make_figures.py NAME`` records the digest of its inputs."""
+    import json
+
+    digests = json.loads(make_figures.DIGESTS.read_text())
+    assert digests.get(name) == make_figures.inputs_digest(name), (
+        f"docs/figures/{name} is older than its sources: "
+        f"run python docs/figures/make_figures.py {name}"
+    )
 
 
 def test_unknown_figure_is_refused(capsys):

@@ -1,4 +1,4 @@
-"""Noise model: p_L(p, d) and faulty T measurements (002 Sec. 1; MODEL.md sections 1-2)."""
+"""Noise model: p_L(p, d) and faulty T measurements (Litinski 2019, Sec. 1; docs/model/index.md)."""
 
 import numpy as np
 import pytest

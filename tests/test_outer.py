@@ -1,5 +1,5 @@
 """Outer codes (estimator/codes/outer.py, patterns.py, grids.py, graphs.py, tanner.py) against
-001 Sec. 4, App. A.2, 000 Secs. III, VI-VII and brute force."""
+Haah et al. 2017, Sec. 4, App. A.2, Haah et al. 2018, Secs. III, VI-VII and brute force."""
 
 import itertools
 import time
@@ -72,7 +72,7 @@ def test_single_values_and_sensitivity_checks_agree_with_the_table():
 
 
 def test_trivial_and_repetition_codes():
-    # 001 Sec. 1.1: one check on one bit (order 3 = one input error + two T errors);
+    # Haah et al. 2017, Sec. 1.1: one check on one bit (order 3 = one input error + two T errors);
     # Sec. 1.2.1: the 2-bit repetition code, quadratic.
     trivial, repetition = outer_code("trivial"), outer_code("repetition:2")
     assert (trivial.n_out, trivial.n_check, trivial.distance, trivial.sensitivity) == (
@@ -86,21 +86,21 @@ def test_trivial_and_repetition_codes():
 
 
 def test_ring_needs_its_redundant_check():
-    # 001 Sec. 1.2.2: six checks on a ring of 6 give O(eps^5) for input errors; with only 5
+    # Haah et al. 2017, Sec. 1.2.2: six checks on a ring of 6 give O(eps^5) for input errors; with only 5
     # checks one bit is checked once and the order drops to 3.
     assert outer_code("ring:6").sensitivity == 5
     assert outer_code("repetition:6").sensitivity == 3
 
 
 def test_eq_5_4_has_order_5_and_is_not_4_2_sensitive():
-    # 001 Sec. 5.3.2, Eq. (5.4): not (4, 2)-sensitive, but 2|Mv| + |v| >= 5 for all v != 0.
+    # Haah et al. 2017, Sec. 5.3.2, Eq. (5.4): not (4, 2)-sensitive, but 2|Mv| + |v| >= 5 for all v != 0.
     code = outer_code("eq5.4")
     assert code.sensitivity == 5 and not code.is_sensitive(4, 2)
     assert code.c_out(3, 1) == 4 and code.distance is None  # M has full rank
 
 
 def test_petersen_graph_and_code():
-    # 001 App. A.2.1: degree 3, girth 5, 10 vertices and 15 edges (the dump swaps the two);
+    # Haah et al. 2017, App. A.2.1: degree 3, girth 5, 10 vertices and 15 edges (the dump swaps the two);
     # the code is (4, 2)-sensitive with 10 weight-3 checks on 15 bits; its weight-5
     # codewords are the 5-cycles.
     vertices, edges, _ = petersen_graph()
@@ -114,7 +114,7 @@ def test_petersen_graph_and_code():
 
 
 def test_hoffman_singleton_graph_and_code():
-    # 000 Sec. VII.1: degree 7, 50 vertices, 175 edges, girth 5, 1260 5-cycles.
+    # Haah et al. 2018, Sec. VII.1: degree 7, 50 vertices, 175 edges, girth 5, 1260 5-cycles.
     vertices, edges, _ = hoffman_singleton_graph()
     neighbours = adjacency(vertices, edges)
     assert (vertices, len(edges), {len(x) for x in neighbours}) == (50, 175, {7})
@@ -136,14 +136,14 @@ def test_graph_code_from_an_edge_file(tmp_path):
     [((6,), 2, 2), ((4, 4), 4, 4), ((3, 3, 3), 8, 7), ((2, 2, 2, 2), 16, 9)],
 )
 def test_d_dimensional_grids_follow_000_table_1(shape, distance, order):
-    # 000 Table 1: orders 2, 4, then 2D + 1 (D checks per bit); classical distance 2^D.
+    # Haah et al. 2018, Table 1: orders 2, 4, then 2D + 1 (D checks per bit); classical distance 2^D.
     code = grid_code(shape)
     assert (code.distance, code.sensitivity) == (distance, order)
     assert code.n_check == sum(code.n_out // k for k in shape)
 
 
 def test_two_dimensional_grid_families_of_000_sec_vi():
-    # 000 Sec. VI.2: vertical+horizontal, + diagonal, + anti-diagonal: distances 4, 6, 8;
+    # Haah et al. 2018, Sec. VI.2: vertical+horizontal, + diagonal, + anti-diagonal: distances 4, 6, 8;
     # single input errors need 2, 3, 4 wrong measurements: weights 5, 7, 9.
     for directions, distance in ((["v", "h"], 4), (["v", "h", "d"], 6), (["v", "h", "d", "a"], 8)):
         code = grid_code((7, 7), directions)
@@ -155,7 +155,7 @@ def test_two_dimensional_grid_families_of_000_sec_vi():
 
 
 def test_lonely_checks_of_the_worked_examples():
-    # 000 VI.4.1: n_out 121, n_check 22, n_lonely 11; VI.4.2 (21 x 11 rectangle, [[31,21,3]]
+    # Haah et al. 2018 VI.4.1: n_out 121, n_check 22, n_lonely 11; VI.4.2 (21 x 11 rectangle, [[31,21,3]]
     # on the verticals): n_out 231, n_lonely 21; VI.5.1/VI.5.2: 729, 81, 27.
     for spec, n_out, n_check, lonely in (
         ("grid:11:v,h", 121, 22, 11),
@@ -205,7 +205,7 @@ def test_hexagon_count_by_an_independent_method(k):
 
 
 def test_000_vi5_weight_6_patterns_are_undercounted():
-    """000 Sec. VI.5 (l.419) prints k^2 (k - 1) / 2 weight-6 undetected patterns for the k x k
+    """Haah et al. 2018, Sec. VI.5 (l.419) prints k^2 (k - 1) / 2 weight-6 undetected patterns for the k x k
     grid checked vertically, horizontally and along one diagonal (9477 at k = 27, used in
     VI.5.1 and VI.5.2). The exhaustive count is k^2 (k - 1)(k - 2) / 6 for every odd k
     tested, which equals the printed formula only at k = 5.
@@ -222,7 +222,7 @@ def test_000_vi5_weight_6_patterns_are_undercounted():
     9e-6): the weight-6 term becomes 78975 (9e-6)^6 = 4.2e-26 instead of 5.0e-27, still
     negligible beside eps_out = 7.5e-15. VI.5.2 (eps = 9e-6 throughout): the weight-6 term
     dominates: eps_out = 4.20e-26 + 8.7e-28 + 2.8e-29 = 4.29e-26 instead of 5.9e-27, and
-    epsbar_out = eps_out / 7.2e2 = 6.0e-29 instead of 8.2e-30 (000 Table 4's row for it)."""
+    epsbar_out = eps_out / 7.2e2 = 6.0e-29 instead of 8.2e-30 (Haah et al. 2018, Table 4's row for it)."""
     for k in range(5, 28, 2):
         counted = outer_code(f"grid:{k}:v,h,d").c_out(6, 0)
         assert counted == k * k * (k - 1) * (k - 2) // 6

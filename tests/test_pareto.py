@@ -172,7 +172,7 @@ def test_pareto_plot_is_the_per_t_cost_plot_of_its_fronts(studies, tmp_path, cap
     paper = STYLES["paper"]
     with matplotlib.rc_context(rc_params(paper)):
         fig = cost_plot(rows, paper, by="qubitcycles", per_t=True)
-        assert problems(fig, max_width_in=paper.width_in) == []  # one panel: one column
+        assert problems(fig, max_width_in=paper.wide_in) == []  # one panel, legend beside
         labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
     assert any("cultivation" in t for t in labels)  # Table 1 has no row at p = 5e-4
     ccz = [r for r in rows if r["level2.protocol"] == "8-to-CCZ" and float(r["p_phys"]) == 5e-4]

@@ -64,7 +64,7 @@ def _check(records, target, tmp_path, capsys):
 
 
 def test_one_level_plan_reaches_the_target_and_reproduces(tmp_path, capsys):
-    """The cheapest one-level 15-to-1 below 1e-8 at p = 1e-4: (9,3,3)-like (MODEL.md 13 row 2
+    """The cheapest one-level 15-to-1 below 1e-8 at p = 1e-4: (9,3,3)-like (docs/model/costs.md row 2
     is 9.3e-10, row 1 at (7,3,3) misses with 4.4e-8); every config reproduces exactly."""
     records = plan(PlanRequest(1e-4, 1e-8, top=3), space=ONE_LEVEL)
     _check(records, 1e-8, tmp_path, capsys)
@@ -185,7 +185,7 @@ def test_lower_bound_never_exceeds_the_cost(table1_dir):
 
 @pytest.mark.slow
 def test_three_level_plan_reproduces(tmp_path, capsys):
-    """Below what two levels reach at p = 1e-3 within d <= 41 (MODEL.md 13 row 11: 4.5e-20 at
+    """Below what two levels reach at p = 1e-3 within d <= 41 (docs/model/costs.md row 11: 4.5e-20 at
     level-2 d = 41), a three-level factory (docs/model-extensions.md E5) reaches 1e-22; its
     config (with [level3]) reproduces through msd estimate."""
     space = Space(
@@ -217,7 +217,7 @@ def test_input_ceiling_is_an_upper_bound():
 @pytest.mark.slow
 def test_never_worse_than_the_table1_row(table1_dir):
     """At Table 1 row 14's p and p_out (CCZ), the plan is no costlier than the row itself (the
-    row's factory lies in the space: MODEL.md 13, 447,190 qubitcycles)."""
+    row's factory lies in the space: docs/model/costs.md qubitcycles)."""
     from estimator.studies.config import estimate_config, load_config
 
     row = estimate_config(load_config(table1_dir / "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml"))

@@ -1,7 +1,7 @@
 """layouts.planner: one-row layouts whose order minimises the summed ancilla lengths.
 
 The objective is checked against an independent brute force over Layout.span and
-Layout.port_length (MODEL.md section 6); the published row order q1..qn (MODEL.md 10) is what
+Layout.port_length (docs/model/geometry.md); the published row order q1..qn (docs/model/published-schedules.md) is what
 the planner finds for 15-to-1.
 """
 
@@ -48,7 +48,7 @@ def test_planner_finds_the_brute_force_optimum(name, level, regions):
 
 @pytest.mark.parametrize("level", [1, 2])
 def test_published_15_to_1_order_is_optimal(level):
-    # MODEL.md 10.1 and 10.3: row q1..q5; the planner returns it (smallest optimal row).
+    # docs/model/published-schedules.md: row q1..q5; the planner returns it (smallest optimal row).
     assert plan_layout(PROTOCOLS["15-to-1"], level=level).row == (1, 2, 3, 4, 5)
 
 

@@ -27,7 +27,7 @@ def test_litinski_2019_sec_1_and_discussion():
     assert ours["pauli_coefficient"] == pytest.approx(35 * 8 / 27, rel=1e-8)
     assert ours["cnot_cost_d3"] == 3
     shares = [r["ours"] for r in computed if r["quantity"] == "distillation_share"]
-    assert shares[0] == pytest.approx(100 * 4.7118 / 235.7118, rel=1e-4)  # 4.71 d^3 of 002
+    assert shares[0] == pytest.approx(100 * 4.7118 / 235.7118, rel=1e-4)  # 4.71 d^3 of Litinski 2019
     missing = [r for r in rows if r["ours"] is None]
     assert missing[0]["discrepancy"].startswith("not computed: the post-selected injection")
 

@@ -1,6 +1,6 @@
 """Properties of the factory model over random valid configs (Hypothesis, derandomised).
 
-What the rules of ../shared/MODEL.md say, and so what is asserted:
+What the rules of docs/model/ say, and so what is asserted:
 
 * p_out and p_fail are probabilities.
 * Every error rate grows with p_phys (p_t = p_phys, p_L(d) = 0.1 (p / 0.01)^((d+1)/2)), so
@@ -72,7 +72,7 @@ def two_level(draw) -> dict:
 
 
 def _estimate(data: dict, precision: str = "auto"):
-    """The estimate of a config, or reject the example if it leaves the model (MODEL.md 4)."""
+    """The estimate of a config, or reject the example if it leaves the model (docs/model/rotations.md)."""
     try:
         return estimate_config(parse_config(data), precision=precision)
     except ModelError:

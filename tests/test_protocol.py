@@ -60,12 +60,12 @@ def test_invalid_protocols():
 
 
 def test_family_names_resolve_for_any_even_k():
-    """(3k+8)-to-k for an even k (003 Sec. VII) is known by name beyond the registered members."""
+    """(3k+8)-to-k for an even k (Bravyi and Haah 2012, Sec. VII) is known by name beyond the registered members."""
     from estimator.circuits.protocols import get_protocol
     from estimator.errors import ConfigError
 
     member = get_protocol("44-to-12")
     assert (member.n_qubits, len(member.rotations), len(member.outputs)) == (15, 44, 12)
-    assert get_protocol("20-to-4").reference == "002 Fig. 8"  # the paper's circuit keeps its name
+    assert get_protocol("20-to-4").reference == "Litinski 2019, Fig. 8"  # the paper's circuit keeps its name
     with pytest.raises(ConfigError, match="unknown protocol '45-to-12'"):
         get_protocol("45-to-12")

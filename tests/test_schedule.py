@@ -23,7 +23,7 @@ def test_published_schedules_validate(level, protocol, layout):
 
 
 def test_step_counts_and_departures():
-    """MODEL.md section 10 (N_steps) and section 11 (departures Q1-Q4)."""
+    """docs/model/published-schedules.md (N_steps) and section 11 (departures Q1-Q4)."""
     counts = {key: published_schedule(*key).n_steps for key in PUBLISHED}
     assert list(counts.values()) == [6, 12, 8, 10, 4, 15]
     kinds = {key: sorted(d.kind for d in published_schedule(*key).departures) for key in PUBLISHED}
@@ -94,7 +94,7 @@ def test_fast_t_only_on_checks_at_level_1():
 
 
 def test_published_schedules_obey_the_space_rule_and_the_old_cpsat_one_does_not(data_dir):
-    """MODEL.md 4.2 space rule: every published schedule passes (test above validates them
+    """docs/model/rotations.md space rule: every published schedule passes (test above validates them
     all); the CP-SAT small-footprint schedule made before the rule existed (stored test data)
     measures Z2 fast while Z1Z3Z4 uses the only region across q2."""
     import tomllib

@@ -1,7 +1,7 @@
 """layouts.scheduler: CP-SAT schedules against the published ones, rules, speed and errors.
 
-Published factories: the Table 1 configs of configs/litinski2019/ (002_c83c776f5650c552.txt
-Table 1; MODEL.md 13) with their `consistent` schedules (MODEL.md 10 without the departures of
+Published factories: the Table 1 configs of configs/litinski2019/ (Litinski 2019
+Table 1; docs/model/costs.md) with their `consistent` schedules (docs/model/published-schedules.md without the departures of
 section 11). The CP-SAT schedule must use no more steps than the paper's and give a p_out no
 larger than the consistent one, both evaluated by estimator.factory.
 """
@@ -28,7 +28,7 @@ from layouts.scheduler import clear_cache, harm_weights, schedule_cpsat
 
 PROTOCOLS = builtin_protocols()
 
-FACTORIES = [  # config, level scheduled, paper's steps (MODEL.md 10), CP-SAT budget (det. s)
+FACTORIES = [  # config, level scheduled, paper's steps (docs/model/published-schedules.md), CP-SAT budget (det. s)
     pytest.param("01_15to1_7-3-3_p1e-4.toml", 1, 6, 1.5, id="15-to-1"),
     pytest.param("14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml", 2, 4, 1.5, id="15x8-to-CCZ"),
     pytest.param(
@@ -90,7 +90,7 @@ def test_twenty_rotations_within_the_default_budget(table1_dir):
 
 
 def _check_rules(schedule, protocol, layout, level):
-    """The layout's rules, restated independently of the model (MODEL.md 4-6)."""
+    """The layout's rules, restated independently of the model (docs/model/rotations.md)."""
     placed = [p for step in schedule.steps for p in step]
     assert sorted(map(str, (p.rotation for p in placed))) == sorted(map(str, protocol.rotations))
     for step in schedule.steps:
@@ -105,7 +105,7 @@ def _check_rules(schedule, protocol, layout, level):
                     and len(p.rotation.support) == 1
                     and p.rotation.support[0] in protocol.checks
                 )
-        for p in step:  # MODEL.md 4.2 space rule: a region free at the patch of a fast T
+        for p in step:  # docs/model/rotations.md space rule: a region free at the patch of a fast T
             if p.region is None:
                 at = layout.row.index(p.rotation.support[0])
                 blocked = {
@@ -202,7 +202,7 @@ def test_harm_weights_match_the_simulator_sensitivity():
 
 
 def _matrix_14_to_2():
-    """The k = 2 member of the (3k+8)-to-k family, built from ../shared/CODES.md."""
+    """The k = 2 member of the (3k+8)-to-k family, built from docs/model/inner-outer.md."""
     outputs = ["00001111" + "111000", "00001111" + "000111"]
     checks = ["01010101" + "101101", "00110011" + "011011", "11111111" + "000000"]
     return outputs + checks
@@ -212,7 +212,7 @@ def _matrix_14_to_2():
 def test_matrix_only_protocol_end_to_end(p):
     """14-to-2 from its matrix alone: layout auto + CP-SAT + estimator.factory at distances 99,
     where p_L = 0.1 (100 p)^50 <= 1e-51 leaves only the faulty T rotations, a = b = c = p/3
-    (MODEL.md 4.1-4.2): p_out must equal the bare rotation circuit's."""
+    (docs/model/rotations.md): p_out must equal the bare rotation circuit's."""
     noise, d = NoiseModel(p), Distances(99, 99, 99)
     protocol = protocol_from_matrix("14-to-2 (matrix)", _matrix_14_to_2())
     layout = plan_layout(protocol, level=1)
@@ -275,7 +275,7 @@ def test_bad_requests_and_solver_failures():
 
 
 def test_output_rotation_needs_a_region_at_level_one():
-    """A single-qubit rotation on an output is no fast faulty T measurement (MODEL.md 4.2)."""
+    """A single-qubit rotation on an output is no fast faulty T measurement (docs/model/rotations.md)."""
     toy = Protocol("toy", 2, (Rotation((1,)), Rotation((1, 2))), (1,), 1, 1)
     result = schedule_cpsat(
         toy,

@@ -23,14 +23,14 @@ def _bare(a, b, c, theta=0.0):
     return [rotation_channel(r, a, b, c, theta) for r in FIFTEEN.rotations]
 
 
-# 002_c83c776f5650c552.txt Sec. 1, p = 1e-4, no surface-code errors. Tolerances: the paper
-# prints 4, 6 and 3 significant digits; CODES.md gives 3.501050378e-11 (10 digits).
+# Litinski 2019, Sec. 1, p = 1e-4, no surface-code errors. Tolerances: the paper
+# prints 4, 6 and 3 significant digits; docs/model/inner-outer.md gives 3.501050378e-11 (10 digits).
 SECTION_1 = [
-    ("Z errors, CODES.md", (P, 0, 0, 0), 3.501050378e-11, 5e-10),
-    ("Z errors, 35 p^3 (002 prints 3.501e-11)", (P, 0, 0, 0), 3.501e-11, 5e-4 / 3.5),
-    ("random Pauli errors (002 Eq. 5)", (P / 3, P / 3, P / 3, 0), 1.03724e-11, 5e-6 / 1.03724),
+    ("Z errors, docs/model/inner-outer.md", (P, 0, 0, 0), 3.501050378e-11, 5e-10),
+    ("Z errors, 35 p^3 (Litinski 2019 prints 3.501e-11)", (P, 0, 0, 0), 3.501e-11, 5e-4 / 3.5),
+    ("random Pauli errors (Litinski 2019, Eq. 5)", (P / 3, P / 3, P / 3, 0), 1.03724e-11, 5e-6 / 1.03724),
     (
-        "coherent over-rotation arcsin(1/100) (002 Eq. 6)",
+        "coherent over-rotation arcsin(1/100) (Litinski 2019, Eq. 6)",
         (0, 0, 0, np.arcsin(0.01)),
         1.22e-9,
         5e-3 / 1.22,
@@ -48,7 +48,7 @@ def test_section_1_error_models(name, errors, expected, rtol, precision):
 
 
 def test_thirty_five_p_cubed_is_the_leading_term():
-    """Z errors: I = 35 p^3 + O(p^4) (002 Sec. 1), checked far below float64's reach."""
+    """Z errors: I = 35 p^3 + O(p^4) (Litinski 2019, Sec. 1), checked far below float64's reach."""
     for p in (1e-6, 1e-8, 1e-10):
         sim = simulate(5, FIFTEEN.checks, _bare(p, 0, 0), precision="exact")
         assert float(sim.infidelity) / p**3 == pytest.approx(35, rel=100 * p)

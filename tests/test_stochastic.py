@@ -1,4 +1,4 @@
-"""The stochastic Z-error model of 003 Sec. V (estimator/codes/stochastic.py)."""
+"""The stochastic Z-error model of Bravyi and Haah 2012, Sec. V (estimator/codes/stochastic.py)."""
 
 import itertools
 from fractions import Fraction
@@ -35,7 +35,7 @@ def _span(rows: np.ndarray) -> np.ndarray:
 
 
 def _difference_formula(matrix: np.ndarray, eps: Fraction) -> tuple[Fraction, list[Fraction]]:
-    """p_s and eps_a straight from 003 Eqs. (14) and (17), in exact rationals."""
+    """p_s and eps_a straight from Bravyi and Haah 2012, Eqs. (14) and (17), in exact rationals."""
     g1, g0 = split_rows(matrix)
     weights = _span(g0).sum(axis=1) if len(g0) else np.zeros(1, dtype=int)
     p_s = sum((1 - 2 * eps) ** int(w) for w in weights) / len(weights)
@@ -49,29 +49,29 @@ def _difference_formula(matrix: np.ndarray, eps: Fraction) -> tuple[Fraction, li
 
 
 def test_fifteen_to_one_check_value():
-    # ../shared/CODES.md check value: eps_out = 3.501050378e-11 at eps = 1e-4, compared to the
+    # docs/model/inner-outer.md check value: eps_out = 3.501050378e-11 at eps = 1e-4, compared to the
     # printed 10 digits (half a unit of the last digit).
     model = ZErrorModel.from_matrix(FIFTEEN)
     assert abs(model.evaluate(1e-4).eps_out - 3.501050378e-11) <= 0.5e-20
 
 
 def test_fifteen_to_one_leading_order():
-    # 35 eps^3 leading (CODES.md); the next order is O(eps), so 1e-6 relative at eps = 1e-8.
+    # 35 eps^3 leading (docs/model/inner-outer.md); the next order is O(eps), so 1e-6 relative at eps = 1e-8.
     model = ZErrorModel.from_matrix(FIFTEEN)
     assert float(model.worst_error(1e-8)) / 1e-24 == pytest.approx(35, rel=1e-6)
 
 
 @pytest.mark.parametrize("k", [2, 4, 6, 8])
 def test_family_leading_order(k):
-    # (3k+1) eps^2 leading (003 Sec. VII; CODES.md: 7, 13, 19, 25); O(eps) corrections at 1e-9.
+    # (3k+1) eps^2 leading (Bravyi and Haah 2012, Sec. VII; docs/model/inner-outer.md: 7, 13, 19, 25); O(eps) corrections at 1e-9.
     model = ZErrorModel.from_matrix(bh_family_matrix(k))
     assert float(model.worst_error(1e-9)) / 1e-18 == pytest.approx(3 * k + 1, rel=1e-5)
 
 
 def test_three_output_conventions_of_20_to_4():
-    """../shared/CODES.md and seeds/README.md: for 20-to-4 at leading order the 003 worst
-    marginal is 13 eps^2, the 000/001 P(any output wrong) 22 eps^2 (over 4 outputs) and the
-    002 infidelity per output 5.5 eps^2."""
+    """docs/model/inner-outer.md and docs/model/inner-outer.md: for 20-to-4 at leading order the Bravyi and Haah 2012 worst
+    marginal is 13 eps^2, the Haah et al. 2017 and 2018 P(any output wrong) 22 eps^2 (over 4 outputs) and the
+    Litinski 2019 infidelity per output 5.5 eps^2."""
     result = ZErrorModel.from_matrix(bh_family_matrix(4)).evaluate(1e-9)
     eps2 = 1e-18
     assert result.eps_out / eps2 == pytest.approx(13, rel=1e-5)
@@ -85,7 +85,7 @@ def test_three_output_conventions_of_20_to_4():
 @pytest.mark.parametrize("matrix", [FIFTEEN, bh_family_matrix(2), bh_family_matrix(4)])
 @pytest.mark.parametrize("eps", [Fraction(1, 10**30), Fraction(1, 10**6), Fraction(3, 100)])
 def test_enumerator_form_equals_the_difference_formula(matrix, eps):
-    """The integer-count polynomials equal 003's (1 - 2 eps)^|g| sums, evaluated exactly."""
+    """The integer-count polynomials equal Bravyi and Haah 2012's (1 - 2 eps)^|g| sums, evaluated exactly."""
     model = ZErrorModel.from_matrix(matrix)
     p_s, marginals = _difference_formula(matrix, eps)
     assert _exact(model.acceptance, eps) == p_s

@@ -372,3 +372,30 @@ def test_refused_points_are_skipped_not_fatal(template, monkeypatch):
     result = sweep.run_sweep(sweep.load_template(template), axes)
     assert [r["p_phys"] for r in result.records] == [1e-4, 1e-4, 5e-4, 5e-4]
     assert result.skipped == 2 and "digits" in result.examples[0][1]
+
+
+def test_points_that_break_the_consumption_rule_are_skipped_by_name(tmp_path, capsys):
+    """A published 20-to-4 schedule consumes q1 in step 8: where t_L1 > d_x2 the state would
+    leave before post-selection. A sweep skips those points, naming the rule, and keeps the
+    rest (it used to abort the whole study)."""
+    from estimator.cli import main
+
+    out = tmp_path / "out.csv"
+    code = main(
+        [
+            "sweep",
+            "configs/litinski2019/07_15to1x20to4_13-5-5_23-11-13_p1e-3.toml",
+            "--vary",
+            "level1.count=2,4",
+            "--vary",
+            "level2.d_x=15,23",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    rows = out.read_text().splitlines()
+    # only Table 1 row 7's own point (4 factories, d_x2 = 23: t_L1 <= d_x2) keeps the rule
+    assert len(rows) == 2 and rows[1].startswith("4,23,")
+    printed = capsys.readouterr().out
+    assert "3 points skipped" in printed and "consumption rule 'post-selection first'" in printed

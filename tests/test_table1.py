@@ -1,13 +1,13 @@
-"""Golden tests: every modelled row of 002 Table 1 from the shipped configs.
+"""Golden tests: every modelled row of Litinski 2019, Table 1 from the shipped configs.
 
 Expectations come from two sources, named per column:
-* ../shared/MODEL.md section 13 ("Table 1 under this model", exact values rounded to 4
+* docs/model/costs.md ("Table 1 under this model", exact values rounded to 4
   significant digits; qubits as integers): p_out to 4 digits, qubits exactly, cycles to 0.01
-  (MODEL.md prints 2 decimals; we allow 0.006 for its rounding), qubitcycles to 4 digits.
-* 002_c83c776f5650c552.txt Table 1 as printed (the configs' [paper] tables): p_out to its 2
+  (docs/model/ prints 2 decimals; we allow 0.006 for its rounding), qubitcycles to 4 digits.
+* Litinski 2019, Table 1 as printed (the configs' [paper] tables): p_out to its 2
   printed digits and the full distance d exactly; qubits, cycles, qubitcycles and the d^3
   costs within one unit of the last printed digit (3 significant digits). One unit, not half:
-  the printed values come from the authors' scripts, which MODEL.md section 13 shows differ
+  the printed values come from the authors' scripts, which docs/model/costs.md shows differ
   from the model by up to half a unit before the paper's own rounding (e.g. 468.5 cycles
   printed as 469).
 """
@@ -22,7 +22,7 @@ from estimator.studies.config import estimate_config, load_config
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "litinski2019"
 
-# (config stem, p_out, qubits, cycles, qubitcycles) from MODEL.md section 13.
+# (config stem, p_out, qubits, cycles, qubitcycles) from docs/model/costs.md.
 MODEL_13 = [
     ("01_15to1_7-3-3_p1e-4", 4.394e-8, 810, 18.06, 14_620),
     ("02_15to1_9-3-3_p1e-4", 9.300e-10, 1146, 18.07, 20_700),
@@ -72,7 +72,7 @@ def test_row_matches_model_section_13(estimates, stem, p_out, qubits, cycles, qu
     _, est = estimates[stem]
     assert _sig(float(est.p_out), 4) == p_out
     assert round(float(est.qubits)) == qubits
-    # MODEL.md prints cycles with 2 decimals, or 4 significant digits above 100.
+    # docs/model/ prints cycles with 2 decimals, or 4 significant digits above 100.
     assert float(est.cycles) == pytest.approx(cycles, abs=0.006 if cycles < 100 else 0.06)
     assert _sig(float(est.qubitcycles), 4) == qubitcycles
 
@@ -91,7 +91,7 @@ def test_row_matches_printed_table(estimates, stem):
 
 
 def test_departure_q2_alone():
-    """MODEL.md section 11, Q2: small-footprint (p = 1e-4; 9, 3, 3) gives p_out 1.539e-9 and
+    """docs/model/published-schedules.md, Q2: small-footprint (p = 1e-4; 9, 3, 3) gives p_out 1.539e-9 and
     p_fail 0.00468 with the published scripts' missing 1/2 in q3's storage, and 1.515e-9 and
     0.004634 without that one departure (Q3 kept); printed there to 4 and 3-4 digits."""
     config = load_config(CONFIGS / "12_sf15to1_9-3-3_p1e-4.toml")

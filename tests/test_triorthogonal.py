@@ -92,7 +92,7 @@ def test_family_rejects_bad_k(k):
 
 
 # (name, matrix, n, k, distance, leading coefficient of the worst output).
-# 15-to-1: 35 eps^3 (../shared/CODES.md check values); the family: (3k+1) eps^2 (003 Sec. VII).
+# 15-to-1: 35 eps^3 (docs/model/inner-outer.md check values); the family: (3k+1) eps^2 (Bravyi and Haah 2012, Sec. VII).
 CODES = [
     ("15-to-1", parse_matrix(list(MATRIX_15_TO_1)), 15, 1, 3, 35),
     *((f"k={k}", bh_family_matrix(k), 3 * k + 8, k, 2, 3 * k + 1) for k in (2, 4, 6, 8)),
@@ -116,7 +116,7 @@ def test_code_rejects_non_triorthogonal_and_outputless_matrices():
 def test_k4_member_needs_the_lemma_2_correction():
     g = bh_family_matrix(4)
     plain = _plain_protocol(g)
-    # ../shared/CODES.md: the plain circuit passes post-selection with probability 1/4.
+    # docs/model/inner-outer.md: the plain circuit passes post-selection with probability 1/4.
     assert plain.acceptance() == pytest.approx(0.25, abs=1e-12)  # float64 state of 2^7 amplitudes
     flips = sign_flips(g)
     assert flips == (1, 2, 3, 4)
@@ -129,7 +129,7 @@ def test_k4_member_needs_the_lemma_2_correction():
 
 
 def test_published_20_to_4_signs_are_recovered_and_its_code_matches_the_family():
-    """002 Fig. 8's 20-to-4: from its rotation supports alone, sign_flips finds exactly its
+    """Litinski 2019, Fig. 8's 20-to-4: from its rotation supports alone, sign_flips finds exactly its
     negated rotations; its code has the same error counts as the k = 4 family member."""
     published = builtin_protocols()["20-to-4"]
     columns = np.zeros((7, len(published.rotations)), dtype=np.uint8)

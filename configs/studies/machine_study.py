@@ -208,68 +208,57 @@ def attribution(study: dict) -> str:
     return "\n".join(lines)
 
 
-def figure(study: dict, path: Path) -> None:
-    import matplotlib
+def figure(study: dict):
+    """The figure of the committed results (docs/figures/make_figures.py makes and checks it);
+    call it inside ``matplotlib.rc_context(rc_params(style))``."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from estimator.figures.style import (
-        PALETTE,
-        get_style,
-        legend_below,
-        log_tick_labels,
-        rc_params,
-        save_figure,
-    )
+    from estimator.figures.style import PALETTE, get_style, legend_below, log_tick_labels
 
     results = json.loads((HERE / study["results"]).read_text())
     style = get_style("paper")
     names = list(study["applications"])
-    with matplotlib.rc_context(rc_params(style)):
-        fig, axes = plt.subplots(
-            len(study["p_phys"]), len(names), figsize=(style.wide_in, 0.62 * style.wide_in)
-        )
-        for row, p in enumerate(study["p_phys"]):
-            for col, name in enumerate(names):
-                ax = axes[row][col]
-                case = results[f"{name}|{p!r}"]
-                for i, (label, text) in enumerate(
-                    (("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))
-                ):
-                    front = sorted(case[label]["pareto"], key=lambda m: m["runtime_s"])
-                    ax.step(
-                        [m["runtime_s"] / 3600 for m in front],
-                        [m["physical_qubits"] / 1e6 for m in front],
-                        where="post",
-                        color=PALETTE[i],
-                        linewidth=style.line_pt,
-                        marker="o",
-                        markersize=0.6 * style.marker_pt,
-                        label=text,
-                    )
-                q = case["qdk"]
-                ax.plot(
-                    q["runtime_s"] / 3600,
-                    q["physical_qubits"] / 1e6,
-                    "*",
-                    color=PALETTE[3],
-                    markersize=1.6 * style.marker_pt,
-                    label="qdk, its own factories",
+    fig = Figure(figsize=(style.wide_in, 0.62 * style.wide_in))
+    axes = fig.subplots(len(study["p_phys"]), len(names), squeeze=False)
+    for row, p in enumerate(study["p_phys"]):
+        for col, name in enumerate(names):
+            ax = axes[row][col]
+            case = results[f"{name}|{p!r}"]
+            for i, (label, text) in enumerate(
+                (("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))
+            ):
+                front = sorted(case[label]["pareto"], key=lambda m: m["runtime_s"])
+                ax.step(
+                    [m["runtime_s"] / 3600 for m in front],
+                    [m["physical_qubits"] / 1e6 for m in front],
+                    where="post",
+                    color=PALETTE[i],
+                    linewidth=style.line_pt,
+                    marker="o",
+                    markersize=0.6 * style.marker_pt,
+                    label=text,
                 )
-                ax.set_xscale("log")
-                ax.set_title(f"{name}, p = {p:g}")
-                if row == len(study["p_phys"]) - 1:
-                    ax.set_xlabel("runtime (hours)")
-                if col == 0:
-                    ax.set_ylabel("physical qubits (millions)")
-        fig.tight_layout()
-        for ax in axes.flat:
-            log_tick_labels(ax)
-        handles, _ = axes[-1][1].get_legend_handles_labels()
-        legend_below(axes[-1][1], handles, style.wide_in)
-        save_figure(fig, path, style)
-        plt.close(fig)
+            q = case["qdk"]
+            ax.plot(
+                q["runtime_s"] / 3600,
+                q["physical_qubits"] / 1e6,
+                "*",
+                color=PALETTE[3],
+                markersize=1.6 * style.marker_pt,
+                label="qdk, its own factories",
+            )
+            ax.set_xscale("log")
+            ax.set_title(f"{name}, p = {p:g}")
+            if row == len(study["p_phys"]) - 1:
+                ax.set_xlabel("runtime (hours)")
+            if col == 0:
+                ax.set_ylabel("physical qubits (millions)")
+    fig.tight_layout()
+    for ax in axes.flat:
+        log_tick_labels(ax)
+    handles, _ = axes[-1][1].get_legend_handles_labels()
+    legend_below(axes[-1][1], handles, style.wide_in)
+    return fig
 
 
 def main() -> int:
@@ -287,7 +276,10 @@ def main() -> int:
     plan_all(study)
     if not args.plan_only:
         run_all(study)
-        figure(study, ROOT / "docs" / "figures" / "machine_applications.png")
+        import subprocess
+
+        script = ROOT / "docs" / "figures" / "make_figures.py"
+        subprocess.run([sys.executable, str(script), "machine_applications.png"], check=True)
     return 0
 
 

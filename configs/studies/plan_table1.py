@@ -1,8 +1,8 @@
-"""Run the study of plan_table1.toml: `msd plan` for every modelled row of 002 Table 1.
+"""Run the study of plan_table1.toml: `msd plan` for every modelled row of Litinski 2019, Table 1.
 
     python configs/studies/plan_table1.py [--rows 9,10] [--table]
 
-For each row: the row under MODEL.md (its config, published schedules), then the planner at the
+For each row: the row under docs/model/ (its config, published schedules), then the planner at the
 row's p_phys and p_out (like for like, see plan_table1.toml). When the best factory misses the
 target with every output deferred, the planner runs again with --consumption deferred. Results
 are written after every row (atomically); rows already done are skipped.
@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def row_request(path: Path) -> dict:
-    """The row's numbers under MODEL.md and the like-for-like request."""
+    """The row's numbers under docs/model/ and the like-for-like request."""
     from estimator.studies.config import estimate_config, load_config
 
     config = load_config(path)

@@ -7,9 +7,10 @@
 Each figure is the one its msd command writes (``FIGURES``, shown next to the figure in the
 README; here at 200 dpi instead of 300), or, for the calibrated-noise study, the one notebooks/calibrated_noise.ipynb shows
 (same engine calls). Before a figure is written it must pass the journal checks of
-estimator.figures.checks (text >= 8 pt, no overlapping text, a legend that covers nothing, at
-most its column width); otherwise the script names the problems and exits with status 1.
-tests/test_make_figures.py builds every figure on smaller data and checks it, PDF and SVG too.
+estimator.figures.checks (text >= 8 pt and its scripts >= 7 pt, no overlapping text, a legend
+that covers nothing and takes at most a third of the figure, at most its column width); otherwise the script names the problems and exits with status 1.
+tests/test_make_figures.py builds every figure on smaller data and checks it, PDF and SVG too,
+and fails when a committed figure is older than its inputs (inputs.json keeps their digests).
 """
 
 from __future__ import annotations
@@ -47,14 +48,45 @@ PAPER = STYLES["paper"]
 DOCS_DPI = 200  # the commands write 300 dpi; 200 keeps the repository small and reads as well
 
 
+DIGESTS = HERE / "inputs.json"
+"""For each figure, a digest of what it is made from (its code and data files, ``inputs``), as
+of when it was written; tests/test_make_figures.py fails when a figure is older than these."""
+CODE = ("docs/figures/make_figures.py", "estimator/figures/*.py", "layouts/draw.py")
+
+
 @dataclass(frozen=True)
 class Made:
     """How a figure is made: its msd command (or notebook), a builder (``quick``: smaller
-    data, for the tests) and the width it may take (one or two journal columns)."""
+    data, for the tests), the width it may take (one or two journal columns) and the data
+    files it is made from (glob patterns from the repository root; the drawing code is in
+    every figure's inputs)."""
 
     command: str
     build: Callable[[bool], object]
     width_in: float
+    data: tuple[str, ...] = ()
+
+
+def inputs_digest(name: str) -> str:
+    """SHA-256 over the paths and contents of the files figure ``name`` is made from."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in (*CODE, *FIGURES[name].data) for p in ROOT.glob(pattern)})
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _record_digest(name: str) -> None:
+    """Store the inputs' digest of a figure just written (the file is rewritten atomically)."""
+    import json
+
+    digests = json.loads(DIGESTS.read_text()) if DIGESTS.exists() else {}
+    digests[name] = inputs_digest(name)
+    tmp = DIGESTS.with_suffix(".tmp")
+    tmp.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n")
+    os.replace(tmp, DIGESTS)
 
 
 def _rows_of_pareto(argv: list[str]) -> list[dict]:
@@ -68,7 +100,7 @@ def _rows_of_pareto(argv: list[str]) -> list[dict]:
 
 
 def pareto(quick: bool):
-    """The cross-protocol study's fronts per T state with 002 Table 1 and cultivation; quick:
+    """The cross-protocol study's fronts per T state with Litinski 2019, Table 1 and cultivation; quick:
     a small grid of the 15-to-1 / 20-to-4 study."""
     if quick:
         argv = [str(STUDIES / "cheapest_1e-12_at_1e-3.toml"), "--workers", "1"]
@@ -94,9 +126,18 @@ def calibration_fits(quick: bool):
     return fits_figure({shown: read_record(name) for shown, name in names.items()}, PAPER)
 
 
+def injection_fits(quick: bool):
+    """Sampled S-state injection errors of both shipped calibrations against their slopes."""
+    from estimator.calibration.datafile import read_record
+    from estimator.figures.injection import injection_figure
+
+    names = {"uniform depolarizing": "depolarizing", "SI1000": "si1000"}
+    return injection_figure({shown: read_record(name) for shown, name in names.items()}, PAPER)
+
+
 def calibrated_p_out_vs_p(quick: bool):
     """Two Table 1 factories and the cheapest one-level 15-to-1 with p_out <= 5e-7 against
-    p_phys under 002's constants, the 0.03 convention and both calibrations."""
+    p_phys under Litinski 2019's constants, the 0.03 convention and both calibrations."""
     chosen = ("06_15to1_17-7-7_p1e-3.toml", "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml")
     factories = [load_template(TABLE1 / name) for name in chosen]
     grid = [
@@ -115,6 +156,17 @@ def calibrated_p_out_vs_p(quick: bool):
     with warnings.catch_warnings():  # every Table 1 factory needs the fits extrapolated in d
         warnings.simplefilter("ignore", ExtrapolationWarning)
         return noise_models_figure(factories, PAPER, p_phys=p_phys, search=search)
+
+
+def machine_applications(quick: bool):
+    """Three published applications as whole machines against qdk, from the committed results
+    of configs/studies/machine_study.py (the study itself takes hours)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("machine_study", STUDIES / "machine_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    return study.figure(study.load())
 
 
 def cultivation_sources(quick: bool):
@@ -136,39 +188,73 @@ FIGURES = {
         "msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml"
         " --plot docs/figures/pareto_cheapest_t_p1e-3.png",
         pareto,
-        PAPER.width_in,
+        PAPER.wide_in,  # one column for the plot, its legend beside it
+        (
+            "configs/studies/cheapest_t_1e-12_p1e-3.toml",
+            "configs/litinski2019/*.toml",
+            "estimator/figures/data/*.csv",
+        ),
     ),
     "layout_15to1.png": Made(
         "msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml -o docs/figures/layout_15to1.png",
         _draw("02_15to1_9-3-3_p1e-4.toml"),
         PAPER.width_in,
+        ("configs/litinski2019/02_15to1_9-3-3_p1e-4.toml",),
     ),
     "layout_15to1x20to4.png": Made(
         "msd draw configs/litinski2019/04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml"
         " -o docs/figures/layout_15to1x20to4.png",
         _draw("04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml"),
         PAPER.wide_in,
+        ("configs/litinski2019/04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml",),
     ),
     "schedule_15to1.png": Made(
         "msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --schedule"
         " -o docs/figures/schedule_15to1.png",
         _draw("02_15to1_9-3-3_p1e-4.toml", schedule=True),
         PAPER.wide_in,
+        ("configs/litinski2019/02_15to1_9-3-3_p1e-4.toml", "layouts/schedules/*.toml"),
     ),
     "calibration_fits.png": Made(
         "notebooks/calibrated_noise.ipynb (estimator.figures.noise.fits_figure)",
         calibration_fits,
+        PAPER.wide_in,
+        ("estimator/calibration/data/*.json",),
+    ),
+    "injection_fits.png": Made(
+        "estimator.figures.injection.injection_figure (docs/model/injection.md)",
+        injection_fits,
         PAPER.wide_in,
     ),
     "cultivation_sources.png": Made(
         "python configs/studies/cultivation_sources.py --figure docs/figures/cultivation_sources.png",
         cultivation_sources,
         PAPER.wide_in,
+        (
+            "configs/studies/cultivation_sources.py",
+            "configs/studies/cultivation_sources.toml",
+            "configs/studies/cultivation_sources_results.json",
+        ),
     ),
     "calibrated_p_out_vs_p.png": Made(
         "notebooks/calibrated_noise.ipynb (estimator.figures.noise.noise_models_figure)",
         calibrated_p_out_vs_p,
         PAPER.wide_in,
+        (
+            "configs/litinski2019/06_15to1_17-7-7_p1e-3.toml",
+            "configs/litinski2019/09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml",
+            "estimator/calibration/data/*.json",
+        ),
+    ),
+    "machine_applications.png": Made(
+        "python configs/studies/machine_study.py (from its committed results)",
+        machine_applications,
+        PAPER.wide_in,
+        (
+            "configs/studies/machine_study.py",
+            "configs/studies/machine_applications.toml",
+            "configs/studies/machine_results.json",
+        ),
     ),
 }
 
@@ -178,7 +264,7 @@ def build(name: str, *, quick: bool = False):
     list of its journal problems."""
     made = FIGURES[name]
     fig = made.build(quick)
-    return fig, problems(fig, min_pt=PAPER.font_pt, max_width_in=made.width_in)
+    return fig, problems(fig, max_width_in=made.width_in)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -203,6 +289,7 @@ def run(argv: list[str] | None = None) -> int:
                 print(f"{name}: {'; '.join(found)}", file=sys.stderr)
                 continue
             save_figure(fig, HERE / name, replace(PAPER, dpi=DOCS_DPI))
+            _record_digest(name)
         print(f"wrote docs/figures/{name}")
     return 1 if failed else 0
 

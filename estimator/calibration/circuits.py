@@ -1,10 +1,10 @@
 """stim circuits of the operations a factory performs, under a named circuit-level noise model.
 
 * ``memory_circuit``: a rotated surface-code patch with X distance d_x (its height) and Z
-  distance d_z (its width), as the check patches of ../shared/MODEL.md section 2, prepared and
+  distance d_z (its width), as the check patches of docs/model/noise.md, prepared and
   measured in one basis after ``rounds`` rounds of stabilizer measurement. The Z-basis
   experiment counts logical X errors (distance d_x), the X-basis one logical Z errors (d_z).
-* ``stability_circuit``: the timelike error of a lattice-surgery measurement (MODEL.md 4.1):
+* ``stability_circuit``: the timelike error of a lattice-surgery measurement (docs/model/rotations.md):
   a patch whose boundaries are all X-type, so that the product of its X stabilizers is the
   identity and its measured value, like a merge outcome, is known; it is measured for
   ``rounds`` = d_m rounds and fails when a chain of faults in time flips it (Gidney 2022,
@@ -171,11 +171,11 @@ class _Builder:
         targets = [stim.target_rec(r - self.measured) for r in records]
         self.circuit.append("DETECTOR", targets, coords)
 
-    def observable(self, records: list[int]) -> None:
+    def observable(self, records: list[int], index: int = 0) -> None:
         import stim
 
         targets = [stim.target_rec(r - self.measured) for r in records]
-        self.circuit.append("OBSERVABLE_INCLUDE", targets, 0)
+        self.circuit.append("OBSERVABLE_INCLUDE", targets, index)
 
 
 def _experiment(

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from estimator.errors import ConfigError, ModelError
+from estimator.inputs import read_json
 from estimator.sim.noise import Calibration, RateFit
 
 FORMAT, VERSION = "msd-calibration", 1
@@ -134,17 +135,7 @@ def resolve(name_or_path: str, base: Path | None = None) -> Path:
 def read_record(name_or_path: str, base: Path | None = None) -> dict[str, Any]:
     """The JSON object of a calibration file, checked for its format and fields."""
     path = resolve(name_or_path, base)
-    try:
-        record = json.loads(path.read_text())
-    except OSError as error:
-        raise ConfigError(
-            "noise.file", f"cannot read {str(path)!r}: {error.strerror or error}"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            "noise.file",
-            f"{str(path)!r} is not a calibration file (malformed or truncated JSON: {error})",
-        ) from None
+    record = read_json(path, field="noise.file")
     _check_record(record, str(path))
     return record
 

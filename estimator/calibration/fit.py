@@ -1,15 +1,15 @@
 """Maximum-likelihood fits of the p_L ansatz to sampled statistics, with likelihood intervals.
 
-Every channel has the form of ../shared/MODEL.md (002_c83c776f5650c552.txt Eq. 7), with the
+Every channel has the form of docs/model/ (Litinski 2019, Eq. 7), with the
 prefactor A and the threshold p_th free:
 
 * ``square``: per-round X and Z error of a d x d patch, each 1/2 A (p/p_th)^((d+1)/2), so that
-  p_L(d) = A (p/p_th)^((d+1)/2) (MODEL.md section 1; full distance, 8.5);
+  p_L(d) = A (p/p_th)^((d+1)/2) (docs/model/index.md; full distance, 8.5);
 * ``x``: per-round logical X error of a d_z-wide, d_x-high patch,
-  1/2 (d_z/d_x) A (p/p_th)^((d_x+1)/2) (MODEL.md section 2);
+  1/2 (d_z/d_x) A (p/p_th)^((d_x+1)/2) (docs/model/noise.md);
 * ``z``: per-round logical Z error, 1/2 (d_x/d_z) A (p/p_th)^((d_z+1)/2);
 * ``timelike``: wrong outcome of a measurement over ``area`` tiles lasting d_m rounds,
-  1/2 (area/d_m) A (p/p_th)^((d_m+1)/2) (MODEL.md 4.1).
+  1/2 (area/d_m) A (p/p_th)^((d_m+1)/2) (docs/model/rotations.md).
 
 A memory experiment of r rounds fails when an odd number of rounds fail:
 P = (1 - (1 - 2 p_round)^r) / 2 (sinter.shot_error_rate_to_piece_error_rate inverts it). The
@@ -106,9 +106,16 @@ def fit_channel(points: Points) -> ChannelFit:
     does not describe the points to within their binomial scatter (quasi-likelihood), so that
     the intervals cover the points' scatter about the ansatz too."""
     theta = _newton(points, _start(points))
-    covariance = np.linalg.inv(-_hessian(points, theta))
+    undetermined = ModelError(
+        "calibration: the fit is not determined (too few distinct p or d, or a flat "
+        "likelihood: every shot failed, or none)"
+    )
+    try:
+        covariance = np.linalg.inv(-_hessian(points, theta))
+    except np.linalg.LinAlgError:  # a singular information matrix
+        raise undetermined from None
     if not np.all(np.isfinite(covariance)) or np.any(np.diag(covariance) <= 0):
-        raise ModelError("calibration: the fit is not determined (too few distinct p or d)")
+        raise undetermined
     deviance = _deviance(points, theta)
     dof = len(points.p) - 2
     overdispersion = max(1.0, deviance / dof) if dof > 0 else 1.0

@@ -2,9 +2,9 @@
 
 A plan names a circuit noise model, the physical error rates p and the odd distances d. It
 samples memory in both bases on square d x d patches and on rectangles with one side at the
-smallest distance (d x d_min and d_min x d: the aspect factors of MODEL.md section 2), for
+smallest distance (d x d_min and d_min x d: the aspect factors of docs/model/noise.md), for
 ``rounds_factor`` x max(d_x, d_z) rounds, and stability experiments for d_m = d rounds on
-(d_m + 1)^2 and 2 (d_m + 1) x (d_m + 1) patches (area d_m-independent factor of MODEL.md 4.1).
+(d_m + 1)^2 and 2 (d_m + 1) x (d_m + 1) patches (area d_m-independent factor of docs/model/rotations.md).
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from typing import Any
 from estimator.calibration.circuit_noise import circuit_noise
 from estimator.calibration.circuits import memory_circuit, stability_circuit
 from estimator.errors import ConfigError
+from estimator.limits import require
+
+MAX_DISTANCES = 64
+"""Most distinct distances one calibration samples."""
+DETECTOR_BYTES = 200
+"""Memory per detector of a circuit while it is decoded (detector error model and matching
+graph: a few edges of tens of bytes per detector), a lower estimate."""
+DETECTOR_SHOT_SECONDS = 1e-8
+"""Time per detector per shot (stim's batch sampling alone is of this order; decoding adds
+to it), a lower estimate: what it refuses would certainly take longer."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class Stat:
 
     @property
     def area(self) -> int:
-        """Data qubits of the patch (tiles of MODEL.md 4.1)."""
+        """Data qubits of the patch (tiles of docs/model/rotations.md)."""
         return self.width * self.height
 
 
@@ -176,6 +186,10 @@ def parse_distances(text: str) -> tuple[int, ...]:
     try:
         if ":" in text:
             start, stop = (int(v) for v in text.split(":"))
+            if (stop - start) // 2 + 1 > MAX_DISTANCES:
+                raise ConfigError(
+                    "--d", f"{text!r} gives more than {MAX_DISTANCES} distances; give fewer"
+                )
             values = tuple(range(start + (start % 2 == 0), stop + 1, 2))
         else:
             values = tuple(sorted({int(v) for v in text.split(",")}))
@@ -185,7 +199,22 @@ def parse_distances(text: str) -> tuple[int, ...]:
         ) from None
     if not values or any(d < 3 or d % 2 == 0 for d in values):
         raise ConfigError("--d", f"distances must be odd integers >= 3, got {text!r}")
+    if len(values) > MAX_DISTANCES:
+        raise ConfigError("--d", f"{len(values)} distances; at most {MAX_DISTANCES}")
     return values
+
+
+def require_resources(plan: Plan, max_shots: int) -> None:
+    """ResourceError (estimator.limits) if the largest circuit's decoder would not fit in
+    memory or the shots would take too long, estimated from the detectors of each circuit
+    (stabilisers x rounds) with DETECTOR_BYTES and DETECTOR_SHOT_SECONDS."""
+    detectors = [m["width"] * m["height"] * m["rounds"] for m in plan.metadata()]
+    require(
+        what=f"sampling {len(detectors)} circuits of up to {max(detectors):,} detectors",
+        memory_bytes=max(detectors) * DETECTOR_BYTES,
+        seconds=sum(detectors) * max_shots * DETECTOR_SHOT_SECONDS,
+        change="use smaller distances (--d) or fewer shots (--max-shots)",
+    )
 
 
 def parse_rates(text: str) -> tuple[float, ...]:

@@ -1,7 +1,7 @@
-"""Compilation of a triorthogonal code into a rotation circuit (002 Sec. 1; 003 Lemma 2).
+"""Compilation of a triorthogonal code into a rotation circuit (Litinski 2019, Sec. 1; Bravyi and Haah 2012, Lemma 2).
 
 One qubit per row of the matrix, prepared in |+>; one pi/8 rotation per column on Z of the rows
-that column touches; the Clifford correction of 003 Lemma 2 folded in as rotation sign flips.
+that column touches; the Clifford correction of Bravyi and Haah 2012, Lemma 2 folded in as rotation sign flips.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from estimator.errors import ProtocolError
 
 def triorthogonal_protocol(name: str, matrix: np.ndarray, *, reference: str = "") -> Protocol:
     """The rotation circuit of a triorthogonal matrix with the Clifford correction of
-    003 Lemma 2 folded in as sign flips (see ``sign_flips``).
+    Bravyi and Haah 2012, Lemma 2 folded in as sign flips (see ``sign_flips``).
 
     Raises:
         ProtocolError: not triorthogonal, no output row, or no sign-flip correction exists.
@@ -28,7 +28,7 @@ def triorthogonal_protocol(name: str, matrix: np.ndarray, *, reference: str = ""
     flips = sign_flips(g)
     if flips is None:
         raise ProtocolError(
-            f"{name}: no set of rotation sign flips realises the Clifford correction of 003 Lemma 2"
+            f"{name}: no set of rotation sign flips realises the Clifford correction of Bravyi and Haah 2012, Lemma 2"
         )
     return Protocol.from_rotations(
         name, rotation_strings(g, negated=flips), outputs, reference=reference

@@ -2,7 +2,7 @@
 
 A protocol prepares n qubits in |+>, applies pi/8 rotations exp(i pi/8 P) with P = +-Z_S,
 measures the check qubits in the X basis and keeps the run when all give +1
-(002_c83c776f5650c552.txt, Sec. 1; ../shared/MODEL.md section 3).
+(Litinski 2019, Sec. 1; docs/model/storage.md).
 
 Qubits are numbered 1..n. In state vectors, qubit q is bit ``n - q`` of the basis index, so
 qubit 1 is the most significant (the usual tensor-product order).
@@ -80,8 +80,8 @@ class Protocol:
         n_qubits: number of qubits (patches).
         rotations: the pi/8 rotations in circuit order (they commute; order is cosmetic).
         outputs: qubits that carry output states; all other qubits are checks.
-        outputs_per_run: output states per successful run (m_out; MODEL.md 8.1, 8.4).
-        t_count_per_run: T gates the outputs stand for (a CCZ state counts as 4; MODEL.md 8.5).
+        outputs_per_run: output states per successful run (m_out; docs/model/costs.md).
+        t_count_per_run: T gates the outputs stand for (a CCZ state counts as 4; docs/model/costs.md).
         reference: where the protocol comes from.
     """
 
@@ -158,7 +158,7 @@ class Protocol:
     def ideal_state(self) -> np.ndarray:
         """The noiseless output state vector (all qubits), float64.
 
-        MODEL.md section 3: the ideal state is the noiseless circuit's output.
+        docs/model/storage.md: the ideal state is the noiseless circuit's output.
         """
         n = self.n_qubits
         require_size(self.name, n, len(self.rotations), sum(len(r.support) for r in self.rotations))
@@ -184,7 +184,7 @@ class Protocol:
         if abs(accept - 1) > 1e-9:
             raise ProtocolError(
                 f"protocol {self.name!r}: the noiseless circuit leaves the checks in |+> only with "
-                f"probability {accept:.4g} (a Clifford correction is needed, 003 Lemma 2)"
+                f"probability {accept:.4g} (a Clifford correction is needed, Bravyi and Haah 2012, Lemma 2)"
             )
 
     def output_state(self) -> np.ndarray:

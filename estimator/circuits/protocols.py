@@ -1,8 +1,8 @@
 """Built-in protocols, as data.
 
 15-to-1 comes from its 5 x 15 triorthogonal matrix; 20-to-4 and 8-to-CCZ are the signed
-rotation lists of 002_c83c776f5650c552.txt (Figs. 8 and 10; rotations as in
-../shared/MODEL.md sections 10.4 and 10.5).
+rotation lists of Litinski 2019 (Figs. 8 and 10; rotations as in
+docs/model/published-schedules.md).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def builtin_protocols() -> Mapping[str, Protocol]:
         {
             "15-to-1": protocol_from_matrix("15-to-1", MATRIX_15_TO_1),
             "20-to-4": Protocol.from_rotations(
-                "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="002 Fig. 8"
+                "20-to-4", ROTATIONS_20_TO_4, [1, 2, 3, 4], reference="Litinski 2019, Fig. 8"
             ),
             "8-to-CCZ": Protocol.from_rotations(
                 "8-to-CCZ",
@@ -56,7 +56,7 @@ def builtin_protocols() -> Mapping[str, Protocol]:
                 [1, 2, 3],
                 outputs_per_run=1,
                 t_count_per_run=4,
-                reference="002 Fig. 10",
+                reference="Litinski 2019, Fig. 10",
             ),
             # The family's k = 4 member is the same code as the paper's 20-to-4 circuit but not
             # the same circuit (rotation signs from the Clifford correction), hence its own name.
@@ -73,7 +73,7 @@ _FAMILY_NAME = re.compile(r"^(\d+)-to-(\d+)$")
 
 
 def family_protocol(name: str) -> Protocol | None:
-    """The Bravyi-Haah member named "(3k+8)-to-k" for an even k >= 2 (003 Sec. VII), else None.
+    """The Bravyi-Haah member named "(3k+8)-to-k" for an even k >= 2 (Bravyi and Haah 2012, Sec. VII), else None.
 
     >>> family_protocol("44-to-12").n_qubits, family_protocol("44-to-11")
     (15, None)
@@ -86,7 +86,7 @@ def family_protocol(name: str) -> Protocol | None:
         return None
     require_size(name, k + 3, 3 * k + 8, 11 * k + 16)  # k + 3 rows, 3k + 8 columns, 11k + 16 ones
     return triorthogonal_protocol(
-        name, bh_family_matrix(k), reference=f"003 Sec. VII, (3k+8)-to-k with k = {k}"
+        name, bh_family_matrix(k), reference=f"Bravyi and Haah 2012, Sec. VII, (3k+8)-to-k with k = {k}"
     )
 
 

@@ -1,19 +1,19 @@
 """Concatenated distillation: sequences of stages, their cost, and a search over sequences.
 
-Conventions of 000_46baeba8620d433e.txt, Table 5 (../shared/CODES.md): a stage is named by
+Conventions of Haah et al. 2018, Table 5 (docs/model/inner-outer.md): a stage is named by
 "5" (MEK 10-to-2, modelled as 9 eps^2 marginal error and success probability (1 - eps)^10),
 "15" (the 15-to-1 protocol of the 15-qubit matrix) or an even k (Bravyi-Haah (3k+8)-to-k,
-003 Sec. VII); callers add further stages (the protocols of 001, ``Stage.from_series``). The
-outputs of one stage are the inputs of the next, at the stage's worst marginal error (003
-Eq. (18)); T count per output = prod n / (k p_s), n_out = prod k, space = prod n (000 Table
+Bravyi and Haah 2012, Sec. VII); callers add further stages (the protocols of Haah et al. 2017, ``Stage.from_series``). The
+outputs of one stage are the inputs of the next, at the stage's worst marginal error (Bravyi and Haah 2012
+Eq. (18)); T count per output = prod n / (k p_s), n_out = prod k, space = prod n (Haah et al. 2018, Table
 5: every input of a run present at once, MEK counting 10).
 
 qubits = sum over stages of one run's qubits: one instance per level, consuming its input
-states as the level below produces them (001's notion of space: 15-to-1 is 5 qubits as a
-rotation circuit, a (3k+8)-to-k protocol k + 3, MEK 5 as the [[4,2,2]] H-measurement of 001
-Sec. 1.2.1, a protocol of 001 its printed count).
+states as the level below produces them (Haah et al. 2017's notion of space: 15-to-1 is 5 qubits as a
+rotation circuit, a (3k+8)-to-k protocol k + 3, MEK 5 as the [[4,2,2]] H-measurement of Haah et al. 2017
+Sec. 1.2.1, a protocol of Haah et al. 2017 its printed count).
 
-The final output error is reported in one of ``CONVENTIONS`` (the papers differ, CODES.md).
+The final output error is reported in one of ``CONVENTIONS`` (the papers differ, docs/model/inner-outer.md).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from tqdm import tqdm
 
-from estimator.codes.leading import ErrorSeries
+from estimator.codes.leading import MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, ZErrorModel, check_eps
 from estimator.codes.triorthogonal import (
     MATRIX_15_TO_1,
@@ -37,32 +37,35 @@ from estimator.codes.triorthogonal import (
     counting_cost,
     triorthogonality_cost,
 )
-from estimator.errors import ConfigError, PrecisionError, ResourceError
+from estimator.errors import ConfigError, ModelError, PrecisionError, ResourceError
 from estimator.limits import current, require
 
-CONVENTION = "003 worst marginal error per output, at every stage (000 Table 5)"
+CONVENTION = (
+    "003 (Bravyi and Haah 2012): worst marginal error per output, at every stage "
+    "(Haah et al. 2018, Table 5)"
+)
 CONVENTIONS = {
     "003": CONVENTION,
-    "000": "000/001 P(any output of the last stage wrong | accepted) / mean outputs k p_s "
-    "(000 Eq. (1)); stages pass on their worst marginal error",
-    "002": "002 P(any output of the last stage wrong | accepted) / k (total infidelity per "
+    "000": "000 (Haah et al. 2017 and 2018): P(any output of the last stage wrong | accepted) / mean outputs k p_s "
+    "(Haah et al. 2018, Eq. (1)); stages pass on their worst marginal error",
+    "002": "002 (Litinski 2019): P(any output of the last stage wrong | accepted) / k (total infidelity per "
     "output); stages pass on their worst marginal error",
 }
 
-# The stage set searched for 000 Table 5: BH with k <= 54, MEK and the 15-to-1 protocol.
+# The stage set searched for Haah et al. 2018, Table 5: BH with k <= 54, MEK and the 15-to-1 protocol.
 DEFAULT_STAGES: tuple[str, ...] = ("5", "15", *(str(k) for k in range(2, 55, 2)))
 
-# MEK 10-to-2 as modelled in 000 Table 5 (../shared/CODES.md): success only without any input
+# MEK 10-to-2 as modelled in Haah et al. 2018, Table 5 (docs/model/inner-outer.md): success only without any input
 # error, p_s = (1 - eps)^10, and 9 accepted weight-2 error sets that flip an output, each of
 # probability eps^2 (1 - eps)^8; so eps_out = 9 eps^2 / (1 - eps)^2 = 9 eps^2 + O(eps^3). This
 # exact form, not 9 eps^2 alone, reproduces every MEK row of the table (5-34-46: 9.8e-15).
 _MEK_INPUTS, _MEK_OUTPUTS, _MEK_WEIGHT_2_COUNT = 10, 2, 9
-# MEK's qubits (the [[4,2,2]] H-measurement of 001 Sec. 1.2.1: 4 + 1 ancilla); its
-# P(any output wrong) is not in 000's model and is bounded by the sum of its two marginals.
+# MEK's qubits (the [[4,2,2]] H-measurement of Haah et al. 2017, Sec. 1.2.1: 4 + 1 ancilla); its
+# P(any output wrong) is not in Haah et al. 2018's model and is bounded by the sum of its two marginals.
 _MEK_QUBITS = 5
 
-# A search evaluates at most this many sequences (all lengths together): 000 Table 5's 29
-# stages and the 12 of 001 up to length 4 make 2,896,404.
+# A search evaluates at most this many sequences (all lengths together): Haah et al. 2018, Table 5's 29
+# stages and the 12 of Haah et al. 2017 up to length 4 make 2,896,404.
 _MAX_SEQUENCES = 3_000_000
 
 
@@ -78,6 +81,8 @@ class Stage:
         reference: where the stage comes from.
         qubits: qubits of one run (see the module docstring).
         any_wrong: p_s(eps) P(some output wrong | accepted) (None: bounded by the marginals).
+        truncated: the polynomials are a series counted only through some weight (stages of
+            001): eps_out is NaN where it exceeds MAX_TRUNCATED_EPS_OUT (out of its range).
     """
 
     name: str
@@ -88,11 +93,12 @@ class Stage:
     reference: str
     qubits: int = 0
     any_wrong: ErrorPolynomial | None = None
+    truncated: bool = False
 
     @classmethod
     def from_model(cls, name: str, model: ZErrorModel, reference: str, qubits: int) -> Stage:
         """A stage from the Z-error model of a code; identical output polynomials merged.
-        ``qubits``: one per row of the matrix (its rotation circuit, 002 Sec. 1)."""
+        ``qubits``: one per row of the matrix (its rotation circuit, Litinski 2019, Sec. 1)."""
         marginals = tuple(dict.fromkeys(model.marginals))
         return cls(
             name, model.n, model.k, model.acceptance, marginals, reference, qubits, model.any_wrong
@@ -114,6 +120,7 @@ class Stage:
             reference,
             qubits,
             ErrorPolynomial(series.n, series.any_wrong),
+            truncated=series.max_weight < series.n,
         )
 
     def success_probability(self, eps: ArrayLike) -> np.ndarray:
@@ -121,8 +128,16 @@ class Stage:
         return self.acceptance(eps)
 
     def eps_out(self, eps: ArrayLike, convention: str = "003") -> np.ndarray:
-        """Output error in one of ``CONVENTIONS`` (default: the worst marginal error, 003
+        """Output error in one of ``CONVENTIONS`` (default: the worst marginal error, Bravyi and Haah 2012
         Eq. (18), which is also what the next stage takes as its input error), vectorised."""
+        out = self._eps_out(eps, convention)
+        if not self.truncated:
+            return out
+        worst = self._eps_out(eps, "003")  # the input of a next stage
+        valid = (worst <= MAX_TRUNCATED_EPS_OUT) & (out <= MAX_TRUNCATED_EPS_OUT)
+        return np.where(valid, out, np.nan)
+
+    def _eps_out(self, eps: ArrayLike, convention: str) -> np.ndarray:
         accepted = self.acceptance(eps)
         if convention == "003":
             return np.max([p(eps) for p in self.marginals], axis=0) / accepted
@@ -138,7 +153,7 @@ class Stage:
         return wrong / self.k / (accepted if convention == "000" else 1.0)
 
     def inverse_yield(self, eps: ArrayLike) -> np.ndarray:
-        """Input states per output state, n / (k p_s) (003 Sec. VI)."""
+        """Input states per output state, n / (k p_s) (Bravyi and Haah 2012, Sec. VI)."""
         return self.n / (self.k * self.acceptance(eps))
 
 
@@ -159,13 +174,13 @@ def stage(name: str) -> Stage:
             _MEK_OUTPUTS,
             ErrorPolynomial(_MEK_INPUTS, (1,)),
             (ErrorPolynomial(_MEK_INPUTS, (0, 0, _MEK_WEIGHT_2_COUNT)),),
-            "MEK 10-to-2 as modelled in 000 Table 5",
+            "MEK 10-to-2 as modelled in Haah et al. 2018, Table 5",
             _MEK_QUBITS,
         )
     if name == "15":
         model = ZErrorModel.from_code(TriorthogonalCode(MATRIX_15_TO_1))
         return Stage.from_model(
-            "15", model, "15-to-1, the 15-qubit matrix (003 Eq. (3))", len(MATRIX_15_TO_1)
+            "15", model, "15-to-1, the 15-qubit matrix (Bravyi and Haah 2012, Eq. (3))", len(MATRIX_15_TO_1)
         )
     if name.isdigit() and name == str(int(name)) and int(name) >= 2 and int(name) % 2 == 0:
         k = int(name)
@@ -173,7 +188,7 @@ def stage(name: str) -> Stage:
         matrix = bh_family_matrix(k)
         model = ZErrorModel.from_matrix(matrix)
         return Stage.from_model(
-            name, model, f"BH ({3 * k + 8})-to-{k}, 003 Sec. VII", matrix.shape[0]
+            name, model, f"BH ({3 * k + 8})-to-{k}, Bravyi and Haah 2012, Sec. VII", matrix.shape[0]
         )
     raise ConfigError(
         "sequence",
@@ -262,7 +277,7 @@ class StageResult:
 
 @dataclass(frozen=True)
 class ConcatResult:
-    """A concatenated protocol under the conventions of 000 Table 5.
+    """A concatenated protocol under the conventions of Haah et al. 2018, Table 5.
 
     Attributes:
         sequence: stage names, first stage first.
@@ -270,7 +285,7 @@ class ConcatResult:
         eps_out: error of a final output in ``convention`` (default: worst marginal).
         t_per_output: raw T states per final output, prod n / (k p_s).
         n_out: final outputs of one full run, prod k.
-        space: qubits of one full run with every input present at once, prod n (000).
+        space: qubits of one full run with every input present at once, prod n (Haah et al. 2018).
         stages: the per-stage values (each stage's eps_out: its worst marginal error).
         qubits: sum of the stages' qubits (one instance per level, see the module docstring).
         convention: the output-error convention of eps_out.
@@ -288,7 +303,7 @@ class ConcatResult:
 
     @property
     def name(self) -> str:
-        """The sequence as written in 000 Table 5, e.g. "6-22-54"."""
+        """The sequence as written in Haah et al. 2018, Table 5, e.g. "6-22-54"."""
         return "-".join(self.sequence)
 
 
@@ -299,7 +314,7 @@ def concatenate(
     extra: Mapping[str, Stage] | None = None,
     convention: str = "003",
 ) -> ConcatResult:
-    """Evaluate a sequence of stages at raw input error ``eps_in`` (000 Table 5).
+    """Evaluate a sequence of stages at raw input error ``eps_in`` (Haah et al. 2018, Table 5).
 
     >>> r = concatenate("15", 1e-4)
     >>> r.n_out, r.space, r.qubits
@@ -318,6 +333,12 @@ def concatenate(
         st = lookup(name, extra)
         out = float(st.eps_out(eps))
         final = float(st.eps_out(eps, convention))
+        if math.isnan(out) or math.isnan(final):
+            raise ModelError(
+                f"stage {name} at eps = {eps:.3g}: its error series is counted only through "
+                f"some weight and applies only while eps_out <= {MAX_TRUNCATED_EPS_OUT:g}; "
+                "lower eps_in"
+            )
         results.append(
             StageResult(
                 name,
@@ -386,9 +407,11 @@ def _search_levels(
             for index, st in enumerate(models):
                 out = st.eps_out(eps)
                 final = out if convention == "003" else st.eps_out(eps, convention)
-                total = cost * st.inverse_yield(eps)
+                with np.errstate(over="ignore"):  # beyond float64: not a factory (dropped)
+                    total = cost * st.inverse_yield(eps)
+                finite = np.isfinite(total)
                 size = qubits + st.qubits
-                hit = np.flatnonzero(final <= target)
+                hit = np.flatnonzero((final <= target) & finite)
                 if per_stage is not None:
                     hit = hit[np.argsort(total[hit], kind="stable")[:per_stage]]
                 found_eps.append(final[hit])
@@ -396,7 +419,9 @@ def _search_levels(
                 found_qubits.append(size[hit])
                 found.extend(prefixes[i] + (index,) for i in hit)
                 if level < max_stages:
-                    keep = np.flatnonzero(final > target)
+                    # an output error of 1/2 or more is no input of a further stage (the
+                    # stochastic model needs eps in (0, 1/2), check_eps)
+                    keep = np.flatnonzero((final > target) & (out < 0.5) & finite)
                     next_eps.append(out[keep])
                     next_cost.append(total[keep])
                     next_qubits.append(size[keep])
@@ -472,9 +497,9 @@ def search(
         eps_in: raw input error rate, in (0, 0.5).
         target: the required eps_out, in (0, 1), in ``convention``.
         max_stages: longest sequence considered.
-        stages: stage names to combine (default: 000 Table 5's set).
+        stages: stage names to combine (default: Haah et al. 2018, Table 5's set).
         n_best: number of sequences returned.
-        extra: further stages by name (e.g. the protocols of 001).
+        extra: further stages by name (e.g. the protocols of Haah et al. 2017).
         convention: one of ``CONVENTIONS`` for the final output error.
         progress: show a tqdm bar (on stderr).
 
@@ -521,6 +546,8 @@ def pareto(
     hits = _search_levels(eps0, target, models, max_stages, convention, None, progress)
     cost = np.array([float(f"{c:.10g}") for c in hits.cost])  # equal costs up to rounding tie
     order = np.lexsort((hits.eps_out, hits.qubits, cost))
+    if not len(order):  # no sequence reaches the target
+        return ()
     qubits = hits.qubits[order]
     fewer = np.concatenate([[True], qubits[1:] < np.minimum.accumulate(qubits)[:-1]])
     return tuple(

@@ -4,7 +4,7 @@ Matrices are 2-D numpy arrays of 0/1 (any integer dtype in, ``uint8`` out); a co
 row space of a matrix. Weight enumerators are tuples of exact Python ints ``A[w]`` (number of
 codewords of weight w, w = 0..n). The MacWilliams transform gives the enumerator of the dual
 code from that of the small space, so a dual of dimension n - 3 is never enumerated
-(003_487af344fbb0938c.txt, Sec. V, Eqs. (14) and (20); ../shared/CODES.md).
+(Bravyi and Haah 2012, Sec. V, Eqs. (14) and (20); docs/model/inner-outer.md).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def weight_enumerator(matrix: np.ndarray) -> tuple[int, ...]:
     Up to dimension 22 (and 1 GiB) every codeword is formed at once, bit-packed; beyond, a
     dynamic programme over the rows of a basis (densest first): after each row, columns
     that no later row touches are closed and their parities added to the weight; the state
-    is the partial parity of the still-open columns. Structured matrices (the 003 Sec. VII
+    is the partial parity of the still-open columns. Structured matrices (the Bravyi and Haah 2012, Sec. VII
     family) keep few states, so dimensions far beyond enumeration are fine.
 
     >>> weight_enumerator([[1, 1, 0], [0, 1, 1]])

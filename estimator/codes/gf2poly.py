@@ -1,7 +1,7 @@
 """Polynomials over GF(2) as Python ints (bit i = coefficient of x^i), parsed from text.
 
-Used for cyclic codes: the quantum BCH codes of 000_46baeba8620d433e.txt Table 2 are given by
-a generator polynomial g(x) dividing x^n + 1 (../shared/HHPW.md section 2).
+Used for cyclic codes: the quantum BCH codes of Haah et al. 2018, Table 2 are given by
+a generator polynomial g(x) dividing x^n + 1 (docs/model/inner-outer.md).
 """
 
 from __future__ import annotations

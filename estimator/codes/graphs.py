@@ -1,6 +1,6 @@
 """Graph outer codes: bits are the edges of a graph and checks its vertices, so every bit is in
-two checks and the code's distance is the girth (001_c7cbc9f2f2f9e3db.txt App. A.2.1, Lemma
-4.15; 000_46baeba8620d433e.txt Sec. VII.1). The Petersen and Hoffman-Singleton graphs are built
+two checks and the code's distance is the girth (Haah et al. 2017, App. A.2.1, Lemma
+4.15; Haah et al. 2018, Sec. VII.1). The Petersen and Hoffman-Singleton graphs are built
 from their constructions (Kneser graph K(5, 2); Robertson's pentagons and pentagrams), with
 automorphisms that the pattern counter uses.
 """
@@ -78,7 +78,7 @@ def graph_code(
 
 
 def named_graph_code(name: str) -> OuterCode:
-    """ "petersen" (001 App. A.2.1) or "hoffman-singleton" (000 Sec. VII.1)."""
+    """ "petersen" (Haah et al. 2017, App. A.2.1) or "hoffman-singleton" (Haah et al. 2018, Sec. VII.1)."""
     build = {"petersen": petersen_graph, "hoffman-singleton": hoffman_singleton_graph}[name]
     vertices, edges, symmetries = build()
     return graph_code(name, vertices, edges, symmetries)

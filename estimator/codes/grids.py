@@ -1,9 +1,9 @@
-"""Grid outer codes (000_46baeba8620d433e.txt Sec. VI): bits on a K1 x ... x KD lattice,
+"""Grid outer codes (Haah et al. 2018, Sec. VI): bits on a K1 x ... x KD lattice,
 checks on lines, measured direction by direction.
 
 Bit (i1, ..., iD) has index ravel((i1, ..., iD)) (last coordinate fastest). Along axis a the
 lines fix every other coordinate (K_a bits each). In two dimensions the directions are named
-as in 000 Sec. VI.2 with (x, y) = (i2, i1): v (vertical, along axis 1), h (horizontal, along
+as in Haah et al. 2018, Sec. VI.2 with (x, y) = (i2, i1): v (vertical, along axis 1), h (horizontal, along
 axis 2), d (diagonal x + y = z mod K) and a (anti-diagonal x - y = z mod K); diagonals need a
 square grid. Lines of one direction are disjoint, so their order within a round does not
 change which checks are lonely.
@@ -28,7 +28,7 @@ def grid_code(shape: Sequence[int], directions: Sequence[str] | None = None) -> 
     """The grid code of ``shape`` with checks along ``directions`` in that order.
 
     ``directions`` (two dimensions only) default to "v", "h"; in D dimensions the checks run
-    along every axis in turn (000 Table 1). Raises ConfigError for a bad shape or direction.
+    along every axis in turn (Haah et al. 2018, Table 1). Raises ConfigError for a bad shape or direction.
     """
     shape = tuple(int(k) for k in shape)
     if not shape or min(shape) < 2:

@@ -1,15 +1,15 @@
-"""H-measurement distillation protocols of 001_c7cbc9f2f2f9e3db.txt as data, compiled to their
+"""H-measurement distillation protocols of Haah et al. 2017 as data, compiled to their
 exact error model.
 
 A protocol holds n_out magic states |H> (each enters as a noisy input) and measures, in order,
 checks H^(x)C on subsets C of them (the outer code's rows, with pipelining as repeated rows),
-each with one inner code (001 Secs. 1-4). Every T gate and every input state fails with a Y
-error with probability eps (001 Sec. 1, stochastic model).
+each with one inner code (Haah et al. 2017, Secs. 1-4). Every T gate and every input state fails with a Y
+error with probability eps (Haah et al. 2017, Sec. 1, stochastic model).
 
-How a check is measured, and what a Y error does (001 Eqs. (1.3)-(1.6)):
+How a check is measured, and what a Y error does (Haah et al. 2017, Eqs. (1.3)-(1.6)):
 
 * normal inner code [[n, k, d]]: the states of C sit in logical qubits 1..|C| (a (k, 0) magic
-  basis, 001 Def. 3.3), other magic states listed as *resident* in the next ones, and the rest
+  basis, Haah et al. 2017, Def. 3.3), other magic states listed as *resident* in the next ones, and the rest
   are filled with Bell pairs (+1 eigenstates of H (x) H, checked after decoding). Controlled
   transversal H is T^dagger . CZ . T on each physical qubit: 2n T gates. A Y error on qubit j
   before the CZ leaves Y_j on the code and flips the control; after it, Y_j alone. The
@@ -19,7 +19,7 @@ How a check is measured, and what a Y error does (001 Eqs. (1.3)-(1.6)):
   basis, Eq. (3.6)); the check is controlled-swap, H on the first state of each measured pair,
   controlled-swap (Eq. (1.6)): 4n T gates. The logical part of an undetected Y(u) is P (x) P
   on each pair with P = X^(u.w2) Z^(u.w1) (not only Y); errors of the first swap act before
-  the measurement, those of the second after it. The circuits of 001 App. B were lost, so
+  the measurement, those of the second after it. The circuits of Haah et al. 2017, App. B were lost, so
   the readout is a choice per check: "each" reads the syndrome after each swap (decode, read,
   H, encode); "end" encodes the block once, the middle H a Clifford on the code (decode, H,
   encode, no reading), and reads the sum of both swaps' syndromes at the end, when the
@@ -98,13 +98,13 @@ class Check:
 
     @property
     def t_count(self) -> int:
-        """T gates: 2 per qubit of a normal code, 4 of a hyperbolic one (001 Eq. (1.3))."""
+        """T gates: 2 per qubit of a normal code, 4 of a hyperbolic one (Haah et al. 2017, Eq. (1.3))."""
         return (4 if self.hyperbolic else 2) * self.inner.n
 
 
 @dataclass(frozen=True)
 class HMeasureProtocol:
-    """A distillation protocol of 001: n_out magic states (of kind ``state``), checks in order.
+    """A distillation protocol of Haah et al. 2017: n_out magic states (of kind ``state``), checks in order.
 
     A |CCZ> protocol (Haah et al. 2017, Sec. 2) measures W(a) (x) W'(a) on a pair of CCZ
     states with a hyperbolic code whose logical pairs hold the two states' qubits j: the
@@ -112,7 +112,7 @@ class HMeasureProtocol:
 
     Raises:
         ConfigError: a check names a state twice or out of range, or its inner code cannot
-            implement it (too few logical qubits, wrong parity: 001 Sec. 4.1), naming the
+            implement it (too few logical qubits, wrong parity: Haah et al. 2017, Sec. 4.1), naming the
             check's field.
     """
 
@@ -147,7 +147,7 @@ class HMeasureProtocol:
     @property
     def qubits(self) -> int:
         """One control qubit plus the largest check's code and the magic states outside it
-        (001 Sec. 1: 8 for [[7,1,3]], 18 pipelined with [[17,1,5]], 34 with Petersen)."""
+        (Haah et al. 2017, Sec. 1: 8 for [[7,1,3]], 18 pipelined with [[17,1,5]], 34 with Petersen)."""
         q = self.state.qubits
         return 1 + max(
             c.inner.n + q * (self.n_out - len(c.support) - len(c.resident)) for c in self.checks
@@ -167,7 +167,7 @@ class HMeasureProtocol:
 
     @cached_property
     def sensitivity(self) -> int:
-        """min over v != 0 of 2|Mv| + |v| for the check matrix M (001 Lemma 4.4)."""
+        """min over v != 0 of 2|Mv| + |v| for the check matrix M (Haah et al. 2017, Lemma 4.4)."""
         m = self.check_matrix.astype(np.int64)
         require(
             what=f"the outer-code sensitivity over 2^{self.n_out} error vectors",
@@ -210,14 +210,14 @@ def _validate_check(check: Check, n_out: int, state: MagicState = H) -> None:
         raise ConfigError(
             f"{field}.inner",
             f"{code.name} is hyperbolic: it measures pairs, so the check weight ({w}) and the "
-            f"resident states ({len(check.resident)}) must be even (001 Sec. 3.2)",
+            f"resident states ({len(check.resident)}) must be even (Haah et al. 2017, Sec. 3.2)",
         )
     if w + len(check.resident) > code.k or (code.k - w - len(check.resident)) % 2:
         raise ConfigError(
             f"{field}.inner",
             f"{code.name} (k = {code.k}) cannot implement a check of weight {w}"
             + (f" with {len(check.resident)} resident states" if check.resident else "")
-            + ": it needs k >= weight and k - weight even (001 Sec. 4.1; the spare logical "
+            + ": it needs k >= weight and k - weight even (Haah et al. 2017, Sec. 4.1; the spare logical "
             "qubits hold Bell pairs)",
         )
 
@@ -587,7 +587,7 @@ def analyse(protocol: HMeasureProtocol, order: int | None = None, *, extra: int 
 
     Raises:
         ConfigError("order"): the protocol has an accepted wrong output below ``order`` (the
-            outer code is too weak, 001 Lemma 4.4, or an inner code's distance is too small).
+            outer code is too weak, Haah et al. 2017, Lemma 4.4, or an inner code's distance is too small).
     """
     if order is not None:
         if isinstance(order, bool) or not isinstance(order, int) or order < 1:
@@ -619,7 +619,7 @@ def _too_weak(protocol: HMeasureProtocol, result: ErrorSeries, order: int) -> st
     if protocol.n_out <= 20 and protocol.sensitivity < order:
         return (
             f"{head}; the outer code is too weak: min over v != 0 of 2|Mv| + |v| is "
-            f"{protocol.sensitivity} < {order} (001 Lemma 4.4)"
+            f"{protocol.sensitivity} < {order} (Haah et al. 2017, Lemma 4.4)"
         )
     weak = [c for c in protocol.checks if (c.inner.distance or 0) < order]
     if weak:

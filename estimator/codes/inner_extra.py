@@ -1,6 +1,6 @@
 """Inner codes built beside ``estimator.codes.css``: hyperbolic subcodes and direct sums.
 
-001_c7cbc9f2f2f9e3db.txt Sec. 5.3.1 turns logical operators of [[16,6,4]] into checks to get a
+Haah et al. 2017, Sec. 5.3.1 turns logical operators of [[16,6,4]] into checks to get a
 [[16,2,4]] code with fewer low-weight logicals. Adding one vector of a hyperbolic pair of the
 magic basis to S removes that pair from S^perp / S (the other vector is no longer orthogonal
 to S), so keeping p of the q/2 pairs gives [[n, 2p, >= d]]. For [[16,6,4]] every choice of the
@@ -20,7 +20,7 @@ EXTRA_INNER_CODES = ("[[16,2,4]]", "[[12,6,2]]")
 
 def hyperbolic_subcode(code: InnerCode, keep: int, *, name: str = "") -> InnerCode:
     """Keep the first ``keep`` hyperbolic pairs of ``code``'s magic basis; every other pair
-    is removed by adding its first vector to S (001 Sec. 5.3.1).
+    is removed by adding its first vector to S (Haah et al. 2017, Sec. 5.3.1).
 
     >>> hyperbolic_subcode(inner_code("[[16,6,4]]"), 1).k
     2

@@ -6,8 +6,8 @@ check outcomes: the run is kept only if every detector reads 0) and *key* bits (
 whatever the caller needs to tell patterns apart). A pattern is a set of failed locations; its
 flips add up over GF(2). The counter returns, for every weight w up to a bound, how many
 weight-w patterns leave all detectors at 0, grouped by the key bits they leave. The leading
-coefficient of an output error is then a sum over keys: 001_c7cbc9f2f2f9e3db.txt App. C counts
-35 and 1411 this way; 003_487af344fbb0938c.txt Eq. (17) is the same count for triorthogonal
+coefficient of an output error is then a sum over keys: Haah et al. 2017, App. C counts
+35 and 1411 this way; Bravyi and Haah 2012, Eq. (17) is the same count for triorthogonal
 codes (``rotation_model``).
 
 The count is a dynamic programme over the locations in order (the open-column programme of
@@ -30,9 +30,9 @@ from estimator.errors import ConfigError, ProtocolError
 from estimator.limits import require
 
 CONVENTIONS = {
-    "any": "P(any output wrong | accepted): 000/001 (001 Fig. 5.1 prefactors)",
-    "marginal": "worst marginal error of one output: 003 Eq. (18)",
-    "per_output": "P(any output wrong | accepted) / n_out: 002",
+    "any": "P(any output wrong | accepted): Haah et al. 2017 and 2018 (Haah et al. 2017, Fig. 5.1 prefactors)",
+    "marginal": "worst marginal error of one output: Bravyi and Haah 2012, Eq. (18)",
+    "per_output": "P(any output wrong | accepted) / n_out: Litinski 2019",
 }
 
 # Live slots of a state are packed in one uint64.
@@ -41,6 +41,12 @@ _MAX_LIVE_BITS = 63
 # second, measured about 1e8 on a shared 2-core machine; taken low).
 _STEPS_PER_SECOND = 5e7
 
+
+MAX_TRUNCATED_EPS_OUT = 0.1
+"""Largest eps_out taken from an error series counted only through some weight below the
+number of locations: it leaves out the patterns of higher weight, a fair approximation only
+while the output errors eps_out and epsbar_out are small (the bound of the expansion of
+000 Eq. (2), estimator.codes.hhpw.calculus.MAX_EPS_OUT)."""
 
 @dataclass(frozen=True)
 class LocationModel:
@@ -248,7 +254,7 @@ def _require_feasible(states: int, remaining: int, weight: int, n: int) -> None:
 class ErrorSeries:
     """Error polynomials of a protocol up to ``max_weight``, in pattern form: each quantity is
     sum_w c_w eps^w (1 - eps)^(n - w) + O(eps^(max_weight + 1)), c_w the summed probability,
-    over the weight-w error patterns (Y errors in 001's protocols, Z errors in 003's), that
+    over the weight-w error patterns (Y errors in Haah et al. 2017's protocols, Z errors in Bravyi and Haah 2012's), that
     the run is accepted (and an output is wrong); an integer count of patterns wherever
     acceptance and outputs are parities (``exact_counts``).
 
@@ -288,7 +294,7 @@ class ErrorSeries:
 
 
 def rotation_model(support: Sequence[Sequence[int]], checks: Sequence[int]) -> LocationModel:
-    """The location model of a rotation circuit (002 Sec. 1): one location per pi/8 rotation,
+    """The location model of a rotation circuit (Litinski 2019, Sec. 1): one location per pi/8 rotation,
     whose Z error flips the X measurement of every check qubit and the state of every output
     qubit in its support (qubits numbered from 1; bit q - 1 is qubit q).
 

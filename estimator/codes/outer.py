@@ -1,16 +1,16 @@
 """Outer codes: a binary check matrix M (checks x n_out bits, rows in the order the checks are
-measured) and the quantities the protocols of 001_c7cbc9f2f2f9e3db.txt Sec. 4 and
-000_46baeba8620d433e.txt Secs. III, VI-VII need from it:
+measured) and the quantities the protocols of Haah et al. 2017, Sec. 4 and
+Haah et al. 2018, Secs. III, VI-VII need from it:
 
 - distance: least |v| > 0 with M v = 0 (None when M has full column rank);
-- sensitivity: min over v != 0 of 2|Mv| + |v|, the order the outer code allows (001 Lemma 4.4);
-- (d~, s)-sensitivity (001 Def. 4.3);
-- lonely checks for the check order (000 Sec. III.2);
-- c_out(u, v): bit patterns of weight u violating exactly v checks (000 Eq. (7)), counted by
+- sensitivity: min over v != 0 of 2|Mv| + |v|, the order the outer code allows (Haah et al. 2017, Lemma 4.4);
+- (d~, s)-sensitivity (Haah et al. 2017, Def. 4.3);
+- lonely checks for the check order (Haah et al. 2018, Sec. III.2);
+- c_out(u, v): bit patterns of weight u violating exactly v checks (Haah et al. 2018, Eq. (7)), counted by
   the fault-weight search of ``estimator.codes.patterns``.
 
 Specs for ``outer_code`` are listed in its docstring; builders live in ``grids``, ``graphs``
-and ``tanner``. See ../shared/HHPW.md section 3.
+and ``tanner``. See docs/model/inner-outer.md.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class OuterCode:
 
     @cached_property
     def lonely_checks(self) -> tuple[int, ...]:
-        """Indices (0-based, in check order) of the lonely checks (000 Sec. III.2): C is not
+        """Indices (0-based, in check order) of the lonely checks (Haah et al. 2018, Sec. III.2): C is not
         lonely when every bit q of C is checked later by some C' with C n C' = {q}."""
         sets = [set(bits) for bits in self.check_bits]
         lonely = []
@@ -158,14 +158,14 @@ class OuterCode:
     @cached_property
     def sensitivity(self) -> int:
         """min over v != 0 of 2|Mv| + |v|: the order of error reduction the outer code allows
-        (001 Lemma 4.4; 000's distance and sensitivity bounds)."""
+        (Haah et al. 2017, Lemma 4.4; Haah et al. 2018's distance and sensitivity bounds)."""
         weight = 1
         while not self._run(weight, (weight - 1) // 2, weight, min_fault=weight).counts:
             weight += 1
         return weight
 
     def is_sensitive(self, d_tilde: int, s: int) -> bool:
-        """Whether every v != 0 with |v| <= d_tilde violates at least s checks (001 Def. 4.3)."""
+        """Whether every v != 0 with |v| <= d_tilde violates at least s checks (Haah et al. 2017, Def. 4.3)."""
         _require_count("d_tilde", d_tilde, 1)
         _require_count("s", s, 0)
         if s == 0:
@@ -173,7 +173,7 @@ class OuterCode:
         return not self._run(d_tilde, s - 1, d_tilde + 2 * (s - 1)).counts
 
     def c_out(self, u: int, v: int) -> int:
-        """Number of weight-u bit patterns that violate exactly v checks (000 Eq. (7))."""
+        """Number of weight-u bit patterns that violate exactly v checks (Haah et al. 2018, Eq. (7))."""
         _require_count("u", u, 1)
         _require_count("v", v, 0)
         if u > self.n_out or v > self.n_check:
@@ -185,7 +185,7 @@ class OuterCode:
     ) -> dict[int, dict[int, int]]:
         """c_out as {u: {v: count}}. Without ``max_violated``: every (u, v) with u >= 1 and
         fault weight u + 2v <= max_weight (u input errors plus two T errors per wrongly
-        measured check, 000 Eq. (8)). With it: every u <= max_weight and v <= max_violated."""
+        measured check, Haah et al. 2018, Eq. (8)). With it: every u <= max_weight and v <= max_violated."""
         _require_count("max_weight", max_weight, 1)
         if max_violated is None:
             run = self._run(max_weight, (max_weight - 1) // 2, max_weight)
@@ -322,16 +322,16 @@ def outer_code(spec: str, *, field: str = "SPEC") -> OuterCode:
     """An outer code from a spec:
 
     - a file of check-matrix rows (0/1 strings, blank lines and # comments ignored);
-    - "trivial" (one check on one bit, 001 Sec. 1.1); "repetition:N" (checks on bits i, i+1,
-      N - 1 of them; "repetition:2" is 001 Sec. 1.2.1); "ring:N" (N checks on neighbours of a
-      ring, 001 Sec. 1.2.2); "eq5.4" (001 Eq. (5.4));
-    - grids (000 Sec. VI): "grid:K[:DIRS]" or "grid:K1xK2[:DIRS]" with DIRS a comma list of
+    - "trivial" (one check on one bit, Haah et al. 2017, Sec. 1.1); "repetition:N" (checks on bits i, i+1,
+      N - 1 of them; "repetition:2" is Haah et al. 2017, Sec. 1.2.1); "ring:N" (N checks on neighbours of a
+      ring, Haah et al. 2017, Sec. 1.2.2); "eq5.4" (Haah et al. 2017, Eq. (5.4));
+    - grids (Haah et al. 2018, Sec. VI): "grid:K[:DIRS]" or "grid:K1xK2[:DIRS]" with DIRS a comma list of
       v (vertical: lines along the first axis), h (horizontal), d (diagonal x + y = z mod K),
       a (anti-diagonal x - y = z mod K), default "v,h"; "grid:K:D" or "grid:K1xK2x...xKD"
-      for the D-dimensional grid of 000 Table 1 (checks along each axis in turn);
+      for the D-dimensional grid of Haah et al. 2018, Table 1 (checks along each axis in turn);
     - graph codes (bits = edges, checks = vertices): "petersen", "hoffman-singleton",
       "graph:FILE" (one edge "u v" per line);
-    - "tanner:K[:key=value,...]": the randomized Tanner-graph search of 000 Sec. VII.2
+    - "tanner:K[:key=value,...]": the randomized Tanner-graph search of Haah et al. 2018, Sec. VII.2
       (see ``estimator.codes.tanner.tanner_search`` for the keys).
 
     Raises ConfigError naming ``field``.
@@ -368,12 +368,12 @@ def outer_code(spec: str, *, field: str = "SPEC") -> OuterCode:
     return OuterCode.from_matrix(text, parse_matrix_text(content, field=text), field=text)
 
 
-_EQ_5_4 = [[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]]  # 001 Eq. (5.4)
+_EQ_5_4 = [[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]]  # Haah et al. 2017, Eq. (5.4)
 
 
 def chain_code(n: int, *, ring: bool) -> OuterCode:
     """Checks on neighbouring bits i, i + 1: a path (the repetition code's n - 1 checks) or a
-    ring of n checks (001 Sec. 1.2.2: redundant checks so that every bit is checked twice)."""
+    ring of n checks (Haah et al. 2017, Sec. 1.2.2: redundant checks so that every bit is checked twice)."""
     require(
         what=f"a {'ring' if ring else 'repetition'} code on {n} bits",
         memory_bytes=float(n) * n,

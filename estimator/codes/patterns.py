@@ -2,9 +2,9 @@
 
 A pattern x of u bits that violates v = |Mx| checks can pass the outer code only if each
 violated check is measured wrongly, which takes at least two T-gate errors; its *fault
-weight* is u + 2v (000_46baeba8620d433e.txt Eqs. (7)-(8); the order condition
-2|Mv| + |v| >= d of 001_c7cbc9f2f2f9e3db.txt Lemma 4.4). The search lists every pattern of
-fault weight <= W exactly once, so c_out(u, v) (000 Eq. (7)) for u + 2v <= W costs the number
+weight* is u + 2v (Haah et al. 2018, Eqs. (7)-(8); the order condition
+2|Mv| + |v| >= d of Haah et al. 2017, Lemma 4.4). The search lists every pattern of
+fault weight <= W exactly once, so c_out(u, v) (Haah et al. 2018, Eq. (7)) for u + 2v <= W costs the number
 of such patterns, not C(n_out, u).
 
 Canonical growth: from the pattern's first bit, repeatedly take the first odd (currently

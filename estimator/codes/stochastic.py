@@ -1,15 +1,15 @@
-"""The stochastic Z-error model of distillation (003_487af344fbb0938c.txt, Sec. V).
+"""The stochastic Z-error model of distillation (Bravyi and Haah 2012, Sec. V).
 
 Every input magic state suffers a Z error with probability eps, independently. Every
 quantity is a polynomial sum_w c_w eps^w (1 - eps)^(n - w) with non-negative integer c_w
 (exact error counts, see ``TriorthogonalCode``), so it is evaluated without cancellation:
 float64 keeps ~14 digits for any eps in (0, 1/2), down to 1e-30 and below.
 
-Output-error conventions (../shared/CODES.md; every result carries all of them):
-  * 003: the worst marginal error of one output, eps_out = max_a eps_a (Eq. (18));
-  * 000/001: the probability that any output of an accepted run is wrong, with the mean
+Output-error conventions (docs/model/inner-outer.md; every result carries all of them):
+  * Bravyi and Haah 2012: the worst marginal error of one output, eps_out = max_a eps_a (Eq. (18));
+  * Haah et al. 2017 and 2018: the probability that any output of an accepted run is wrong, with the mean
     number of outputs per run k p_s;
-  * 002: the total infidelity of the accepted outputs divided by their number (for Z errors
+  * Litinski 2019: the total infidelity of the accepted outputs divided by their number (for Z errors
     the infidelity is the probability that any output is wrong).
 """
 
@@ -79,18 +79,18 @@ class ErrorPolynomial:
 
 @dataclass(frozen=True)
 class StochasticResult:
-    """One distillation round under the Z-error model at input error ``eps_in`` (003 Sec. V).
+    """One distillation round under the Z-error model at input error ``eps_in`` (Bravyi and Haah 2012, Sec. V).
 
     Attributes:
         eps_in: input error rate (Z error probability per input state).
         n_in: input states per run; k: output states per run.
-        success_probability: p_s, the probability that every check passes (003 Eq. (14)).
-        marginal_errors: eps_a for each output a, given success (003 Eq. (20)).
-        eps_out: max_a eps_a, the worst marginal error (003 Eq. (18)): 003 convention.
-        p_any_output_wrong: probability that some output is wrong, given success: 000/001.
-        mean_outputs: k p_s, the mean number of outputs per run: 000/001.
-        infidelity_per_output: p_any_output_wrong / k: 002 convention.
-        output_yield: k p_s / n_in, outputs per input state (003 Sec. VI).
+        success_probability: p_s, the probability that every check passes (Bravyi and Haah 2012, Eq. (14)).
+        marginal_errors: eps_a for each output a, given success (Bravyi and Haah 2012, Eq. (20)).
+        eps_out: max_a eps_a, the worst marginal error (Bravyi and Haah 2012, Eq. (18)): Bravyi and Haah 2012 convention.
+        p_any_output_wrong: probability that some output is wrong, given success: Haah et al. 2017 and 2018.
+        mean_outputs: k p_s, the mean number of outputs per run: Haah et al. 2017 and 2018.
+        infidelity_per_output: p_any_output_wrong / k: Litinski 2019 convention.
+        output_yield: k p_s / n_in, outputs per input state (Bravyi and Haah 2012, Sec. VI).
     """
 
     eps_in: float
@@ -124,7 +124,7 @@ class ZErrorModel:
 
     @classmethod
     def from_code(cls, code: TriorthogonalCode) -> ZErrorModel:
-        """The model of a triorthogonal code (003 Eqs. (14), (17), (20))."""
+        """The model of a triorthogonal code (Bravyi and Haah 2012, Eqs. (14), (17), (20))."""
         n = code.n
         return cls(
             n,
@@ -149,7 +149,7 @@ class ZErrorModel:
         return np.array([p(e) for p in self.marginals]) / self.acceptance(e)
 
     def worst_error(self, eps: ArrayLike) -> np.ndarray:
-        """eps_out(eps) = max_a eps_a(eps) (003 Eq. (18)), vectorised."""
+        """eps_out(eps) = max_a eps_a(eps) (Bravyi and Haah 2012, Eq. (18)), vectorised."""
         return self.marginal_errors(eps).max(axis=0)
 
     def evaluate(self, eps: float) -> StochasticResult:

@@ -1,7 +1,7 @@
-"""Triorthogonal matrices (003_487af344fbb0938c.txt, Def. 1) and their codes.
+"""Triorthogonal matrices (Bravyi and Haah 2012, Def. 1) and their codes.
 
 A binary m x n matrix G is triorthogonal when every pair and every triple of rows has even
-overlap. As a circuit (002 Sec. 1, ../shared/CODES.md): one qubit per row, one pi/8 rotation
+overlap. As a circuit (Litinski 2019, Sec. 1, docs/model/inner-outer.md): one qubit per row, one pi/8 rotation
 per column on Z of the rows with a 1 in that column; odd-weight rows (G1) are the outputs,
 even-weight rows (G0) the checks. Rows and columns are numbered from 1 in everything this
 module returns, like the qubits of ``estimator.circuits.protocol``.
@@ -31,8 +31,8 @@ MATRIX_15_TO_1 = (
     "001101110001110",
     "000000011111111",
 )
-"""The 5 x 15 triorthogonal matrix of the 15-to-1 protocol (003 Sec. III; 002 Sec. 1): row 1 is
-the output, columns in the order of the published one-level schedule (MODEL.md 10.1)."""
+"""The 5 x 15 triorthogonal matrix of the 15-to-1 protocol (Bravyi and Haah 2012, Sec. III; Litinski 2019, Sec. 1): row 1 is
+the output, columns in the order of the published one-level schedule (docs/model/published-schedules.md)."""
 
 
 def parse_matrix(rows: Sequence[str], *, field: str = "matrix") -> np.ndarray:
@@ -140,7 +140,7 @@ def output_rows(matrix: np.ndarray) -> list[int]:
 
 
 def split_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(G1, G0): the odd-weight (output) rows and the even-weight (check) rows (003 Sec. III).
+    """(G1, G0): the odd-weight (output) rows and the even-weight (check) rows (Bravyi and Haah 2012, Sec. III).
 
     >>> g1, g0 = split_rows(parse_matrix(["111", "110"]))
     >>> g1.tolist(), g0.tolist()
@@ -152,10 +152,10 @@ def split_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bh_family_matrix(k: int) -> np.ndarray:
-    """The (3k+8)-to-k triorthogonal matrix of 003 Sec. VII, k = 2k' even.
+    """The (3k+8)-to-k triorthogonal matrix of Bravyi and Haah 2012, Sec. VII, k = 2k' even.
 
     Rows 1..k are the outputs (two per block), rows k+1..k+3 the checks; columns are 8 core
-    columns followed by k' blocks of 6 (layout as in ../shared/CODES.md).
+    columns followed by k' blocks of 6 (layout as in docs/model/inner-outer.md).
 
     >>> bh_family_matrix(2).shape
     (5, 14)
@@ -179,7 +179,7 @@ def sign_flips(matrix: np.ndarray) -> tuple[int, ...] | None:
     |m>^k on the outputs and |+> on the checks; None if no set of sign flips does it.
 
     The plain circuit prepares the target only up to a diagonal Clifford made of S and CZ
-    gates (003 Lemma 2). Negating the rotation of column j applies exp(-i pi/4 Z_{S_j}); a set
+    gates (Bravyi and Haah 2012, Lemma 2). Negating the rotation of column j applies exp(-i pi/4 Z_{S_j}); a set
     F of negated columns is the needed correction iff, for all rows a, b,
     |F & g_a| = (|g_a| + [a is an output]) / 2 (mod 4) and |F & g_a & g_b| = |g_a & g_b| / 2
     (mod 2) (expand the phase sum_j sign_j (-1)^(x.c_j) in monomials of x and match it mod 8).
@@ -223,7 +223,7 @@ def sign_flips(matrix: np.ndarray) -> tuple[int, ...] | None:
 
 @dataclass(frozen=True)
 class TriorthogonalCode:
-    """The code of a triorthogonal matrix and its exact Z-error counts (003 Secs. IV-V).
+    """The code of a triorthogonal matrix and its exact Z-error counts (Bravyi and Haah 2012, Secs. IV-V).
 
     A Z error f (a set of faulty inputs) passes the checks iff f is in G0^perp; it then flips
     output a iff f.g_a = 1, i.e. iff f is not in (G0 + g_a)^perp. Counts of such f per weight
@@ -288,13 +288,13 @@ class TriorthogonalCode:
 
     @cached_property
     def accepted_counts(self) -> tuple[int, ...]:
-        """B_w(G0^perp): errors of weight w that pass every check (003 Eq. (14))."""
+        """B_w(G0^perp): errors of weight w that pass every check (Bravyi and Haah 2012, Eq. (14))."""
         return self._dual(self.checks)
 
     @cached_property
     def marginal_counts(self) -> tuple[tuple[int, ...], ...]:
         """Per output a: B_w(G0^perp) - B_w((G0 + g_a)^perp), the accepted errors of weight w
-        that flip output a (003 Eq. (20))."""
+        that flip output a (Bravyi and Haah 2012, Eq. (20))."""
         return tuple(
             tuple(b - c for b, c in zip(self.accepted_counts, self._dual([*self.checks, a])))
             for a in self.outputs
@@ -309,12 +309,12 @@ class TriorthogonalCode:
     @property
     def distance(self) -> int:
         """Distance against Z errors: least weight of an accepted error flipping an output
-        (003 Eq. (19))."""
+        (Bravyi and Haah 2012, Eq. (19))."""
         return min(_order(counts) for counts in self.marginal_counts)
 
     @property
     def leading_coefficient(self) -> int:
-        """c in eps_out = c eps^d + O(eps^(d+1)) for the worst output (003 Eqs. (18)-(20))."""
+        """c in eps_out = c eps^d + O(eps^(d+1)) for the worst output (Bravyi and Haah 2012, Eqs. (18)-(20))."""
         return max(counts[self.distance] for counts in self.marginal_counts)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from collections.abc import Sequence
 
 _SIZE = re.compile(
     r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE
@@ -14,6 +15,27 @@ _SIZE = re.compile(
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(s|m|h|d)?\s*$", re.IGNORECASE)
 _POWERS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 _SECONDS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_EXAMPLE = "example:"
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, except that an ``example:`` epilog keeps its lines as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(_EXAMPLE):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def example(*commands: str) -> dict[str, object]:
+    """Keyword arguments of ``add_parser`` that end a verb's ``--help`` with its example(s).
+
+    >>> print(example("msd table")["epilog"])
+    example:
+      msd table
+    """
+    lines = "\n".join(f"  {command}" for command in commands)
+    return {"epilog": f"{_EXAMPLE}\n{lines}", "formatter_class": HelpFormatter}
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, example: str = "level1.d_x=9") -> None:
@@ -123,9 +145,9 @@ def add_figure_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-title", action="store_true", help="leave the title out")
 
 
-def check_figure_output(path: str, field: str = "-o") -> None:
+def check_figure_output(path: str, field: str = "-o", inputs: Sequence[str] = ()) -> None:
     """ConfigError naming ``field`` unless ``path`` ends in .png, .svg or .pdf in a directory
-    that exists."""
+    that exists and is none of the ``inputs``."""
     from pathlib import Path
 
     from estimator.errors import ConfigError
@@ -137,7 +159,6 @@ def check_figure_output(path: str, field: str = "-o") -> None:
             field,
             f"unknown file type {suffix or '(none)'!r} of {path!r}; use {', '.join(FIGURE_FORMATS)}",
         )
-    if output.is_dir():
-        raise ConfigError(field, f"{path!r} is a directory")
-    if not output.parent.is_dir():
-        raise ConfigError(field, f"no directory {str(output.parent)!r} to write {path!r} in")
+    from estimator.studies.output import check_output
+
+    check_output(output, inputs, option=field)

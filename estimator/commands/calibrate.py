@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import add_limit_arguments, example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calibrate",
         help="fit the noise model to circuit-level simulations (stim, sinter, pymatching)",
+        **example("msd calibrate si1000 --p 5e-4,1e-3,2e-3 --d 3:9 -o si1000.json"),
     )
     parser.add_argument("noise", metavar="NOISE", help="circuit noise model: depolarizing, si1000")
     parser.add_argument("--p", required=True, help="physical error rates, e.g. 5e-4,1e-3,2e-3")
@@ -19,25 +22,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("-o", "--output", required=True, help="calibration file to write (JSON)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_limit_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import os
     import time
-    from pathlib import Path
 
     from estimator.calibration.datafile import calibration_record, write_calibration
-    from estimator.calibration.sampling import Plan, collect, parse_distances, parse_rates
+    from estimator.calibration.sampling import (
+        Plan,
+        collect,
+        parse_distances,
+        parse_rates,
+        require_resources,
+    )
     from estimator.errors import ConfigError
+    from estimator.studies.output import check_output
 
     for name in ("max_shots", "max_errors", "workers"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise ConfigError(f"--{name.replace('_', '-')}", f"must be positive, got {value}")
     plan = Plan(args.noise, parse_rates(args.p), parse_distances(args.d))
-    output = Path(args.output)
-    resume = Path(f"{output}.partial.csv")
+    require_resources(plan, args.max_shots)
+    output = check_output(args.output)
+    resume = check_output(f"{output}.partial.csv", option="-o")
+    resumed = resume.exists()
     start = time.time()
     try:
         stats = collect(
@@ -53,15 +65,23 @@ def run(args: argparse.Namespace) -> int:
             f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr
         )
         return 130
+    except Exception:
+        if not resumed:  # what this run started: no stray file
+            resume.unlink(missing_ok=True)
+        raise
     command = " ".join(["msd calibrate", *sys.argv[2:]]) if sys.argv[1:2] == ["calibrate"] else ""
-    record = calibration_record(
-        plan,
-        stats,
-        max_shots=args.max_shots,
-        max_errors=args.max_errors,
-        wall_seconds=time.time() - start,
-        command=command,
-    )
+    try:
+        record = calibration_record(
+            plan,
+            stats,
+            max_shots=args.max_shots,
+            max_errors=args.max_errors,
+            wall_seconds=time.time() - start,
+            command=command,
+        )
+    except Exception:  # the samples cannot give a calibration (e.g. every shot failed)
+        resume.unlink(missing_ok=True)
+        raise
     write_calibration(output, record)
     resume.unlink(missing_ok=True)
     if not args.quiet:

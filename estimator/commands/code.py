@@ -1,22 +1,27 @@
-"""``msd code check FILE``: the code of a triorthogonal matrix (003 Secs. III-V).
-``msd code inner SPEC``: a weakly self-dual CSS inner code (001 Sec. 3, 000 Table 2).
-``msd code outer SPEC``: an outer code's check matrix and its error patterns (001 Sec. 4, 000
+"""``msd code check FILE``: the code of a triorthogonal matrix (Bravyi and Haah 2012, Secs. III-V).
+``msd code inner SPEC``: a weakly self-dual CSS inner code (Haah et al. 2017, Sec. 3, Haah et al. 2018, Table 2).
+``msd code outer SPEC``: an outer code's check matrix and its error patterns (Haah et al. 2017, Sec. 4, Haah et al. 2018
 Secs. III, VI-VII)."""
 
 from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("code", help="inspect triorthogonal, inner and outer codes")
+    parser = subparsers.add_parser(
+        "code",
+        help="inspect triorthogonal, inner and outer codes",
+        **example("msd code inner 63-27-7"),
+    )
     actions = parser.add_subparsers(dest="action", required=True)
     check = actions.add_parser(
         "check",
         help="triorthogonality, n, k, Z distance and leading error of a matrix file",
         description="FILE: one row of 0/1 per line; blank lines and # comments are ignored.",
+        **example("msd code check matrix.txt"),
     )
     check.add_argument("file", help="matrix file")
     check.add_argument("--eps", type=float, help="also evaluate the Z-error model at this eps")
@@ -27,9 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "inner",
         help="n, k, d, kind and c_log(w) of a weakly self-dual CSS inner code",
         description=(
-            "SPEC: a built-in name ([[7,1,3]] or 7-1-3; see the README), bch:N:G with g(x) "
+            "SPEC: a built-in name ([[7,1,3]] or 7-1-3; see docs/inner-outer/codes.md), bch:N:G with g(x) "
             "dividing x^N+1 (e.g. bch:31:x^5+x^2+1), or a file of S rows (0/1, # comments)."
         ),
+        **example("msd code inner bch:31:x^5+x^2+1"),
     )
     inner.add_argument("spec", metavar="SPEC")
     inner.add_argument(
@@ -48,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "tanner:K[:seed=S,alpha=A-B,tries=T,swaps=N,distance=7,added=0|1|2] (Haah et al. "
             "2018 Table 3; k = 11 and 13 take minutes)."
         ),
+        **example("msd code outer grid:27:v,h,d"),
     )
     outer.add_argument("spec", metavar="SPEC")
     outer.add_argument(
@@ -110,7 +117,7 @@ def run_check(args: argparse.Namespace) -> int:
     ]
     if flips:
         lines.append(
-            f"Clifford correction (003 Lemma 2): negate columns {', '.join(map(str, flips))}"
+            f"Clifford correction (Bravyi and Haah 2012, Lemma 2): negate columns {', '.join(map(str, flips))}"
         )
     elif flip_note:
         lines.append(f"Clifford correction: not searched ({flip_note})")
@@ -121,13 +128,13 @@ def run_check(args: argparse.Namespace) -> int:
     if args.eps is not None:
         r = record["stochastic"]
         lines += [
-            f"Z-error model at eps = {r['eps_in']:g} (003 Sec. V): p_s = {r['success_probability']:.10g}",
-            f"  worst marginal error (003)          {r['eps_out']:.10g}",
+            f"Z-error model at eps = {r['eps_in']:g} (Bravyi and Haah 2012, Sec. V): p_s = {r['success_probability']:.10g}",
+            f"  worst marginal error (Bravyi and Haah 2012)          {r['eps_out']:.10g}",
             (
-                f"  P(any output wrong) (000/001)       {r['p_any_output_wrong']:.10g}"
+                f"  P(any output wrong) (Haah et al. 2017 and 2018)       {r['p_any_output_wrong']:.10g}"
                 f"  (mean outputs per run {r['mean_outputs']:.6g})"
             ),
-            f"  infidelity per output (002)         {r['infidelity_per_output']:.10g}",
+            f"  infidelity per output (Litinski 2019)         {r['infidelity_per_output']:.10g}",
             f"  yield k p_s / n                     {r['output_yield']:.6g}",
         ]
     print("\n".join(lines))
@@ -183,7 +190,10 @@ def run_outer(args: argparse.Namespace) -> int:
         if value is not None and value < least:
             raise ConfigError(flag, f"{value} is not an integer >= {least}")
     if args.write_matrix:
-        _check_output(args.write_matrix)
+        from estimator.studies.output import check_output
+
+        spec_files = (args.spec, args.spec.partition(":")[2])  # a matrix file, or graph:FILE
+        check_output(args.write_matrix, [f for f in spec_files if f], option="--write-matrix")
     search = None
     if args.spec.startswith("tanner:"):
 
@@ -220,7 +230,11 @@ def run_outer(args: argparse.Namespace) -> int:
     if args.write_matrix:
         header = f"# {code.name}: {code.n_check} checks x {code.n_out} bits, in check order\n"
         rows = "".join("".join(map(str, row)) + "\n" for row in code.checks.tolist())
-        _write_atomically(args.write_matrix, header + rows)
+        from pathlib import Path
+
+        from estimator.studies.output import write_text
+
+        write_text(Path(args.write_matrix), header + rows)
     if args.format == "json":
         print(to_json(record))
         return 0
@@ -250,32 +264,3 @@ def run_outer(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     return 0
 
-
-def _check_output(path: str) -> None:
-    """ConfigError naming --write-matrix unless ``path`` can be written (checked before work)."""
-    from pathlib import Path
-
-    from estimator.errors import ConfigError
-
-    output = Path(path)
-    if output.is_dir():
-        raise ConfigError("--write-matrix", f"{path!r} is a directory")
-    if not output.parent.is_dir():
-        raise ConfigError("--write-matrix", f"no directory {str(output.parent)!r} for {path!r}")
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write beside ``path`` and rename into place."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

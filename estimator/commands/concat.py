@@ -1,6 +1,6 @@
 """``msd concat SEQUENCE --eps-in EPS`` and ``msd concat --search --eps-in EPS --target T``.
 
-Stages: the built-in ones of 000 Table 5 and the H-measurement protocols of 001 shipped in
+Stages: the built-in ones of Haah et al. 2018, Table 5 and the H-measurement protocols of Haah et al. 2017 shipped in
 configs/haah2017 ("001:LABEL"); ``--stages`` also takes config paths (named 001:LABEL).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,12 +17,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "concat",
         help="cost a concatenation of distillation stages, or search for the cheapest",
         description=(
-            "Stages: 5 = MEK 10-to-2, 15 = 15-to-1, even k = Bravyi-Haah (3k+8)-to-k (000 "
-            "Table 5), 001:LABEL = a protocol of 001 (configs/haah2017, by its label), joined "
+            "Stages: 5 = MEK 10-to-2, 15 = 15-to-1, even k = Bravyi-Haah (3k+8)-to-k (Haah et al. 2018 "
+            "Table 5), 001:LABEL = a protocol of Haah et al. 2017 (configs/haah2017, by its label), joined "
             "by '-' (first stage first). --search prints the Pareto set at the target: the "
             "sequences with eps_out <= target that no other beats in both T per output and "
             "qubits."
         ),
+        **example("msd concat 6-22-54 --eps-in 1e-3"),
     )
     parser.add_argument("sequence", nargs="?", help="stages such as 6-22-54 (omit with --search)")
     parser.add_argument("--eps-in", type=float, required=True, help="raw T-state error rate")
@@ -32,14 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--stages",
         help="comma-separated stage set searched: names, or config files of configs/haah2017 "
-        "(default: 000 Table 5's stages and every 001 protocol of configs/haah2017)",
+        "(default: Haah et al. 2018, Table 5's stages and every Haah et al. 2017 protocol of configs/haah2017)",
     )
     parser.add_argument(
         "--convention",
         choices=("003", "000", "002"),
         default="003",
-        help="final output error: 003 worst marginal per output (default), 000 P(any output "
-        "wrong) / mean outputs, 002 P(any output wrong) / outputs",
+        help="final output error: Bravyi and Haah 2012 worst marginal per output (default), Haah et al. 2018 P(any output "
+        "wrong) / mean outputs, Litinski 2019 P(any output wrong) / outputs",
     )
     parser.add_argument("--best", type=int, help="show at most this many sequences (default: all)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -118,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _stage_list(text: str) -> tuple[list[str], dict]:
-    """The --stages value: stage names or 001 config files separated by commas, none empty;
-    and the 001 stages they name."""
+    """The --stages value: stage names or Haah et al. 2017 config files separated by commas, none empty;
+    and the Haah et al. 2017 stages they name."""
     from estimator.codes.concat import parse_sequence
     from estimator.errors import ConfigError, MsdError
     from estimator.studies.haah2017 import stage_name
@@ -139,7 +140,7 @@ def _stage_list(text: str) -> tuple[list[str], dict]:
 
 
 def _hmeasure_stages(items: list[str], *, everything: bool) -> dict:
-    """The 001 stages named in ``items`` (001:LABEL of configs/haah2017, or config files), or
+    """The Haah et al. 2017 stages named in ``items`` (001:LABEL of configs/haah2017, or config files), or
     every shipped one; each is counted when it is named (about a second for the largest)."""
     from pathlib import Path
 
@@ -206,7 +207,7 @@ def _search_table(results, args) -> str:
         f"eps_out convention: {results[0].convention}",
         (
             "qubits: sum of the stages' qubits, one instance per level; space: every input of "
-            "a run present at once (000 Table 5)"
+            "a run present at once (Haah et al. 2018, Table 5)"
         ),
         (
             f"{'rank':>4}  {'sequence':<22} {'eps_out':>11} {'T/output':>9} {'qubits':>6} "

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_figure_arguments, add_limit_arguments
+from estimator.commands import (
+    add_config_arguments,
+    add_figure_arguments,
+    add_limit_arguments,
+    example,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("draw", help="draw the layout or the schedule of a config")
+    parser = subparsers.add_parser(
+        "draw",
+        help="draw the layout or the schedule of a config",
+        **example(
+            "msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --schedule -o schedule.png"
+        ),
+    )
     add_config_arguments(parser, example="level1.layout=auto")
     add_figure_arguments(parser)
     parser.add_argument("--schedule", action="store_true", help="draw the schedule step by step")
@@ -33,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.figures.style import get_style, rc_params, save_figure
     from estimator.studies.config import load_config
 
-    check_figure_output(args.output)
+    check_figure_output(args.output, inputs=[args.config])
     style = get_style(args.style)
     config = load_config(args.config, args.sets)
     with matplotlib.rc_context(rc_params(style)):
@@ -61,7 +72,7 @@ def draw_figure(
     Returns (figure, number of labels left out)."""
     from estimator.errors import ConfigError
     from estimator.figures.drawings import layout_figure, schedule_figure
-    from estimator.figures.style import factory_label
+    from estimator.figures.style import LAYOUT_NAMES, SCHEDULE_NAMES, factory_label
     from layouts.graph import TwoLevel, Units, layout_graph
 
     level = level or (2 if config.level2 is not None else 1)
@@ -89,10 +100,13 @@ def draw_figure(
         feed = Units(cultivation.count, cultivation.unit.point.qubits, cultivation.arrangement)
     fed = level == 2 or cultivation is not None
     graph = layout_graph(spec.layout, spec.d, level=2 if fed else 1, two_level=feed)
-    what = f"level {level}: {spec.protocol.name}, layout {spec.layout.name}"
+    layout = LAYOUT_NAMES.get(spec.layout.name, spec.layout.name)
+    what = f"level {level}: {spec.protocol.name} on the {layout} layout"
     if schedule:
-        what += f", schedule {spec.schedule.name}"
-    text = f"{factory_label(config.title)}\n{what}" if title else None
+        what += f", {SCHEDULE_NAMES.get(spec.schedule.name, spec.schedule.name)} schedule"
+    # one title on a slide; a caption line under it in a paper figure
+    text = factory_label(config.title) + ("" if style.name == "slides" else f"\n{what}")
+    text = text if title else None
     if schedule:
         return schedule_figure(graph, spec.schedule, style, title=text)
     return layout_figure(graph, style, title=text)

@@ -1,18 +1,26 @@
 """``msd estimate CONFIG [--set KEY=VALUE ...] [--format table|json|csv]``: a factory config,
-a protocol of 001 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
-(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of 000."""
+a protocol of Haah et al. 2017 (configs/haah2017, recognised by its [hmeasure] or [rotations] table), or
+(recognised by its top-level ``eps_in``) an inner/outer-code protocol config of Haah et al. 2018."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 
-from estimator.commands import add_config_arguments, add_limit_arguments, add_precision_argument
+from estimator.commands import (
+    add_config_arguments,
+    add_limit_arguments,
+    add_precision_argument,
+    example,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "estimate",
-        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (000)",
+        help="cost the factory of a config file, or evaluate an inner/outer-code protocol config (Haah et al. 2018)",
+        **example("msd estimate configs/litinski2019/04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml --set p_phys=2e-4"),
     )
     add_config_arguments(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -36,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from estimator.studies.report import estimate_record, flatten, format_estimate
 
     config = load_config(args.config, args.sets)
-    estimate = estimate_config(config, precision=args.precision)
+    with _progress_bar() as progress:
+        estimate = estimate_config(config, precision=args.precision, progress=progress)
     if np.any(np.isnan(estimate.p_out)):
         raise PrecisionError(
             "float64 cannot guarantee the digits of this factory; drop --precision float"
@@ -49,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_protocol(args: argparse.Namespace) -> int:
-    """An inner/outer-code protocol config (000): ``--precision`` does not apply."""
+    """An inner/outer-code protocol config (Haah et al. 2018): ``--precision`` does not apply."""
     from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
     from estimator.studies.hhpw_report import flatten_protocol, format_protocol, protocol_record
 
@@ -60,7 +69,7 @@ def _run_protocol(args: argparse.Namespace) -> int:
 
 
 def _run_hmeasure(args: argparse.Namespace) -> int:
-    """A protocol of 001: its exact error series beside the printed values."""
+    """A protocol of Haah et al. 2017: its exact error series beside the printed values."""
     from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
     from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
 
@@ -79,3 +88,30 @@ def _emit(record, form: str, text, flat) -> None:
         print(to_csv([flat(record)]), end="")
     else:
         print(text(record))
+
+
+@contextlib.contextmanager
+def _progress_bar():
+    """A simulator progress callback drawing a bar per phase on a terminal (None elsewhere):
+    long extended-precision runs (13 qubits, fixed point: about a minute) show how far they
+    are; their estimated time was checked against --max-seconds before they started."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            bars[phase] = tqdm(
+                total=total, desc=f"estimate ({phase})", file=sys.stderr, leave=False
+            )
+        bars[phase].n = done
+        bars[phase].refresh()
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_limit_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="write a factory for Qualtran or Azure")
+    parser = subparsers.add_parser(
+        "export",
+        help="write a factory for Qualtran or Azure",
+        **example("msd export configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --to qualtran -o factory.json"),
+    )
     add_config_arguments(parser)
     parser.add_argument("--to", required=True, choices=("qualtran", "azure"), help="target tool")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="JSON file to write")
@@ -32,15 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from estimator.errors import ConfigError
     from estimator.export.azure import estimator_params
     from estimator.export.summary import summarize
     from estimator.studies.config import estimate_config, load_config
+    from estimator.studies.output import check_output, write_text
 
     if args.to == "azure" and args.qubit_cycles_per_code_cycle is None:
         raise ConfigError("--qubit-cycles-per-code-cycle", "needed with --to azure")
+    output = check_output(args.output, [args.config])
     config = load_config(args.config, args.sets)
     summary = summarize(config, estimate_config(config))
     if args.to == "qualtran":
@@ -50,6 +55,6 @@ def run(args: argparse.Namespace) -> int:
             summary, qubit_cycles_per_code_cycle=args.qubit_cycles_per_code_cycle
         )
         text = json.dumps(params, indent=2) + "\n"
-    Path(args.output).write_text(text, encoding="utf-8")
+    write_text(output, text)
     print(f"wrote {args.output}")
     return 0

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import duration
+from estimator.commands import duration, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "machine",
         help="physical qubits and runtime of a whole machine for an algorithm's logical counts",
-        epilog="example: msd machine counts.json --p 1e-3 --budget 0.01 --max-runtime 2d",
+        **example("msd machine counts.json --p 1e-3 --budget 0.01 --max-runtime 2d"),
     )
     parser.add_argument(
         "counts", metavar="COUNTS", help="JSON logical counts, or a TOML config with [machine]"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "noise", help="per-cycle X, Z and timelike error rates of a noise model"
+        "noise",
+        help="per-cycle X, Z and timelike error rates of a noise model",
+        **example("msd noise si1000 --p 1e-3 --d-x 9 --d-z 5 --d-m 5"),
     )
     parser.add_argument(
         "model",
@@ -27,17 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from dataclasses import replace
 
     from estimator.calibration.models import named_model
-    from estimator.errors import ConfigError
+    from estimator.errors import ConfigError, PrecisionError
+    from estimator.jsonout import check_numbers, to_json
     from estimator.sim.noise import CalibratedNoise
+    from estimator.studies.config import MAX_DISTANCE
 
     d_m = args.d_x if args.d_m is None else args.d_m
     for name, value in (("--d-x", args.d_x), ("--d-z", args.d_z), ("--d-m", d_m)):
-        if value < 1 or value % 2 == 0:
-            raise ConfigError(name, f"must be a positive odd integer, got {value}")
+        if not 1 <= value <= MAX_DISTANCE or value % 2 == 0:
+            raise ConfigError(
+                name, f"must be an odd integer in [1, {MAX_DISTANCE:,}], got {value:,}"
+            )
     noise = named_model(args.model, args.p, extrapolate=args.extrapolate)
     area = args.d_x * args.d_z
 
@@ -55,10 +62,20 @@ def run(args: argparse.Namespace) -> int:
         low, high = rates(replace(noise, bound="low")), rates(replace(noise, bound="high"))
         record |= {f"{k}_interval": [low[k], high[k]] for k in low}
         record["likelihood_factor"] = noise.calibration.square.likelihood_factor
+        record |= injection_rates(args.model, args.p, args.extrapolate)
     else:
         record |= {"prefactor": noise.prefactor, "threshold": noise.threshold}
+    check_numbers(record)
+    if getattr(noise, "prefactor", 1) and args.p > 0:
+        for key in ("p_x_per_cycle", "p_z_per_cycle", "p_timelike_per_cycle"):
+            if record[key] == 0:
+                raise PrecisionError(
+                    f"{key} at p = {args.p:g}, d_x = {args.d_x}, d_z = {args.d_z}, d_m = {d_m} "
+                    "is below float64's smallest number (about 1e-308), not 0; use a larger "
+                    "--p or smaller distances"
+                )
     if args.format == "json":
-        print(json.dumps(record, indent=2))
+        print(to_json(record))
         return 0
     print(
         f"{args.model} at p = {args.p:g}: {args.d_z}-wide, {args.d_x}-high patch "
@@ -73,8 +90,39 @@ def run(args: argparse.Namespace) -> int:
         interval = record.get(f"{key}_interval")
         extra = f"  [{interval[0]:.3g}, {interval[1]:.3g}]" if interval else ""
         print(f"  {label:<22}{record[key]:>11.4g}{extra}")
+    for variant in ("postselected", "decoded"):
+        key = f"p_t_{variant}"
+        if key in record:
+            low, high = record[f"{key}_interval"]
+            label = f"p_t {variant}"
+            print(f"  {label:<22}{record[key]:>11.4g}  [{low:.3g}, {high:.3g}]")
+    if "p_t_postselected" in record or "p_t_decoded" in record:
+        print(
+            f"  p_t: faulty T measurement = {record['t_from_s']:g} x the injected S-state "
+            "proxy's error ([noise] injection = VARIANT)"
+        )
     if "likelihood_factor" in record:
         print(
             f"  intervals: likelihood within a factor {record['likelihood_factor']:g} of the best fit"
         )
     return 0
+
+
+def injection_rates(model: str, p: float, extrapolate: bool) -> dict:
+    """p_t of each injection variant a calibration file holds, with its interval (else {})."""
+    from estimator.calibration.datafile import read_record
+    from estimator.calibration.injection_fit import VARIANTS
+    from estimator.calibration.models import injected_p_t
+
+    entry = read_record(model).get("injection")
+    if not isinstance(entry, dict):
+        return {}
+    result: dict = {"t_from_s": entry.get("t_from_s")}
+    for variant in VARIANTS:
+        if variant in entry.get("variants", {}):
+            best, low, high = (
+                float(injected_p_t(model, variant, p, bound, extrapolate))
+                for bound in ("best", "low", "high")
+            )
+            result |= {f"p_t_{variant}": best, f"p_t_{variant}_interval": [low, high]}
+    return result

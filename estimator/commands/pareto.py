@@ -4,7 +4,7 @@ non-dominated factories of studies.
 Every grid point of every config is costed; kept are the factories on the Pareto front of
 their series (protocols and layouts) over the output error per T state and the cost per T
 state, each row with every input echoed and flagged ``pareto`` when it is also on the front of
-all series together. ``--plot`` draws the fronts per T state with 002 Table 1 and the
+all series together. ``--plot`` draws the fronts per T state with Litinski 2019, Table 1 and the
 magic-state cultivation series from its data (``msd plot --per-t`` of the same rows).
 """
 
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from estimator.commands.sweep import COSTS, add_sweep_arguments
 
     parser = subparsers.add_parser(
-        "pareto", help="Pareto fronts of output error against cost, per protocol and layout"
+        "pareto", help="Pareto fronts of output error against cost, per protocol and layout",
+        **example("msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml -o front.csv --plot front.png"),
     )
     add_sweep_arguments(parser)
     parser.add_argument(
@@ -40,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--plot",
         default=None,
         metavar="FIG",
-        help="draw the fronts with 002 Table 1 and cultivation (.png, .svg or .pdf)",
+        help="draw the fronts with Litinski 2019, Table 1 and cultivation (.png, .svg or .pdf)",
     )
     parser.add_argument(
         "--style",
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.target is not None and not 0 < args.target < 1:
         raise ConfigError("--target", f"must be a number in (0, 1), got {args.target}")
     if args.plot:
-        check_figure_output(args.plot, "--plot")
+        check_figure_output(args.plot, "--plot", inputs=args.configs)
     try:
         result, study = execute(args, output, KeepFront(args.by), verb="pareto")
     except KeyboardInterrupt:

@@ -18,12 +18,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from estimator.commands import example
+
 COST_KEYS = ("qubitcycles", "qubits", "cycles")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "plan", help="cheapest factories (one or two levels) for a p_phys and a target p_out"
+        "plan",
+        help="cheapest factories (one or two levels) for a p_phys and a target p_out",
+        **example("msd plan --p 1e-3 --target 1e-12"),
     )
     parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
     parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")
@@ -38,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--consumption",
         choices=("allowed", "deferred"),
         default="allowed",
-        help="outputs consumed as MODEL.md 5 allows (default) or all deferred",
+        help="outputs consumed as docs/model/storage.md allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(
@@ -133,7 +137,6 @@ def _sources(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import math
     from pathlib import Path
 
@@ -171,10 +174,11 @@ def run(args: argparse.Namespace) -> int:
     from estimator.sources.candidates import candidates, noise_table
 
     noise = noise_table(args.noise, args.p)
+    shown = progress if sys.stderr.isatty() else None  # an error stays the one line on stderr
     records = []
     with using(limits):
         if "distillation" in sources and args.noise == "phenomenological":
-            records += plan(request, progress=progress)
+            records += plan(request, progress=shown)
         extra = tuple(s for s in sources if s == "cultivation" or args.noise != "phenomenological")
         if extra:
             records += candidates(
@@ -185,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
                 output=args.output,
                 by=args.by,
                 max_qubits=request.max_qubits,
-                progress=progress,
+                progress=shown,
             )
             records = sorted(records, key=lambda r: r[args.by])[: args.top]
     if not records:
@@ -205,7 +209,9 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError("--draw", "the best source is cultivation alone: no factory to draw")
         _draw(records[0], args.draw)
     if args.format == "json":
-        print(json.dumps(records, indent=2))
+        from estimator.jsonout import to_json
+
+        print(to_json(records))
     else:
         print(_format(records, args.by, args.target))
     return 0

@@ -2,8 +2,8 @@
 
 p_out against a cost per output state (or with ``--per-t`` per T state, as ``msd pareto``
 ranks) for the result files of sweep, search, pareto, estimate or table (CSV or JSON): one
-series per protocol or layout with its Pareto front as steps, one panel per p_phys, with 002
-Table 1 (modelled and historical rows, as printed) overlaid and magic-state cultivation
+series per protocol or layout with its Pareto front as steps, one panel per p_phys, with Litinski
+2019, Table 1 (modelled and historical rows, as printed) overlaid and magic-state cultivation
 (estimator.sources, in the same units) as one more series at every p_phys its data covers, plus
 any reference CSV given (format: estimator.figures.sources).
 ``write_cost_plot`` is what ``msd pareto --plot`` calls too.
@@ -15,11 +15,15 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from estimator.commands import add_figure_arguments
+from estimator.commands import add_figure_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("plot", help="plot p_out against cost, with published points")
+    parser = subparsers.add_parser(
+        "plot",
+        help="plot p_out against cost, with published points",
+        **example("msd plot front.csv --per-t -o front.pdf"),
+    )
     parser.add_argument("results", nargs="+", metavar="RESULTS", help="result files (.csv or JSON)")
     add_figure_arguments(parser)
     parser.add_argument(
@@ -43,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-default-references",
         action="store_true",
-        help="leave out 002 Table 1 and the cultivation series",
+        help="leave out Litinski 2019, Table 1 and the cultivation series",
     )
     parser.add_argument(
         "--p-phys",
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.commands import check_figure_output
     from estimator.figures.sources import read_results
 
-    check_figure_output(args.output)
+    check_figure_output(args.output, inputs=args.results)
     rows = [row for path in args.results for row in read_results(path)]
     write_cost_plot(
         rows,
@@ -92,8 +96,8 @@ def write_cost_plot(
     field: str = "-o",
 ) -> None:
     """The cost figure of result ``rows`` (estimator.figures.cost.cost_figure) written to
-    ``output`` (.png, .pdf or .svg), with 002 Table 1 and the cultivation series unless not
-    ``defaults``, and the points of every reference CSV of ``reference_files``;
+    ``output`` (.png, .pdf or .svg), with Litinski 2019, Table 1 and the cultivation series
+    unless not ``defaults``, and the points of every reference CSV of ``reference_files``;
     an unwritable ``output`` is a ConfigError naming ``field``."""
     import matplotlib
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 
-from estimator.commands import add_config_arguments, add_limit_arguments
+from estimator.commands import add_config_arguments, add_limit_arguments, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("schedule", help="print the schedule of a config and its cost")
+    parser = subparsers.add_parser(
+        "schedule",
+        help="print the schedule of a config and its cost",
+        **example("msd schedule configs/litinski2019/02_15to1_9-3-3_p1e-4.toml"),
+    )
     add_config_arguments(parser, example="level1.schedule=cpsat")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 SEARCH_COSTS = {
     "qubitcycles": "qubitcycles",
     "qubits": "qubits",
@@ -17,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from estimator.commands.sweep import add_sweep_arguments
 
     parser = subparsers.add_parser(
-        "search", help="cheapest factories with p_out <= target over a grid"
+        "search", help="cheapest factories with p_out <= target over a grid",
+        **example("msd search configs/studies/cheapest_1e-12_at_1e-3.toml"),
     )
     add_sweep_arguments(parser)
     parser.add_argument(

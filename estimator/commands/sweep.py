@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments, add_precision_argument, add_set_argument
+from estimator.commands import (
+    add_limit_arguments,
+    add_precision_argument,
+    add_set_argument,
+    example,
+)
 
 COSTS = ("qubitcycles", "qubits", "cycles", "time")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "sweep", help="evaluate a grid of configs (all cores, resumable)"
+        "sweep", help="evaluate a grid of configs (all cores, resumable)",
+        **example("msd sweep configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --vary level1.d_x=7:13:2 -o sweep.csv"),
     )
     add_sweep_arguments(parser)
     parser.add_argument(
@@ -67,7 +73,7 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
 
     from estimator.errors import ConfigError
     from estimator.studies.executor import default_workers
-    from estimator.studies.output import refuse_inputs
+    from estimator.studies.output import check_output
     from estimator.studies.sweep import run_study, study_parts
 
     if args.workers is not None and args.workers < 1:
@@ -75,8 +81,8 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
     parts, study = study_parts(args.configs, args.sets, args.vary)
     partial = None
     if output is not None:
-        refuse_inputs(output, args.configs)
-        partial = Path(f"{output}.partial")
+        check_output(output, args.configs)
+        partial = check_output(f"{output}.partial", option="--resume")
         if partial.exists() and not args.resume:
             raise ConfigError(
                 "--resume", f"{partial} exists from an interrupted run: add --resume, or delete it"
@@ -108,18 +114,25 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
 
 def interrupted(output) -> int:
     """Exit code 130 after Ctrl-C, saying how to resume."""
-    hint = f"; finished points are in {output}.partial, rerun with --resume" if output else ""
+    from pathlib import Path
+
+    kept = output is not None and Path(f"{output}.partial").exists()
+    hint = f"; finished points are in {output}.partial, rerun with --resume" if kept else ""
     print(f"msd: interrupted{hint}", file=sys.stderr)
     return 130
 
 
 def finish(output, rows) -> None:
-    """Write the rows atomically and remove the partial file."""
+    """Write the rows (a list of dicts, or Columns) atomically and remove the partial file."""
     from pathlib import Path
 
-    from estimator.studies.output import write_rows
+    from estimator.studies.columns import Columns
+    from estimator.studies.output import write_columns, write_rows
 
-    write_rows(output, rows)
+    if isinstance(rows, Columns):
+        write_columns(output, rows)
+    else:
+        write_rows(output, rows)
     Path(f"{output}.partial").unlink(missing_ok=True)
 
 
@@ -138,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         result, _ = execute(args, output)
     except KeyboardInterrupt:
         return interrupted(output)
-    finish(output, with_flags(result.columns, args.by).rows())
+    finish(output, with_flags(result.columns, args.by))
     print(f"{result.columns.size} of {result.points} points -> {output}")
     report_skipped(result)
     return 0

@@ -1,8 +1,8 @@
 """``msd table [DIR]``: every config of a directory, ours beside the printed values.
 
-Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
-(configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI; the protocols of
-001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1; lists
+Factory configs give Litinski 2019, Table 1 (the default directory); inner/outer-code protocol configs
+(configs/haah2018) give Haah et al. 2018, Table 4 and every printed value of Haah et al. 2018, Sec. VI; the protocols of
+Haah et al. 2017 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1; lists
 of printed numbers ([[values]] configs: configs/bravyi2012, configs/litinski2019/discussion
 and /historical, configs/haah2017/printed, configs/haah2018/table3) each computed by msd."""
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from estimator.commands import add_limit_arguments
+from estimator.commands import add_limit_arguments, example
 
 DEFAULT_DIR = "configs/litinski2019"
 
@@ -19,7 +19,8 @@ DEFAULT_DIR = "configs/litinski2019"
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "table",
-        help="every config of a directory beside its printed values (002 Table 1, 000 Table 4)",
+        help="every config of a directory beside its printed values (Litinski 2019, Table 1, Haah et al. 2018, Table 4)",
+        **example("msd table configs/haah2018"),
     )
     parser.add_argument(
         "directory",
@@ -79,7 +80,7 @@ def table_document(directory: Path) -> tuple[dict, list, str]:
 
 
 def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
-    """002 Table 1: factory configs beside their printed values, plus historical rows."""
+    """Litinski 2019, Table 1: factory configs beside their printed values, plus historical rows."""
     from estimator.errors import ConfigError, MsdError
     from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_columns
@@ -98,7 +99,7 @@ def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]
 
 
 def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
-    """The protocols of 001: every printed value beside ours, with the reproduction count."""
+    """The protocols of Haah et al. 2017: every printed value beside ours, with the reproduction count."""
     from estimator.studies.haah2017_report import hmeasure_table
 
     return hmeasure_table(files)
@@ -112,7 +113,7 @@ def _values_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
 
 
 def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
-    """000 Table 4 and the printed values of Sec. VI: one row per printed value, with the
+    """Haah et al. 2018, Table 4 and the printed values of Sec. VI: one row per printed value, with the
     reason wherever ours differs at the printed digits."""
     from estimator.errors import ConfigError, MsdError
     from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
@@ -131,7 +132,7 @@ def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str
         printed = {r["quantity"]: r for r in compared if r["where"] == "Table 4"}
         if printed:
             table4.append((record, printed))
-    header = ["protocol (000 Table 4)"]
+    header = ["protocol (Haah et al. 2018, Table 4)"]
     for name in ("n_out", "nbar_out", "epsbar_out", "nbar_T/nbar_out"):
         header += [name, "(paper)"]
     lines = []
@@ -144,7 +145,7 @@ def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str
         lines.append(line)
     summary = {}
     for row in rows:
-        where = "000 Table 4" if row["where"] == "Table 4" else "000 Sec. VI"
+        where = "Haah et al. 2018, Table 4" if row["where"] == "Table 4" else "Haah et al. 2018, Sec. VI"
         done, total = summary.get(where, (0, 0))
         summary[where] = (done + row["reproduced"], total + 1)
     text = [format_columns(header, lines), ""]
@@ -159,8 +160,8 @@ def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str
         if not row["reproduced"]
     ]
     text.append(
-        "Ours: the calculus of 000 Eqs. (1)-(20) on the configs' protocols (output error: P(any "
-        "output wrong) / nbar_out, 000 Eq. (1)); (paper): as printed in 000_46baeba8620d433e.txt."
+        "Ours: the calculus of Haah et al. 2018, Eqs. (1)-(20) on the configs' protocols (output error: P(any "
+        "output wrong) / nbar_out, Haah et al. 2018, Eq. (1)); (paper): as printed in Haah et al. 2018."
     )
     document = {
         "rows": rows,
@@ -181,7 +182,7 @@ def _number(value: float) -> str:
 
 def table_directory(directory: str | None) -> Path:
     """The config directory of ``msd table``: the one given (a ``configs/...`` path that does
-    not exist here names the shipped folder), else the shipped 002 Table 1 folder."""
+    not exist here names the shipped folder), else the shipped Litinski 2019, Table 1 folder."""
     from estimator import shipped
 
     return Path(shipped.find(directory or DEFAULT_DIR))
@@ -249,7 +250,7 @@ def _table(records, history, format_columns) -> str:
                 f"{row['full_distance']['cost_d3']:g} (d={row['full_distance']['d']})",
             ]
         )
-    note = "Ours: the model of ../shared/MODEL.md, exact; (paper): as printed in 002_c83c776f5650c552.txt Table 1."
+    note = "Ours: the model of docs/model/, exact; (paper): as printed in Litinski 2019, Table 1."
     return format_columns(header, rows) + "\n" + note
 
 

@@ -12,8 +12,13 @@ cycles one syndrome-extraction round takes on the target hardware), rounded up (
 The fragment also limits factories to one round: the unit already is a complete factory.
 
 Conditions of the estimator (qsharp resource_estimator, tfactory.rs): a physical unit is used
-only when the qubit's T error rate is at least 10x its Clifford error rate, and outputs are T
-states (CCZ factories are refused here).
+only when the qubit's T error rate is at least 10x its Clifford error rate (otherwise it has
+no unit left and panics: "index out of bounds", checked with qdk), and outputs are T states.
+A factory costed with injected T states at p_t and Clifford operations at p_phys therefore
+exports only when p_t >= 10 p_phys; the estimator then needs qubit parameters with those
+rates (e.g. ``tGateErrorRate = p_t``). Anything else (p_t < 10 p_phys, as at the usual
+p_t = p_phys, or CCZ outputs) is refused with one line: a logical unit would let the estimator
+resize the factory at its own code distance, which is not this factory.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from typing import Any
 from estimator.errors import ConfigError, ModelError
 from estimator.export.summary import FactorySummary
 
+MIN_T_TO_CLIFFORD = 10.0
+"""The estimator's condition for a physical distillation unit: T error >= 10x Clifford error."""
+
 
 def distillation_unit(
     summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
@@ -32,7 +40,7 @@ def distillation_unit(
 
     Raises:
         ConfigError: a non-positive qubit_cycles_per_code_cycle.
-        ModelError: the factory outputs CCZ states.
+        ModelError: the factory outputs CCZ states, or its p_t is below 10 p_phys.
     """
     if not qubit_cycles_per_code_cycle > 0:
         raise ConfigError(
@@ -42,6 +50,13 @@ def distillation_unit(
         raise ModelError(
             f"factory {summary.name!r} outputs {summary.state} states; the resource estimator's "
             "distillation units output T states"
+        )
+    if summary.p_t is not None and summary.p_t < MIN_T_TO_CLIFFORD * summary.p_phys:
+        raise ModelError(
+            f"factory {summary.name!r} was costed at p_t = {summary.p_t:g} and p_phys = "
+            f"{summary.p_phys:g}; the resource estimator takes a factory on physical qubits only "
+            f"when the T error rate is at least {MIN_T_TO_CLIFFORD:g}x the Clifford error rate "
+            f"(cost it with p_t >= {MIN_T_TO_CLIFFORD * summary.p_phys:g}, or use --to qualtran)"
         )
     return {
         "displayName": summary.name,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from estimator.errors import ConfigError, ModelError
+from estimator.inputs import read_json
 
 FORMAT = "msd-estimator factory summary 1"
 
 
 @dataclass(frozen=True)
 class FactorySummary:
-    """A factory as a black box (../shared/MODEL.md section 8).
+    """A factory as a black box (docs/model/costs.md).
 
     Attributes:
         name: the config's title.
@@ -25,8 +27,10 @@ class FactorySummary:
         cycles: code cycles per successful run (failed runs included on average).
         outputs: output states per successful run.
         state: "T" or "CCZ" (what one output state is).
-        inputs: injected T states per run, nominal (level-1 rotations, times the level-1
-            outputs a level-2 run consumes, per level-1 output).
+        inputs: injected T states per run of the top level, nominal: each level's rotations
+            times the injected T states per output of the level below (rounded up).
+        p_t: error rate of an injected T state (faulty T measurement) it was costed at
+            (None in summaries written before it was recorded).
     """
 
     name: str
@@ -38,10 +42,11 @@ class FactorySummary:
     outputs: int
     state: str
     inputs: int
+    p_t: float | None = None
 
     @property
     def cycles_per_attempt(self) -> float:
-        """Code cycles of one run, accepted or not (MODEL.md 8.3 without the 1/(1 - p_fail))."""
+        """Code cycles of one run, accepted or not (docs/model/costs.md without the 1/(1 - p_fail))."""
         return self.cycles * (1.0 - self.p_fail)
 
     def to_json(self) -> str:
@@ -54,8 +59,8 @@ def summarize(config, estimate) -> FactorySummary:
     Raises:
         ModelError: the outputs are neither T nor CCZ states.
     """
-    top = config.level2 or config.level1
-    protocol = top.protocol
+    levels = [s for s in (config.level1, config.level2, config.level3) if s is not None]
+    protocol = levels[-1].protocol
     ratio = protocol.t_count_per_run / protocol.outputs_per_run
     states = {1.0: "T", 4.0: "CCZ"}
     if ratio not in states:
@@ -63,10 +68,11 @@ def summarize(config, estimate) -> FactorySummary:
             f"protocol {protocol.name!r}: its outputs stand for {ratio:g} T gates each; "
             "only T and CCZ outputs can be exported"
         )
-    level1 = config.level1.protocol
-    inputs = len(level1.rotations)
-    if config.level2 is not None:
-        inputs = math.ceil(len(protocol.rotations) * len(level1.rotations) / level1.outputs_per_run)
+    per_output = Fraction(1)  # injected T states per output of the level below
+    for spec in levels:
+        per_run = len(spec.protocol.rotations) * per_output
+        per_output = per_run / spec.protocol.outputs_per_run
+    inputs = math.ceil(per_run)
     return FactorySummary(
         name=config.title,
         p_phys=float(config.noise.p_phys),
@@ -77,15 +83,13 @@ def summarize(config, estimate) -> FactorySummary:
         outputs=int(estimate.outputs),
         state=states[ratio],
         inputs=inputs,
+        p_t=float(config.noise.p_t),
     )
 
 
 def load_summary(path: str | Path) -> FactorySummary:
     """Read a summary written by ``msd export --to qualtran``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ConfigError("summary", f"{path}: not JSON: {error.msg}") from None
+    data = read_json(path, field="summary")
     if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
         raise ConfigError("summary", f"{path}: not a {FORMAT!r} file")
     try:

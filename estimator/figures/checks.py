@@ -1,5 +1,6 @@
-"""Checks that a figure is fit for a journal: text boxes that overlap, text below a size,
-legends, fonts embedded in PDF and SVG files. Used by the tests; handy in notebooks.
+"""Checks that a figure is fit for a journal: text boxes that overlap, text (sub- and
+superscripts too) below a size, legends and the room they take, tick labels, fonts embedded in
+PDF and SVG files. Used by the tests; handy in notebooks.
 """
 
 from __future__ import annotations
@@ -55,8 +56,62 @@ def text_overlaps(fig, *, tolerance_px: float = 0.5) -> list[tuple[str, str]]:
 
 
 def small_texts(fig, min_pt: float) -> list[tuple[str, float]]:
-    """Drawn texts smaller than ``min_pt`` points (at the figure's own size)."""
-    return [(t.get_text(), t.get_fontsize()) for t in drawn_texts(fig) if t.get_fontsize() < min_pt]
+    """Drawn texts with a glyph smaller than ``min_pt`` points (at the figure's own size),
+    with the size of their smallest glyph: mathtext sub- and superscripts count."""
+    sizes = [(t.get_text(), smallest_glyph_pt(t)) for t in drawn_texts(fig)]
+    return [(text, size) for text, size in sizes if size < min_pt]
+
+
+def smallest_glyph_pt(text) -> float:
+    """Size in points of the smallest glyph of a Text: its font size, or for mathtext (text
+    with a pair of unescaped dollar signs) the size of its smallest sub- or superscript, as
+    matplotlib's mathtext parser lays it out."""
+    from matplotlib.mathtext import MathTextParser
+
+    content = text.get_text()
+    size = float(text.get_fontsize())
+    if text.get_usetex() or len(re.findall(r"(?<!\\)\$", content)) < 2:
+        return size
+    parser = MathTextParser("path")
+    glyphs = [
+        glyph[1]
+        for line in content.split("\n")  # matplotlib lays out each line on its own
+        if len(re.findall(r"(?<!\\)\$", line)) >= 2
+        for glyph in parser.parse(line, 72, text.get_fontproperties()).glyphs
+    ]
+    return min([size, *glyphs])
+
+
+def sparse_tick_labels(fig) -> list[str]:
+    """Axes with exactly one drawn tick label on an axis, which gives no scale (e.g. a log axis
+    over less than a decade), as "x axis of 'TITLE'"."""
+    drawn = {id(t) for t in drawn_texts(fig)}
+    found = []
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.axison):
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = [
+                tick
+                for tick in axis.get_major_ticks()
+                if id(tick.label1) in drawn or id(tick.label2) in drawn
+            ]
+            if len(shown) == 1:
+                found.append(f"{axis.axis_name} axis of {ax.get_title()!r}")
+    return found
+
+
+def legend_fractions(fig) -> list[tuple[str, float]]:
+    """Each legend (by its first entry) with the fraction of the figure's drawn area it takes."""
+    r = renderer(fig)
+    figure = fig.get_tightbbox(r)  # inches
+    found = []
+    for legend in legends(fig):
+        box = legend.get_window_extent(r)
+        texts = legend.get_texts()
+        fraction = box.width * box.height / fig.dpi**2 / (figure.width * figure.height)
+        found.append((texts[0].get_text() if texts else "(empty legend)", fraction))
+    return found
 
 
 def legend_overlaps(fig) -> list[str]:
@@ -100,11 +155,22 @@ def _overlaps(a, b, tolerance_px: float = 0.5) -> bool:
     return width > tolerance_px and height > tolerance_px
 
 
-def problems(fig, *, min_pt: float = 8.0, max_width_in: float | None = None) -> list[str]:
-    """Everything that keeps ``fig`` from a journal, as sentences (empty when fit): text
-    smaller than ``min_pt``, text boxes that overlap, no legend, a legend over text or a plot,
-    wider than ``max_width_in`` inches when cropped."""
+MAX_LEGEND_FRACTION = 1 / 3
+"""The most of a figure a legend may take."""
+
+
+def problems(fig, *, min_pt: float = 7.0, max_width_in: float | None = None) -> list[str]:
+    """Everything that keeps ``fig`` from a journal, as sentences (empty when fit): text or a
+    sub- or superscript smaller than ``min_pt``, text boxes that overlap, no legend, a legend
+    over text or a plot or taking more than a third of the figure, an axis with a single tick
+    label, wider than ``max_width_in`` inches when cropped."""
     found = [f"{size:g}-pt text {text!r}" for text, size in small_texts(fig, min_pt)]
+    found += [f"one tick label on the {name}" for name in sparse_tick_labels(fig)]
+    found += [
+        f"legend {name!r} takes {fraction:.0%} of the figure"
+        for name, fraction in legend_fractions(fig)
+        if fraction > MAX_LEGEND_FRACTION
+    ]
     found += [f"overlapping texts {a!r} and {b!r}" for a, b in text_overlaps(fig)]
     if not legends(fig):
         found.append("no legend")

@@ -1,8 +1,8 @@
 """Cost plots: output error against a cost (qubitcycles, qubits, cycles or time), per output
 state or per T state, one series per protocol or layout with its Pareto front drawn as steps
-(and the front of all series together), and published points (002 Table 1, any reference
-CSV) overlaid. Magic-state cultivation comes in as result rows (estimator.sources.records),
-one more series.
+(and the front of all series together), and published points (Litinski 2019, Table 1, any
+reference CSV) overlaid. Magic-state cultivation comes in as result rows
+(estimator.sources.records), one more series.
 
 ``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
 value of p_phys), ``cost_figure`` composes one panel per p_phys with one legend. matplotlib
@@ -11,6 +11,7 @@ is imported inside the functions; nothing here reads or writes files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,14 @@ import numpy as np
 
 from estimator.errors import ConfigError
 from estimator.figures.sources import ReferencePoint, finite_positive
-from estimator.figures.style import PALETTE, Style, legend_below, log_tick_labels
+from estimator.figures.style import (
+    LAYOUT_NAMES,
+    PALETTE,
+    Style,
+    legend_below,
+    log_tick_labels,
+    renderer,
+)
 
 AXIS_LABELS = {
     "qubitcycles": "qubitcycles per output state",
@@ -52,8 +60,8 @@ AXIS_COLUMNS_PER_T = {
 OVERALL = "#CCCCCC"  # the front of all series: wide light grey steps under the series
 REFERENCE_MARKERS = ("D", "v", "^", "s", "P", "h", "<", ">")
 REFERENCE_STYLE = {
-    "002 Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
-    "002 Table 1, historical": {"marker": "x", "color": "black"},
+    "Litinski 2019, Table 1 (printed)": {"marker": "o", "mfc": "none", "color": "black"},
+    "Litinski 2019, Table 1, historical": {"marker": "x", "color": "black"},
 }
 
 
@@ -98,6 +106,31 @@ def _label(row: Mapping[str, Any]) -> tuple[str, str]:
     name = f"{l1} × {l2}" if l2 else str(l1)
     layouts = [str(row[k]) for k in ("level1.layout", "level2.layout") if row.get(k)]
     return name, " / ".join(dict.fromkeys(layouts))
+
+
+# Series names as a reader of a paper expects them: protocols in the papers' notation, layouts
+# in words (the CSV keeps the stable machine names of estimator.studies.report.series_label).
+PROTOCOL_NAMES = {"bh-20-to-4": "20-to-4 (family, k = 4)"}
+LEGEND_CHARS = 40  # longer legend entries wrap, so that a legend beside a plot stays narrow
+LEGEND_SHARE = 0.3  # the most of a figure a legend beside its plot takes (the checks allow 1/3)
+
+
+def readable_series(label: str) -> tuple[str, str]:
+    """(protocols, layouts) in words for a series label such as "15-to-1 × 14-to-2, litinski /
+    auto"; layouts "" when the label names none (or names of the user's own: kept in the first).
+
+    >>> readable_series("15-to-1 × bh-20-to-4, litinski / auto")
+    ('15-to-1 × 20-to-4 (family, k = 4)', 'published / planned layouts')
+    >>> readable_series("15-to-1, small-footprint")
+    ('15-to-1', 'small-footprint layout')
+    """
+    name, _, layouts = label.partition(", ")
+    given = [w for w in layouts.split(" / ") if w]
+    if not all(w in LAYOUT_NAMES for w in given):  # a series name of the user's own
+        return label, ""
+    name = " × ".join(PROTOCOL_NAMES.get(p, p) for p in name.split(" × "))
+    words = " / ".join(LAYOUT_NAMES[w] for w in given)
+    return name, f"{words} layout{'s' if len(given) > 1 else ''}" if given else ""
 
 
 def series_from_rows(
@@ -299,24 +332,32 @@ def legend_handles(
     drawn: Drawn = Drawn(off_front=True, overall_front=False),
 ) -> list:
     """One entry per series (its Pareto front: points and steps), one for the factories off
-    the fronts and one for the front of all series where ``drawn``, one per reference series
-    (with its own unit when it differs from the axis')."""
+    the fronts and one for the front of all series where ``drawn``, one per reference series;
+    series under a heading naming their layouts, references in a unit of their own (one that
+    differs from the axis') under a heading naming it."""
     from matplotlib.lines import Line2D
 
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=colours[s.label],
-            marker="o",
-            ms=3.5,
-            mec="white",
-            mew=0.4,
-            drawstyle="steps-post",
-            label=s.label,
-        )
-        for s in series
-    ]
+    handles = []
+    groups: dict[str, list[Series]] = {}
+    for s in series:  # series under a heading per layout, in order of appearance
+        groups.setdefault(readable_series(s.label)[1], []).append(s)
+    for layouts, members in groups.items():
+        if layouts:
+            handles.append(_heading(f"{layouts}:"))
+        handles += [
+            Line2D(
+                [],
+                [],
+                color=colours[s.label],
+                marker="o",
+                ms=3.5,
+                mec="white",
+                mew=0.4,
+                drawstyle="steps-post",
+                label=_wrapped(readable_series(s.label)[0]),
+            )
+            for s in members
+        ]
     if series and drawn.off_front:
         handles.append(
             Line2D(
@@ -333,9 +374,13 @@ def legend_handles(
         )
     if drawn.overall_front:
         handles.append(Line2D([], [], color=OVERALL, lw=3.5, label="front of all series"))
+    unit = ""
     for name in dict.fromkeys(r.series for r in references):
         first = next(r for r in references if r.series == name)
-        label = f"{name}\n({first.unit})" if first.unit else name
+        if first.unit and first.unit != unit:  # a heading for points in a unit of their own
+            handles.append(_heading(f"{first.unit}:"))
+        unit = first.unit
+        label = _wrapped(name)
         handles.append(
             Line2D(
                 [],
@@ -362,8 +407,9 @@ def cost_figure(
     title: str | None = None,
 ):
     """One panel per p_phys (those of the series unless given), in rows of at most three,
-    sharing both axes; one legend under them for every series, line and marker drawn. One
-    column wide for one panel, else two.
+    sharing both axes; one legend for every series, line and marker drawn: beside a single
+    panel (one column for the plot, the legend to its right), else under the panels (two
+    columns wide).
 
     Raises:
         ConfigError: nothing to plot.
@@ -375,6 +421,13 @@ def cost_figure(
     )
     if not values:
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
+    have = sorted({float(p) for s in series for p in s.p_phys})
+    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in series)]
+    if empty:  # a panel without a point of the results is no plot of them
+        shown = ", ".join(f"{p:g}" for p in have) or "none"
+        raise ConfigError(
+            "--p-phys", f"no result row at p_phys = {empty[0]:g} (the results have: {shown})"
+        )
     colours = series_colours(series)
     markers = reference_markers(references)
     cols = min(len(values), 3)
@@ -391,7 +444,8 @@ def cost_figure(
         if r.axis == by and any(np.isclose(r.p_phys, v, rtol=1e-9) for v in values)
     ]
     n_entries = len(series) + 2 + 2 * len({r.series for r in drawn_refs})
-    legend_h = line * (n_entries / min(cols, 2) + 4)
+    beside = len(values) == 1  # one panel: the legend beside it, else under the panels
+    legend_h = line if beside else line * (n_entries / min(cols, 2) + 4)
     title_h = 3 * line if title else line
     row_h = panel_h + 3.5 * line
     height = title_h + rows * row_h + legend_h
@@ -431,7 +485,44 @@ def cost_figure(
         Drawn(any(d.off_front for d in drawn), any(d.overall_front for d in drawn)),
     )
     centre = (axes[0].get_position().x0 + axes[min(cols, len(axes)) - 1].get_position().x1) / 2
-    legend_below(axes[-1], handles, width, max_cols=min(cols, 2), x_center=centre)
+    if beside:
+        legend = axes[0].legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0
+        )
+        for _ in range(3):  # a taller panel, so that the legend keeps to its share of the figure
+            r = renderer(fig)
+            box, drawn_box = legend.get_window_extent(r), fig.get_tightbbox(r)
+            area = box.width * box.height / fig.dpi**2
+            taller = area / (LEGEND_SHARE * drawn_box.width) - drawn_box.height
+            if taller <= 0:
+                break
+            height += taller
+            panel_h += taller
+            fig.set_figheight(height)
+            axes[0].set_position(
+                (left / width, 1 - (title_h + panel_h) / height, panel_w / width, panel_h / height)
+            )
+            log_tick_labels(axes[0])
+    else:
+        legend_below(axes[-1], handles, width, max_cols=min(cols, 2), x_center=centre)
     if title:
         fig.suptitle(title, y=1 - 0.2 * line / height, va="top")
     return fig
+
+
+def _wrapped(text: str) -> str:
+    """``text`` on lines of at most LEGEND_CHARS characters, broken at spaces outside $...$."""
+    lines: list[str] = []
+    for word in re.split(r" (?=(?:[^$]*\$[^$]*\$)*[^$]*$)", text):
+        if lines and len(lines[-1]) + 1 + len(word) <= LEGEND_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _heading(text: str):
+    """A legend entry without a symbol: a heading for the entries under it."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], ls="", marker="", label=_wrapped(text))

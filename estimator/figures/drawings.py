@@ -73,7 +73,10 @@ def schedule_figure(graph: nx.Graph, schedule: Schedule, style: Style, *, title:
     x0, _, x1, _ = bounding_box(graph)
     narrowest = min(graph.nodes[p]["width"] for p in graph if p[0] == "patch") / (x1 - x0)
     needed = 1.3 * line / narrowest  # panel width at which an upright qubit label fits
-    cols = max(min(n, 3), min(n, 4, math.floor(width / needed)))  # 3 columns at least
+    if style.name == "slides":  # landscape: at most two rows of steps
+        cols = min(n, max(6, math.ceil(n / 2)))
+    else:
+        cols = max(min(n, 3), min(n, 4, math.floor(width / needed)))  # 3 columns at least
     rows = math.ceil(n / cols)
     gap = 0.08
     panel_w = (width - (cols - 1) * gap) / cols

@@ -193,7 +193,7 @@ def fits_figure(records: Mapping[str, Mapping[str, Any]], style: Style):
     logical error of square memories (2x per round, both bases: p_L of the ansatz) and the
     wrong-outcome probability of stability experiments (x 2 d_m / area) against d, sampled
     (points with binomial intervals) against the fitted channels ``square`` and ``timelike``
-    (lines) and 002's constants (dashed). Circuits without a sampled error show the upper end
+    (lines) and Litinski 2019's constants (dashed). Circuits without a sampled error show the upper end
     of their interval only."""
     from matplotlib.lines import Line2D
 
@@ -205,7 +205,7 @@ def fits_figure(records: Mapping[str, Mapping[str, Any]], style: Style):
     handles += [
         Line2D([], [], color="black", label="fit (lines), sampled (points)"),
         Line2D(
-            [], [], color="black", ls="--", lw=0.8, label=r"002: $A$ = 0.1, $p_\mathrm{th}$ = 0.01"
+            [], [], color="black", ls="--", lw=0.8, label=r"Litinski 2019: $A$ = 0.1, $p_\mathrm{th}$ = 0.01"
         ),
     ]
     handles += [

@@ -1,6 +1,6 @@
 """Data for cost plots: result files of ``msd sweep/search/pareto/estimate/table`` and
-published reference points (002 Table 1 from the configs' [paper] tables and historical.toml,
-a user's reference CSV files).
+published reference points (Litinski 2019, Table 1 from the configs' [paper] tables and
+historical.toml, a user's reference CSV files).
 
 Reference CSV format (one point per row; lines starting with # are comments and should say
 where every number comes from): columns ``series`` (legend label), ``p_phys``, ``p_out``,
@@ -14,15 +14,14 @@ columns are kept for provenance and ignored.
 from __future__ import annotations
 
 import csv
-import json
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from estimator.errors import ConfigError
-from estimator.inputs import read_text
+from estimator.inputs import read_json, read_text, read_toml
+from estimator.limits import current
 
 AXES = ("qubitcycles", "qubits", "cycles", "time")
 
@@ -94,18 +93,18 @@ def read_reference_csv(path: str | Path) -> list[ReferencePoint]:
     return points
 
 
-TABLE1 = "002 Table 1 (printed)"
-HISTORICAL = "002 Table 1, historical"
+TABLE1 = "Litinski 2019, Table 1 (printed)"
+HISTORICAL = "Litinski 2019, Table 1, historical"
 
 
 def table1_references(directory: str | Path) -> list[ReferencePoint]:
-    """Every row of 002 Table 1 as printed: the modelled rows from the [paper] table of each
+    """Every row of Litinski 2019, Table 1 as printed: the modelled rows from the [paper] table of each
     config in ``directory``, the historical rows from its historical.toml (qubitcycles, qubits
-    and cycles axes). Reference: 002_c83c776f5650c552.txt Table 1."""
+    and cycles axes). Reference: Litinski 2019, Table 1."""
     directory = Path(directory)
     points = []
     for path in sorted(directory.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path, field="--reference")
         if path.name == "historical.toml":
             rows = [(HISTORICAL, row, row["title"]) for row in data.get("rows", [])]
         elif "paper" in data:
@@ -125,7 +124,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
                         axis=axis,
                         value=float(row[axis]),
                         label=title,
-                        source=f"002_c83c776f5650c552.txt Table 1 ({path.name})",
+                        source=f"Litinski 2019, Table 1 ({path.name})",
                         t_per_output=t_per_output,
                         t_per_run=t_per_run,
                     )
@@ -135,7 +134,7 @@ def table1_references(directory: str | Path) -> list[ReferencePoint]:
 
 def _t_counts(config: dict[str, Any]) -> tuple[float, float]:
     """T states per output state and per run of a config's top-level protocol (an 8-to-CCZ
-    run: one CCZ state, 4 T states; MODEL.md 8.5)."""
+    run: one CCZ state, 4 T states; docs/model/costs.md)."""
     from estimator.circuits.protocols import get_protocol
 
     top = config.get("level2") or config["level1"]
@@ -155,18 +154,14 @@ def read_results(path: str | Path) -> list[dict[str, Any]]:
     """Flat result rows of a CSV or JSON file written by msd (sweep, search, pareto,
     estimate --format json|csv, table --format json|csv)."""
     path = Path(path)
-    text = read_text(path, field="RESULTS")
+    largest = int(current().max_memory_bytes) // 8  # a sweep's rows: about 400 bytes each
     if path.suffix.lower() == ".csv":
+        text = read_text(path, field="RESULTS", max_bytes=largest)
         rows: list[dict[str, Any]] = list(
             csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
         )
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError("RESULTS", f"{path}: not CSV (.csv) nor JSON: {error.msg}") from None
-        except RecursionError:
-            raise ConfigError("RESULTS", f"{path}: JSON nested too deeply") from None
+        data = read_json(path, field="RESULTS", max_bytes=largest)
         if isinstance(data, dict):
             data = data.get("rows", data.get("results", [data]))
         rows = [_flat(r) for r in data if isinstance(r, dict)]

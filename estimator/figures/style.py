@@ -43,6 +43,32 @@ class Style:
     dpi: int
 
 
+# Layouts and schedules in words, for titles and legends (configs name them "litinski", ...).
+LAYOUT_NAMES = {"litinski": "published", "small-footprint": "small-footprint", "auto": "planned"}
+SCHEDULE_NAMES = {"paper": "published", "consistent": "consistent", "cpsat": "CP-SAT"}
+
+SCRIPT_SCALE = 7 / 8
+"""Size of a mathtext sub- or superscript relative to its base text (matplotlib's own is 0.7,
+which puts the scripts of 8-pt text at 5.6 pt): at 7/8 they are 7 pt in the paper style, the
+least a journal prints. Set for every figure of the process by ``script_scale``."""
+
+
+def script_scale(scale: float = SCRIPT_SCALE) -> None:
+    """Draw mathtext sub- and superscripts at ``scale`` times their base size from now on.
+
+    matplotlib keeps this factor as a module constant (``matplotlib._mathtext.SHRINK_FACTOR``,
+    read at every parse) and caches parsed text; both are updated here, so text drawn before and
+    after keeps its own layout. It applies to every mathtext of the process."""
+    from matplotlib import _mathtext, mathtext, text
+
+    if _mathtext.SHRINK_FACTOR == scale:
+        return
+    _mathtext.SHRINK_FACTOR = scale
+    mathtext.MathTextParser._parse_cached.cache_clear()
+    for cache in getattr(text._get_text_metrics_function, "__defaults__", None) or ():
+        cache.clear()  # text extents measured per renderer
+
+
 STYLES = {
     "paper": Style("paper", 3.4, 7.0, 8.0, 0.8, 3.5, 300),
     "slides": Style("slides", 6.4, 12.0, 14.0, 1.6, 6.0, 150),
@@ -63,6 +89,7 @@ def rc_params(style: Style) -> dict[str, Any]:
     """
     from cycler import cycler
 
+    script_scale()
     size = style.font_pt
     return {
         "font.family": "DejaVu Sans",
@@ -287,6 +314,21 @@ def log_tick_labels(ax) -> None:
             axis.set_major_locator(LogLocator(subs=subs))
             if not _labels_overlap(axis):
                 break
+        if len([v for v in axis.get_major_locator()() if low <= v <= high]) < 2:
+            _two_log_ticks(axis, low, high)  # e.g. a time axis within a factor of two
+
+
+def _two_log_ticks(axis, low: float, high: float) -> None:
+    """Major ticks at the two round numbers (two significant digits) nearest to a quarter and
+    three quarters of a log axis' view, so that it shows a scale."""
+    from matplotlib.ticker import FixedLocator
+
+    ticks = []
+    for share in (0.25, 0.75):
+        value = low * (high / low) ** share
+        exponent = math.floor(math.log10(value)) - 1
+        ticks.append(round(value / 10.0**exponent) * 10.0**exponent)
+    axis.set_major_locator(FixedLocator(sorted(set(ticks))))
 
 
 def _labels_overlap(axis) -> bool:

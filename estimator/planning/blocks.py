@@ -1,10 +1,10 @@
 """Blocks of the design space as level specs, and their batched evaluation.
 
 A ``BlockOption`` becomes a LevelSpec (layout, schedule) at a level. Published layouts run
-their published schedule without the departures of MODEL.md 11 ("consistent"); other blocks
+their published schedule without the departures of docs/model/published-schedules.md ("consistent"); other blocks
 run a CP-SAT schedule (layouts.scheduler), solved for the screen at a representative point
 and again, for the finalists, at their own distances. Batches are evaluated with the engine
-of estimator.factory (MODEL.md rules, exact simulation); points whose error probabilities
+of estimator.factory (docs/model/ rules, exact simulation); points whose error probabilities
 leave the model (a channel above ``ERROR_CAP``) are dropped before simulating.
 """
 
@@ -55,8 +55,8 @@ def layout_for(option: BlockOption, level: int) -> Layout:
 
 
 def representative(noise: NoiseModel, level: int) -> Distances:
-    """Distances at which a screening CP-SAT schedule is solved: those of 002 Table 1 at
-    comparable p (MODEL.md 13)."""
+    """Distances at which a screening CP-SAT schedule is solved: those of Litinski 2019, Table 1 at
+    comparable p (docs/model/costs.md)."""
     high = float(noise.p_phys) >= 5e-4
     if level == 1:
         return Distances(13, 5, 5) if high else Distances(9, 3, 3)
@@ -164,7 +164,7 @@ class LevelOneTable:
 
     Arrays (one entry per valid point): d_x, d_z, d_m, d_m_low (d_m of the check-only steps),
     p_out (per state), p_fail, cycles (per successful run), qubits, column (row width, the
-    factory's length along a routing column, MODEL.md 7).
+    factory's length along a routing column, docs/model/two-level.md).
     """
 
     block: Block
@@ -206,7 +206,7 @@ def level_one_grid(d_max: int) -> tuple[np.ndarray, ...]:
 def level_one_table(
     noise: NoiseModel, blk: Block, d_max: int, *, precision: str = "auto"
 ) -> LevelOneTable:
-    """Every valid point of the level-1 grid of one block, costed (MODEL.md 8)."""
+    """Every valid point of the level-1 grid of one block, costed (docs/model/costs.md)."""
     d_x, d_z, d_m, low = level_one_grid(d_max)
     if not any(check_only_steps(blk.spec)):
         keep = low == d_m

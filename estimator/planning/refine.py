@@ -182,6 +182,8 @@ def score_all(
     plans: list[Plan], noise: NoiseModel, request: Request, precision: str = "auto"
 ) -> list[Scored]:
     """Cost plans of one shape as one batch (one by one if the batch leaves the model)."""
+    if not plans:
+        return []
     deferred = request.consumption == "deferred"
     try:
         batch = estimate_design(
@@ -313,7 +315,7 @@ def mixes(plan: Plan) -> list[Plan]:
 
 
 def _bounds(plan: Plan) -> tuple[float, float, float]:
-    """(qubits, cycles with every p_fail = 0, column length) of a plan (MODEL.md 7, 8.2-8.3):
+    """(qubits, cycles with every p_fail = 0, column length) of a plan (docs/model/two-level.md and docs/model/costs.md):
     qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above)."""
     top = plan.top.spec
     if not plan.feeds:
@@ -336,7 +338,7 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
 
 def lower_bound(plan: Plan, request: Request) -> float:
     """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
-    MODEL.md 8.2) and its cycles with every p_fail = 0 (MODEL.md 8.3)."""
+    docs/model/costs.md) and its cycles with every p_fail = 0 (docs/model/costs.md)."""
     qubits, cycles, _ = _bounds(plan)
     return float(_cost(request.by, qubits, cycles, plan.top.spec.protocol.outputs_per_run))
 

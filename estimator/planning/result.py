@@ -146,7 +146,7 @@ def _level_rows(plan: Plan, estimate: FactoryEstimate, count: int | None = None)
 
 def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
     """Where the qubits and cycles go: each level's numbers, the top block, the feeders and
-    routing, and the top block's step (MODEL.md 8.2-8.3)."""
+    routing, and the top block's step (docs/model/costs.md)."""
     record: dict[str, Any] = {"levels": _level_rows(plan, estimate)}
     if plan.feeds:
         top = plan.top.spec

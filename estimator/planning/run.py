@@ -7,7 +7,7 @@
 3. Refine (estimator.planning.refine): a local search over distances, per-patch d_z, region
    widths, per-step d_m, counts and feeder mixes.
 4. Verify: the exact engine (float64 where it provably suffices, else fixed point) gives the
-   reported numbers, also with every output deferred (MODEL.md 5).
+   reported numbers, also with every output deferred (docs/model/storage.md).
 
 Deterministic: the same request gives the same answer on any machine load and after any other
 request (each plan starts from empty CP-SAT class and block caches). Pure: progress is reported

@@ -6,7 +6,7 @@ length) combined with every top block over a band of level-2 distances and a ran
 n_L1. Level-2 distances that miss the target even with ideal inputs are dropped. The
 combinations are taken in the order of a lower bound of their cost (p_fail = 0) and simulated
 in batches until the bound exceeds the best costs found. A top block's p_out grows with its
-input error p_in (MODEL.md 4.3), so before a batch is simulated each of its level-2 distances
+input error p_in (docs/model/rotations.md), so before a batch is simulated each of its level-2 distances
 gets a ceiling on p_in (bisection, the other inputs at their smallest) and combinations above
 it are dropped unseen. Pure: no printing; ``progress`` is told
 what happens.
@@ -200,7 +200,7 @@ def two_level_feeders(candidates: list[Candidate]) -> _Feeders:
 
 def _level2_band(noise: NoiseModel, target: float, d_max: int) -> list[tuple[float, ...]]:
     """Level-2 distances worth trying: d_x2 from the smallest whose output patch, consumed in
-    d_m2 + 2 d_x2 >= 2 d_x2 cycles, can reach the target (MODEL.md 5) to 10 more; any
+    d_m2 + 2 d_x2 >= 2 d_x2 cycles, can reach the target (docs/model/storage.md) to 10 more; any
     3 <= d_z2, d_m2 <= d_x2."""
     low = next(
         (

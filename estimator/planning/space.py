@@ -1,6 +1,6 @@
 """The design space ``msd plan`` searches, as data.
 
-A factory is a top block, optionally fed by level-1 factories (MODEL.md 7). Each block is a
+A factory is a top block, optionally fed by level-1 factories (docs/model/two-level.md). Each block is a
 protocol on a layout run by a schedule (``BlockOption``); a fed block also has an arrangement
 (``TopOption``). Distances range over odd integers; the extensions of
 docs/model-extensions.md (per-patch d_z, region widths, per-step d_m, odd and mixed feeder
@@ -22,7 +22,7 @@ class BlockOption:
         protocol: built-in protocol name.
         layout: "litinski", "small-footprint" (published) or "auto" (layouts.planner).
         regions: ancilla regions of an "auto" layout (1 or 2).
-        schedule: "consistent" (published, without the departures of MODEL.md 11) or "cpsat".
+        schedule: "consistent" (published, without the departures of docs/model/published-schedules.md) or "cpsat".
     """
 
     protocol: str

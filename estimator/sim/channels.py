@@ -1,6 +1,6 @@
 """The noise channels the simulator applies: values, built by the error-term rules.
 
-Every operation of a factory circuit is one of two kinds (../shared/MODEL.md sections 3, 12):
+Every operation of a factory circuit is one of two kinds (docs/model/storage.md and docs/model/simulation.md):
 
 * ``DiagonalChannel``: a mixture of rotations exp(i phi P) about one P = sign * Z_S. Its ideal
   part is exp(i pi/8 P) (a distillation rotation) or the identity (a Z flip). It multiplies the
@@ -48,7 +48,7 @@ Channel = DiagonalChannel | BitFlip
 def rotation_channel(
     rotation: Rotation, a: np.ndarray, b: np.ndarray, c: np.ndarray, theta: np.ndarray | float = 0.0
 ) -> DiagonalChannel:
-    """A faulty pi/8 rotation (MODEL.md section 3; 002 Eqs. 5-6).
+    """A faulty pi/8 rotation (docs/model/storage.md; Litinski 2019, Eqs. 5-6).
 
     With probabilities a, b, c the rotation is followed by a P_{pi/2}, P_{-pi/4}, P_{pi/4}
     error; every branch is over-rotated by the coherent angle theta.

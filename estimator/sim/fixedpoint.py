@@ -4,7 +4,7 @@ A value is (re + i im) / 2**bits with ``re`` and ``im`` held in numpy object arr
 ints, so every operation is exact up to one unit in the last place (2**-bits). The number of
 fraction bits is chosen per computation from the magnitudes involved (the simulator starts at
 FRACTION_BITS = 192, about 1.6e-58, and widens for smaller results), so there is no floor:
-MODEL.md section 12 asks for 1e-30 with three digits, the model can produce 1e-300.
+docs/model/simulation.md asks for 1e-30 with three digits, the model can produce 1e-300.
 Arrays broadcast like numpy's.
 """
 

@@ -1,7 +1,7 @@
 """Compiled kernels of the error-split simulation (estimator.sim.simulator): float64 and
 double-double, one block of Pauli coefficients at a time with the parameter points innermost.
 
-The state is rho = w |Psi><Psi| + rho_E in the Pauli basis c[a, b] (MODEL.md section 12; the
+The state is rho = w |Psi><Psi| + rho_E in the Pauli basis c[a, b] (docs/model/simulation.md; the
 simulator's docstring). Blocks a evolve independently: a rotation about Z_S turns the pairs
 (b, b ^ S) of a block with |a & S| odd, an X layer scales by lambda(b), Z channels scale whole
 blocks (applied at the readout). Within block a the coefficients live on the span of the

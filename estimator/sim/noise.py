@@ -1,6 +1,6 @@
 """Noise model: logical error of surface-code patches and faulty T measurements.
 
-002_c83c776f5650c552.txt Sec. 1 and ../shared/MODEL.md sections 1-2:
+Litinski 2019, Sec. 1 and docs/model/index.md:
 p_L(p, d) = prefactor * (p / threshold)^((d + 1) / 2) per code cycle of a d x d patch, split
 evenly into logical X and Z errors. A faulty T measurement (the pi/8 rotation's magic state)
 fails with probability p_t as a random Pauli error, a Z error, or a coherent over-rotation.
@@ -22,7 +22,7 @@ CONVENTIONS = {
     "beverland2022": (0.03, 0.01),
 }
 """(prefactor, threshold) of p_L = prefactor (p / threshold)^((d + 1) / 2) in other tools:
-002 Eq. 7 (our default); Fowler and Gidney 2018 (arXiv:1808.06709) as Qualtran's
+Litinski 2019, Eq. 7 (our default); Fowler and Gidney 2018 (arXiv:1808.06709) as Qualtran's
 ``QECScheme.make_gidney_fowler``; Beverland et al. 2022 (arXiv:2211.07629), the default
 surface code of Microsoft's resource estimator (``crossing_prefactor`` 0.03,
 ``error_correction_threshold`` 0.01) and Qualtran's ``QECScheme.make_beverland_et_al``."""
@@ -37,8 +37,8 @@ class NoiseModel:
         p_phys: circuit-level physical error rate p.
         p_t: error rate of a faulty T measurement (defaults to p_phys).
         prefactor, threshold: constants of p_L = prefactor * (p / threshold)^((d + 1) / 2).
-        t_error: "pauli" (X, Y, Z with p_t/3 each: 002 Eq. 5), "z" (Z error with p_t) or
-            "coherent" (over-rotation by arcsin(sqrt(p_t)), 002 Eq. 6).
+        t_error: "pauli" (X, Y, Z with p_t/3 each: Litinski 2019, Eq. 5), "z" (Z error with p_t) or
+            "coherent" (over-rotation by arcsin(sqrt(p_t)), Litinski 2019, Eq. 6).
     """
 
     p_phys: np.ndarray | float
@@ -72,7 +72,7 @@ class NoiseModel:
         object.__setattr__(self, "p_t", p_t)
 
     def p_logical(self, d: np.ndarray | float) -> np.ndarray:
-        """p_L(p, d): logical error per code cycle of a d x d patch (MODEL.md section 1)."""
+        """p_L(p, d): logical error per code cycle of a d x d patch (docs/model/index.md)."""
         return self.prefactor * (self.p_phys / self.threshold) ** (
             (np.asarray(d, dtype=float) + 1) / 2
         )
@@ -82,7 +82,7 @@ class NoiseModel:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(X, Z) logical error per code cycle of a patch with X distance d_x and Z distance d_z.
 
-        MODEL.md section 2: a d_z-wide, d_x-high patch has d_z / d_x times the X strings and
+        docs/model/noise.md: a d_z-wide, d_x-high patch has d_z / d_x times the X strings and
         d_x / d_z times the Z strings of a square one, each with probability p_L / 2 per cycle.
         Every storage, movement and ancilla-region error of the rules is built from this.
         """
@@ -93,14 +93,14 @@ class NoiseModel:
         """Probability that a lattice-surgery measurement over ``area`` tiles (in units of
         d^2 physical tiles, e.g. Lambda d_x) lasting d_m cycles returns the wrong outcome.
 
-        MODEL.md 4.1-4.3: (area / d_m^2) blocks of d_m x d_m x d_m, each failing with
+        docs/model/rotations.md: (area / d_m^2) blocks of d_m x d_m x d_m, each failing with
         p_L(d_m) / 2 per d_m cycles, i.e. p_L(d_m) area / (2 d_m).
         """
         d_m = np.asarray(d_m, dtype=float)
         return 0.5 * np.asarray(area, dtype=float) / d_m * self.p_logical(d_m)
 
     def t_measurement_errors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(a, b, c, theta) of a faulty T measurement alone (MODEL.md 4.1: the p/3 terms).
+        """(a, b, c, theta) of a faulty T measurement alone (docs/model/rotations.md: the p/3 terms).
 
         a, b, c: probabilities of a P_{pi/2}, P_{-pi/4}, P_{pi/4} error; theta: coherent
         over-rotation angle.
@@ -167,7 +167,7 @@ class Calibration:
 
 @dataclass(frozen=True)
 class CalibratedNoise(NoiseModel):
-    """Noise model whose rates come from a circuit-level calibration (MODEL.md 2 and 4.1 with
+    """Noise model whose rates come from a circuit-level calibration (docs/model/noise.md and docs/model/rotations.md with
     fitted constants per channel; docs/noise-models.md maps every term).
 
     ``prefactor`` and ``threshold`` hold the square-patch fit (p_L, full distance). ``bound``

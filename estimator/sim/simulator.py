@@ -1,4 +1,4 @@
-"""Exact simulation of a noisy distillation circuit in the Pauli basis (MODEL.md section 12).
+"""Exact simulation of a noisy distillation circuit in the Pauli basis (docs/model/simulation.md).
 
 The state is rho = 2^-n sum_{a,b} c[a,b] P(a,b) with P(a,b) = i^{|a & b|} X^a Z^b, a real
 vector of 4^n coefficients (|+>^n: c[a,0] = 1). In this basis
@@ -295,7 +295,7 @@ def _require_resources(
 
 def _require_probabilities(channels: Sequence[Channel]) -> None:
     """ModelError unless every channel's error probability lies in [0, 1] (e.g. a timelike
-    error (Lambda d_x / 2 d_m) p_M above 1 means the model of MODEL.md 4 does not apply).
+    error (Lambda d_x / 2 d_m) p_M above 1 means the model of docs/model/rotations.md does not apply).
     NaN marks a point refused upstream and passes (it gives NaN)."""
     for channel in channels:
         p = np.asarray(channel.q if isinstance(channel, DiagonalChannel) else channel.p)

@@ -7,6 +7,8 @@ dict per point until rows are written. Column names are those of report.flatten 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,6 +75,15 @@ class Columns:
                 if row["not_defined"] is None:
                     del row["not_defined"]
         return rows
+
+    def to_csv(self) -> str:
+        """The rows as CSV text, as report.to_csv writes ``rows()`` (a missing cell empty),
+        without building a dict per row."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(list(self.data))
+        writer.writerows(zip(*(_plain_list(n, c) for n, c in self.data.items())))
+        return out.getvalue()
 
     def to_json(self) -> dict[str, list[Any]]:
         """Column lists for a JSON file (NaN as null)."""

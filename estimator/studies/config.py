@@ -1,6 +1,6 @@
 """Factory configs: TOML files read as data, validated, turned into level specs.
 
-Schema (README "Writing a config"): top level ``p_phys``, optional ``p_t``, ``title``,
+Schema (docs/usage/configs.md): top level ``p_phys``, optional ``p_t``, ``title``,
 ``[noise]`` (``model``, ``prefactor``, ``threshold``, ``convention``, ``t_error``, ``file``,
 ``extrapolate``, ``bound``: estimator/calibration/models.py), ``[level1]`` and optional ``[level2]``
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
@@ -40,6 +40,7 @@ from estimator.circuits.protocols import builtin_protocols, get_protocol, protoc
 from estimator.errors import (
     ConfigError,
     LayoutError,
+    LoadError,
     ModelError,
     ProtocolError,
     ResourceError,
@@ -57,12 +58,13 @@ from estimator.factory import (
     level_two,
     supply,
 )
-from estimator.inputs import read_text
+from estimator.inputs import MAX_DEPTH, nesting_depth, parse_toml, read_text
 from estimator.sim.noise import NoiseModel
 from estimator.sources.feed import CultivationFeed, CultivationUnit
 from estimator.studies.hardware import KEYS as HARDWARE_KEYS
 from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
+from layouts.error_terms import Level
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, parse_schedule, published_schedule
 
@@ -93,6 +95,7 @@ SCHEMA: dict[str, Any] = {
         "extrapolate": bool,
         "bound": str,
         "allow_outside_validity": bool,
+        "injection": str,
     },
     "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
@@ -106,9 +109,6 @@ SCHEMA: dict[str, Any] = {
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
 CONSUMPTION_CHOICES = ("allowed", "deferred")
-MAX_DEPTH = 16
-"""Deepest nesting of tables and arrays read from a config or a command-line value (the schema
-needs 4: protocols.NAME.matrix = [rows])."""
 MAX_DISTANCE = 99_999
 """Largest code distance accepted (a d = 10^5 patch already has 2 x 10^10 qubits)."""
 MAX_COUNT = 10**6
@@ -172,40 +172,13 @@ def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, An
     return parse_toml(text, field=field, source=repr(str(path)))
 
 
-def parse_toml(text: str, *, field: str, source: str) -> dict[str, Any]:
-    """TOML text as data, nested at most MAX_DEPTH deep; ConfigError naming ``field`` if not."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
-    except RecursionError:
-        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels") from None
-    except ValueError as error:  # e.g. an integer of more than 4300 digits
-        raise ConfigError(field, f"malformed TOML in {source}: {error}") from None
-    if _depth(data) > MAX_DEPTH:
-        raise ConfigError(field, f"{source} nests deeper than {MAX_DEPTH} levels")
-    return data
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of tables and arrays, up to MAX_DEPTH + 1 (iterative: may be deep)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack and deepest <= MAX_DEPTH:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = item.values() if isinstance(item, dict) else item
-        children = children if isinstance(item, dict | list) else ()
-        stack += [(c, depth + 1) for c in children if isinstance(c, dict | list)]
-    return deepest
-
-
 def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data describes a protocol of 001 (an [hmeasure] or [rotations] table)."""
+    """Whether config data describes a protocol of Haah et al. 2017 (an [hmeasure] or [rotations] table)."""
     return "hmeasure" in data or "rotations" in data
 
 
 def is_protocol_config(data: Mapping[str, Any]) -> bool:
-    """Whether config data is an inner/outer-code protocol of 000 (top-level ``eps_in``,
+    """Whether config data is an inner/outer-code protocol of Haah et al. 2018 (top-level ``eps_in``,
     read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
     return "eps_in" in data and "p_phys" not in data
 
@@ -406,7 +379,7 @@ def _inputs(
     level: _PartialLevel, noise: NoiseModel, feeds: tuple[Feed, ...], arrangement: Arrangement
 ) -> dict[str, Any]:
     """For a ``schedule = "cpsat"`` block: step duration and input states of its feeds, so that
-    the solver weighs errors with the real inputs (MODEL.md 7)."""
+    the solver weighs errors with the real inputs (docs/model/two-level.md)."""
     if level.schedule_name != "cpsat":
         return {}
     try:
@@ -501,10 +474,16 @@ def parse_noise(data: Mapping[str, Any]) -> NoiseModel:
 def parse_distances(level: Mapping[str, Any], name: str, noise: NoiseModel) -> Distances:
     """d_x, d_z, d_m of the level table ``name``: positive odd integers, d_z <= d_x, and no
     error rate of the level underflowing float64 at ``noise``."""
+    d = level_distances(level, name)
+    check_rates(noise, name, d)
+    return d
+
+
+def level_distances(level: Mapping[str, Any], name: str) -> Distances:
+    """The part of parse_distances that does not depend on the noise."""
     d = Distances(*(_distance(level, k, f"{name}.{k}") for k in ("d_x", "d_z", "d_m")))
     if d.d_z > d.d_x:
         raise ConfigError(f"{name}.d_z", f"must not exceed d_x ({d.d_z} > {d.d_x})")
-    _check_rates(noise, name, d)
     return d
 
 
@@ -514,8 +493,10 @@ def _solvers(solver1: Any, solver2: Any = None) -> dict[str, Any]:
     return {name: result for name, result in pairs if result is not None}
 
 
-def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> FactoryEstimate:
-    """Cost the factory a config describes.
+def estimate_config(
+    config: FactoryConfig, *, precision: str = "auto", progress=None
+) -> FactoryEstimate:
+    """Cost the factory a config describes (``progress``: as for ``simulate``).
 
     Raises:
         ModelError: an error probability of the model leaves [0, 1] (the message names the
@@ -528,23 +509,33 @@ def estimate_config(config: FactoryConfig, *, precision: str = "auto") -> Factor
             "a third level must be stacked with estimator.studies.config.stack_configs"
         )
     try:
-        return estimate_design(config.noise, config_design(config), precision=precision)
+        return estimate_design(
+            config.noise, config_design(config), precision=precision, progress=progress
+        )
     except ModelError as error:
         raise ModelError(_out_of_model(config) or str(error)) from None
 
 
 def _out_of_model(config: FactoryConfig) -> str | None:
-    """Which level's error probability exceeds 1 and which fields to change, or None (also
-    for a config with cultivation units: the engine's own message stands).
+    """Which level's error probability exceeds 1 and which fields to change (at the first
+    point of a batch where one does), or None."""
+    found = model_breakdown(config)
+    return found[min(found)] if found else None
 
-    The channels come from the rules of MODEL.md 4-5 (layouts.error_terms): a rotation's
+
+def model_breakdown(config: FactoryConfig) -> dict[int, str]:
+    """Per point of a (batch) config where an error probability of the model exceeds 1: its
+    flat index and the message naming the level, the probability and the fields to change.
+    A level-2 breakdown is looked for only where no level-1 one is found.
+
+    The channels come from the rules of docs/model/rotations.md (layouts.error_terms): a rotation's
     probability is dominated by the timelike error (Lambda d_x / 2 d_m) p_L(d_m) of its
     lattice-surgery measurement, a storage flip by (d_x / d_z) p_L(d_z) per cycle over a step.
     """
     from estimator.sim.channels import DiagonalChannel
 
-    if config.cultivation is not None:
-        return None
+    if config.cultivation is not None:  # level 1 consumes states: the engine's message stands
+        return {}
     noise = config.noise
     levels = [("level1", config.level1, lambda: level_one(noise, config.level1))]
     if config.level2 is not None:
@@ -562,29 +553,88 @@ def _out_of_model(config: FactoryConfig) -> str | None:
                 ),
             )
         )
+    found: dict[int, str] = {}
     for name, spec, build in levels:
+        size = max(np.size(noise.p_phys), *(np.size(getattr(spec.d, f"d_{k}")) for k in "xzm"))
         for channel in build().channels():
             is_diagonal = isinstance(channel, DiagonalChannel)
-            p = np.asarray(channel.q if is_diagonal else channel.p, dtype=float)
-            if not np.any(p > 1):
-                continue
-            index = np.flatnonzero(np.broadcast_to(p, p.shape).ravel() > 1)[0]
-            at = {k: _at(getattr(spec.d, k), index) for k in ("d_x", "d_z", "d_m")}
-            where = (
-                f"at p_phys = {_at(noise.p_phys, index):g}, {name}.d_x = {at['d_x']}, "
-                f"d_z = {at['d_z']}, d_m = {at['d_m']}"
+            p = np.asarray(channel.q if is_diagonal else channel.p, dtype=float).ravel()
+            if p.size == 1:  # the same at every point
+                p = np.broadcast_to(p, (size,))
+            for index in np.flatnonzero(p > 1).tolist():
+                if index in found:
+                    continue
+                at = {k: _at(getattr(spec.d, k), index) for k in ("d_x", "d_z", "d_m")}
+                where = (
+                    f"at p_phys = {_at(noise.p_phys, index):g}, {name}.d_x = {at['d_x']}, "
+                    f"d_z = {at['d_z']}, d_m = {at['d_m']}"
+                )
+                if is_diagonal and channel.is_rotation:
+                    field, what = f"{name}.d_m", f"rotation {channel.rotation} fails"
+                    fix = f"raise {name}.d_m (the merge time) or lower {name}.d_x or p_phys"
+                else:
+                    field, what = f"{name}.d_z", "a patch's storage error over one step is"
+                    fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
+                found[index] = (
+                    f"{field}: the error model does not apply (docs/model/rotations.md) {where}: {what} "
+                    f"with probability {float(p[index]):.3g} > 1; {fix}"
+                )
+        if found:
+            return found
+    return found
+
+
+def consumption_breakdown(config: FactoryConfig) -> dict[int, str]:
+    """Per point of a (batch) config where an output would leave before post-selection or
+    without a free ancilla region (layouts.consumption; docs/model/consumption-and-supply.md):
+    its flat index and the rule it breaks. Level 2 is looked at only where level 1 keeps the
+    rules (its estimate is needed there)."""
+    noise = config.noise
+    level = level_one(noise, config.level1) if config.cultivation is None else _fed_one(config)
+    found = _breaches("level1", level, _points(config, config.level1))
+    if found or config.level2 is None:
+        return found
+    level = level_two(
+        noise,
+        config.level2,
+        config.level1,
+        estimate_design(noise, config_design(config).feeds[0].factory),
+        n_level1=config.n_level1,
+        arrangement=config.arrangement,
+    )
+    return _breaches("level2", level, _points(config, config.level2))
+
+
+def _fed_one(config: FactoryConfig) -> Level:
+    """Level 1 of a config whose level 1 consumes cultivated states (estimator.sources.feed)."""
+    feed, spec, noise = config.cultivation, config.level1, config.noise
+    ports = supply(
+        noise, spec.d, spec.layout, (feed.feed(),), (feed.unit.estimate(noise),), feed.arrangement
+    )
+    return Level(
+        spec.protocol, spec.layout, spec.schedule, spec.d, noise, ports.longest_step, ports
+    )
+
+
+def _points(config: FactoryConfig, spec: LevelSpec) -> int:
+    d = spec.d
+    return max(np.size(config.noise.p_phys), *(np.size(getattr(d, f"d_{k}")) for k in "xzm"))
+
+
+def _breaches(name: str, level: Any, size: int) -> dict[int, str]:
+    from layouts.consumption import violations
+
+    found: dict[int, str] = {}
+    for v in violations(level):
+        where = np.broadcast_to(np.asarray(v.where, bool).ravel(), (size,))
+        for index in np.flatnonzero(where).tolist():
+            found.setdefault(
+                index,
+                f"{name}: output q{v.qubit} consumed in step {v.step} breaks the consumption "
+                f"rule '{v.rule}' (docs/model/consumption-and-supply.md); set "
+                f'{name}.consumption = "deferred" or change the distances',
             )
-            if is_diagonal and channel.is_rotation:
-                field, what = f"{name}.d_m", f"rotation {channel.rotation} fails"
-                fix = f"raise {name}.d_m (the merge time) or lower {name}.d_x or p_phys"
-            else:
-                field, what = f"{name}.d_z", "a patch's storage error over one step is"
-                fix = f"raise {name}.d_z and {name}.d_x, or lower {name}.d_m or p_phys"
-            return (
-                f"{field}: the error model does not apply (MODEL.md 4-5) {where}: {what} "
-                f"with probability {float(p.ravel()[index]):.3g} > 1; {fix}"
-            )
-    return None
+    return found
 
 
 def _at(value: Any, index: int) -> Any:
@@ -603,7 +653,7 @@ def factory_title(
     *,
     below: str = "",
 ) -> str:
-    """The title of a factory, from its data: Litinski's notation (002 Table 1), e.g.
+    """The title of a factory, from its data: Litinski's notation (Litinski 2019, Table 1), e.g.
     ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``, with the extensions' ranges
     (docs/model-extensions.md) and feeder mixes, e.g. ``(15-to-1)^4_{13/w15,5-7,5} +
     (15-to-1)_{13,5,5} x ...``; a written title keeps its words and gets the notation of the
@@ -658,7 +708,7 @@ def _check_t_rate(noise: NoiseModel, field: str) -> None:
         )
 
 
-def _check_rates(noise: NoiseModel, name: str, d: Distances) -> None:
+def check_rates(noise: NoiseModel, name: str, d: Distances) -> None:
     """ConfigError unless p_L at the smallest distance of a level is at least SMALLEST_RATE
     (or exactly 0, ``noise.prefactor = 0``): below it every error term of the level underflows
     float64 and the result would be silently wrong. Names p_phys if even d = 3 underflows,
@@ -710,7 +760,7 @@ def parse_value(text: str, *, field: str = "VALUE") -> Any:
         raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:  # an integer of more than 4300 digits
         raise ConfigError(field, f"cannot read the value: {error}") from None
-    if _depth(value) > MAX_DEPTH:
+    if nesting_depth(value) > MAX_DEPTH:
         raise ConfigError(field, f"the value nests deeper than {MAX_DEPTH} levels")
     return value
 
@@ -824,7 +874,7 @@ def parse_count(
     *,
     field_name: str = "level1.count",
 ) -> int:
-    """Number of feeding factories: any positive count the arrangement places (MODEL.md 7
+    """Number of feeding factories: any positive count the arrangement places (docs/model/two-level.md
     uses multiples of the states a step consumes; pooled supply fits any, extension E4)."""
     if "count" not in level1:
         if per_step == 1 or arrangement.max_factories == 1:
@@ -888,10 +938,17 @@ def _mix(
         if "count" not in entry:
             raise ConfigError(f"{name}.count", "missing: the number of these level-1 factories")
         count = entry["count"]
-        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-            raise ConfigError(f"{name}.count", f"must be a positive integer, got {_show(count)}")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= MAX_COUNT:
+            raise ConfigError(
+                f"{name}.count", f"must be an integer in [1, {MAX_COUNT:,}], got {_show(count)}"
+            )
         mix.append((replace(feeder, d=d), count))
     total = n_level1 + sum(n for _, n in mix)
+    if total > MAX_COUNT:
+        raise ConfigError(
+            "level1.mix",
+            f"{total:,} level-1 factories in all (count and the mix); at most {MAX_COUNT:,}",
+        )
     if arrangement.max_factories is not None and total > arrangement.max_factories:
         raise ConfigError(
             "level1.mix",
@@ -899,6 +956,36 @@ def _mix(
             f"factory, got {total}",
         )
     return tuple(mix)
+
+
+INLINE_SCHEDULE_KEYS = {
+    "": {"name", "steps", "consume", "departures", "reference", "level"},
+    "consume": {"qubit", "step", "deferred"},
+    "departures": {"kind", "qubit", "step", "region", "factor", "time", "note"},
+    "time": {"dx", "dz", "dm"},
+}
+"""The keys of an inline schedule table and of its entries (layouts.schedule.parse_schedule)."""
+
+
+def _known_schedule_keys(table: Mapping[str, Any], field: str) -> None:
+    """ConfigError naming the first unknown key of an inline schedule table or its entries
+    (a misspelt key would otherwise be ignored)."""
+    checks = [(table, field, "")]
+    for part in ("consume", "departures"):
+        entries = table.get(part, [])
+        if isinstance(entries, list):
+            checks += [(e, f"{field}.{part}[{i}]", part) for i, e in enumerate(entries)]
+    departures = table.get("departures", [])
+    for i, entry in enumerate(departures if isinstance(departures, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("time"), dict):
+            checks.append((entry["time"], f"{field}.departures[{i}].time", "time"))
+    for entry, where, kind in checks:
+        if not isinstance(entry, dict):
+            continue  # parse_schedule reports the shape
+        unknown = set(entry) - INLINE_SCHEDULE_KEYS[kind]
+        if unknown:
+            known = ", ".join(sorted(INLINE_SCHEDULE_KEYS[kind]))
+            raise ConfigError(f"{where}.{min(unknown)}", f"unknown key (expected: {known})")
 
 
 def _show(value: Any) -> str:
@@ -982,6 +1069,8 @@ class _PartialLevel:
             if self.consumption == "deferred" and self.schedule_name != "cpsat":
                 schedule = schedule.deferred()
             schedule.validate(self.protocol, self.layout, level=min(self.level, 2))
+        except LoadError as error:  # not a property of the config: stays a LoadError
+            raise LoadError(f"{self.name}.schedule: {error}") from None
         except (LayoutError, ScheduleError) as error:
             raise ConfigError(f"{self.name}.schedule", str(error)) from None
         _check_steps(self.d, schedule, self.name)
@@ -1049,6 +1138,7 @@ def _level(
     raw_schedule = data.get("schedule", "paper")
     inline = None
     if isinstance(raw_schedule, dict):
+        _known_schedule_keys(raw_schedule, f"{name}.schedule")
         inline = parse_schedule(
             {**raw_schedule, "level": min(level, 2)},
             name=str(raw_schedule.get("name", "inline")),

@@ -1,4 +1,4 @@
-"""Configs of the H-measurement protocols of 001_c7cbc9f2f2f9e3db.txt (configs/haah2017):
+"""Configs of the H-measurement protocols of Haah et al. 2017 (configs/haah2017):
 TOML read as data, evaluated by the exact pattern count, compared with the printed values.
 
 A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit such as
@@ -6,14 +6,14 @@ A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit 
 
     title = "pipelined [[7,1,3]] -> [[17,1,5]]"
     label = "17"                # name as a stage of msd concat: 001:17
-    reference = "001 Sec. 1.1.2, App. C"
+    reference = "Haah et al. 2017, Sec. 1.1.2, App. C"
     eps_in = 1e-3               # error rate of T gates and input states, in (0, 0.5)
-    # theta = 0.1               # or the uniform-angle noise of 001 Sec. 5.2: eps = eps(theta)
+    # theta = 0.1               # or the uniform-angle noise of Haah et al. 2017, Sec. 5.2: eps = eps(theta)
 
     [hmeasure]
     order = 5                   # requested order d: a lower one is an error naming the cause
     n_out = 1                   # optional: magic states (default: the checks' width)
-    state = "H"                 # H | CCZ (001 Sec. 2; CCZ rounds name the W(a) they measure)
+    state = "H"                 # H | CCZ (Haah et al. 2017, Sec. 2; CCZ rounds name the W(a) they measure)
 
     [[hmeasure.rounds]]         # checks measured in order, round by round
     inner = "[[7,1,3]]"         # inner code: estimator.codes.css spec or "[[16,2,4]]"
@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
-from estimator.codes.leading import CONVENTIONS, ErrorSeries
+from estimator.codes.leading import CONVENTIONS, MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
-from estimator.errors import ConfigError, ResourceError
+from estimator.errors import ConfigError, ModelError, ResourceError
 from estimator.studies.config import parse_value, read_config_data, split_set
 
 TOP_KEYS = {
@@ -349,6 +349,17 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
     wrong = float(ErrorPolynomial(s.n, s.any_wrong)(eps) / accepted)
     marginal = max(float(ErrorPolynomial(s.n, m)(eps) / accepted) for m in s.marginals)
     state = config.protocol.state if config.protocol is not None else None
+    epsbar = wrong / (result.n_out * float(accepted))
+    truncated = s.max_weight < s.n
+    if truncated and not (
+        0 < float(accepted) <= 1 and 0 <= max(wrong, epsbar) <= MAX_TRUNCATED_EPS_OUT
+    ):
+        raise ModelError(
+            f"eps_out = {wrong:.3g}, epsbar_out = {epsbar:.3g} at eps_in = {eps:g}: the series "
+            f"counted through weight {s.max_weight} of {s.n} applies only while both are <= "
+            f"{MAX_TRUNCATED_EPS_OUT:g} (the patterns of higher weight it leaves out are then "
+            "small); lower eps_in"
+        )
     record = {
         "title": config.title,
         "label": config.label,
@@ -360,7 +371,7 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
         "t_per_output": result.t_per_output,
         "qubits": result.qubits,
         "order": d,
-        # 001 Eq. (4.2) for protocols whose inputs are T states (a CCZ protocol's are not)
+        # Haah et al. 2017, Eq. (4.2) for protocols whose inputs are T states (a CCZ protocol's are not)
         "gamma": math.log(result.t_per_output) / math.log(d)
         if d > 1 and (state is None or state.t_inputs)
         else None,
@@ -370,14 +381,14 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
         "theta": config.theta,
         "acceptance": float(accepted),
         "eps_out": wrong,
-        "epsbar_out": wrong / (result.n_out * float(accepted)),
+        "epsbar_out": epsbar,
         "eps_out_marginal": marginal,
         "conventions": {
             "coefficients": "c_w with P = sum_w c_w eps^w (1 - eps)^(n - w), w from the order up",
             **CONVENTIONS,
             "eps_out": f"P(any output wrong | accepted) at eps_in, series through order {s.max_weight}",
-            "epsbar_out": "eps_out / (n_out P(accepted)) (000 Eq. (1))",
-            "eps_out_marginal": "worst marginal error of one output at eps_in (003 Eq. (18))",
+            "epsbar_out": "eps_out / (n_out P(accepted)) (Haah et al. 2018, Eq. (1))",
+            "eps_out_marginal": "worst marginal error of one output at eps_in (Bravyi and Haah 2012, Eq. (18))",
             "eps_in": "eps = 1/2 - sin(theta)/(2 theta) of the uniform-angle noise (Haah et al. "
             "2017, Eq. (5.3))"
             if config.theta is not None
@@ -456,8 +467,8 @@ def _rounds_to(ours: float, printed: str, field_name: str) -> bool:
 STAGE_PREFIX = "001:"
 STAGE_TERMS = 3
 """Orders a stage counts from its leading one: the search compares stages whose exact
-polynomials (003's codes) carry every order, so a truncation at the leading order alone
-would flatter the protocols of 001."""
+polynomials (Bravyi and Haah 2012's codes) carry every order, so a truncation at the leading order alone
+would flatter the protocols of Haah et al. 2017."""
 
 
 def hmeasure_stage(config: HMeasureConfig) -> Any:
@@ -501,7 +512,7 @@ def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[s
             stages[name] = _cached_stage(str(path.resolve()), path.stat().st_mtime_ns)
     missing = sorted((labels or set()) - set(stages))
     if missing:
-        raise ConfigError("sequence", f"no 001 protocol labelled {missing[0]!r} in {directory}")
+        raise ConfigError("sequence", f"no Haah et al. 2017 protocol labelled {missing[0]!r} in {directory}")
     return stages
 
 

@@ -1,4 +1,4 @@
-"""Text, CSV rows and the ``msd table`` document for the configs of configs/haah2017 (001)."""
+"""Text, CSV rows and the ``msd table`` document for the configs of configs/haah2017 (Haah et al. 2017)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_
 
 
 def format_hmeasure(record: Mapping[str, Any]) -> str:
-    """The ``msd estimate`` text of one protocol of 001."""
+    """The ``msd estimate`` text of one protocol of Haah et al. 2017."""
     d = record["order"]
     c = record["coefficients"]
     lines = [
@@ -21,19 +21,19 @@ def format_hmeasure(record: Mapping[str, Any]) -> str:
         + ("" if record["state"] in ("H", None) else f" (+ {record['n_out']} input {record['state']} states)"),
         f"  qubits                  {record['qubits']:>12}",
         f"  order d                 {d:>12}",
-        f"  P(any output wrong)     {_series(c['any'], d)}   (000/001, 001 Fig. 5.1)",
-        f"  worst single output     {_series(c['marginal'], d)}   (003)",
-        f"  any wrong / outputs     {_series(c['per_output'], d)}   (002)",
+        f"  P(any output wrong)     {_series(c['any'], d)}   (Haah et al. 2017 and 2018, Haah et al. 2017, Fig. 5.1)",
+        f"  worst single output     {_series(c['marginal'], d)}   (Bravyi and Haah 2012)",
+        f"  any wrong / outputs     {_series(c['per_output'], d)}   (Litinski 2019)",
         f"  at eps_in = {record['eps_in']:g}"
         + ("" if record["theta"] is None else f" (uniform-angle noise, theta = {record['theta']:g})")
         + ":",
         f"    P(accepted)           {record['acceptance']:>12.6f}",
         f"    eps_out               {record['eps_out']:>12.4e}   P(any output wrong | accepted)",
-        f"    epsbar_out            {record['epsbar_out']:>12.4e}   per mean output (000 Eq. (1))",
+        f"    epsbar_out            {record['epsbar_out']:>12.4e}   per mean output (Haah et al. 2018, Eq. (1))",
         f"    worst single output   {record['eps_out_marginal']:>12.4e}",
     ]
     if record["paper"]:
-        lines.append("  printed (001):")
+        lines.append("  printed (Haah et al. 2017):")
         for row in record["paper"]:
             mark = "" if row["reproduced"] else "   * not reproduced: " + (row["note"] or "?")
             lines.append(
@@ -76,7 +76,7 @@ def hmeasure_table(files: Sequence[Path]) -> tuple[dict[str, Any], list[dict[str
             records.append(hmeasure_record(evaluate_hmeasure(load_hmeasure_config(path))))
         except MsdError as error:  # which of the files: the message names it
             raise ConfigError(str(path), str(error)) from None
-    header = ["protocol (001)", "d", "T", "(paper)", "qubits", "(paper)", "n_out", "(paper)"]
+    header = ["protocol (Haah et al. 2017)", "d", "T", "(paper)", "qubits", "(paper)", "n_out", "(paper)"]
     header += ["C exact", "(paper)", "worst output"]
     lines = []
     for record in records:
@@ -102,9 +102,9 @@ def hmeasure_table(files: Sequence[Path]) -> tuple[dict[str, Any], list[dict[str
     text = [
         format_columns(header, lines),
         "",
-        f"001: {done} of {len(rows)} printed values reproduced at their printed digits",
+        f"Haah et al. 2017: {done} of {len(rows)} printed values reproduced at their printed digits",
         "C exact: the coefficient of eps^d of P(any output wrong | accepted), counted; (paper):",
-        "Fig. 5.1's fitted prefactor (2 digits) or App. C's exact count; worst output: 003's",
+        "Fig. 5.1's fitted prefactor (2 digits) or App. C's exact count; worst output: Bravyi and Haah 2012's",
         "convention. Every printed value: msd table configs/haah2017 --format json.",
     ]
     text += [

@@ -1,6 +1,6 @@
 """Hardware time: code cycles as wall-clock time, factory throughput, factories a computation needs.
 
-A factory's cost comes out in code cycles (MODEL.md 8.3: cycles per successful run). The
+A factory's cost comes out in code cycles (docs/model/costs.md: cycles per successful run). The
 optional ``[hardware]`` table of a config gives the duration of one code cycle (a named profile
 citing its source, or ``cycle_time_us``), and optionally the machine's physical qubits and the
 T-state demand of a computation (``needed_t_per_s``, or ``t_count`` within ``time_budget_s``).
@@ -11,7 +11,6 @@ A CCZ state counts as 4 T states (``Protocol.t_count_per_run``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -161,7 +160,7 @@ def factory_time(
 ) -> FactoryTime:
     """Time per run, throughput and, given a demand, the factories it needs.
 
-    ``cycles`` are code cycles per successful run (MODEL.md 8.3, failed runs included), so
+    ``cycles`` are code cycles per successful run (docs/model/costs.md, failed runs included), so
     one factory delivers ``outputs`` states (``t_count_per_run`` T states) every
     cycles x cycle_time_us. The demand needs ceil(needed_t_per_s / t_per_s) factories.
     """
@@ -187,12 +186,27 @@ def factory_time(
     )
 
 
+RANGES = {
+    "cycle_time_us": (1e-6, 1e7),
+    "machine_qubits": (1.0, 1e15),
+    "needed_t_per_s": (1e-30, 1e15),
+    "t_count": (1.0, 1e30),
+    "time_budget_s": (1e-9, 1e15),
+}
+"""Accepted values of each number of [hardware]: a code cycle from 1 ps to 10 s, machines and
+demands far beyond any proposal, but every derived time and rate finite and non-zero."""
+
+
 def _positive(table: Mapping[str, Any], key: str) -> float:
+    """The number ``table[key]``, or ConfigError with its range (RANGES)."""
     value = table[key]
+    low, high = RANGES[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"hardware.{key}", f"must be a number, got {value!r}")
-    if not (value > 0 and math.isfinite(value)):
-        raise ConfigError(f"hardware.{key}", f"must be a positive number, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(
+            f"hardware.{key}", f"must be a number in [{low:g}, {high:g}], got {value!r}"
+        )
     return float(value)
 
 
@@ -211,4 +225,12 @@ def _demand(table: Mapping[str, Any]) -> float | None:
     if len(budget) == 1:
         missing = ({"t_count", "time_budget_s"} - set(budget)).pop()
         raise ConfigError(f"hardware.{missing}", f"missing: {budget[0]} needs {missing} too")
-    return _positive(table, "t_count") / _positive(table, "time_budget_s")
+    demand = _positive(table, "t_count") / _positive(table, "time_budget_s")
+    low, high = RANGES["needed_t_per_s"]
+    if not low <= demand <= high:
+        raise ConfigError(
+            "hardware.t_count",
+            f"t_count / time_budget_s = {demand:.3g} T states per second; must lie in "
+            f"[{low:g}, {high:g}]",
+        )
+    return demand

@@ -1,4 +1,4 @@
-"""Inner/outer-code protocol configs (000_46baeba8620d433e.txt): TOML read as data.
+"""Inner/outer-code protocol configs (Haah et al. 2018): TOML read as data.
 
 A config of this kind has ``eps_in`` at the top level (factory configs have ``p_phys``)::
 
@@ -10,9 +10,9 @@ A config of this kind has ``eps_in`` at the top level (factory configs have ``p_
     outer = "grid:11:v,h"    # outer code spec (estimator.codes.outer), or a matrix file
     inputs = "raw"           # source of the input states: raw | mek | concat:SEQ | protocol:FILE
     order = 4                # optional: requested order d, checked against the outer code
-    correction = 1           # defaults for every round (m, 000 Sec. IV) ...
+    correction = 1           # defaults for every round (m, Haah et al. 2018, Sec. IV) ...
     execution = "sequential" # ... sequential | parallel | restart
-    magic_basis = "separated"  # any | separated (000 Sec. VI.2)
+    magic_basis = "separated"  # any | separated (Haah et al. 2018, Sec. VI.2)
 
     [[protocol.rounds]]      # consecutive rows of the check matrix, first first
     name = "vertical"
@@ -232,7 +232,7 @@ def parse_protocol_config(
 
 
 def evaluate_config(config: ProtocolConfig) -> ProtocolResult:
-    """Evaluate the protocol of a config (000 Eqs. (1)-(20))."""
+    """Evaluate the protocol of a config (Haah et al. 2018, Eqs. (1)-(20))."""
     return evaluate(config.protocol)
 
 

@@ -1,6 +1,6 @@
 """Records (JSON-ready dicts), text and paper comparisons for inner/outer-code protocols.
 
-A record names every quantity of 000_46baeba8620d433e.txt Secs. III-VI; ``quantity``
+A record names every quantity of Haah et al. 2018, Secs. III-VI; ``quantity``
 finds one by a dotted key, which is how a config's ``[paper]`` values are addressed:
 
 * a top-level name: ``n_out``, ``nbar_out``, ``eps_out``, ``epsbar_out``, ``acceptance``,
@@ -270,12 +270,12 @@ def format_protocol(record: Mapping[str, Any]) -> str:
     lines += ["  " + line for line in format_columns(header, rows).splitlines()]
     states = ", ".join(f"{v:,.1f} {k}" for k, v in record["states"].items())
     totals = [
-        ("acceptance", f"{record['acceptance']:.4g}", "P(run not terminated), 000 Eq. (12)"),
-        ("nbar_out", f"{record['nbar_out']:.4g}", "mean outputs per run, 000 Eq. (13)"),
+        ("acceptance", f"{record['acceptance']:.4g}", "P(run not terminated), Haah et al. 2018, Eq. (12)"),
+        ("nbar_out", f"{record['nbar_out']:.4g}", "mean outputs per run, Haah et al. 2018, Eq. (13)"),
         ("nbar_T", f"{record['nbar_t']:,.0f}", f"raw T per run ({states} states)"),
         ("nbar_T/nbar_out", f"{record['nbar_t_per_output']:.4g}", "raw T per output"),
         ("eps_out", f"{record['eps_out']:.4g}", "P(any output wrong), leading + next order"),
-        ("epsbar_out", f"{record['epsbar_out']:.4g}", "eps_out / nbar_out, 000 Eq. (1)"),
+        ("epsbar_out", f"{record['epsbar_out']:.4g}", "eps_out / nbar_out, Haah et al. 2018, Eq. (1)"),
     ]
     width = max(len(t[0]) for t in totals)
     value_width = max(len(t[1]) for t in totals)

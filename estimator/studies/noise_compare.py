@@ -1,9 +1,9 @@
 """One factory under several noise models: p_out against p_phys at fixed distances, and the
 cost of the cheapest factory of a grid that meets a target, per model (issue 12's study of
-002 Table 1 under circuit-level calibrations; notebooks/calibrated_noise.ipynb and
+Litinski 2019, Table 1 under circuit-level calibrations; notebooks/calibrated_noise.ipynb and
 docs/figures/make_figures.py).
 
-A noise model here is a ``[noise]`` table (``../shared/MODEL.md`` section 2 and
+A noise model here is a ``[noise]`` table (``docs/model/`` section 2 and
 ``docs/noise-models.md``); ``MODELS`` names the ones the study compares.
 """
 
@@ -25,12 +25,12 @@ MODELS: Mapping[str, Mapping[str, Any]] = {
     "depolarizing": {"model": "calibrated", "file": "depolarizing", "extrapolate": True},
     "si1000": {"model": "calibrated", "file": "si1000", "extrapolate": True},
 }
-"""The study's models: 002's constants (A = 0.1, p_th = 0.01; 002_c83c776f5650c552.txt Eq. 7),
+"""The study's models: Litinski 2019's constants (A = 0.1, p_th = 0.01; Litinski 2019, Eq. 7),
 the A = 0.03 convention of Microsoft's estimator, and the shipped calibrations (extrapolated
 beyond their sampled p and d, as every Table 1 factory needs)."""
 
 MODEL_LABELS: Mapping[str, str] = {
-    "002": r"002: $A$ = 0.1, $p_\mathrm{th}$ = 0.01",
+    "002": r"Litinski 2019: $A$ = 0.1, $p_\mathrm{th}$ = 0.01",
     "A=0.03": r"$A$ = 0.03 (Microsoft's estimator)",
     "depolarizing": "calibrated: uniform depolarizing",
     "si1000": "calibrated: SI1000",

@@ -32,6 +32,7 @@ from estimator.distinct import distinct_rows
 from estimator.errors import (
     ConfigError,
     ConsumptionError,
+    LoadError,
     ModelError,
     MsdError,
     PrecisionError,
@@ -41,12 +42,15 @@ from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
     check_key,
+    check_rates,
+    consumption_breakdown,
     estimate_config,
+    level_distances,
     level_notation,
+    model_breakdown,
     outside_validity_allowed,
     parse_config,
     parse_count,
-    parse_distances,
     parse_noise,
     parse_value,
     refuse_outside_validity,
@@ -271,6 +275,8 @@ def _structure(data: Mapping[str, Any], axes: Sequence[Axis], label: str) -> Str
             if failure.field == "level1.count":
                 continue
             return Structure(data, None, error)
+        except LoadError:
+            raise  # load-dependent, not a property of these points: the study stops
         except MsdError as failure:
             return Structure(data, None, str(failure))
         skeleton = replace(config, solvers={})
@@ -304,28 +310,75 @@ def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple
     memo_key = (group, keys, combo)
     if memo_key in structure.memo:
         return structure.memo[memo_key]
-    data = assign(structure.data, dict(zip(keys, combo)))
+    values = dict(zip(keys, combo))
     try:
         if group == "noise":
-            noise = parse_noise(data)
+            noise = parse_noise(assign(structure.data, values))
             result: Any = (float(noise.p_phys), float(noise.p_t))
         elif group == "count":
             config = structure.config
             result = parse_count(
-                data["level1"], config.arrangement, len(config.level2.layout.regions)
+                assign(structure.data, values)["level1"],
+                config.arrangement,
+                len(config.level2.layout.regions),
             )
-        else:
-            noise = parse_noise(data)
-            d = parse_distances(data.get(group, {}), group, noise)
-            if not outside_validity_allowed(data):  # as parse_config (docs/model/validity.md;
-                # a batch has no per-region or per-step distances: stack_configs)
-                found = check_distances(d, float(noise.p_phys), group)
-                refuse_outside_validity(found, data)
-            result = (d.d_x, d.d_z, d.d_m)
+        else:  # parse_distances in its two parts, each memoised on what it reads
+            reads = GROUPS["noise"].reads
+            at = tuple((k, v) for k, v in values.items() if k in reads)
+            own = tuple((k, v) for k, v in values.items() if k not in reads)
+            key = ("distances", group, own)
+            d = _memo(structure, key, lambda: _distances(structure, group, own))
+            shortest = d.index(min(d))  # check_rates reads the noise and the shortest distance
+            key = ("rates", group, at, shortest, d[shortest])
+            _memo(structure, key, lambda: _rates(structure, group, at, d))
+            key = ("validity", group, at, d)
+            _memo(structure, key, lambda: _validity(structure, group, at, d))
+            result = d
     except ConfigError as error:
         result = str(error)
     structure.memo[memo_key] = result
     return result
+
+
+def _memo(structure: Structure, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per key and structure; a ConfigError is kept as its message and
+    raised again (as ConfigError("", message)) at every later lookup."""
+    if key not in structure.memo:
+        try:
+            structure.memo[key] = compute()
+        except ConfigError as error:
+            structure.memo[key] = _Refused(str(error))
+    value = structure.memo[key]
+    if isinstance(value, _Refused):
+        raise ConfigError("", value.message)
+    return value
+
+
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+def _distances(structure: Structure, group: str, own: tuple) -> tuple[int, int, int]:
+    level = {**structure.data.get(group, {}), **{k.partition(".")[2]: v for k, v in own}}
+    d = level_distances(level, group)
+    return (d.d_x, d.d_z, d.d_m)
+
+
+def _rates(structure: Structure, group: str, at: tuple, d: tuple[int, int, int]) -> None:
+    if ("noise", at) not in structure.memo:
+        structure.memo["noise", at] = parse_noise(assign(structure.data, dict(at)))
+    check_rates(structure.memo["noise", at], group, Distances(*d))
+
+
+def _validity(structure: Structure, group: str, at: tuple, d: tuple[int, int, int]) -> None:
+    """As parse_config: distances outside the circuit-level checked range are refused
+    (docs/model/validity.md); a batch has no per-region or per-step distances."""
+    if outside_validity_allowed(structure.data):
+        return
+    noise = structure.memo["noise", at]
+    found = check_distances(Distances(*d), float(noise.p_phys), group)
+    refuse_outside_validity(found, structure.data)
 
 
 def evaluate_chunk(
@@ -449,9 +502,23 @@ def _evaluate(
         return Columns.build(
             estimate_columns(batch, estimate_config(batch, precision=precision)), n
         ), {}
-    except (ModelError, ConsumptionError, PrecisionError, ResourceError) as error:  # refused
-        if n == 1:
+    except (ModelError, ConsumptionError, PrecisionError, ResourceError) as error:
+        if n == 1:  # refused at some point
             return Columns({}, 0), {0: str(error)}
+        broken = (
+            model_breakdown(batch)
+            if isinstance(error, ModelError)
+            else consumption_breakdown(batch)
+            if isinstance(error, ConsumptionError)
+            else {}
+        )
+        if len(broken) == n:  # every point refused
+            return Columns({}, 0), dict(sorted(broken.items()))
+        if broken:  # those points out, the rest in one batch again
+            rest = np.setdiff1d(np.arange(n), np.fromiter(broken, dtype=np.int64))
+            columns, failed = _evaluate(config, {k: v[rest] for k, v in values.items()}, precision)
+            failed = {**broken, **{int(rest[j]): m for j, m in failed.items()}}
+            return columns, dict(sorted(failed.items()))
     half = n // 2
     left, left_failed = _evaluate(config, {k: v[:half] for k, v in values.items()}, precision)
     right, right_failed = _evaluate(config, {k: v[half:] for k, v in values.items()}, precision)

@@ -1,6 +1,6 @@
 """Configs of printed numbers (``[[values]]``): each row names a quantity the engine computes
 (``printed_quantities.QUANTITIES``), where the paper prints it, and the printed text; ``msd
-table DIR`` lists ours beside it with the same keys as the 000 tables (title, where,
+table DIR`` lists ours beside it with the same keys as the Haah et al. 2018 tables (title, where,
 quantity, ours, paper, reproduced, discrepancy)::
 
     title = "Litinski 2019: the discussion of Table 1"

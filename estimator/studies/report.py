@@ -15,7 +15,7 @@ from estimator.factory import FactoryEstimate, LevelSpec
 from estimator.studies.config import FactoryConfig
 from estimator.studies.hardware import factory_time
 
-CONVENTION = "002: total infidelity / outputs per run"
+CONVENTION = "Litinski 2019: total infidelity / outputs per run"
 UNRESOLVED = (
     "float64 cannot guarantee the digits at this point (--precision float); "
     "use --precision auto or exact"
@@ -366,11 +366,11 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    fields: list[str] = []
+    fields: dict[str, None] = {}
     for row in rows:
-        fields += [k for k in row if k not in fields]
+        fields.update(dict.fromkeys(row))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

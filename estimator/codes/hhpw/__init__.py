@@ -1,6 +1,6 @@
 """Inner/outer-code distillation protocols of Haah, Hastings, Poulin and Wecker.
 
-The protocol calculus of 000_46baeba8620d433e.txt ("Magic state distillation at
+The protocol calculus of Haah et al. 2018 ("Magic state distillation at
 intermediate size"): a protocol is data (``HHPWProtocol``: outer code, rounds of checks
 with their inner codes, sources of states and T gates); ``evaluate`` returns its success
 probability, outputs, T count and output error, term by term.

@@ -1,7 +1,7 @@
-"""Success probability, output count and T count of a protocol (000 Secs. III.1 and IV.1).
+"""Success probability, output count and T count of a protocol (Haah et al. 2018, Secs. III.1 and IV.1).
 
 Per measurement of a check with an [[n, k, d]] normal inner code (2n T gates at error eps)
-and order-m correction, 000 Sec. IV.1 has, to leading order,
+and order-m correction, Haah et al. 2018, Sec. IV.1 has, to leading order,
 
     P_succ   = (1 - eps)^(2n)                              (case A: no T error)
     P_repeat = 2n eps  (+ 4 n^2 eps^2 for m = 2)            (case B: corrected, measured again)
@@ -31,7 +31,7 @@ from estimator.errors import ModelError
 
 @dataclass(frozen=True)
 class CheckRates:
-    """One measurement of one check (000 Sec. IV.1).
+    """One measurement of one check (Haah et al. 2018, Sec. IV.1).
 
     Attributes:
         p_succ: no T error, (1 - eps)^(2n).
@@ -57,7 +57,7 @@ class CheckRates:
 
 
 def check_rates(n_inner: int, eps: float, m: int, *, name: str = "check") -> CheckRates:
-    """The per-measurement probabilities of a check (000 Sec. IV.1), m in {0, 1, 2}.
+    """The per-measurement probabilities of a check (Haah et al. 2018, Sec. IV.1), m in {0, 1, 2}.
 
     >>> r = check_rates(31, 1e-3, 1)
     >>> round(r.p_succ, 4), round(r.p_fail, 6), round(r.p_repeat, 3)
@@ -76,7 +76,7 @@ def check_rates(n_inner: int, eps: float, m: int, *, name: str = "check") -> Che
     if not (p_repeat < 1 and p_fail < 1):
         raise ModelError(
             f"{name}: P_repeat = {p_repeat:.3g}, P_fail = {p_fail:.3g} at eps = {eps:g} with "
-            f"n = {n_inner}: the leading-order bookkeeping of 000 Sec. IV needs both below 1"
+            f"n = {n_inner}: the leading-order bookkeeping of Haah et al. 2018, Sec. IV needs both below 1"
         )
     return CheckRates(p_succ, p_repeat, p_fail, t / (1 - p_repeat))
 
@@ -96,7 +96,7 @@ class RoundBook:
         t_per_check: expected T gates per check including restarts.
         input_states: expected input states a restarted round consumes (0 otherwise).
         inputs_per_check: expected input states per check including restarts.
-        lower_quality: expected qubits discarded after corrections (000 Sec. IV).
+        lower_quality: expected qubits discarded after corrections (Haah et al. 2018, Sec. IV).
         n_lonely: lonely checks of the round.
     """
 
@@ -122,14 +122,14 @@ class Bookkeeping:
         rounds: per-round books.
         input_survival: (1 - eps_input)^n for the inputs first checked by a round that is
             not restarted (a faulty one stops the run).
-        acceptance: probability the run is not terminated (000 Eq. (12)).
-        acceptance_without_correction: the basic-family bound of 000 Eq. (3).
+        acceptance: probability the run is not terminated (Haah et al. 2018, Eq. (12)).
+        acceptance_without_correction: the basic-family bound of Haah et al. 2018, Eq. (3).
         lower_quality: expected discarded qubits.
-        nbar_out: mean number of outputs (000 Eq. (13)).
+        nbar_out: mean number of outputs (Haah et al. 2018, Eq. (13)).
         input_states: expected input states consumed.
         t_checks: expected T gates consumed inside checks.
         states: expected states consumed per source name (inputs and T gates).
-        states_max: states per source name of a run without errors (000 Eq. (4)).
+        states_max: states per source name of a run without errors (Haah et al. 2018, Eq. (4)).
         nbar_t_states: all states and gates consumed, at the protocol level.
         nbar_t: raw T states consumed, the sources' costs included.
     """
@@ -149,7 +149,7 @@ class Bookkeeping:
 
 
 def bookkeeping(protocol: HHPWProtocol) -> Bookkeeping:
-    """Evaluate the run of ``protocol`` (000 Eqs. (3), (4), (12)-(15), Secs. V.2, VI.5.1)."""
+    """Evaluate the run of ``protocol`` (Haah et al. 2018, Eqs. (3), (4), (12)-(15), Secs. V.2, VI.5.1)."""
     structure = protocol.structure
     eps_input = protocol.inputs.eps
     log_input = math.log1p(-eps_input)
@@ -165,7 +165,7 @@ def bookkeeping(protocol: HHPWProtocol) -> Bookkeeping:
         sizes = [len(structure.members[c]) for c in checks]
         log_pass = math.log1p(-rates.p_stop)
         input_states = 0.0
-        if rnd.execution == "restart":  # 1 / p attempts per check (000 Sec. VI.5.1)
+        if rnd.execution == "restart":  # 1 / p attempts per check (Haah et al. 2018, Sec. VI.5.1)
             t_total = rates.t_per_check * rnd.n_checks / rates.p_pass
             input_states = alive * sum(sizes) / rates.p_pass
             p_round = 1.0
@@ -234,7 +234,7 @@ def bookkeeping(protocol: HHPWProtocol) -> Bookkeeping:
 
 def _lower_quality(rnd: Round, rates: CheckRates, private: list[tuple[int, ...]]) -> float:
     """Expected qubits discarded: after a correction (probability P_repeat), the qubits of
-    the check with fewer than 1 (2 if conservative) later private checks (000 Sec. IV)."""
+    the check with fewer than 1 (2 if conservative) later private checks (Haah et al. 2018, Sec. IV)."""
     if rnd.correction == 0:
         return 0.0
     needed = 2 if rnd.conservative else 1

@@ -1,6 +1,6 @@
-"""Error patterns that leave an output wrong without any syndrome (000 Secs. III.2-IV.2).
+"""Error patterns that leave an output wrong without any syndrome (Haah et al. 2018, Secs. III.2-IV.2).
 
-A pattern is a set of faulty input states and faulty T gates. Four classes (000 Lemma 1,
+A pattern is a set of faulty input states and faulty T gates. Four classes (Haah et al. 2018, Lemma 1,
 Eqs. (6)-(11), (16)-(20)):
 
 * undetected: a faulty inputs forming a codeword of the outer code, c_out(a, 0);
@@ -16,7 +16,7 @@ Eqs. (6)-(11), (16)-(20)):
 Each fault counts its source's order (a power of the raw error rate), so a pattern's
 order is its real size even when eps_input << eps_check; the leading order D is the least
 order of any pattern, and next-to-leading is D + u with u the least order of a source in
-use (one more fault of the cheapest kind). Like 000 Eq. (2) the probability of a class is
+use (one more fault of the cheapest kind). Like Haah et al. 2018, Eq. (2) the probability of a class is
 its count times the product of the faults' rates, without the (1 - eps) factors of the
 fault-free locations (their first-order effect cancels the single corrected faults of
 Sec. IV.2.2, Eq. (18), which are therefore not listed either).
@@ -50,11 +50,11 @@ class ErrorTerm:
         a: faulty input states per pattern.
         b: faulty T gates per pattern.
         order: the pattern's order in the raw error rate.
-        count: number of patterns (000's c_{a,b} share of this class).
-        value: their total probability at leading order (000 Eq. (2) term).
-        bound: the count is an upper bound (000's counting) rather than exact.
+        count: number of patterns (Haah et al. 2018's c_{a,b} share of this class).
+        value: their total probability at leading order (Haah et al. 2018, Eq. (2) term).
+        bound: the count is an upper bound (Haah et al. 2018's counting) rather than exact.
         description: what the patterns are, in words.
-        reference: the equation of 000_46baeba8620d433e.txt it comes from.
+        reference: the equation of Haah et al. 2018 it comes from.
     """
 
     key: str
@@ -96,7 +96,7 @@ class _Flip:
 
 
 def enumerate_patterns(protocol: HHPWProtocol) -> Patterns:
-    """All pattern classes of leading and next-to-leading order (000 Lemma 1, Sec. IV.2)."""
+    """All pattern classes of leading and next-to-leading order (Haah et al. 2018, Lemma 1, Sec. IV.2)."""
     structure = protocol.structure
     rounds = protocol.rounds
     inputs = protocol.inputs
@@ -126,17 +126,17 @@ def enumerate_patterns(protocol: HHPWProtocol) -> Patterns:
     if separated:
         notes.append(
             f"round(s) {', '.join(separated)}: a logical basis with |l + s| > d is assumed "
-            "(000 Sec. VI.2, found by random search for 000 Table 2's codes), not checked"
+            "(Haah et al. 2018, Sec. VI.2, found by random search for Haah et al. 2018, Table 2's codes), not checked"
         )
     if not structure.four_cycle_free:
         notes.append(
-            "two checks share more than one qubit: 000 Sec. IV.2 assumes a 4-cycle-free outer "
+            "two checks share more than one qubit: Haah et al. 2018, Sec. IV.2 assumes a 4-cycle-free outer "
             "code for the corrected-pattern analysis"
         )
     first_lonely = sum(structure.lonely[c] for c in structure.first_check_of_bit)
     if first_lonely:
         notes.append(
-            f"the first check of {first_lonely} qubit(s) is lonely: 000 Lemma 1 assumes it is "
+            f"the first check of {first_lonely} qubit(s) is lonely: Haah et al. 2018, Lemma 1 assumes it is "
             "not (patterns of a logical error and one input error are not counted)"
         )
     return Patterns(tuple(kept), order, step, tuple(dict.fromkeys(notes)))
@@ -192,14 +192,14 @@ def _hidden_inputs(protocol: HHPWProtocol, flips: Sequence[_Flip], a: int) -> di
             bound=False,
             description=f"{a} faulty input state(s) violating {len(comp)} check(s) "
             f"({violated}), each measured incorrectly",
-            reference="000 Eqs. (10), (11), (17)",
+            reference="Haah et al. 2018, Eqs. (10), (11), (17)",
         )
     return out
 
 
 def _outer_terms(protocol: HHPWProtocol, flips: Sequence[_Flip], ceiling: int) -> list:
     """Undetected codewords (any weight) and hidden patterns of 3 or more inputs, from the
-    outer code's c_out(u, v) (000 Eq. (7): zero when u + 2v is below the sensitivity).
+    outer code's c_out(u, v) (Haah et al. 2018, Eq. (7): zero when u + 2v is below the sensitivity).
     With rounds of different n_inner or T-gate sources the violated checks' rounds are not
     known: the order is bounded below and the count above by the worst round."""
     outer, inputs = protocol.outer, protocol.inputs
@@ -238,7 +238,7 @@ def _outer_terms(protocol: HHPWProtocol, flips: Sequence[_Flip], ceiling: int) -
                     value=n * eps**a,
                     bound=False,
                     description=f"{a} faulty input states forming an outer codeword",
-                    reference="000 Eqs. (7), (10)",
+                    reference="Haah et al. 2018, Eqs. (7), (10)",
                 )
             )
         elif n:
@@ -255,7 +255,7 @@ def _outer_terms(protocol: HHPWProtocol, flips: Sequence[_Flip], ceiling: int) -
                     description=f"{a} faulty input states violating {j} checks, each "
                     "measured incorrectly"
                     + ("" if uniform else " (rounds differ: bounded by the worst round)"),
-                    reference="000 Eqs. (10), (11)",
+                    reference="Haah et al. 2018, Eqs. (10), (11)",
                 )
             )
     return out
@@ -365,7 +365,7 @@ def _logical_terms(protocol: HHPWProtocol, hiding: _Hiding, *, ceiling: int | No
                 hiding.best(c, 2 if separated and w <= d else 1, 0),
                 f"weight-{w} Y-logical made by the T gates of a {rnd.name} check "
                 f"({rnd.inner.name})",
-                "000 Eqs. (6), (9), (16)",
+                "Haah et al. 2018, Eqs. (6), (9), (16)",
             )
             if ceiling is None:
                 break
@@ -380,6 +380,6 @@ def _logical_terms(protocol: HHPWProtocol, hiding: _Hiding, *, ceiling: int | No
                 hiding.best(c, 2 if separated else 1, needed),
                 f"{d - e} faults in a {rnd.name} check completed by the correction to a "
                 f"weight-{d} logical ({rnd.inner.name})",
-                "000 Eqs. (19), (20)",
+                "Haah et al. 2018, Eqs. (19), (20)",
             )
     return list(out.values())

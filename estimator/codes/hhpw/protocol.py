@@ -1,10 +1,10 @@
-"""An inner/outer-code protocol of 000_46baeba8620d433e.txt as data.
+"""An inner/outer-code protocol of Haah et al. 2018 as data.
 
 The outer code is a check matrix whose rows are measured in order; consecutive blocks of
-rows form rounds (the grid's vertical, horizontal and diagonal checks, 000 Sec. VI). Each
+rows form rounds (the grid's vertical, horizontal and diagonal checks, Haah et al. 2018, Sec. VI). Each
 round measures its checks with one inner code (a weakly self-dual CSS code used to measure
-H on its logical qubits, 001 Sec. 3), T gates from one source, order-m inner-code
-correction (000 Sec. IV, m <= 2) and one way of running its checks. The input states come
+H on its logical qubits, Haah et al. 2017, Sec. 3), T gates from one source, order-m inner-code
+correction (Haah et al. 2018, Sec. IV, m <= 2) and one way of running its checks. The input states come
 from one source. Nothing here knows a printed example: the worked examples are configs.
 """
 
@@ -20,7 +20,7 @@ from estimator.codes.hhpw.sources import Source
 from estimator.errors import ConfigError
 
 EXECUTIONS = ("sequential", "parallel", "restart")
-"""How a round runs its checks (000 Secs. III.1, IV.1, V.2, VI.5.1):
+"""How a round runs its checks (Haah et al. 2018, Secs. III.1, IV.1, V.2, VI.5.1):
 
 * sequential: one check after the other, the run stops at the first failure (Eq. (15));
 * parallel: every check of the round runs; later rounds run only if all passed;
@@ -29,7 +29,7 @@ EXECUTIONS = ("sequential", "parallel", "restart")
 """
 
 MAGIC_BASES = ("any", "separated")
-"""The logical basis of an inner code (000 Sec. VI.2 and Table 2 caption):
+"""The logical basis of an inner code (Haah et al. 2018, Sec. VI.2 and Table 2 caption):
 
 * any: a weight-d Y-logical may act on a single logical qubit;
 * separated: |l^(a) + s| > d for every basis logical l^(a) and s in S, so every Y-logical
@@ -74,12 +74,12 @@ class Round:
         name: a label ("vertical"), unique within the protocol.
         inner: the inner code measuring each check (2 n T gates per check: normal codes).
         n_checks: number of consecutive rows of the check matrix.
-        t_gates: source of the T gates inside the inner code (000's eps_check).
-        correction: m, the order of inner-code correction (0 = basic family, 000 Sec. IV).
+        t_gates: source of the T gates inside the inner code (Haah et al. 2018's eps_check).
+        correction: m, the order of inner-code correction (0 = basic family, Haah et al. 2018, Sec. IV).
         execution: one of ``EXECUTIONS``.
         magic_basis: one of ``MAGIC_BASES``.
         conservative: discard qubits with fewer than two later private checks after a
-            correction (000 Sec. IV, "conservative protocol", for m = 2).
+            correction (Haah et al. 2018, Sec. IV, "conservative protocol", for m = 2).
     """
 
     name: str
@@ -93,21 +93,21 @@ class Round:
 
     @property
     def t_per_attempt(self) -> int:
-        """T gates of one measurement of one check, 2 n_inner (001 Eq. (1.3), normal code)."""
+        """T gates of one measurement of one check, 2 n_inner (Haah et al. 2017, Eq. (1.3), normal code)."""
         return 2 * self.inner.n
 
 
 @dataclass(frozen=True)
 class HHPWProtocol:
-    """An inner/outer-code distillation protocol (000 Secs. III-VI).
+    """An inner/outer-code distillation protocol (Haah et al. 2018, Secs. III-VI).
 
     Attributes:
         title: a label.
         outer: the outer code; its rows in measurement order.
         rounds: the rounds, first first; their n_checks add up to the outer code's rows.
-        inputs: source of the n_out input states (000's eps_input).
+        inputs: source of the n_out input states (Haah et al. 2018's eps_input).
         order: requested order of error reduction d (optional, validated: the outer code
-            needs min over v != 0 of 2|Mv| + |v| >= d, 001 Lemma 4.4).
+            needs min over v != 0 of 2|Mv| + |v| >= d, Haah et al. 2017, Lemma 4.4).
 
     Raises:
         ConfigError: a round cannot implement its checks, the rounds do not cover the
@@ -131,7 +131,7 @@ class HHPWProtocol:
 
 
 def validate(protocol: HHPWProtocol) -> None:
-    """Raise ConfigError unless ``protocol`` is a protocol 000's calculus describes."""
+    """Raise ConfigError unless ``protocol`` is a protocol Haah et al. 2018's calculus describes."""
     checks = np.asarray(protocol.outer.checks)
     if checks.ndim != 2 or checks.shape[0] == 0 or checks.shape[1] == 0:
         raise ConfigError("outer", "the check matrix must have at least one row and column")
@@ -162,14 +162,14 @@ def validate(protocol: HHPWProtocol) -> None:
             raise ConfigError(
                 "order",
                 f"outer code {protocol.outer.name} is too weak for order {d}: "
-                f"min over v != 0 of 2|Mv| + |v| is {s} < {d} (001 Lemma 4.4)",
+                f"min over v != 0 of 2|Mv| + |v| is {s} < {d} (Haah et al. 2017, Lemma 4.4)",
             )
         for i, r in enumerate(protocol.rounds):
             if protocol.structure.round_lonely[i] and r.inner.distance < d:
                 raise ConfigError(
                     f"rounds[{i}].inner",
                     f"{r.inner.name} has distance {r.inner.distance} < order {d} and round "
-                    f"{r.name!r} has lonely checks (000 Eq. (6))",
+                    f"{r.name!r} has lonely checks (Haah et al. 2018, Eq. (6))",
                 )
 
 
@@ -180,8 +180,8 @@ def _validate_round(i: int, r: Round, rows: np.ndarray, earlier: np.ndarray) -> 
     if r.inner.kind != "normal":
         raise ConfigError(
             f"{field}.inner",
-            f"{r.inner.name} is {r.inner.kind}: 000's calculus measures checks with normal "
-            "inner codes (transversal H = logical H on every qubit, 000 Sec. II)",
+            f"{r.inner.name} is {r.inner.kind}: Haah et al. 2018's calculus measures checks with normal "
+            "inner codes (transversal H = logical H on every qubit, Haah et al. 2018, Sec. II)",
         )
     weights = rows.sum(axis=1)
     for j, w in enumerate(weights):
@@ -190,7 +190,7 @@ def _validate_round(i: int, r: Round, rows: np.ndarray, earlier: np.ndarray) -> 
                 f"{field}.inner",
                 f"{r.inner.name} (k = {r.inner.k}) cannot implement check {j} of round "
                 f"{r.name!r} (weight {int(w)}): it needs k >= weight and k - weight even "
-                "(001 Sec. 4.1)",
+                "(Haah et al. 2017, Sec. 4.1)",
             )
     if r.correction not in (0, 1, 2):
         raise ConfigError(f"{field}.correction", f"m must be 0, 1 or 2, got {r.correction!r}")
@@ -215,7 +215,7 @@ def _validate_round(i: int, r: Round, rows: np.ndarray, earlier: np.ndarray) -> 
             raise ConfigError(
                 f"{field}.execution",
                 f"round {r.name!r} can be restarted only if its checks are pairwise disjoint "
-                "and are the first checks of their qubits (000 Sec. V.2)",
+                "and are the first checks of their qubits (Haah et al. 2018, Sec. V.2)",
             )
 
 
@@ -228,11 +228,11 @@ class Structure:
         members: the qubits of every check.
         later: for every check and each of its qubits, the later checks containing it.
         private: for every check and each of its qubits, how many later checks meet the
-            check in that qubit alone (000 Sec. III.2).
+            check in that qubit alone (Haah et al. 2018, Sec. III.2).
         lonely: whether each check is lonely (some qubit has no later private check).
         round_lonely: whether each round has a lonely check.
         first_check_of_bit: the index of each qubit's first check.
-        four_cycle_free: no two checks share two qubits (000 Sec. IV.2).
+        four_cycle_free: no two checks share two qubits (Haah et al. 2018, Sec. IV.2).
     """
 
     round_of_check: tuple[int, ...]
@@ -280,5 +280,5 @@ class Structure:
 
     @property
     def n_lonely(self) -> int:
-        """Number of lonely checks (000 Sec. III.2)."""
+        """Number of lonely checks (Haah et al. 2018, Sec. III.2)."""
         return sum(self.lonely)

@@ -1,6 +1,6 @@
 """Where the noisy magic states and T gates of a protocol come from.
 
-000_46baeba8620d433e.txt Sec. II splits the error rate of a protocol in two: eps_input for
+Haah et al. 2018, Sec. II splits the error rate of a protocol in two: eps_input for
 the n_out input states and eps_check for the T gates inside the inner codes, each possibly
 the output of another distillation protocol. A ``Source`` carries what the calculus needs
 from such a supplier: the error probability of one state, its order as a power of the raw
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from estimator.codes.stochastic import check_eps
 from estimator.errors import ConfigError
 
-# MEK 10-to-2 as 000 Sec. II uses it: eps_input = 9 eps^2 ("roughly the error after the MEK
+# MEK 10-to-2 as Haah et al. 2018, Sec. II uses it: eps_input = 9 eps^2 ("roughly the error after the MEK
 # protocol is applied", 9e-6 at 1e-3) and 5 raw T per output (Sec. VI.3.1, "5 k_inner").
 MEK_COEFFICIENT, MEK_T_PER_OUTPUT = 9, 5
 
@@ -48,12 +48,12 @@ class Source:
 
 
 def raw_source(eps: float) -> Source:
-    """Undistilled states: Y error with probability eps (000 Sec. II stochastic model)."""
-    return Source("raw", float(eps), 1, 1.0, "per-state error", "000 Sec. II")
+    """Undistilled states: Y error with probability eps (Haah et al. 2018, Sec. II stochastic model)."""
+    return Source("raw", float(eps), 1, 1.0, "per-state error", "Haah et al. 2018, Sec. II")
 
 
 def mek_source(eps: float) -> Source:
-    """MEK 10-to-2 outputs as 000 models them: 9 eps^2 per state, 5 raw T per state.
+    """MEK 10-to-2 outputs as Haah et al. 2018 models them: 9 eps^2 per state, 5 raw T per state.
 
     >>> s = mek_source(1e-3)
     >>> round(s.eps, 12), s.order, s.t_cost
@@ -68,14 +68,14 @@ def mek_source(eps: float) -> Source:
         2,
         float(MEK_T_PER_OUTPUT),
         "per-state error, leading order",
-        "000 Sec. II and VI.3.1 (MEK 10-to-2: 9 eps^2, 5 T per output)",
+        "Haah et al. 2018, Sec. II and VI.3.1 (MEK 10-to-2: 9 eps^2, 5 T per output)",
     )
 
 
 def concat_source(sequence: str, eps: float) -> Source:
-    """Outputs of a concatenation of triorthogonal stages (000 Table 5 model, concat.py).
+    """Outputs of a concatenation of triorthogonal stages (Haah et al. 2018, Table 5 model, concat.py).
 
-    The per-state error is the worst marginal error of 003 (what one state carries); the
+    The per-state error is the worst marginal error of Bravyi and Haah 2012 (what one state carries); the
     order is the product of the stages' leading orders.
 
     >>> s = concat_source("15", 1e-3)
@@ -92,12 +92,12 @@ def concat_source(sequence: str, eps: float) -> Source:
         order,
         result.t_per_output,
         result.convention,
-        "000 Table 5 stages (estimator.codes.concat)",
+        "Haah et al. 2018, Table 5 stages (estimator.codes.concat)",
     )
 
 
 def protocol_source(name: str, epsbar_out: float, order: int, t_per_output: float) -> Source:
-    """Outputs of another inner/outer-code protocol, at its epsbar_out (000 Eq. (1)).
+    """Outputs of another inner/outer-code protocol, at its epsbar_out (Haah et al. 2018, Eq. (1)).
 
     epsbar_out = P(any output wrong) / nbar_out is used as the error of each state, as if
     the outputs were independent (errors of one run are correlated, e.g. the four corners
@@ -108,6 +108,6 @@ def protocol_source(name: str, epsbar_out: float, order: int, t_per_output: floa
         float(epsbar_out),
         int(order),
         float(t_per_output),
-        "epsbar_out of 000 Eq. (1), outputs treated as independent",
-        "000 Sec. II (concatenation of protocols)",
+        "epsbar_out of Haah et al. 2018, Eq. (1), outputs treated as independent",
+        "Haah et al. 2018, Sec. II (concatenation of protocols)",
     )
