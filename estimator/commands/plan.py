@@ -27,7 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan",
         help="cheapest factories (one or two levels) for a p_phys and a target p_out",
-        **example("msd plan --p 1e-3 --target 1e-12"),
+        **example(
+            "msd plan --p 1e-3 --target 1e-12",
+            "msd plan --p 1e-3 --target 1e-12 --sources distillation,cultivation --noise depolarizing",
+        ),
     )
     parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
     parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")

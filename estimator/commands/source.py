@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 
+from estimator.commands import example
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "source", help="price a T state from magic-state cultivation data (GSJ 2024)"
+        "source",
+        help="price a T state from magic-state cultivation data (GSJ 2024)",
+        **example("msd source cultivation --p 1e-3 --target 1e-7"),
     )
     parser.add_argument("kind", choices=("cultivation",), help="the source")
     parser.add_argument("--p", type=float, required=True, help="physical error rate p")
