@@ -342,8 +342,8 @@ def legend_handles(
     for s in series:  # series under a heading per layout, in order of appearance
         groups.setdefault(readable_series(s.label)[1], []).append(s)
     for layouts, members in groups.items():
-        if layouts:
-            handles.append(_heading(f"{layouts}:"))
+        if layouts or len(groups) > 1:  # series without layouts (e.g. cultivation) set apart
+            handles.append(_heading(f"{layouts or 'other series'}:"))
         handles += [
             Line2D(
                 [],
