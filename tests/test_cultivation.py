@@ -442,7 +442,7 @@ def test_plan_refuses_unknown_sources_and_noise(option, message, capsys):
 
 @pytest.mark.filterwarnings("ignore:distances outside")
 def test_units_are_placed_in_the_layout_and_drawn(fed_config, tmp_path, capsys):
-    """The drawing's area is the factory's qubit count (MODEL.md 8.2: 2 qubits per tile):
+    """The drawing's area is the factory's qubit count (2 qubits per tile, docs/model/costs.md):
     the block with its entry regions, 8 units of 463 / 2 tiles each, their strips and hub."""
     from estimator.commands.draw import draw_figure
     from estimator.figures.style import STYLES
