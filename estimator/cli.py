@@ -32,6 +32,7 @@ COMMANDS = (
     "noise",
     "plan",
     "machine",
+    "source",
 )
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""

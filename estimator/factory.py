@@ -10,11 +10,15 @@ extensions of docs/model-extensions.md (E3-E5) are feeders with several outputs 
 feeds of several kinds (different distances) and feeders of two levels (three-level
 factories). The supply rule counts states, not runs, and is per port: each entry port is fed
 only by the factories on its side (``supply``, ``port_supply``; a new kind of feeder plugs in
-as one more (feed, estimate, count) entry of a port's column).
+as one more (feed, estimate, count) entry of a port's column). A feed may also be a
+``Source``: units that are not distillation factories (magic-state cultivation,
+estimator.sources.feed), each supplying states of one error at an expected rate
+(docs/model/cultivation.md).
 """
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -87,11 +91,22 @@ def level_one(noise: NoiseModel, spec: LevelSpec) -> Level:
     )
 
 
+class Source(typing.Protocol):
+    """A feeder that is not a distillation design (estimator.sources): a unit whose estimate
+    gives the error of its states (p_out), the expected code cycles per state (cycles, one
+    output each) and its qubits; it lies along its routing column as a square of its area."""
+
+    n_levels: int
+
+    def estimate(self, noise: NoiseModel) -> FactoryEstimate: ...
+
+
 @dataclass(frozen=True)
 class Feed:
-    """``count`` factories of one design feeding a block (n_L1 for docs/model/ level 1)."""
+    """``count`` factories of one design (or units of a Source) feeding a block (n_L1 for
+    docs/model/ level 1)."""
 
-    factory: Design
+    factory: Design | Source
     count: int | np.ndarray
 
 
@@ -114,11 +129,11 @@ class Design:
         return 1 + max((f.factory.n_levels for f in self.feeds), default=0)
 
 
-def column_length(feeder: Design, fed: FactoryEstimate) -> np.ndarray:
+def column_length(feeder: Design | Source, fed: FactoryEstimate) -> np.ndarray:
     """Length a feeding factory occupies along its routing column: the row width of a one-level
-    factory (docs/model/two-level.md: d_X + 4 d_Z), the side of a square of its area for a factory of two or
-    more levels (extension E5)."""
-    if not feeder.feeds:
+    factory (docs/model/two-level.md: d_X + 4 d_Z), the side of a square of its area for a
+    factory of two or more levels (extension E5) and for a Source unit."""
+    if isinstance(feeder, Design) and not feeder.feeds:
         return feeder.top.layout.row_width().evaluate(feeder.top.d)
     return square_column(fed.qubits)
 
@@ -140,6 +155,8 @@ def supply(
     docs/model/two-level.md term by term: t_L1 = max(6 d_m / (n_L1 / 2) / (1 - p_fail,1), d_m2),
     p_L1 = I_1, l_move = 10 d_m2 + (n_L1 / 4)(d_X + 4 d_Z)."""
     for f in feeds:
+        if not isinstance(f.factory, Design):
+            continue  # a Source supplies T states
         protocol = f.factory.top.protocol
         if protocol.t_count_per_run != protocol.outputs_per_run:
             raise ModelError(
@@ -276,12 +293,7 @@ def estimate_design(
         return estimate_one_level(noise, design.top, precision=precision, progress=progress)
     if design.arrangement is None:
         raise ModelError("a factory with feeds needs an arrangement")
-    fed = tuple(
-        _distinct_level_one(noise, f.factory.top, precision, progress)
-        if not f.factory.feeds
-        else estimate_design(noise, f.factory, precision=precision, progress=progress)
-        for f in design.feeds
-    )
+    fed = tuple(estimate_feeder(noise, f.factory, precision, progress) for f in design.feeds)
     spec, arrangement = design.top, design.arrangement
     ports = supply(noise, spec.d, spec.layout, design.feeds, fed, arrangement)
     level = _level(noise, spec, ports.longest_step, ports)
@@ -300,6 +312,18 @@ def estimate_design(
     qubits = arrangement.qubits(spec.layout.tiles(spec.d, level=2), feeders, d_m)
     cycles = level.cycles() / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, fed)
+
+
+def estimate_feeder(
+    noise: NoiseModel, feeder: Design | Source, precision: str = "auto", progress=None
+) -> FactoryEstimate:
+    """The estimate of a feeding factory: a Source's own, a one-level factory's (once per
+    distinct parameter point of a batch), or a design's."""
+    if not isinstance(feeder, Design):
+        return feeder.estimate(noise)
+    if not feeder.feeds:
+        return _distinct_level_one(noise, feeder.top, precision, progress)
+    return estimate_design(noise, feeder, precision=precision, progress=progress)
 
 
 def estimate_two_level(
@@ -330,12 +354,21 @@ def stack_designs(designs: list[Design]) -> Design:
     top = replace(first.top, d=Distances.stack([x.top.d for x in designs]))
     feeds = tuple(
         Feed(
-            stack_designs([x.feeds[j].factory for x in designs]),
+            _stack_feeders([x.feeds[j].factory for x in designs]),
             np.array([float(np.asarray(x.feeds[j].count)) for x in designs]),
         )
         for j in range(len(first.feeds))
     )
     return Design(top, feeds, first.arrangement)
+
+
+def _stack_feeders(feeders: list[Design | Source]) -> Design | Source:
+    """One batch of feeders: designs stacked, one Source shared by the whole batch."""
+    if isinstance(feeders[0], Design):
+        return stack_designs(feeders)
+    if any(f != feeders[0] for f in feeders):
+        raise ModelError("a batch of designs must share its source units (one per batch)")
+    return feeders[0]
 
 
 def pick(estimate: FactoryEstimate, j: int) -> FactoryEstimate:

@@ -31,6 +31,7 @@ FILL = {
     "entry": "#F0E442",
     "routing": "#DDDDDD",
     "level1": "#FFF6E0",
+    "unit": "#D5EFE4",
 }
 REGION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#000000")
 FAST_T = "#CC79A7"
@@ -45,6 +46,7 @@ KIND_NAMES = {
     "entry": "entry region of a port",
     "routing": "routing to level-1 factories",
     "level1": "level-1 factory",
+    "unit": "cultivation unit",
 }
 
 
@@ -156,9 +158,13 @@ def draw_layout(
             number, side = data["index"] + 1, data["side"]
             texts = [f"level 1, #{number} → {side}", f"#{number} → {side}", f"#{number}"]
             _label(ax, strip, texts)
+        elif kind == "unit":
+            _label(ax, data, [f"#{data['index'] + 1}"])
         elif kind == "routing" and node[0] == "hub":
             side = data["side"]
-            fed = sum(1 for n in graph if n[0] == "level1" and graph.nodes[n]["side"] == side)
+            fed = sum(
+                1 for n in graph if n[0] in ("level1", "unit") and graph.nodes[n]["side"] == side
+            )
             _label(
                 ax,
                 data,
@@ -240,7 +246,7 @@ def layout_legend(graph: nx.Graph) -> list:
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
     if "level1" in kinds:  # the level-1 blocks show their own regions and faulty-T qubits
         kinds |= {data["kind"] for _, data in graph.graph["level1"].nodes(data=True)}
-    for kind in ("region", "faulty_t", "entry", "routing", "level1"):
+    for kind in ("region", "faulty_t", "entry", "routing", "level1", "unit"):
         if kind not in kinds:
             continue
         style = {"facecolor": FILL[kind], "edgecolor": "#555555"}
@@ -259,6 +265,11 @@ def layout_legend(graph: nx.Graph) -> list:
                 + "; ".join(f"{n} at $d$ = {d.notation(checks, regions)}" for d, n in kinds_of_d)
                 + "); each column feeds only the port on its side"
             )
+        if kind == "routing" and "units" in graph.graph:
+            label = "routing to the cultivation units"
+        if kind == "unit":
+            units = graph.graph["units"]
+            label = f"{units.name} ({units.count} × {units.qubits:g} qubits)"
         if kind == "region" and graph.graph["level"] == 1:
             label += f" ($d_m$ = {d.d_m})"
         handles.append(Patch(label=label, **style))

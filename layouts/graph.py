@@ -19,6 +19,7 @@ Node keys and kinds:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,6 +50,18 @@ class TwoLevel:
     mix: tuple[tuple[Distances, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class Units:
+    """Feeders that are not distillation blocks: ``count`` units of ``qubits`` physical qubits
+    each (magic-state cultivation, estimator.sources.feed), each a square of its area along
+    the routing column, routed as level-1 factories are (docs/model/cultivation.md)."""
+
+    count: int
+    qubits: float
+    arrangement: Arrangement
+    name: str = "cultivation unit"
+
+
 def _scalars(d: Distances) -> Distances:
     try:
         return d.scalar()
@@ -63,7 +76,7 @@ def _box(x: float, y: float, width: float, height: float, **attrs) -> dict:
 
 
 def layout_graph(
-    layout: Layout, d: Distances, *, level: int, two_level: TwoLevel | None = None
+    layout: Layout, d: Distances, *, level: int, two_level: TwoLevel | Units | None = None
 ) -> nx.Graph:
     """The geometry of one block (and, given ``two_level``, its level-1 feeders) as a graph.
 
@@ -71,7 +84,7 @@ def layout_graph(
         layout: the block's row of patches and ancilla regions.
         d: the block's distances (scalars).
         level: 1 (rotations by faulty T measurements) or 2 (rotations fed through entry ports).
-        two_level: for a level-2 block, the level-1 factories that feed it.
+        two_level: for a level-2 block, the level-1 factories (or the Units) that feed it.
 
     Returns:
         An undirected graph; ``graph.graph`` holds ``level``, ``layout``, ``d`` and, for two
@@ -173,9 +186,21 @@ def layout_graph(
                 ),
             )
             graph.add_edge(node, ("entry", region.name), kind="feeds")
-    if two_level is not None:
+    if isinstance(two_level, Units):
+        _add_units(graph, two_level, d_m)
+    elif two_level is not None:
         _add_feeders(graph, two_level, d_m)
     return graph
+
+
+def _add_units(graph: nx.Graph, units: Units, d_m2: float) -> None:
+    """Units as square feeders (side sqrt(qubits / 2) tiles), dealt to the sides and routed as
+    level-1 blocks are (_place_feeders)."""
+    if units.count < 1:
+        raise LayoutError(f"a block fed by units needs at least one, got {units.count}")
+    graph.graph["units"] = units
+    side = math.sqrt(units.qubits / QUBITS_PER_TILE)
+    _place_feeders(graph, [(None, side, side, side)], [units.count], units.arrangement, d_m2)
 
 
 def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
@@ -195,9 +220,20 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         level1 = layout_graph(feed.layout, d, level=1)
         x0, y0, x1, y1 = bounding_box(level1)
         shapes.append((level1, y1 - y0, x1 - x0, float(feed.layout.row_width().evaluate(d))))
+    counts = [feed.n_level1] + [n for _, n in feed.mix]
+    _place_feeders(graph, shapes, counts, feed.arrangement, d_m2)
+
+
+def _place_feeders(
+    graph: nx.Graph, shapes: list, counts: list, arrangement: Arrangement, d_m2: float
+) -> None:
+    """Feeders of each kind (its level-1 graph, or None for a unit; turned width and height;
+    column length) times its count, dealt to the port sides as the supply deals them
+    (Arrangement.deal), in one column per side with a routing strip along it and a routing hub
+    between the column and the entry region."""
     entries = {graph.nodes[n]["port"]: n for n in graph if n[0] == "entry"}
     sides = list(entries)  # in the order of the regions, as estimator.factory.supply
-    dealt = feed.arrangement.deal([feed.n_level1] + [n for _, n in feed.mix], len(sides))
+    dealt = arrangement.deal(counts, len(sides))
     _, by0, _, by1 = bounding_box(graph)
     centre = (by0 + by1) / 2
     index = 0
@@ -208,7 +244,7 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         column_h = max(blocks_h, by1 - by0)
         sign = -1 if side == "L" else 1
         edge = entry["x"] if side == "L" else entry["x"] + entry["width"]
-        hub_area = feed.arrangement.routing_area * d_m2**2 / len(sides)
+        hub_area = arrangement.routing_area * d_m2**2 / len(sides)
         hub_w = hub_area / column_h
         hub_x = edge - hub_w if side == "L" else edge
         hub = _box(hub_x, centre - column_h / 2, hub_w, column_h, kind="routing", side=side)
@@ -216,7 +252,7 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         graph.add_edge(("hub", side), entries[side], kind="feeds")
         edge += sign * hub_w
         attach = ("hub", side)
-        strip_area = feed.arrangement.strip_per_factory * d_m2 * sum(w for *_, w in column)
+        strip_area = arrangement.strip_per_factory * d_m2 * sum(w for *_, w in column)
         if strip_area:
             strip_w = strip_area / blocks_h
             strip = _box(
@@ -234,19 +270,20 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         top = centre + blocks_h / 2
         for level1, block_w, block_h, _ in column:
             top -= block_h
+            kind = "level1" if level1 is not None else "unit"
             box = _box(
                 edge - block_w if side == "L" else edge,
                 top,
                 block_w,
                 block_h,
-                kind="level1",
+                kind=kind,
                 side=side,
                 index=index,
             )
-            graph.add_node(
-                ("level1", index), **{**box, "area": block_area(level1), "level1": level1}
-            )
-            graph.add_edge(("level1", index), attach, kind="feeds")
+            if level1 is not None:
+                box.update(area=block_area(level1), level1=level1)
+            graph.add_node((kind, index), **box)
+            graph.add_edge((kind, index), attach, kind="feeds")
             index += 1
 
 

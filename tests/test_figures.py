@@ -1,6 +1,5 @@
 """estimator.figures: style, checks, reference data, cost plots and ``msd plot`` (Agg)."""
 
-import csv
 import math
 import tomllib
 
@@ -26,12 +25,11 @@ from estimator.figures.cost import cost_figure, pareto_front, reference_value, s
 from estimator.figures.sources import (
     HISTORICAL,
     TABLE1,
-    read_reference_csv,
     read_results,
-    shipped_reference,
     table1_references,
 )
 from estimator.figures.style import STYLES, factory_label, rc_params, script_scale
+from estimator.sources.records import rows_at
 
 PAPER = STYLES["paper"]
 
@@ -93,24 +91,6 @@ def test_table1_references_are_every_printed_row(table1_dir):
     assert (row.p_out, row.value, row.p_phys) == (printed["p_out"], printed["qubitcycles"], 1e-4)
 
 
-def test_cultivation_points_follow_their_source():
-    """Every point is errors / (shots - discards) of its raw row, in the authors' units; the
-    headline numbers of arXiv:2409.17595's abstract (printed to one digit): 4e-11 at
-    p = 5e-4, 'as low as 2e-9' at p = 1e-3."""
-    path = shipped_reference()
-    text = path.read_text()
-    assert "Gidney" in text and "qubit-rounds" in text and "not this tool's" in text
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    for row in rows:
-        kept = int(row["shots"]) - int(row["discards"])
-        assert float(row["p_out"]) == int(row["errors"]) / kept
-        assert row["unit"] == "expected qubit-rounds per kept T state" and row["x"] == "qubitcycles"
-    points = read_reference_csv(path)
-    best = {p: min(q.p_out for q in points if q.p_phys == p) for p in (5e-4, 1e-3)}
-    assert 3.5e-11 < best[5e-4] < 4.5e-11
-    assert min(q.p_out for q in points if q.p_phys == 1e-3 and q.p_out > 1.5e-9) < 2.5e-9
-
-
 def test_pareto_front_is_a_running_minimum():
     cost = np.array([5.0, 1.0, 3.0, 2.0, 4.0])
     p_out = np.array([1e-12, 1e-6, 1e-9, 1e-6, 1e-9])
@@ -128,15 +108,15 @@ def test_cost_figure_is_fit_for_a_journal(tmp_path, capsys, table1_dir):
     """Table 1 and cultivation on the cost plot: legend, >= 8-pt text, no overlapping text,
     two columns wide at most, embedded TrueType fonts in PDF, text as text in SVG."""
     rows = read_results(_table_csv(tmp_path, capsys))
-    references = table1_references(table1_dir) + read_reference_csv(shipped_reference())
+    rows += rows_at({float(r["p_phys"]) for r in rows})
+    references = table1_references(table1_dir)
     with matplotlib.rc_context(rc_params(PAPER)):
         fig = cost_figure(series_from_rows(rows, "qubitcycles"), references, PAPER)
         assert text_overlaps(fig) == []
         assert small_texts(fig, 7.0) == []  # sub- and superscripts too
         assert problems(fig, max_width_in=PAPER.wide_in) == []
         labels = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
-        assert any("cultivation, $d_1$ = 5" in t for t in labels)
-        assert "expected qubit-rounds per kept T state:" in labels  # a heading for its unit
+        assert "cultivation, d1 = 5 (circuit noise)" in labels
         assert TABLE1 in labels and HISTORICAL in labels
         assert "published layout:" in labels and "15-to-1 × 20-to-4" in labels
         for suffix in ("pdf", "svg"):

@@ -169,6 +169,20 @@ def machine_applications(quick: bool):
     return study.figure(study.load())
 
 
+def cultivation_sources(quick: bool):
+    """The cheapest T source per target (configs/studies/cultivation_sources.py), from its
+    shipped results (quick or not: the figure reads them)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cultivation_sources", STUDIES / "cultivation_sources.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    study, results = module.load()
+    return module.figure(study, results, PAPER)
+
+
 FIGURES = {
     "pareto_cheapest_t_p1e-3.png": Made(
         "msd pareto configs/studies/cheapest_t_1e-12_p1e-3.toml"
@@ -211,6 +225,16 @@ FIGURES = {
         "estimator.figures.injection.injection_figure (docs/model/injection.md)",
         injection_fits,
         PAPER.wide_in,
+    ),
+    "cultivation_sources.png": Made(
+        "python configs/studies/cultivation_sources.py --figure docs/figures/cultivation_sources.png",
+        cultivation_sources,
+        PAPER.wide_in,
+        (
+            "configs/studies/cultivation_sources.py",
+            "configs/studies/cultivation_sources.toml",
+            "configs/studies/cultivation_sources_results.json",
+        ),
     ),
     "calibrated_p_out_vs_p.png": Made(
         "notebooks/calibrated_noise.ipynb (estimator.figures.noise.noise_models_figure)",

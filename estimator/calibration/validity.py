@@ -113,6 +113,8 @@ def _levels(spec: Any, name: str | None) -> Iterable[tuple[Any, str]]:
         return
     yield spec.top, name or f"level{spec.n_levels}"
     for k, feed in enumerate(spec.feeds):
+        if not hasattr(feed.factory, "feeds"):  # a Source (cultivation units): no distances
+            continue
         below = f"level{feed.factory.n_levels}" + (f".mix[{k - 1}]" if k else "")
         yield from _levels(feed.factory, below if not feed.factory.feeds else None)
 

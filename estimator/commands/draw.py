@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "draw",
         help="draw the layout or the schedule of a config",
-        **example("msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --schedule -o schedule.png"),
+        **example(
+            "msd draw configs/litinski2019/02_15to1_9-3-3_p1e-4.toml --schedule -o schedule.png"
+        ),
     )
     add_config_arguments(parser, example="level1.layout=auto")
     add_figure_arguments(parser)
@@ -71,11 +73,17 @@ def draw_figure(
     from estimator.errors import ConfigError
     from estimator.figures.drawings import layout_figure, schedule_figure
     from estimator.figures.style import LAYOUT_NAMES, SCHEDULE_NAMES, factory_label
-    from layouts.graph import TwoLevel, layout_graph
+    from layouts.graph import TwoLevel, Units, layout_graph
 
     level = level or (2 if config.level2 is not None else 1)
     if level == 2 and config.level2 is None:
         raise ConfigError("--level", "this config has no [level2]")
+    cultivation = config.cultivation
+    if level == 2 and cultivation is not None and not schedule:
+        raise ConfigError(
+            "--level",
+            "the level-1 blocks of this factory are fed by cultivation units; draw --level 1",
+        )
     spec = config.level2 if level == 2 else config.level1
     feed = (
         TwoLevel(
@@ -88,7 +96,10 @@ def draw_figure(
         if level == 2 and not schedule
         else None
     )
-    graph = layout_graph(spec.layout, spec.d, level=level, two_level=feed)
+    if cultivation is not None and level == 1 and not schedule:  # a block consuming states
+        feed = Units(cultivation.count, cultivation.unit.point.qubits, cultivation.arrangement)
+    fed = level == 2 or cultivation is not None
+    graph = layout_graph(spec.layout, spec.d, level=2 if fed else 1, two_level=feed)
     layout = LAYOUT_NAMES.get(spec.layout.name, spec.layout.name)
     what = f"level {level}: {spec.protocol.name} on the {layout} layout"
     if schedule:

@@ -5,7 +5,7 @@ Every grid point of every config is costed; kept are the factories on the Pareto
 their series (protocols and layouts) over the output error per T state and the cost per T
 state, each row with every input echoed and flagged ``pareto`` when it is also on the front of
 all series together. ``--plot`` draws the fronts per T state with Litinski 2019, Table 1 and the
-magic-state cultivation points (``msd plot --per-t`` of the same rows).
+magic-state cultivation series from its data (``msd plot --per-t`` of the same rows).
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ Screens one- and two-level factories with the batched engine, re-solves the CP-S
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
 them exactly (estimator.planning). Every result carries a config that ``msd estimate``
 reproduces; ``--write`` stores them as TOML files.
+
+``--sources distillation,cultivation`` adds magic-state cultivation (alone, and blocks fed by
+cultivation units) and ``--noise NAME`` costs under a calibrated model (estimator.sources:
+grid candidates, as configs/studies/cultivation_sources.py; distillation under such noise
+comes from the same grids, not from the planner above, which takes the phenomenological model).
 """
 
 from __future__ import annotations
@@ -20,8 +25,12 @@ COST_KEYS = ("qubitcycles", "qubits", "cycles")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "plan", help="cheapest factories (one or two levels) for a p_phys and a target p_out",
-        **example("msd plan --p 1e-3 --target 1e-12"),
+        "plan",
+        help="cheapest factories (one or two levels) for a p_phys and a target p_out",
+        **example(
+            "msd plan --p 1e-3 --target 1e-12",
+            "msd plan --p 1e-3 --target 1e-12 --sources distillation,cultivation --noise depolarizing",
+        ),
     )
     parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
     parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")
@@ -48,6 +57,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-distance", type=int, default=None, metavar="D", help="largest code distance"
     )
+    parser.add_argument(
+        "--sources",
+        default="distillation",
+        help="T sources to consider: distillation (default), cultivation, or both, comma-separated",
+    )
+    parser.add_argument(
+        "--noise",
+        default="phenomenological",
+        help="phenomenological (default), a shipped calibration (depolarizing, si1000) or a "
+        "calibration file",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--write", metavar="DIR", help="write each factory's config as TOML")
     parser.add_argument("--draw", metavar="FILE", help="draw the best factory (PNG, SVG, PDF)")
@@ -63,10 +83,14 @@ def _format(records: list[dict], by: str, target: float) -> str:
         lines.append(
             f"{rank}. {r['title']}\n"
             f"   p_out {r['p_out']:.4g} (all outputs deferred: {r['p_out_deferred']:.4g}; "
-            f"target {target:g}), p_fail {r['p_fail']:.3g}\n"
+            f"target {target:g})"
+            + (f", p_fail {r['p_fail']:.3g}" if r["p_fail"] is not None else "")
+            + "\n"
             f"   qubits {r['qubits']:,.0f}, cycles {r['cycles']:.2f}, "
             f"qubitcycles {r['qubitcycles']:,.0f} per output"
         )
+        if "cultivation" in r:
+            lines.append(f"   cultivation: data rows {r['cultivation']['rows']}")
         b = r["breakdown"]
         for level in b["levels"]:
             count = f"{level['count']} x " if "count" in level else ""
@@ -87,7 +111,8 @@ def _format(records: list[dict], by: str, target: float) -> str:
             f"{name} {s['status']}{'' if s['status'] == 'published' else ' (cached)' if s.get('cached') else ''}"
             for name, s in r["solver"].items()
         )
-        lines.append(f"   schedules: {solver}")
+        if solver:
+            lines.append(f"   schedules: {solver}")
     return "\n".join(lines)
 
 
@@ -100,6 +125,18 @@ def _levels(text: str) -> tuple[int, ...]:
         raise ConfigError(
             "--levels", f"must be levels among 1, 2, 3 (e.g. 1,2), got {text!r}"
         ) from None
+
+
+def _sources(text: str) -> tuple[str, ...]:
+    from estimator.errors import ConfigError
+
+    names = tuple(dict.fromkeys(v.strip() for v in text.split(",")))
+    if not names or not set(names) <= {"distillation", "cultivation"}:
+        raise ConfigError(
+            "--sources",
+            f"must be distillation, cultivation or both (comma-separated), got {text!r}",
+        )
+    return names
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,8 +173,28 @@ def run(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"plan: {message}", file=sys.stderr, flush=True)
 
-    with using(limits):  # progress on a terminal only: an error stays the one line on stderr
-        records = plan(request, progress=progress if sys.stderr.isatty() else None)
+    sources = _sources(args.sources)
+    from estimator.sources.candidates import candidates, noise_table
+
+    noise = noise_table(args.noise, args.p)
+    shown = progress if sys.stderr.isatty() else None  # an error stays the one line on stderr
+    records = []
+    with using(limits):
+        if "distillation" in sources and args.noise == "phenomenological":
+            records += plan(request, progress=shown)
+        extra = tuple(s for s in sources if s == "cultivation" or args.noise != "phenomenological")
+        if extra:
+            records += candidates(
+                args.p,
+                args.target,
+                noise,
+                sources=extra,
+                output=args.output,
+                by=args.by,
+                max_qubits=request.max_qubits,
+                progress=shown,
+            )
+            records = sorted(records, key=lambda r: r[args.by])[: args.top]
     if not records:
         raise ConfigError(
             "--target",
@@ -148,8 +205,11 @@ def run(args: argparse.Namespace) -> int:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
         for rank, r in enumerate(records, 1):
-            (folder / f"plan_{rank}.toml").write_text(toml(r["config"]))
+            if r["config"] is not None:  # cultivation alone: msd source cultivation
+                (folder / f"plan_{rank}.toml").write_text(toml(r["config"]))
     if args.draw:
+        if records[0]["config"] is None:
+            raise ConfigError("--draw", "the best source is cultivation alone: no factory to draw")
         _draw(records[0], args.draw)
     if args.format == "json":
         from estimator.jsonout import to_json

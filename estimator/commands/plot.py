@@ -2,9 +2,10 @@
 
 p_out against a cost per output state (or with ``--per-t`` per T state, as ``msd pareto``
 ranks) for the result files of sweep, search, pareto, estimate or table (CSV or JSON): one
-series per protocol or layout with its Pareto front as steps, one panel per p_phys, with Litinski 2019
-Table 1 (modelled and historical rows, as printed) and the shipped magic-state cultivation
-points overlaid, plus any reference CSV given (format: estimator.figures.sources).
+series per protocol or layout with its Pareto front as steps, one panel per p_phys, with Litinski
+2019, Table 1 (modelled and historical rows, as printed) overlaid and magic-state cultivation
+(estimator.sources, in the same units) as one more series at every p_phys its data covers, plus
+any reference CSV given (format: estimator.figures.sources).
 ``write_cost_plot`` is what ``msd pareto --plot`` calls too.
 """
 
@@ -46,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-default-references",
         action="store_true",
-        help="leave out Litinski 2019, Table 1 and the shipped cultivation points",
+        help="leave out Litinski 2019, Table 1 and the cultivation series",
     )
     parser.add_argument(
         "--p-phys",
@@ -95,7 +96,7 @@ def write_cost_plot(
     field: str = "-o",
 ) -> None:
     """The cost figure of result ``rows`` (estimator.figures.cost.cost_figure) written to
-    ``output`` (.png, .pdf or .svg), with Litinski 2019, Table 1 and the shipped cultivation points
+    ``output`` (.png, .pdf or .svg), with Litinski 2019, Table 1 and the cultivation series
     unless not ``defaults``, and the points of every reference CSV of ``reference_files``;
     an unwritable ``output`` is a ConfigError naming ``field``."""
     import matplotlib
@@ -137,16 +138,14 @@ def cost_plot(
     """The figure of write_cost_plot; call it inside ``matplotlib.rc_context(rc_params(style))``."""
     from estimator.commands.table import table_directory
     from estimator.figures.cost import cost_figure, series_from_rows
-    from estimator.figures.sources import (
-        read_reference_csv,
-        shipped_reference,
-        table1_references,
-    )
+    from estimator.figures.sources import finite_positive, read_reference_csv, table1_references
+    from estimator.sources.records import rows_at
 
     references = []
     if defaults:
         references += table1_references(table_directory(None))
-        references += read_reference_csv(shipped_reference())
+        panels = p_phys or [finite_positive(row.get("p_phys")) for row in rows]
+        rows = [*rows, *rows_at(p for p in panels if p is not None)]
     for path in reference_files:
         references += read_reference_csv(path)
     return cost_figure(

@@ -1,7 +1,8 @@
 """Cost plots: output error against a cost (qubitcycles, qubits, cycles or time), per output
 state or per T state, one series per protocol or layout with its Pareto front drawn as steps
-(and the front of all series together), and published points (Litinski 2019, Table 1, magic-state
-cultivation, any reference CSV) overlaid.
+(and the front of all series together), and published points (Litinski 2019, Table 1, any
+reference CSV) overlaid. Magic-state cultivation comes in as result rows
+(estimator.sources.records), one more series.
 
 ``series_from_rows`` turns result rows into series, ``draw_costs`` draws on an Axes (one
 value of p_phys), ``cost_figure`` composes one panel per p_phys with one legend. matplotlib
@@ -72,6 +73,22 @@ class Series:
     p_phys: np.ndarray
     p_out: np.ndarray
     cost: np.ndarray
+
+
+SOURCE_COLOURS = {"cultivation, d1 = 5": "#000000", "cultivation, d1 = 3": "#8C8C8C"}
+"""Fixed colours of the series of other T sources (estimator.sources.records.series), by
+prefix, so that they never share a palette colour with a factory series."""
+
+
+def series_colours(series: Sequence[Series]) -> dict[str, str]:
+    """A colour per series: the palette in order for factories, SOURCE_COLOURS for sources."""
+    fixed = {
+        s.label: next(c for prefix, c in SOURCE_COLOURS.items() if s.label.startswith(prefix))
+        for s in series
+        if any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
+    }
+    others = [s.label for s in series if s.label not in fixed]
+    return {**{label: PALETTE[i % 7] for i, label in enumerate(others)}, **fixed}
 
 
 def _columns(by: str, per_t: bool) -> tuple[str, tuple[str, ...]]:
@@ -228,7 +245,7 @@ def draw_costs(
     Returns:
         whether points off the fronts and the front of all series were drawn.
     """
-    colours = colours or {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    colours = colours or series_colours(series)
     markers = markers or reference_markers(references)
     off_front, everything = False, []
     for s in series:
@@ -325,8 +342,8 @@ def legend_handles(
     for s in series:  # series under a heading per layout, in order of appearance
         groups.setdefault(readable_series(s.label)[1], []).append(s)
     for layouts, members in groups.items():
-        if layouts:
-            handles.append(_heading(f"{layouts}:"))
+        if layouts or len(groups) > 1:  # series without layouts (e.g. cultivation) set apart
+            handles.append(_heading(f"{layouts or 'other series'}:"))
         handles += [
             Line2D(
                 [],
@@ -411,7 +428,7 @@ def cost_figure(
         raise ConfigError(
             "--p-phys", f"no result row at p_phys = {empty[0]:g} (the results have: {shown})"
         )
-    colours = {s.label: PALETTE[i % 7] for i, s in enumerate(series)}
+    colours = series_colours(series)
     markers = reference_markers(references)
     cols = min(len(values), 3)
     rows = -(-len(values) // cols)

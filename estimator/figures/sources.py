@@ -1,6 +1,6 @@
 """Data for cost plots: result files of ``msd sweep/search/pareto/estimate/table`` and
-published reference points (Litinski 2019, Table 1 from the configs' [paper] tables and historical.toml,
-reference CSV files such as the shipped magic-state cultivation points).
+published reference points (Litinski 2019, Table 1 from the configs' [paper] tables and
+historical.toml, a user's reference CSV files).
 
 Reference CSV format (one point per row; lines starting with # are comments and should say
 where every number comes from): columns ``series`` (legend label), ``p_phys``, ``p_out``,
@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from estimator.inputs import read_json, read_text, read_toml
 from estimator.limits import current
 
 AXES = ("qubitcycles", "qubits", "cycles", "time")
-CULTIVATION = "cultivation_gidney_shutty_jones_2024.csv"
 
 
 @dataclass(frozen=True)
@@ -45,11 +43,6 @@ class ReferencePoint:
     source: str = ""
     t_per_output: float = 1.0
     t_per_run: float = 1.0
-
-
-def shipped_reference(name: str = CULTIVATION) -> Path:
-    """Path of a reference CSV shipped with the package."""
-    return Path(str(resources.files("estimator.figures") / "data" / name))
 
 
 def _number(value: Any, field: str, where: str) -> float:

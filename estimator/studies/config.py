@@ -14,6 +14,10 @@ Extensions of the model (docs/model-extensions.md), each a key of a level table:
 and ``row`` (layout "auto"), ``d_z_patch``, ``region_width``, ``d_m_step`` (level 1),
 ``consumption`` ("allowed" or "deferred"), ``arrangement``, an inline ``schedule`` table,
 ``level1.mix`` (feeders of other distances), ``[level3]`` with ``level2.count``.
+
+``[cultivation]`` (``d1``, ``gap`` or ``target``, ``count``, ``min_errors``, ``bound``) feeds
+[level1] with magic-state cultivation units instead of faulty T measurements: [level1] is then
+a block that consumes states, costed by the level-2 rules (docs/model/cultivation.md).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from estimator.factory import (
     Feed,
     LevelSpec,
     estimate_design,
+    estimate_feeder,
     estimate_one_level,
     level_one,
     level_two,
@@ -55,9 +60,11 @@ from estimator.factory import (
 )
 from estimator.inputs import MAX_DEPTH, nesting_depth, parse_toml, read_text
 from estimator.sim.noise import NoiseModel
+from estimator.sources.feed import CultivationFeed, CultivationUnit
 from estimator.studies.hardware import KEYS as HARDWARE_KEYS
 from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
+from layouts.error_terms import Level
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, parse_schedule, published_schedule
 
@@ -72,6 +79,7 @@ EXTENSION_KEYS = {
     "d_m_step",
 }
 """Level keys of the model extensions (docs/model-extensions.md)."""
+CULTIVATION_KEYS = {"d1", "gap", "target", "count", "min_errors", "bound"}
 MIX_KEYS = {"d_x", "d_z", "d_m", "d_z_patch", "region_width", "d_m_step", "count"}
 SCHEMA: dict[str, Any] = {
     "title": str,
@@ -96,6 +104,7 @@ SCHEMA: dict[str, Any] = {
     "paper": object,
     "sweep": {"vary": object, "target": float, "top": int, "series": object},
     "hardware": dict.fromkeys(HARDWARE_KEYS, object),
+    "cultivation": dict.fromkeys(CULTIVATION_KEYS, object),
 }
 LAYOUT_CHOICES = (*LAYOUTS, "auto")
 SCHEDULE_CHOICES = ("paper", "consistent", "cpsat")
@@ -134,6 +143,7 @@ class FactoryConfig:
         mix: further kinds of level-1 factories (other distances) and their counts (E4).
         stacked: True for a batch built by ``stack_configs`` (extensions included).
         hardware: the code-cycle time and demand of the optional ``[hardware]`` table.
+        cultivation: the cultivation units feeding level 1 (``[cultivation]``), or None.
     """
 
     source: str
@@ -152,6 +162,7 @@ class FactoryConfig:
     mix: tuple[tuple[LevelSpec, int], ...] = ()
     stacked: bool = False
     hardware: Hardware | None = None
+    cultivation: CultivationFeed | None = None
 
 
 def read_config_data(path: str | Path, *, field: str = "CONFIG") -> dict[str, Any]:
@@ -241,15 +252,22 @@ def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -
     user = _user_protocols(_table(data, "protocols"))
     if "level1" not in data:
         raise ConfigError("level1", "missing table [level1]")
-    level1 = _level(_table(data, "level1"), "level1", 1, user, noise, time_limit)
+    cultivated = "cultivation" in data
+    level1 = _level(
+        _table(data, "level1"), "level1", 2 if cultivated else 1, user, noise, time_limit
+    )
     written = _string(data, "title", "title") if "title" in data else None
+    cultivation = _cultivation(data, level1) if cultivated else None
     common = {
         "source": source,
         "noise": noise,
         "data": data,
         "paper": _table(data, "paper"),
         "hardware": parse_hardware(_table(data, "hardware")),
+        "cultivation": cultivation,
     }
+    below = cultivation.unit.notation(cultivation.count) if cultivation else ""
+    one_feeds = (cultivation.feed(),) if cultivation else ()
     if "level2" not in data:
         for key in ("count", "mix"):
             if key in data["level1"]:
@@ -259,16 +277,19 @@ def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -
                 )
         if "level3" in data:
             raise ConfigError("level3", "a [level3] block needs a [level2] block below it")
-        feeder, solver1 = level1.finish()
-        title = factory_title(written, feeder)
+        feeder, solver1 = level1.finish(**_fed_inputs(level1, noise, cultivation))
+        title = factory_title(written, feeder, below=below)
         return FactoryConfig(level1=feeder, title=title, solvers=_solvers(solver1), **common)
     _check_feeder(level1)
     level2 = _level(_table(data, "level2"), "level2", 2, user, noise, time_limit)
     arrangement = _arrangement(_table(data, "level2"), "level2", level2.layout)
     n_level1 = parse_count(data["level1"], arrangement, len(level2.layout.regions))
-    feeder, solver1 = level1.finish()
+    feeder, solver1 = level1.finish(**_fed_inputs(level1, noise, cultivation))
     mix = _mix(_table(data, "level1"), level1, feeder, arrangement, n_level1)
-    feeds = (Feed(Design(feeder), n_level1),) + tuple(Feed(Design(m), n) for m, n in mix)
+    if mix and cultivation:
+        raise ConfigError("level1.mix", "feeder mixes are not available with [cultivation]")
+    one = Design(feeder, one_feeds, cultivation.arrangement if cultivation else None)
+    feeds = (Feed(one, n_level1),) + tuple(Feed(Design(m), n) for m, n in mix)
     top, solver2 = level2.finish(**_inputs(level2, noise, feeds, arrangement))
     two = {
         "level1": feeder,
@@ -276,7 +297,7 @@ def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -
         "n_level1": n_level1,
         "arrangement": arrangement,
         "mix": mix,
-        "title": factory_title(written, feeder, top, n_level1, mix),
+        "title": factory_title(written, feeder, top, n_level1, mix, below=below),
         **common,
     }
     if "level3" not in data:
@@ -295,11 +316,63 @@ def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -
     below = Design(top, feeds, arrangement)
     third, solver3 = level3.finish(**_inputs(level3, noise, (Feed(below, n_level2),), arrangement3))
     solvers = {**_solvers(solver1, solver2), **({"level3": solver3} if solver3 else {})}
-    below_notation = factory_title(None, feeder, top, n_level1, mix)
+    below_notation = factory_title(None, feeder, top, n_level1, mix, below=below)
     two["title"] = with_notation(written, f"[{below_notation}]^{n_level2} x {spec_notation(third)}")
     return FactoryConfig(
         solvers=solvers, level3=third, n_level2=n_level2, arrangement3=arrangement3, **two
     )
+
+
+def _cultivation(data: Mapping[str, Any], level1: _PartialLevel) -> CultivationFeed:
+    """``[cultivation]``: the units feeding [level1] (one point of the data at p_phys: ``d1``
+    and ``gap``, or the cheapest reaching ``target``), their ``count`` and [level1]'s
+    ``arrangement``."""
+    from estimator.sources import cultivation
+
+    table = _table(data, "cultivation")
+    p_phys = float(_number(data, "p_phys", "p_phys", required=True))
+    min_errors = table.get("min_errors", cultivation.MIN_ERRORS)
+    if isinstance(min_errors, bool) or not isinstance(min_errors, int) or min_errors < 1:
+        raise ConfigError(
+            "cultivation.min_errors", f"must be a positive integer, got {_show(min_errors)}"
+        )
+    d1 = table.get("d1")
+    if d1 is not None and (isinstance(d1, bool) or d1 not in cultivation.QUBITS):
+        raise ConfigError("cultivation.d1", f"must be 3 or 5, got {_show(d1)}")
+    if ("gap" in table) == ("target" in table):
+        raise ConfigError("cultivation.gap", "give exactly one of gap (with d1) or target")
+    if "gap" in table:
+        gap = table["gap"]
+        if d1 is None:
+            raise ConfigError("cultivation.d1", "missing (3 or 5): a gap is a threshold of one d1")
+        if isinstance(gap, bool) or not isinstance(gap, int):
+            raise ConfigError("cultivation.gap", f"must be an integer, got {_show(gap)}")
+        point = cultivation.at(p_phys, d1, gap, min_errors=min_errors, field="cultivation.gap")
+    else:
+        bound = _choice(table, "bound", "cultivation.bound", cultivation.BOUNDS, "best")
+        target = float(_number(table, "target", "cultivation.target"))
+        point = cultivation.cheapest(
+            p_phys,
+            target,
+            min_errors=min_errors,
+            bound=bound,
+            d1=d1,
+            fields=("p_phys", "cultivation.target"),
+        )
+    arrangement = _arrangement(_table(data, "level1"), "level1", level1.layout)
+    count = parse_count(
+        table, arrangement, len(level1.layout.regions), field_name="cultivation.count"
+    )
+    return CultivationFeed(CultivationUnit(point), count, arrangement)
+
+
+def _fed_inputs(
+    level1: _PartialLevel, noise: NoiseModel, cultivation: CultivationFeed | None
+) -> dict[str, Any]:
+    """The CP-SAT inputs of [level1] when cultivation units feed it (none otherwise)."""
+    if cultivation is None:
+        return {}
+    return _inputs(level1, noise, (cultivation.feed(),), cultivation.arrangement)
 
 
 def _inputs(
@@ -310,7 +383,7 @@ def _inputs(
     if level.schedule_name != "cpsat":
         return {}
     try:
-        fed = tuple(estimate_design(noise, f.factory) for f in feeds)
+        fed = tuple(estimate_feeder(noise, f.factory) for f in feeds)
         ports = supply(noise, level.d, level.layout, feeds, fed, arrangement)
     except ModelError as error:
         raise ConfigError(f"{level.name}.protocol", str(error)) from None
@@ -319,7 +392,12 @@ def _inputs(
 
 def config_design(config: FactoryConfig) -> Design:
     """The factory a config describes, as a Design of levels and feeds."""
-    one = Design(config.level1)
+    cultivation = config.cultivation
+    one = (
+        Design(config.level1, (cultivation.feed(),), cultivation.arrangement)
+        if cultivation
+        else Design(config.level1)
+    )
     if config.level2 is None:
         return one
     feeds = (Feed(one, config.n_level1),) + tuple(
@@ -456,6 +534,8 @@ def model_breakdown(config: FactoryConfig) -> dict[int, str]:
     """
     from estimator.sim.channels import DiagonalChannel
 
+    if config.cultivation is not None:  # level 1 consumes states: the engine's message stands
+        return {}
     noise = config.noise
     levels = [("level1", config.level1, lambda: level_one(noise, config.level1))]
     if config.level2 is not None:
@@ -510,7 +590,7 @@ def consumption_breakdown(config: FactoryConfig) -> dict[int, str]:
     its flat index and the rule it breaks. Level 2 is looked at only where level 1 keeps the
     rules (its estimate is needed there)."""
     noise = config.noise
-    level = level_one(noise, config.level1)
+    level = level_one(noise, config.level1) if config.cultivation is None else _fed_one(config)
     found = _breaches("level1", level, _points(config, config.level1))
     if found or config.level2 is None:
         return found
@@ -518,11 +598,22 @@ def consumption_breakdown(config: FactoryConfig) -> dict[int, str]:
         noise,
         config.level2,
         config.level1,
-        estimate_one_level(noise, config.level1),
+        estimate_design(noise, config_design(config).feeds[0].factory),
         n_level1=config.n_level1,
         arrangement=config.arrangement,
     )
     return _breaches("level2", level, _points(config, config.level2))
+
+
+def _fed_one(config: FactoryConfig) -> Level:
+    """Level 1 of a config whose level 1 consumes cultivated states (estimator.sources.feed)."""
+    feed, spec, noise = config.cultivation, config.level1, config.noise
+    ports = supply(
+        noise, spec.d, spec.layout, (feed.feed(),), (feed.unit.estimate(noise),), feed.arrangement
+    )
+    return Level(
+        spec.protocol, spec.layout, spec.schedule, spec.d, noise, ports.longest_step, ports
+    )
 
 
 def _points(config: FactoryConfig, spec: LevelSpec) -> int:
@@ -541,7 +632,7 @@ def _breaches(name: str, level: Any, size: int) -> dict[int, str]:
                 index,
                 f"{name}: output q{v.qubit} consumed in step {v.step} breaks the consumption "
                 f"rule '{v.rule}' (docs/model/consumption-and-supply.md); set "
-                f"{name}.consumption = \"deferred\" or change the distances",
+                f'{name}.consumption = "deferred" or change the distances',
             )
     return found
 
@@ -559,16 +650,26 @@ def factory_title(
     level2: LevelSpec | None = None,
     n_level1: int = 0,
     mix: tuple[tuple[LevelSpec, int], ...] = (),
+    *,
+    below: str = "",
 ) -> str:
     """The title of a factory, from its data: Litinski's notation (Litinski 2019, Table 1), e.g.
     ``(15-to-1)^4_{9,3,3} x (20-to-4)_{15,7,9}``, with the extensions' ranges
     (docs/model-extensions.md) and feeder mixes, e.g. ``(15-to-1)^4_{13/w15,5-7,5} +
     (15-to-1)_{13,5,5} x ...``; a written title keeps its words and gets the notation of the
-    levels as they are now (so ``--set`` and sweeps never show stale distances).
+    levels as they are now (so ``--set`` and sweeps never show stale distances). ``below``
+    is the notation of what feeds level 1 (cultivation units), e.g.
+    ``(cultivation)^8_{5,g86} x (15-to-1)_{17,7,7}``, bracketed when level 1 feeds a level 2.
     """
     if level2 is None:
-        return with_notation(written, spec_notation(level1))
-    feeds = [spec_notation(level1, n_level1)] + [spec_notation(s, n) for s, n in mix]
+        return with_notation(
+            written, f"{below} x {spec_notation(level1)}" if below else spec_notation(level1)
+        )
+    first = spec_notation(level1, n_level1)
+    if below:
+        power = f"^{n_level1}" if n_level1 > 1 else ""
+        first = f"[{below} x {spec_notation(level1)}]{power}"
+    feeds = [first] + [spec_notation(s, n) for s, n in mix]
     return with_notation(written, f"{' + '.join(feeds)} x {spec_notation(level2)}")
 
 

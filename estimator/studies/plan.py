@@ -42,15 +42,15 @@ from estimator.studies.columns import Columns
 from estimator.studies.config import (
     FactoryConfig,
     check_key,
+    check_rates,
     consumption_breakdown,
     estimate_config,
+    level_distances,
     level_notation,
     model_breakdown,
     outside_validity_allowed,
     parse_config,
     parse_count,
-    check_rates,
-    level_distances,
     parse_noise,
     parse_value,
     refuse_outside_validity,
@@ -230,9 +230,15 @@ def compile_parts(parts: Sequence[Part], *, precision: str = "auto") -> Plan:
     return Plan(tuple(_compile(part) for part in parts), precision)
 
 
+def _numeric(key: str, template: Mapping[str, Any]) -> bool:
+    """True for a key that varies within a batch; with [cultivation] p_phys is structural
+    (the units are priced from the data at each p)."""
+    return key in NUMERIC and not (key == "p_phys" and "cultivation" in template)
+
+
 def _compile(part: Part) -> CompiledPart:
-    structural = tuple(i for i, a in enumerate(part.axes) if a.key not in NUMERIC)
-    numeric = tuple(i for i, a in enumerate(part.axes) if a.key in NUMERIC)
+    structural = tuple(i for i, a in enumerate(part.axes) if not _numeric(a.key, part.template))
+    numeric = tuple(i for i, a in enumerate(part.axes) if _numeric(a.key, part.template))
     structures = []
     for combo in _combos([part.axes[i].values for i in structural]):
         data = assign(part.template, {part.axes[i].key: v for i, v in zip(structural, combo)})
@@ -549,8 +555,7 @@ def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.nda
         first, inverse = distinct_rows(columns)
         texts = np.empty(len(first), dtype=object)
         texts[:] = [
-            level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:])
-            for u in np.stack(columns, axis=1)[first].tolist()
+            _level_text(config, spec, k == 0, u) for u in np.stack(columns, axis=1)[first].tolist()
         ]
         part = texts[inverse]
         notation = part if notation is None else notation + " x " + part
@@ -560,6 +565,19 @@ def _titles(structure: Structure, values: Mapping[str, np.ndarray], rows: np.nda
     titles = np.empty(len(notation), dtype=object)
     titles[:] = [with_notation(written, n) for n in notation]
     return titles
+
+
+def _level_text(config: FactoryConfig, spec: Any, first: bool, u: list[int]) -> str:
+    """One level's notation from its distances ``u`` (and count), as config.factory_title
+    writes it: level 1 behind its cultivation units, bracketed with the count of such
+    factories when it feeds a level 2."""
+    if not (first and config.cultivation is not None):
+        return level_notation(spec.protocol.name, Distances(*u[:3]), *u[3:])
+    feed = config.cultivation
+    text = f"{feed.unit.notation(feed.count)} x {level_notation(spec.protocol.name, Distances(*u[:3]))}"
+    if len(u) == 3:
+        return text
+    return f"[{text}]" + (f"^{u[3]}" if u[3] > 1 else "")
 
 
 def _chunk_size(config: FactoryConfig) -> int:

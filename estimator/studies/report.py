@@ -38,7 +38,7 @@ TIMES = (
     "machine_fraction",
 )
 """Wall-clock columns of a config with a ``[hardware]`` table (estimator.studies.hardware)."""
-_INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count)$|^(outputs|t_per_run|factories|d_\d+)$")
+_INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count|d1|gap)$|^(outputs|t_per_run|factories|d_\d+)$")
 
 
 def series_label(config: FactoryConfig) -> str:
@@ -47,7 +47,8 @@ def series_label(config: FactoryConfig) -> str:
     estimator.figures.cost)."""
     levels = [s for s in (config.level1, config.level2) if s is not None]
     layouts = " / ".join(dict.fromkeys(s.layout.name for s in levels))
-    return f"{' × '.join(s.protocol.name for s in levels)}, {layouts}"
+    chain = ["cultivation"] if config.cultivation else []
+    return f"{' × '.join(chain + [s.protocol.name for s in levels])}, {layouts}"
 
 
 def _level_inputs(spec: LevelSpec) -> dict[str, Any]:
@@ -92,7 +93,27 @@ def _inputs(config: FactoryConfig) -> dict[str, Any]:
         inputs["level3"] = _level_inputs(config.level3)
     if config.hardware is not None:
         inputs["hardware"] = config.hardware.inputs()
+    if config.cultivation is not None:
+        inputs["cultivation"] = _cultivation_inputs(config.cultivation)
     return inputs
+
+
+def _cultivation_inputs(feed: Any) -> dict[str, Any]:
+    """The cultivation units feeding level 1: the data point (error, interval, expected cost
+    per kept state, the rows it rests on), their count and arrangement."""
+    point = feed.unit.point
+    return {
+        "d1": point.d1,
+        "gap": point.gap,
+        "count": feed.count,
+        "arrangement": feed.arrangement.name,
+        "p_out": point.p_out,
+        "p_out_low": point.p_out_low,
+        "p_out_high": point.p_out_high,
+        "qubits": point.qubits,
+        "cycles": point.cycles,
+        "rows": " ".join(map(str, point.rows)),
+    }
 
 
 def _results(config: FactoryConfig, estimate: FactoryEstimate) -> dict[str, Any]:
@@ -210,10 +231,11 @@ def estimate_record(config: FactoryConfig, estimate: FactoryEstimate) -> dict[st
     }
     if config.hardware is not None:
         record["cycle_time_source"] = config.hardware.cycle.source
-    if estimate.level1 is not None:
+    if estimate.level1 is not None:  # what feeds the top: level 1, or cultivation units
+        name = "units" if config.cultivation is not None and config.level2 is None else "level1"
         level1 = {k: plain(k, getattr(estimate.level1, k)) for k in LEVEL1}
-        reasons.update({f"level1.{k}": UNRESOLVED for k, v in level1.items() if v is None})
-        record["level1"] = level1
+        reasons.update({f"{name}.{k}": UNRESOLVED for k, v in level1.items() if v is None})
+        record[name] = level1
     if reasons:
         record["not_defined"] = reasons
     return record
@@ -234,6 +256,13 @@ def format_estimate(record: Mapping[str, Any]) -> str:
     """Aligned text for people: inputs, then costs with units."""
     inputs = record["inputs"]
     lines = [record["title"], f"  p_phys = {inputs['p_phys']:g}, p_t = {inputs['p_t']:g}"]
+    if "cultivation" in inputs:
+        c = inputs["cultivation"]
+        lines.append(
+            f"  cultivation: {c['count']} units of d1 = {c['d1']}, gap {c['gap']}: T error "
+            f"{c['p_out']:.3g} [{c['p_out_low']:.2g}, {c['p_out_high']:.2g}], {c['cycles']:.1f} "
+            f"cycles per state, {c['qubits']:g} qubits (data rows {c['rows']})"
+        )
     for level in ("level1", "level2", "level3"):
         if level in inputs:
             spec = inputs[level]
