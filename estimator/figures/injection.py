@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from estimator.figures.noise import _grid
-from estimator.figures.style import PALETTE, Style, legend_below
+from estimator.figures.style import PALETTE, Style, legend_below, log_tick_labels
 
 _VARIANTS = {"postselected": PALETTE[0], "decoded": PALETTE[3]}
 _DISTANCE_MARKERS = ("o", "s", "^", "D")
@@ -70,5 +70,6 @@ def injection_figure(records: Mapping[str, Mapping[str, Any]], style: Style):
         ax.set_ylabel("S-state error $p_S$ / $p$")
         ax.grid(True, which="major", color="#E5E5E5", lw=0.5)
         ax.set_axisbelow(True)
+        log_tick_labels(ax)
     legend_below(axes[-1], handles, style.wide_in, max_cols=2, x_center=0.5)
     return fig
