@@ -52,7 +52,7 @@ from estimator.factory import (
 from estimator.sim.channels import OMEGA, BitFlip, rotation_channel, x_flip, z_flip
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import TIERS, simulate
-from estimator.studies.config import estimate_config, load_config
+from estimator.config.factory import estimate_config, load_config
 from estimator.studies.sweep import Axis, load_template, run_sweep
 from layouts.arrangement import Arrangement
 from layouts.layout import Distances, Layout

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-from estimator.figures.style import renderer, rotation_label
 from layouts.graph import bounding_box, patches, port_length, span
 from layouts.schedule import Placement, Schedule
+from layouts.text import renderer, rotation_label
 
 # Okabe-Ito hues (estimator.figures.style.PALETTE) and light neutrals: black text stays legible.
 FILL = {

@@ -851,7 +851,7 @@ inner = "[[31,11,5]]"
 
 
 def inner_outer(name: str, replace: Mapping[str, str], expected: str, verb: str = "estimate"):
-    """An inner/outer-code protocol config of Haah et al. 2018 (``estimator.studies.hhpw_config``) with
+    """An inner/outer-code protocol config of Haah et al. 2018 (``estimator.config.inner_outer``) with
     lines replaced, as ``one_level`` does for factories."""
     text = PROTOCOL_CONFIG
     for old, new in replace.items():

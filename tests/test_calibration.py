@@ -15,6 +15,7 @@ from estimator.calibration.fit import channel_points, fit_all
 from estimator.calibration.models import calibrated, named_model, noise_from_table
 from estimator.calibration.sampling import Plan, Stat, parse_distances
 from estimator.cli import main
+from estimator.config.factory import estimate_config, load_config, parse_config
 from estimator.errors import ConfigError
 from estimator.sim.noise import (
     CalibratedNoise,
@@ -24,7 +25,6 @@ from estimator.sim.noise import (
     RateFit,
 )
 from estimator.studies import sweep
-from estimator.studies.config import estimate_config, load_config, parse_config
 
 stim = pytest.importorskip("stim")
 

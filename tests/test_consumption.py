@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from estimator.config.factory import estimate_config, load_config, parse_config, read_config_data
 from estimator.errors import ConfigError, ConsumptionError
 from estimator.factory import estimate_one_level, level_one, level_two
-from estimator.studies.config import estimate_config, load_config, parse_config, read_config_data
 from layouts.consumption import ACCESS, POST_SELECTION, leaving_time, surgery_end, violations
 from layouts.schedule import parse_schedule
 

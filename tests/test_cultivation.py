@@ -14,6 +14,7 @@ import pytest
 
 from estimator.circuits.protocols import builtin_protocols
 from estimator.cli import main
+from estimator.config.factory import estimate_config, load_config
 from estimator.errors import ModelError
 from estimator.factory import (
     Design,
@@ -29,7 +30,6 @@ from estimator.sim.noise import NoiseModel
 from estimator.sources import cultivation
 from estimator.sources.feed import CultivationUnit
 from estimator.sources.records import row
-from estimator.studies.config import estimate_config, load_config
 from layouts.arrangement import Arrangement, square_column
 from layouts.layout import Distances, Layout
 from layouts.schedule import published_schedule
@@ -387,16 +387,16 @@ def test_plan_candidates_reproduce_from_their_configs():
     """msd plan --sources distillation,cultivation --noise depolarizing on small grids: one
     candidate per kind, sorted by qubitcycles, each config giving the record's numbers (as
     msd estimate would), cultivation alone naming its data row."""
-    from estimator.sources import search
-    from estimator.sources.candidates import candidates, noise_table
-    from estimator.studies.config import parse_config
+    from estimator.config.factory import parse_config
+    from estimator.planning import source_grid
+    from estimator.planning.source_candidates import candidates, noise_table
 
-    grid = search.Grid(
+    grid = source_grid.Grid(
         unit_targets=(1e-6, 1e-7),
         counts=(8,),
         vary={"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"},
     )
-    grid_d = search.DistillationGrid(
+    grid_d = source_grid.DistillationGrid(
         one_vary={"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"},
         level1=((11, 5, 5),),
         counts=(6,),
@@ -467,13 +467,13 @@ def test_msd_plan_with_cultivation_sources(monkeypatch, tmp_path, capsys):
     first at 1e-7, a fed block's config written by --write and reproduced by msd estimate."""
     import functools
 
-    from estimator.sources import search
+    from estimator.planning import source_grid
 
     small = {"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"}
     monkeypatch.setattr(
         search,
         "Grid",
-        functools.partial(search.Grid, unit_targets=(1e-7,), counts=(8,), vary=small),
+        functools.partial(source_grid.Grid, unit_targets=(1e-7,), counts=(8,), vary=small),
     )
     argv = ["plan", "--p", "1e-3", "--target", "1e-7", "--sources", "cultivation"]
     argv += ["--noise", "depolarizing", "--format", "json", "--write", str(tmp_path)]
@@ -493,7 +493,7 @@ def test_study_results_trace_to_configs_and_data_rows():
     row msd source cultivation names."""
     from pathlib import Path
 
-    from estimator.studies.config import parse_config
+    from estimator.config.factory import parse_config
 
     path = Path(__file__).resolve().parents[1] / "configs/studies/cultivation_sources_results.json"
     block = json.loads(path.read_text())["depolarizing p=0.001"]

@@ -32,7 +32,7 @@ def test_site_builds_strictly(tmp_path):
 
 def test_every_page_is_in_the_navigation():
     yaml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    listed = set(re.findall(r":\s*([\w./-]+\.(?:md|ipynb))\s*$", yaml, re.M))
+    listed = set(re.findall(r":\s*([\w./-]+\.(?:md|ipynb))\s*$", yaml, re.MULTILINE))
     pages = {
         p.relative_to(ROOT / "docs").as_posix()
         for p in (ROOT / "docs").rglob("*.md")

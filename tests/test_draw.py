@@ -13,18 +13,18 @@ from matplotlib.patches import Rectangle
 
 from estimator.circuits.protocols import builtin_protocols
 from estimator.cli import main
+from estimator.config.factory import load_config
 from estimator.figures.checks import (
+    drawn_texts,
     legends,
     pdf_embeds_truetype,
     pdf_font_types,
-    drawn_texts,
     small_texts,
     svg_text_elements,
     text_overlaps,
 )
 from estimator.figures.drawings import layout_figure, schedule_figure
 from estimator.figures.style import STYLES, factory_label, rc_params, renderer
-from estimator.studies.config import load_config
 from layouts.arrangement import Arrangement
 from layouts.draw import (
     alive_steps,

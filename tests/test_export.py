@@ -8,10 +8,10 @@ import math
 import pytest
 
 from estimator.cli import main
+from estimator.config.factory import estimate_config, load_config
 from estimator.errors import ModelError
 from estimator.export.azure import distillation_unit, estimator_params
 from estimator.export.summary import FactorySummary, load_summary, summarize
-from estimator.studies.config import estimate_config, load_config
 
 HAS_QUALTRAN = importlib.util.find_spec("qualtran") is not None
 HAS_QDK = importlib.util.find_spec("qdk") is not None

@@ -6,15 +6,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from estimator.errors import ConsumptionError, ModelError
-from estimator.factory import Design, Feed, estimate_design, level_two
-from estimator.sim.noise import NoiseModel
-from estimator.studies.config import (
+from estimator.config.factory import (
     config_design,
     estimate_config,
     load_config,
     stack_configs,
 )
+from estimator.errors import ConsumptionError, ModelError
+from estimator.factory import Design, Feed, estimate_design, level_two
+from estimator.sim.noise import NoiseModel
 from layouts.graph import TwoLevel, layout_graph, qubits
 
 ROW9 = "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml"

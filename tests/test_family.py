@@ -14,9 +14,9 @@ import pytest
 from estimator.circuits.protocols import builtin_protocols
 from estimator.codes.stochastic import ZErrorModel
 from estimator.codes.triorthogonal import bh_family_matrix
+from estimator.config.factory import estimate_config, load_config
 from estimator.sim.channels import rotation_channel
 from estimator.sim.simulator import simulate
-from estimator.studies.config import estimate_config, load_config
 
 STUDIES = Path(__file__).resolve().parents[1] / "configs" / "studies"
 MEMBERS = [("14-to-2", 2), ("bh-20-to-4", 4), ("26-to-6", 6), ("32-to-8", 8), ("38-to-10", 10)]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
-from estimator.studies.hhpw_report import printed_comparison, protocol_record, quantity
+from estimator.config.inner_outer import evaluate_config, load_protocol_config
+from estimator.studies.inner_outer_report import printed_comparison, protocol_record, quantity
 from estimator.studies.printed import reproduces, round_like
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "configs" / "haah2018"

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from estimator.cli import main
+from estimator.config.hardware import PROFILES, factory_time, parse_hardware
 from estimator.errors import ConfigError
-from estimator.studies.hardware import PROFILES, factory_time, parse_hardware
 
 
 def test_profiles_cite_their_source():

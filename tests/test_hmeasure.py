@@ -18,7 +18,7 @@ from estimator.codes.hmeasure import (
 )
 from estimator.codes.inner_extra import hyperbolic_subcode, resolve_inner
 from estimator.codes.leading import count_undetected
-from estimator.codes.outer import outer_code
+from estimator.codes.outer_specs import outer_code
 from estimator.codes.stochastic import ErrorPolynomial
 from estimator.errors import ConfigError
 

@@ -24,8 +24,8 @@ from estimator.calibration.injection_fit import (
     injection_stats,
 )
 from estimator.cli import main
+from estimator.config.factory import estimate_config, parse_config
 from estimator.errors import ConfigError
-from estimator.studies.config import estimate_config, parse_config
 
 stim = pytest.importorskip("stim")
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from estimator.circuits.protocol import Rotation
+from estimator.config.factory import load_config
 from estimator.sim import simulator as sm
 from estimator.sim.channels import DiagonalChannel, rotation_channel, x_flip
-from estimator.studies.config import load_config
 from layouts.layout import Distances
 
 

@@ -8,15 +8,11 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from estimator.codes.graphs import (
-    adjacency,
-    count_cycles,
-    graph_girth,
-    hoffman_singleton_graph,
-    petersen_graph,
-)
+from estimator.codes.graph_cycles import adjacency, count_cycles, graph_girth
+from estimator.codes.graphs import hoffman_singleton_graph, petersen_graph
 from estimator.codes.grids import grid_code
-from estimator.codes.outer import OuterCode, outer_code
+from estimator.codes.outer import OuterCode
+from estimator.codes.outer_specs import outer_code
 from estimator.codes.tanner import tanner_search
 from estimator.errors import ConfigError, ResourceError
 from estimator.limits import Limits, using

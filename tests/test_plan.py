@@ -169,10 +169,10 @@ def test_cli_plan_json_write_and_draw(tmp_path, capsys, monkeypatch):
 def test_lower_bound_never_exceeds_the_cost(table1_dir):
     """The local search skips plans whose bound (qubits exact, p_fail = 0) is not below the
     best cost: the bound must not exceed the true cost (Table 1 row 9 and its neighbours)."""
+    from estimator.config.factory import load_config
     from estimator.planning.blocks import Block
     from estimator.planning.refine import Part, Plan, lower_bound, neighbours, score_all
     from estimator.planning.screen import Request
-    from estimator.studies.config import load_config
 
     config = load_config(table1_dir / "09_15to1x15to1_11-5-5_25-11-11_p1e-3.toml")
     part1 = Part(Block(BlockOption("15-to-1"), 1, config.level1, None), config.level1, None)
@@ -218,7 +218,7 @@ def test_input_ceiling_is_an_upper_bound():
 def test_never_worse_than_the_table1_row(table1_dir):
     """At Table 1 row 14's p and p_out (CCZ), the plan is no costlier than the row itself (the
     row's factory lies in the space: docs/model/costs.md qubitcycles)."""
-    from estimator.studies.config import estimate_config, load_config
+    from estimator.config.factory import estimate_config, load_config
 
     row = estimate_config(load_config(table1_dir / "14_15to1x8toCCZ_7-3-3_15-7-9_p1e-4.toml"))
     (best,) = plan(PlanRequest(1e-4, float(row.p_out), output="CCZ", top=1))

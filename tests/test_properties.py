@@ -26,10 +26,10 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from estimator.config.factory import estimate_config, parse_config
 from estimator.errors import ModelError
 from estimator.jsonout import REASONS, to_json
 from estimator.sim.simulator import RELATIVE_TOLERANCE
-from estimator.studies.config import estimate_config, parse_config
 from estimator.studies.report import estimate_record
 from estimator.studies.sweep import Axis, run_sweep
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from estimator.cli import main
-from estimator.studies import executor, plan, sweep
+from estimator.studies import executor, plan
 
 HYPOTHESIS = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

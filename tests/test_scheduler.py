@@ -14,12 +14,12 @@ import pytest
 
 from estimator.circuits.protocol import Protocol, Rotation
 from estimator.circuits.protocols import builtin_protocols, protocol_from_matrix
+from estimator.config.factory import estimate_config, load_config
 from estimator.errors import LayoutError, ScheduleError
 from estimator.factory import LevelSpec, estimate_one_level
 from estimator.sim.channels import rotation_channel, z_flip
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
-from estimator.studies.config import estimate_config, load_config
 from layouts.error_terms import FaultyT, Level
 from layouts.layout import AncillaRegion, Distances, Layout
 from layouts.planner import plan_layout

@@ -9,11 +9,11 @@ import pytest
 
 from estimator.circuits.protocol import Rotation
 from estimator.circuits.protocols import builtin_protocols
+from estimator.config.factory import estimate_config, load_config
 from estimator.errors import ModelError
 from estimator.factory import estimate_one_level, level_one, level_two
 from estimator.sim.channels import rotation_channel, x_flip, z_flip
 from estimator.sim.simulator import RELATIVE_TOLERANCE, simulate
-from estimator.studies.config import estimate_config, load_config
 
 P = 1e-4
 FIFTEEN = builtin_protocols()["15-to-1"]

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from estimator.cli import main
+from estimator.config.factory import estimate_config, load_config, parse_config
 from estimator.errors import ConfigError, ResourceError
 from estimator.studies import executor, plan, sweep
-from estimator.studies.config import estimate_config, load_config, parse_config
 from estimator.studies.output import write_rows
 
 STUDIES = Path(__file__).resolve().parents[1] / "configs" / "studies"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from estimator.config.factory import estimate_config, load_config
 from estimator.factory import estimate_one_level
-from estimator.studies.config import estimate_config, load_config
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "litinski2019"
 

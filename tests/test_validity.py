@@ -19,9 +19,9 @@ from estimator.calibration.validity_fit import (
     validity_toml,
     verdicts,
 )
+from estimator.config.factory import config_design, load_config
 from estimator.errors import ConfigError
 from estimator.sim.noise import NoiseModel
-from estimator.studies.config import config_design, load_config
 
 TABLE1 = Path(__file__).resolve().parents[1] / "configs" / "litinski2019"
 SHIPPED = tomllib.loads(validity.DATA.read_text())

@@ -25,7 +25,7 @@ FAMILIES = ("one_level", "two_level", "cultivation", "fed")
 
 
 def _grid(study: dict):
-    from estimator.sources.search import Grid
+    from estimator.planning.source_grid import Grid
 
     c, f = study["cultivation"], study["fed"]
     return Grid(
@@ -39,7 +39,7 @@ def _grid(study: dict):
 
 
 def _distillation_grid(study: dict):
-    from estimator.sources.search import DistillationGrid
+    from estimator.planning.source_grid import DistillationGrid
 
     one, two = study["one_level"], study["two_level"]
     return DistillationGrid(
@@ -53,19 +53,19 @@ def _distillation_grid(study: dict):
 
 
 def run_family(study: dict, run: dict, family: str) -> dict[str, dict]:
-    from estimator.sources import search
+    from estimator.planning import source_grid
 
     p_phys, targets = run["p_phys"], study["targets"]
     noise = study["noise"][run["noise"]]
     if family == "cultivation":  # msd source cultivation --p P --target T reproduces it
-        rows = search.alone(p_phys, _grid(study))
+        rows = source_grid.alone(p_phys, _grid(study))
     elif family == "fed":
-        rows = search.fed(p_phys, noise, _grid(study))
+        rows = source_grid.fed(p_phys, noise, _grid(study))
     elif family == "one_level":
-        rows = search.one_level(p_phys, noise, _distillation_grid(study))
+        rows = source_grid.one_level(p_phys, noise, _distillation_grid(study))
     else:
-        rows = search.two_level(p_phys, noise, _distillation_grid(study))
-    return search.cheapest(rows, targets)
+        rows = source_grid.two_level(p_phys, noise, _distillation_grid(study))
+    return source_grid.cheapest(rows, targets)
 
 
 def _write(path: Path, results: dict) -> None:

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 def row_request(path: Path) -> dict:
     """The row's numbers under docs/model/ and the like-for-like request."""
-    from estimator.studies.config import estimate_config, load_config
+    from estimator.config.factory import estimate_config, load_config
 
     config = load_config(path)
     estimate = estimate_config(config)

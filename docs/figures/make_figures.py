@@ -37,7 +37,7 @@ from estimator.figures.noise import Search, fits_figure, noise_models_figure
 from estimator.figures.sources import read_results
 from estimator.figures.style import STYLES, factory_label, rc_params, save_figure
 from estimator.sim.noise import ExtrapolationWarning
-from estimator.studies.config import load_config
+from estimator.config.factory import load_config
 from estimator.studies.sweep import Axis, load_template
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -46,7 +46,7 @@ MAX_TRUNCATED_EPS_OUT = 0.1
 """Largest eps_out taken from an error series counted only through some weight below the
 number of locations: it leaves out the patterns of higher weight, a fair approximation only
 while the output errors eps_out and epsbar_out are small (the bound of the expansion of
-000 Eq. (2), estimator.codes.hhpw.calculus.MAX_EPS_OUT)."""
+000 Eq. (2), estimator.codes.inner_outer.calculus.MAX_EPS_OUT)."""
 
 @dataclass(frozen=True)
 class LocationModel:

@@ -178,7 +178,7 @@ def run_inner(args: argparse.Namespace) -> int:
 def run_outer(args: argparse.Namespace) -> int:
     import sys
 
-    from estimator.codes.outer import outer_code
+    from estimator.codes.outer_specs import outer_code
     from estimator.codes.tanner import tanner_from_spec
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json

@@ -122,8 +122,8 @@ def _stage_list(text: str) -> tuple[list[str], dict]:
     """The --stages value: stage names or Haah et al. 2017 config files separated by commas, none empty;
     and the Haah et al. 2017 stages they name."""
     from estimator.codes.concat import parse_sequence
+    from estimator.config.hmeasure import stage_name
     from estimator.errors import ConfigError, MsdError
-    from estimator.studies.haah2017 import stage_name
 
     items = [name.strip() for name in text.split(",")]
     if not all(items):
@@ -144,16 +144,16 @@ def _hmeasure_stages(items: list[str], *, everything: bool) -> dict:
     every shipped one; each is counted when it is named (about a second for the largest)."""
     from pathlib import Path
 
-    from estimator.studies import haah2017
+    from estimator.config import hmeasure
 
     shipped = Path(__file__).resolve().parents[2] / "configs" / "haah2017"
-    labels = {item for item in items if item.startswith(haah2017.STAGE_PREFIX)}
+    labels = {item for item in items if item.startswith(hmeasure.STAGE_PREFIX)}
     stages = {}
     if (labels or everything) and shipped.is_dir():
-        stages.update(haah2017.shipped_stages(shipped, labels=None if everything else labels))
+        stages.update(hmeasure.shipped_stages(shipped, labels=None if everything else labels))
     for item in items:
         if item.endswith(".toml"):
-            stage = haah2017.hmeasure_stage(haah2017.load_hmeasure_config(item))
+            stage = hmeasure.hmeasure_stage(hmeasure.load_hmeasure_config(item))
             stages[stage.name] = stage
     return stages
 

@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     import matplotlib
 
     from estimator.commands import check_figure_output
+    from estimator.config.factory import load_config
     from estimator.errors import ConfigError
     from estimator.figures.style import get_style, rc_params, save_figure
-    from estimator.studies.config import load_config
 
     check_figure_output(args.output, inputs=[args.config])
     style = get_style(args.style)

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
+    from estimator.config.factory import is_hmeasure_config, is_protocol_config, read_config_data
 
     data = read_config_data(args.config)
     if is_hmeasure_config(data):
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_protocol(args)
     import numpy as np
 
+    from estimator.config.factory import estimate_config, load_config
     from estimator.errors import PrecisionError
-    from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_estimate
 
     config = load_config(args.config, args.sets)
@@ -59,8 +59,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_protocol(args: argparse.Namespace) -> int:
     """An inner/outer-code protocol config (Haah et al. 2018): ``--precision`` does not apply."""
-    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
-    from estimator.studies.hhpw_report import flatten_protocol, format_protocol, protocol_record
+    from estimator.config.inner_outer import evaluate_config, load_protocol_config
+    from estimator.studies.inner_outer_report import (
+        flatten_protocol,
+        format_protocol,
+        protocol_record,
+    )
 
     config = load_protocol_config(args.config, args.sets)
     record = protocol_record(config, evaluate_config(config))
@@ -70,8 +74,8 @@ def _run_protocol(args: argparse.Namespace) -> int:
 
 def _run_hmeasure(args: argparse.Namespace) -> int:
     """A protocol of Haah et al. 2017: its exact error series beside the printed values."""
-    from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
-    from estimator.studies.haah2017_report import flatten_hmeasure, format_hmeasure
+    from estimator.config.hmeasure import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
+    from estimator.studies.hmeasure_report import flatten_hmeasure, format_hmeasure
 
     record = hmeasure_record(evaluate_hmeasure(load_hmeasure_config(args.config, args.sets)))
     _emit(record, args.format, format_hmeasure, flatten_hmeasure)

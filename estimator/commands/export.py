@@ -37,10 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from estimator.config.factory import estimate_config, load_config
     from estimator.errors import ConfigError
     from estimator.export.azure import estimator_params
     from estimator.export.summary import summarize
-    from estimator.studies.config import estimate_config, load_config
     from estimator.studies.output import check_output, write_text
 
     if args.to == "azure" and args.qubit_cycles_per_code_cycle is None:

@@ -125,9 +125,9 @@ def _values(path: str):
     """The [machine] table of a TOML config (and its folder), or counts from JSON."""
     from pathlib import Path
 
+    from estimator.config.factory import read_config_data
     from estimator.errors import ConfigError
     from estimator.machine.counts import read_counts
-    from estimator.studies.config import read_config_data
 
     if path.endswith(".toml"):
         data = read_config_data(path, field="COUNTS")

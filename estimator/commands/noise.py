@@ -34,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from estimator.calibration.models import named_model
+    from estimator.config.factory import MAX_DISTANCE
     from estimator.errors import ConfigError, PrecisionError
     from estimator.jsonout import check_numbers, to_json
     from estimator.sim.noise import CalibratedNoise
-    from estimator.studies.config import MAX_DISTANCE
 
     d_m = args.d_x if args.d_m is None else args.d_m
     for name, value in (("--d-x", args.d_x), ("--d-z", args.d_z), ("--d-m", d_m)):

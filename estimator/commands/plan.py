@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"plan: {message}", file=sys.stderr, flush=True)
 
     sources = _sources(args.sources)
-    from estimator.sources.candidates import candidates, noise_table
+    from estimator.planning.source_candidates import candidates, noise_table
 
     noise = noise_table(args.noise, args.p)
     shown = progress if sys.stderr.isatty() else None  # an error stays the one line on stderr
@@ -225,8 +225,8 @@ def _draw(record: dict, path: str) -> None:
     import matplotlib
 
     from estimator.commands.draw import draw_figure
+    from estimator.config.factory import parse_config
     from estimator.figures.style import STYLES, rc_params, save_figure
-    from estimator.studies.config import parse_config
 
     config = parse_config(record["config"], source="plan")
     style = STYLES["paper"]

@@ -130,10 +130,10 @@ def _format_level(record: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from estimator.config.factory import estimate_config, load_config
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
     from estimator.limits import require
-    from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record
 
     if not args.time_limit > 0:

@@ -67,7 +67,6 @@ def execute(args: argparse.Namespace, output, keep=None, *, verb: str = "sweep")
     """Run the study of ``args``; returns (StudyResult, Study of a single config or None).
 
     With an output file, finished chunks are kept in OUTPUT.partial until the end."""
-    from pathlib import Path
 
     from tqdm import tqdm
 

@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 def table_document(directory: Path) -> tuple[dict, list, str]:
     """The JSON document, CSV rows and text of ``msd table DIR``: the builder for the kind
     of configs the directory holds (one kind per directory)."""
+    from estimator.config.factory import is_hmeasure_config, is_protocol_config, read_config_data
     from estimator.errors import ConfigError
-    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
     from estimator.studies.printed_values import is_values_config
 
     files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
@@ -81,8 +81,8 @@ def table_document(directory: Path) -> tuple[dict, list, str]:
 
 def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
     """Litinski 2019, Table 1: factory configs beside their printed values, plus historical rows."""
+    from estimator.config.factory import estimate_config, load_config
     from estimator.errors import ConfigError, MsdError
-    from estimator.studies.config import estimate_config, load_config
     from estimator.studies.report import estimate_record, flatten, format_columns
 
     records = []
@@ -100,7 +100,7 @@ def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]
 
 def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
     """The protocols of Haah et al. 2017: every printed value beside ours, with the reproduction count."""
-    from estimator.studies.haah2017_report import hmeasure_table
+    from estimator.studies.hmeasure_report import hmeasure_table
 
     return hmeasure_table(files)
 
@@ -115,9 +115,9 @@ def _values_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
 def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
     """Haah et al. 2018, Table 4 and the printed values of Sec. VI: one row per printed value, with the
     reason wherever ours differs at the printed digits."""
+    from estimator.config.inner_outer import evaluate_config, load_protocol_config
     from estimator.errors import ConfigError, MsdError
-    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
-    from estimator.studies.hhpw_report import printed_comparison, protocol_record
+    from estimator.studies.inner_outer_report import printed_comparison, protocol_record
     from estimator.studies.report import format_columns
 
     rows, table4 = [], []
@@ -266,8 +266,8 @@ HISTORY_KEYS = {
 
 def _history(path: Path) -> list[dict]:
     """The ``[[rows]]`` of historical.toml: published rows of other papers, as printed."""
+    from estimator.config.factory import read_config_data
     from estimator.errors import ConfigError
-    from estimator.studies.config import read_config_data
 
     data = read_config_data(path, field=str(path))
     rows = data.get("rows")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from fractions import Fraction
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from estimator.errors import ConfigError, ModelError
@@ -54,7 +54,7 @@ class FactorySummary:
 
 
 def summarize(config, estimate) -> FactorySummary:
-    """The summary of a one-point estimate of ``config`` (estimator.studies.config).
+    """The summary of a one-point estimate of ``config`` (estimator.config.factory).
 
     Raises:
         ModelError: the outputs are neither T nor CCZ states.

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from layouts.text import renderer, rotation_label  # noqa: F401 - the house style re-exports them
+
 # Okabe & Ito, "Color Universal Design" (2008): eight colours distinguishable with every
 # common colour-vision deficiency. Black is last so that series get colours first.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -165,16 +167,6 @@ def _metadata(path) -> dict[str, Any] | None:
     return None
 
 
-def renderer(fig):
-    """A renderer for measuring text on ``fig`` (attaches an Agg canvas if it has none)."""
-    canvas = fig.canvas
-    if not hasattr(canvas, "get_renderer"):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        canvas = FigureCanvasAgg(fig)
-    return canvas.get_renderer()
-
-
 _SCRIPT = re.compile(r"(?:[\^_](?:\{[^{}]*\}|[A-Za-z0-9]+))+")
 _PART = re.compile(r"([\^_])(\{[^{}]*\}|[A-Za-z0-9]+)")
 
@@ -200,15 +192,6 @@ def factory_label(title: str) -> str:
     text = title.replace("$", r"\$")
     text = re.sub(r"(?<=[)}]) x (?=\()", " × ", text)
     return _SCRIPT.sub(script, text)
-
-
-def rotation_label(text: str) -> str:
-    """A Pauli product such as ``-Z1Z12`` as mathtext with subscript qubit numbers.
-
-    >>> rotation_label("-Z1Z12")
-    '$-Z_{1}Z_{12}$'
-    """
-    return "$" + re.sub(r"Z(\d+)", r"Z_{\1}", text) + "$"
 
 
 def legend_below(

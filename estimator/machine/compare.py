@@ -92,9 +92,9 @@ def with_factory(
     is used by qdk only when the T gate error is at least 10x the Clifford error (the export's
     stated condition), so the T error is set to 10 p here (qdk's own factories are not used in
     this run, and the data block's distance follows the Clifford error p)."""
+    from estimator.config.factory import estimate_config, parse_config
     from estimator.export.azure import estimator_params
     from estimator.export.summary import summarize
-    from estimator.studies.config import estimate_config, parse_config
 
     if not factory.config:
         raise ConfigError("--compare", f"factory {factory.title} has no config to export")

@@ -65,7 +65,7 @@ class Factory:
 def from_config(data: Mapping[str, Any], p_phys: float, source: str) -> Factory | None:
     """The factory of config data re-costed at ``p_phys`` (None: it outputs CCZ states, or
     its error model does not hold at p_phys)."""
-    from estimator.studies.config import estimate_config, parse_config
+    from estimator.config.factory import estimate_config, parse_config
 
     data = copy.deepcopy(dict(data))
     for key in ("paper", "hardware", "sweep", "p_t"):
@@ -106,7 +106,7 @@ def plan_table1(p_phys: float, target: float) -> list[Factory]:
 
 @functools.lru_cache(maxsize=8)
 def _table1(p_phys: float) -> tuple[Factory, ...]:
-    from estimator.studies.config import read_config_data
+    from estimator.config.factory import read_config_data
 
     folder = shipped.configs() / "litinski2019"
     names = sorted(p.name for p in folder.iterdir() if p.name[:2].isdigit())

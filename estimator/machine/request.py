@@ -62,7 +62,7 @@ class Request:
 def build(values: Mapping[str, Any], *, base: Path | None = None) -> Request:
     """A request from merged values (config table, then CLI options); missing p_phys or
     budget, unknown keys and bad values are ConfigErrors naming the key."""
-    from estimator.studies.hardware import PROFILES
+    from estimator.config.hardware import PROFILES
 
     unknown = sorted(set(values) - set(KEYS))
     if unknown:

@@ -1,6 +1,6 @@
 """Planner results: the config that reproduces a factory, its numbers and its cost breakdown.
 
-``config`` is plain data in the config schema (estimator/studies/config.py): written as TOML,
+``config`` is plain data in the config schema (estimator/config/factory.py): written as TOML,
 ``msd estimate`` accepts it and gives the same numbers. Schedules found by CP-SAT are written
 inline (the steps themselves), so the config does not depend on solving again.
 """
@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from estimator.config.factory import spec_notation
 from estimator.factory import FactoryEstimate
 from estimator.planning.refine import Part, Plan
-from estimator.studies.config import spec_notation
 
 
 def _int(v) -> int:
@@ -58,7 +58,7 @@ def _distances(d) -> dict[str, Any]:
 
 
 def title(plan: Plan) -> str:
-    """Litinski's notation with the extensions (estimator.studies.config.spec_notation) and the
+    """Litinski's notation with the extensions (estimator.config.factory.spec_notation) and the
     layouts of blocks other than the published one (auto2, sf), e.g.
     ``(15-to-1)^4_{9,3,3} x auto2 (20-to-4)_{15,7,9}``; a two-level feeder in brackets."""
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from estimator.config.factory import check_key
 from estimator.errors import ConfigError
-from estimator.studies.config import check_key
 from estimator.studies.plan import Axis, Part, assign
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from estimator.config.factory import estimate_config, parse_config
 from estimator.errors import MsdError
-from estimator.studies.config import estimate_config, parse_config
 from estimator.studies.sweep import Axis, run_sweep
 
 MODELS: Mapping[str, Mapping[str, Any]] = {

@@ -28,18 +28,7 @@ from typing import Any
 import numpy as np
 
 from estimator.calibration.validity import check_distances
-from estimator.distinct import distinct_rows
-from estimator.errors import (
-    ConfigError,
-    ConsumptionError,
-    LoadError,
-    ModelError,
-    MsdError,
-    PrecisionError,
-    ResourceError,
-)
-from estimator.studies.columns import Columns
-from estimator.studies.config import (
+from estimator.config.factory import (
     FactoryConfig,
     check_key,
     check_rates,
@@ -56,6 +45,17 @@ from estimator.studies.config import (
     refuse_outside_validity,
     with_notation,
 )
+from estimator.distinct import distinct_rows
+from estimator.errors import (
+    ConfigError,
+    ConsumptionError,
+    LoadError,
+    ModelError,
+    MsdError,
+    PrecisionError,
+    ResourceError,
+)
+from estimator.studies.columns import Columns
 from estimator.studies.report import estimate_columns
 from layouts.layout import Distances
 

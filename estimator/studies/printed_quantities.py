@@ -30,7 +30,7 @@ def _arg(args: Mapping[str, Any], key: str, kind: type, default: Any = None) -> 
 
 def _factory(args: Mapping[str, Any], base: Path) -> dict[str, Any]:
     """The ``msd estimate`` record of the factory config named by args.config."""
-    from estimator.studies.config import estimate_config, load_config
+    from estimator.config.factory import estimate_config, load_config
     from estimator.studies.report import estimate_record
 
     path = base / _arg(args, "config", str)
@@ -170,7 +170,7 @@ def logical_count_49(args: Mapping[str, Any], base: Path) -> tuple[float, str]:
     its detectors (Haah et al. 2017, App. C identify it with Bravyi and Haah's [[49,1,5]])."""
     from estimator.codes.hmeasure import protocol_model
     from estimator.codes.leading import count_undetected
-    from estimator.studies.haah2017 import load_hmeasure_config
+    from estimator.config.hmeasure import load_hmeasure_config
 
     path = base / _arg(args, "config", str)
     protocol = load_hmeasure_config(path).protocol

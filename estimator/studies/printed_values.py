@@ -41,7 +41,7 @@ def values_rows(path: Path) -> list[dict[str, Any]]:
         ConfigError: a malformed row, an unknown quantity, a note on a value we reproduce
             or a value we do not reproduce without a note, naming values[i].KEY.
     """
-    from estimator.studies.config import read_config_data
+    from estimator.config.factory import read_config_data
     from estimator.studies.printed_quantities import ARGUMENTS, QUANTITIES
 
     data = read_config_data(path)

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from estimator.config.factory import FactoryConfig
+from estimator.config.hardware import factory_time
 from estimator.factory import FactoryEstimate, LevelSpec
-from estimator.studies.config import FactoryConfig
-from estimator.studies.hardware import factory_time
 
 CONVENTION = "Litinski 2019: total infidelity / outputs per run"
 UNRESOLVED = (
@@ -37,7 +37,7 @@ TIMES = (
     "factory_qubits",
     "machine_fraction",
 )
-"""Wall-clock columns of a config with a ``[hardware]`` table (estimator.studies.hardware)."""
+"""Wall-clock columns of a config with a ``[hardware]`` table (estimator.config.hardware)."""
 _INTEGER = re.compile(r"(^|\.)(d_x|d_z|d_m|count|d1|gap)$|^(outputs|t_per_run|factories|d_\d+)$")
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
+from estimator.config.factory import apply_set, read_config_data
 from estimator.errors import ConfigError
 from estimator.inputs import read_text
 from estimator.limits import current, require
 from estimator.sim.simulator import RELATIVE_TOLERANCE
 from estimator.studies.axes import Study
 from estimator.studies.columns import Columns
-from estimator.studies.config import apply_set, read_config_data
 from estimator.studies.executor import Executor
 from estimator.studies.fingerprint import differences, fingerprint
 from estimator.studies.output import write_rows as write_atomically

@@ -6,11 +6,17 @@ with their inner codes, sources of states and T gates); ``evaluate`` returns its
 probability, outputs, T count and output error, term by term.
 """
 
-from estimator.codes.hhpw.bookkeeping import Bookkeeping, CheckRates, RoundBook, check_rates
-from estimator.codes.hhpw.calculus import CONVENTION, ProtocolResult, evaluate
-from estimator.codes.hhpw.patterns import ErrorTerm, Patterns, enumerate_patterns
-from estimator.codes.hhpw.protocol import EXECUTIONS, MAGIC_BASES, HHPWProtocol, Round, Structure
-from estimator.codes.hhpw.sources import (
+from estimator.codes.inner_outer.bookkeeping import Bookkeeping, CheckRates, RoundBook, check_rates
+from estimator.codes.inner_outer.calculus import CONVENTION, ProtocolResult, evaluate
+from estimator.codes.inner_outer.patterns import ErrorTerm, Patterns, enumerate_patterns
+from estimator.codes.inner_outer.protocol import (
+    EXECUTIONS,
+    MAGIC_BASES,
+    HHPWProtocol,
+    Round,
+    Structure,
+)
+from estimator.codes.inner_outer.sources import (
     Source,
     concat_source,
     mek_source,

@@ -16,7 +16,7 @@ from typing import Protocol as Interface
 
 import numpy as np
 
-from estimator.codes.hhpw.sources import Source
+from estimator.codes.inner_outer.sources import Source
 from estimator.errors import ConfigError
 
 EXECUTIONS = ("sequential", "parallel", "restart")

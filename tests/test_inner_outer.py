@@ -1,4 +1,4 @@
-"""The protocol calculus of Haah et al. 2018 (estimator.codes.hhpw) on stand-in codes.
+"""The protocol calculus of Haah et al. 2018 (estimator.codes.inner_outer) on stand-in codes.
 
 Expected values are derived by hand from Haah et al. 2018's formulas (Secs. III-VI) and the c_log values
 of docs/model/inner-outer.md, or by listing patterns; the printed examples themselves are
@@ -11,7 +11,7 @@ from math import comb
 
 import numpy as np
 import pytest
-from hhpw_standins import (
+from inner_outer_standins import (
     BCH_31_11_5,
     BCH_31_21_3,
     BCH_63_45_4,
@@ -24,7 +24,7 @@ from hhpw_standins import (
     grid_vh,
 )
 
-from estimator.codes.hhpw import (
+from estimator.codes.inner_outer import (
     HHPWProtocol,
     Round,
     check_rates,
@@ -34,8 +34,8 @@ from estimator.codes.hhpw import (
     protocol_source,
     raw_source,
 )
-from estimator.codes.hhpw.bookkeeping import bookkeeping
-from estimator.codes.hhpw.patterns import _hidden_inputs, enumerate_patterns
+from estimator.codes.inner_outer.bookkeeping import bookkeeping
+from estimator.codes.inner_outer.patterns import _hidden_inputs, enumerate_patterns
 from estimator.errors import ConfigError, ModelError
 
 EPS = 1e-3
@@ -294,7 +294,7 @@ def test_hidden_pairs_match_brute_force(matrix, sizes, k):
 
 
 def _flips(protocol):
-    from estimator.codes.hhpw.patterns import _Flip
+    from estimator.codes.inner_outer.patterns import _Flip
 
     return [
         _Flip(2, protocol.rounds[r].inner.n, protocol.rounds[r].inner.n * EPS**2)

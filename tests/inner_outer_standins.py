@@ -1,6 +1,6 @@
 """Small stand-in inner and outer codes for the protocol calculus tests.
 
-They carry only what the calculus reads (estimator.codes.hhpw.protocol.InnerCode and
+They carry only what the calculus reads (estimator.codes.inner_outer.protocol.InnerCode and
 OuterCode): the inner codes the c_log values of docs/model/inner-outer.md, the outer codes
 a check matrix whose pattern counts c_out(u, v) are found by listing every pattern (small
 codes only), so the calculus is tested independently of estimator.codes.outer.

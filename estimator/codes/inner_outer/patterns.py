@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from estimator.codes.hhpw.protocol import HHPWProtocol
+from estimator.codes.inner_outer.protocol import HHPWProtocol
 
 # Checks with more qubits than this are not searched for the cheapest set of affected
 # qubits when two of their qubits share a later check; they count as lonely (upper bound).

@@ -2,8 +2,8 @@
 
 import pytest
 
+from estimator.config.factory import estimate_config, load_config, parse_config
 from estimator.errors import ConfigError
-from estimator.studies.config import estimate_config, load_config, parse_config
 
 BASE = """
 p_phys = 1e-4

@@ -1,4 +1,4 @@
-"""``msd plan --sources ... --noise ...``: candidates from the grids of estimator.sources.search
+"""``msd plan --sources ... --noise ...``: candidates from the grids of estimator.planning.source_grid
 (cultivation alone, blocks fed by cultivation units, and distillation-only factories under a
 noise model the distillation planner does not take), verified by the engine from their configs
 (what ``msd estimate`` gives) and written as the planner's records."""
@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from estimator.sources import search
+from estimator.planning import source_grid
 
 SOURCES = ("distillation", "cultivation")
 NOISE_DEFAULT = "phenomenological"
@@ -46,18 +46,18 @@ def candidates(
     output: str = "T",
     by: str = "qubitcycles",
     max_qubits: float = math.inf,
-    grid: search.Grid | None = None,
-    grid_d: search.DistillationGrid | None = None,
+    grid: source_grid.Grid | None = None,
+    grid_d: source_grid.DistillationGrid | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """The cheapest verified candidate of each kind (cultivation alone, each fed protocol,
     one-level and each two-level distillation factory) reaching ``target``, by ``by`` per
-    output, on ``grid`` and ``grid_d`` (default: the grids of estimator.sources.search);
+    output, on ``grid`` and ``grid_d`` (default: the grids of estimator.planning.source_grid);
     CCZ outputs: 8-to-CCZ blocks fed by cultivation and by 15-to-1 factories."""
     say = progress or (lambda _: None)
     ccz = output == "CCZ"
-    grid = grid or search.Grid()
-    grid_d = grid_d or search.DistillationGrid()
+    grid = grid or source_grid.Grid()
+    grid_d = grid_d or source_grid.DistillationGrid()
     if ccz:
         grid, grid_d = (
             replace(grid, protocols=("8-to-CCZ",)),
@@ -67,21 +67,21 @@ def candidates(
     if "cultivation" in sources:
         if not ccz:
             say("cultivation alone")
-            kinds.append(search.alone(p_phys, grid))
+            kinds.append(source_grid.alone(p_phys, grid))
         say("blocks fed by cultivation units")
-        rows = search.fed(p_phys, noise, grid, progress=lambda text: say(f"  {text}"))
+        rows = source_grid.fed(p_phys, noise, grid, progress=lambda text: say(f"  {text}"))
         kinds += [[r for r in rows if _top(r) == p] for p in grid.protocols]
     if "distillation" in sources:
         if not ccz:
             say("one-level distillation")
-            kinds.append(search.one_level(p_phys, noise, grid_d))
+            kinds.append(source_grid.one_level(p_phys, noise, grid_d))
         say("two-level distillation")
-        rows = search.two_level(p_phys, noise, grid_d)
+        rows = source_grid.two_level(p_phys, noise, grid_d)
         kinds += [[r for r in rows if _top(r) == p] for p in grid_d.protocols]
     records = []
     for rows in kinds:
         rows = [r for r in rows if r.get("qubits") is not None and r["qubits"] <= max_qubits]
-        best = search.cheapest(rows, [target], by=by).get(f"{target:g}")
+        best = source_grid.cheapest(rows, [target], by=by).get(f"{target:g}")
         if best is not None:
             records.append(_record(best, p_phys, target))
     return sorted(records, key=lambda r: r[by])
@@ -109,7 +109,7 @@ def _record(best: dict[str, Any], p_phys: float, target: float) -> dict[str, Any
             "solver": {},
             "config": None,
         }
-    from estimator.studies.config import estimate_config, parse_config
+    from estimator.config.factory import estimate_config, parse_config
     from estimator.studies.plan import assign
 
     config = best["config"]

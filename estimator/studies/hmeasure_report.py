@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from estimator.config.hmeasure import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
 from estimator.errors import ConfigError, MsdError
-from estimator.studies.haah2017 import evaluate_hmeasure, hmeasure_record, load_hmeasure_config
 
 
 def format_hmeasure(record: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Protocol configs (estimator.studies.hhpw_config), their records and the CLI, on stand-in
+"""Protocol configs (estimator.config.inner_outer), their records and the CLI, on stand-in
 codes (the shipped Haah et al. 2018 configs are checked with the real codes in test_haah2018.py)."""
 
 import csv
@@ -6,13 +6,13 @@ import io
 import json
 
 import pytest
-from hhpw_standins import BCH_31_11_5, BCH_31_21_3, STEANE, grid_vh
+from inner_outer_standins import BCH_31_11_5, BCH_31_21_3, STEANE, grid_vh
 
 from estimator.cli import main
+from estimator.config import inner_outer
+from estimator.config.inner_outer import evaluate_config, load_protocol_config
 from estimator.errors import ConfigError
-from estimator.studies import hhpw_config
-from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
-from estimator.studies.hhpw_report import printed_comparison, protocol_record, quantity
+from estimator.studies.inner_outer_report import printed_comparison, protocol_record, quantity
 
 GRID = """
 title = "grid"
@@ -50,8 +50,8 @@ def stand_in_codes(monkeypatch):
             raise ConfigError(field, f"unknown outer code {spec!r}")
         return grid_vh(int(rest.split(":")[0]))
 
-    monkeypatch.setattr(hhpw_config, "_inner", resolve_inner)
-    monkeypatch.setattr(hhpw_config, "_outer", resolve_outer)
+    monkeypatch.setattr(inner_outer, "_inner", resolve_inner)
+    monkeypatch.setattr(inner_outer, "_outer", resolve_outer)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ Schema (docs/usage/configs.md): top level ``p_phys``, optional ``p_t``, ``title`
 (``protocol``, ``layout``, ``schedule``, ``d_x``, ``d_z``, ``d_m``; ``level1.count`` = n_L1),
 ``[protocols.NAME]`` (``matrix`` or ``rotations`` + ``outputs``), ``[paper]`` (printed
 values the tests and ``msd table`` compare against; never used as results), ``[hardware]``
-(code-cycle time and demand, estimator.studies.hardware) and ``[sweep]`` (the study's axes,
+(code-cycle time and demand, estimator.config.hardware) and ``[sweep]`` (the study's axes,
 estimator.studies.sweep). Nothing from a
 config is evaluated as code; every problem is a ConfigError naming the field.
 
@@ -37,6 +37,8 @@ from estimator import shipped
 from estimator.calibration.models import noise_from_table
 from estimator.circuits.protocol import Protocol
 from estimator.circuits.protocols import builtin_protocols, get_protocol, protocol_from_matrix
+from estimator.config.hardware import KEYS as HARDWARE_KEYS
+from estimator.config.hardware import Hardware, parse_hardware
 from estimator.errors import (
     ConfigError,
     LayoutError,
@@ -61,8 +63,6 @@ from estimator.factory import (
 from estimator.inputs import MAX_DEPTH, nesting_depth, parse_toml, read_text
 from estimator.sim.noise import NoiseModel
 from estimator.sources.feed import CultivationFeed, CultivationUnit
-from estimator.studies.hardware import KEYS as HARDWARE_KEYS
-from estimator.studies.hardware import Hardware, parse_hardware
 from layouts.arrangement import ARRANGEMENTS, Arrangement
 from layouts.error_terms import Level
 from layouts.layout import LAYOUTS, Distances, Layout
@@ -179,7 +179,7 @@ def is_hmeasure_config(data: Mapping[str, Any]) -> bool:
 
 def is_protocol_config(data: Mapping[str, Any]) -> bool:
     """Whether config data is an inner/outer-code protocol of Haah et al. 2018 (top-level ``eps_in``,
-    read by ``estimator.studies.hhpw_config``) rather than a factory (``p_phys``)."""
+    read by ``estimator.config.inner_outer``) rather than a factory (``p_phys``)."""
     return "eps_in" in data and "p_phys" not in data
 
 
@@ -506,7 +506,7 @@ def estimate_config(
     if batch and not config.stacked and extended(config):
         raise ModelError(
             "a batch of configs with per-patch, per-region or per-step distances, feeder mixes or "
-            "a third level must be stacked with estimator.studies.config.stack_configs"
+            "a third level must be stacked with estimator.config.factory.stack_configs"
         )
     try:
         return estimate_design(

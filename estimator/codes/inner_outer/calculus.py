@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator.codes.hhpw.bookkeeping import Bookkeeping, bookkeeping
-from estimator.codes.hhpw.patterns import Patterns, enumerate_patterns
-from estimator.codes.hhpw.protocol import HHPWProtocol
+from estimator.codes.inner_outer.bookkeeping import Bookkeeping, bookkeeping
+from estimator.codes.inner_outer.patterns import Patterns, enumerate_patterns
+from estimator.codes.inner_outer.protocol import HHPWProtocol
 from estimator.errors import ModelError
 
 CONVENTION = (

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from estimator.codes.hhpw import (
+from estimator.codes.inner_outer import (
     EXECUTIONS,
     MAGIC_BASES,
     HHPWProtocol,
@@ -46,8 +46,8 @@ from estimator.codes.hhpw import (
     raw_source,
 )
 from estimator.codes.stochastic import check_eps
+from estimator.config.factory import parse_value, read_config_data, split_set
 from estimator.errors import ConfigError, MsdError
-from estimator.studies.config import parse_value, read_config_data, split_set
 
 ROUND_KEYS = {
     "name": str,
@@ -113,7 +113,7 @@ def _inner(spec: str, name: str) -> Any:
 
 
 def _outer(spec: str, name: str) -> Any:
-    from estimator.codes.outer import outer_code
+    from estimator.codes.outer_specs import outer_code
 
     return outer_code(spec, field=name)
 

@@ -43,8 +43,8 @@ from typing import Any
 from estimator.codes.hmeasure import READOUTS, Check, HMeasureProtocol, analyse
 from estimator.codes.leading import CONVENTIONS, MAX_TRUNCATED_EPS_OUT, ErrorSeries
 from estimator.codes.stochastic import ErrorPolynomial, check_eps
+from estimator.config.factory import parse_value, read_config_data, split_set
 from estimator.errors import ConfigError, ModelError, ResourceError
-from estimator.studies.config import parse_value, read_config_data, split_set
 
 TOP_KEYS = {
     "title": str,
@@ -195,7 +195,7 @@ def parse_hmeasure_config(data: Mapping[str, Any], *, source: str = "<config>") 
 def _protocol(table: Mapping[str, Any], title: str, base: Path) -> HMeasureProtocol:
     from estimator.codes.inner_extra import resolve_inner
     from estimator.codes.magic import magic_state
-    from estimator.codes.outer import outer_code
+    from estimator.codes.outer_specs import outer_code
 
     kind = _typed(table, "state", str, "H", prefix="hmeasure.")
     state = magic_state(kind, field="hmeasure.state")

@@ -17,9 +17,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from estimator.codes.hhpw import ProtocolResult
+from estimator.codes.inner_outer import ProtocolResult
+from estimator.config.inner_outer import ProtocolConfig
 from estimator.errors import ConfigError
-from estimator.studies.hhpw_config import ProtocolConfig
 from estimator.studies.printed import parse_printed, reproduces, round_like
 
 TERM_KINDS = ("undetected", "hidden", "logical", "corrected")
@@ -171,7 +171,7 @@ def quantity(record: Mapping[str, Any], key: str) -> float:
     for rnd in record["rounds"]:
         if rnd["name"] == head and rest in rnd and isinstance(rnd[rest], int | float):
             return float(rnd[rest])
-    raise ConfigError(key, "names no quantity of this protocol (see estimator.studies.hhpw_report)")
+    raise ConfigError(key, "names no quantity of this protocol (see estimator.studies.inner_outer_report)")
 
 
 def printed_comparison(record: Mapping[str, Any], paper: Mapping[str, Any]) -> list[dict]:

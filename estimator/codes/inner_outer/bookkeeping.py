@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from estimator.codes.hhpw.protocol import HHPWProtocol, Round
+from estimator.codes.inner_outer.protocol import HHPWProtocol, Round
 from estimator.errors import ModelError
 
 

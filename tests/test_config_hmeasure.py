@@ -11,13 +11,13 @@ from estimator.cli import main
 from estimator.codes.concat import CONVENTIONS, DEFAULT_STAGES, concatenate, stage
 from estimator.codes.stochastic import ErrorPolynomial
 from estimator.codes.triorthogonal import MATRIX_15_TO_1, TriorthogonalCode
-from estimator.errors import ConfigError
-from estimator.studies.haah2017 import (
+from estimator.config.hmeasure import (
     evaluate_hmeasure,
     hmeasure_record,
     load_hmeasure_config,
     shipped_stages,
 )
+from estimator.errors import ConfigError
 
 DIR = Path(__file__).resolve().parents[1] / "configs" / "haah2017"
 CONFIGS = sorted(DIR.glob("*.toml"))
@@ -223,11 +223,11 @@ def test_cli_bad_input(config, args, field, capsys):
 
 @pytest.mark.parametrize("outer", ["eq5.4", "petersen"])
 def test_counter_against_the_calculus_of_000(outer, tmp_path):
-    """The pattern classes of Haah et al. 2018, Eqs. (6)-(11) (estimator.codes.hhpw) on [[21,3,5]] checks:
+    """The pattern classes of Haah et al. 2018, Eqs. (6)-(11) (estimator.codes.inner_outer) on [[21,3,5]] checks:
     on Eq. (5.4) the two agree exactly; on the Petersen code they agree on every class but
     the logical one, where Haah et al. 2018's Eq. (6) counts n_lonely 2^(d-1) c_log(d) (an upper bound:
     every weight-5 logical as if hidden) and the counter the 1008 that are."""
-    from estimator.studies.hhpw_config import evaluate_config, load_protocol_config
+    from estimator.config.inner_outer import evaluate_config, load_protocol_config
 
     path = tmp_path / "p.toml"
     path.write_text(
