@@ -1,2 +1,3 @@
-"""Studies: factory configs, grids of them run on every core or a cluster, searches and Pareto
-fronts over them, hardware time, and the records they report."""
+"""Studies: grids of factory configs run on every core or a cluster, searches and Pareto
+fronts over them, the records and reports they print, and the printed-value tables of the
+papers (``msd table``)."""

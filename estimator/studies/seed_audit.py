@@ -56,7 +56,7 @@ class Count:
 def count_directory(directory: str) -> Count:
     """Run ``msd table`` on one directory (as ``msd table`` finds it) and count its printed
     values."""
-    from estimator.commands.table import table_directory, table_document
+    from estimator.studies.tables import table_directory, table_document
 
     document, _, _ = table_document(Path(table_directory(directory)))
     rows = document["rows"]
