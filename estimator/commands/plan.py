@@ -1,11 +1,14 @@
-"""``msd plan --p P --target P_OUT [--output T|CCZ] [--by qubitcycles|qubits|cycles]
-[--max-qubits N] [--consumption allowed|deferred] [--levels 1,2] [--max-distance D]
-[--top N] [--format table|json] [--write DIR] [--draw FILE] [--max-seconds S]``: the cheapest factories that reach a target output error.
+"""``msd plan --p P --target P_OUT [--against CONFIG] [--output T|CCZ]
+[--by qubitcycles|qubits|cycles] [--max-qubits N] [--levels 1,2] [--max-distance D] [--top N]
+[--format table|json] [--write DIR] [--draw FILE] [--max-seconds S] [--progress]``: the
+cheapest factories that reach a target output error.
 
 Screens one- and two-level factories with the batched engine, re-solves the CP-SAT schedules
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
-them exactly (estimator.planning). Every result carries a config that ``msd estimate``
-reproduces; ``--write`` stores them as TOML files.
+them exactly (estimator.planning); each result is costed again under the calibrated noise
+models, and with ``--against`` compared with a reference factory under each model
+(docs/planning.md). Every result carries a config that ``msd estimate`` reproduces;
+``--write`` stores them as TOML files.
 """
 
 from __future__ import annotations
@@ -20,20 +23,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan", help="cheapest factories (one or two levels) for a p_phys and a target p_out"
     )
-    parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
-    parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")
+    parser.add_argument(
+        "--p", type=float, default=None, help="physical error rate p_phys (default: --against's)"
+    )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=None,
+        help="largest acceptable p_out (default: --against's p_out)",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="CONFIG",
+        default=None,
+        help="reference factory (config file) to compare with under every noise model",
+    )
     parser.add_argument("--output", choices=("T", "CCZ"), default="T", help="output states")
     parser.add_argument(
         "--by", choices=COST_KEYS, default="qubitcycles", help="cost to minimise (per output)"
     )
     parser.add_argument(
         "--max-qubits", type=float, default=None, metavar="N", help="largest qubit count"
-    )
-    parser.add_argument(
-        "--consumption",
-        choices=("allowed", "deferred"),
-        default="allowed",
-        help="outputs consumed as MODEL.md 5 allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(
@@ -51,16 +61,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-seconds", type=float, default=None, help="refuse plans estimated to take longer"
     )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress on stderr also when it is not a terminal",
+    )
     parser.set_defaults(run=run)
 
 
-def _format(records: list[dict], by: str, target: float) -> str:
+def _model_line(name: str, numbers: dict) -> str:
+    line = (
+        f"   {name:<16} p_out {numbers['p_out']:.3g}, qubitcycles {numbers['qubitcycles']:,.0f}"
+    )
+    if "high" in numbers:
+        high = numbers["high"]
+        line += f" | high bound: p_out {high['p_out']:.3g}, qubitcycles {high['qubitcycles']:,.0f}"
+    return line
+
+
+def _versus_line(name: str, entry: dict) -> str:
+    def one(e: dict) -> str:
+        mark = "holds" if e["holds"] else "does not hold"
+        return (
+            f"ratio {e['ratio']:.3f}, p_out {e['p_out']:.3g} vs {e['p_out_reference']:.3g} "
+            f"({mark})"
+        )
+
+    line = f"   vs reference, {name:<16} {one(entry)}"
+    if "high" in entry:
+        line += f" | high bound: {one(entry['high'])}"
+    return line
+
+
+def _format(records: list[dict], by: str, target: float, reference: dict | None) -> str:
     lines = []
+    if reference is not None:
+        lines.append(f"reference: {reference['title']}")
+        lines += [_model_line(name, n) for name, n in reference["models"].items()]
     for rank, r in enumerate(records, 1):
         lines.append(
             f"{rank}. {r['title']}\n"
-            f"   p_out {r['p_out']:.4g} (all outputs deferred: {r['p_out_deferred']:.4g}; "
-            f"target {target:g}), p_fail {r['p_fail']:.3g}\n"
+            f"   p_out {r['p_out']:.4g} (target {target:g}), p_fail {r['p_fail']:.3g}\n"
             f"   qubits {r['qubits']:,.0f}, cycles {r['cycles']:.2f}, "
             f"qubitcycles {r['qubitcycles']:,.0f} per output"
         )
@@ -85,6 +126,13 @@ def _format(records: list[dict], by: str, target: float) -> str:
             for name, s in r["solver"].items()
         )
         lines.append(f"   schedules: {solver}")
+        lines.append("   under each noise model (calibrations extrapolated):")
+        lines += [_model_line(name, n) for name, n in r["models"].items()]
+        if "against" in r:
+            a = r["against"]
+            lines += [_versus_line(name, e) for name, e in a["models"].items()]
+            verdict = "beats the reference" if a["beats"] else "does not beat the reference"
+            lines.append(f"   {verdict} under every model; worst ratio {a['worst_ratio']:.3f}")
     return "\n".join(lines)
 
 
@@ -99,6 +147,25 @@ def _levels(text: str) -> tuple[int, ...]:
         ) from None
 
 
+def _reference(path: str) -> dict:
+    """The reference factory of --against: title, p_phys and its numbers under every model."""
+    from estimator.errors import ConfigError, MsdError
+    from estimator.planning.models import under_models
+    from estimator.studies.config import estimate_config, parse_config, read_config_data
+
+    data = read_config_data(path, field="--against")
+    try:
+        config = parse_config(data, source=path)
+        estimate_config(config)
+    except MsdError as error:
+        raise ConfigError("--against", str(error)) from None
+    return {
+        "title": config.title,
+        "p_phys": float(config.noise.p_phys),
+        "models": under_models(data),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     import json
     import math
@@ -106,16 +173,27 @@ def run(args: argparse.Namespace) -> int:
 
     from estimator.errors import ConfigError
     from estimator.limits import Limits, current, using
+    from estimator.planning.models import compare
     from estimator.planning.result import toml
     from estimator.planning.run import PlanRequest, check, plan
 
+    reference = _reference(args.against) if args.against else None
+    p_phys = args.p if args.p is not None else reference and reference["p_phys"]
+    target = (
+        args.target
+        if args.target is not None
+        else reference and reference["models"]["phenomenological"]["p_out"]
+    )
+    if p_phys is None:
+        raise ConfigError("--p", "required (or give --against CONFIG to take its p_phys)")
+    if target is None:
+        raise ConfigError("--target", "required (or give --against CONFIG to take its p_out)")
     request = PlanRequest(
-        p_phys=args.p,
-        target=args.target,
+        p_phys=p_phys,
+        target=target,
         output=args.output,
         by=args.by,
         max_qubits=math.inf if args.max_qubits is None else args.max_qubits,
-        consumption=args.consumption,
         top=args.top,
         levels=_levels(args.levels),
         max_distance=args.max_distance,
@@ -131,17 +209,17 @@ def run(args: argparse.Namespace) -> int:
     if args.max_seconds is not None:
         limits = Limits(limits.max_memory_bytes, args.max_seconds)
 
-    def progress(message: str) -> None:
-        print(f"plan: {message}", file=sys.stderr, flush=True)
-
-    with using(limits):
-        records = plan(request, progress=progress)
+    with using(limits), _Bar(args.progress) as bar:
+        records = plan(request, progress=bar.update)
     if not records:
         raise ConfigError(
             "--target",
-            f"no factory in the design space reaches p_out <= {args.target:g} at p = {args.p:g}"
+            f"no factory in the design space reaches p_out <= {target:g} at p = {p_phys:g}"
             + (f" with at most {args.max_qubits:g} qubits" if args.max_qubits else ""),
         )
+    if reference is not None:
+        for r in records:
+            r["against"] = compare(r["models"], reference["models"])
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
@@ -150,10 +228,38 @@ def run(args: argparse.Namespace) -> int:
     if args.draw:
         _draw(records[0], args.draw)
     if args.format == "json":
-        print(json.dumps(records, indent=2))
+        out = {"reference": reference, "results": records} if reference else records
+        print(json.dumps(out, indent=2))
     else:
-        print(_format(records, args.by, args.target))
+        print(_format(records, args.by, target, reference))
     return 0
+
+
+class _Bar:
+    """A progress line on stderr with the time left (tqdm), only on a terminal or when asked;
+    erased when the plan ends, so that an error stays a single line."""
+
+    def __init__(self, force: bool) -> None:
+        self.force = force
+
+    def __enter__(self) -> _Bar:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=1000,
+            file=sys.stderr,
+            disable=None if not self.force else False,
+            leave=False,
+            bar_format="plan: {desc} {percentage:3.0f}% [{elapsed}<{remaining}]",
+        )
+        return self
+
+    def update(self, what: str, fraction: float) -> None:
+        self.bar.set_description_str(what, refresh=False)
+        self.bar.update(max(0, round(1000 * fraction) - self.bar.n))
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
 
 
 def _draw(record: dict, path: str) -> None:

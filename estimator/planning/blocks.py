@@ -23,7 +23,7 @@ from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
 from layouts.error_terms import InjectedState, Level
 from layouts.layout import LAYOUTS, Distances, Layout
-from layouts.schedule import Schedule, published_schedule
+from layouts.schedule import Consumption, Schedule, published_schedule
 
 ERROR_CAP = 0.2
 """Points where any single channel errs with a larger probability are not costed (they fail
@@ -70,12 +70,12 @@ def solve(
     noise: NoiseModel,
     d: Distances,
     *,
-    consumption: str,
     work: float,
     tau: float | None = None,
     feed: InjectedState | None = None,
 ) -> tuple[Schedule, dict]:
-    """A CP-SAT schedule (class cache, deterministic budget) and its record."""
+    """A CP-SAT schedule (class cache, deterministic budget) with its outputs consumed after
+    the checks (``after_checks``), and the solver's record."""
     from layouts.scheduler import schedule_cpsat
 
     result = schedule_cpsat(
@@ -87,28 +87,36 @@ def solve(
         time_limit=work,
         tau=tau,
         feed=feed,
-        consumption=consumption,
     )
-    return result.schedule, result.record()
+    return after_checks(result.schedule), result.record()
 
 
-def block(option: BlockOption, level: int, noise: NoiseModel, consumption: str) -> Block:
+def after_checks(schedule: Schedule) -> Schedule:
+    """The schedule with every output consumed after its last step (deferred there): the output
+    leaves once every check has been measured and through a free ancilla region, whatever the
+    step of its last rotation (the consumption constraints of docs/model/storage.md; Litinski
+    2019, Sec. 3: a run's outputs are kept only when all checks pass). The planner's CP-SAT
+    schedules consume this way, so that no plan rests on an output handed out before
+    post-selection."""
+    last = schedule.n_steps
+    return replace(
+        schedule, consumption=tuple(Consumption(c.qubit, last, True) for c in schedule.consumption)
+    )
+
+
+def block(option: BlockOption, level: int, noise: NoiseModel) -> Block:
     """The screening form of a block option (representative CP-SAT solve where needed)."""
-    key = (option, level, float(noise.p_phys), float(noise.p_t), consumption)
+    key = (option, level, float(noise.p_phys), float(noise.p_t))
     if key not in _BLOCKS:
         protocol = builtin_protocols()[option.protocol]
         layout = layout_for(option, level)
         d = representative(noise, level)
         if option.schedule == "cpsat":
-            schedule, solver = solve(
-                option, level, layout, noise, d, consumption=consumption, work=SCREEN_WORK
-            )
+            schedule, solver = solve(option, level, layout, noise, d, work=SCREEN_WORK)
         else:
             schedule = published_schedule(
                 level, option.protocol, option.layout, variant="consistent"
             )
-            if consumption == "deferred":
-                schedule = schedule.deferred()
             solver = None
         _BLOCKS[key] = Block(option, level, LevelSpec(protocol, layout, schedule, d), solver)
     return _BLOCKS[key]

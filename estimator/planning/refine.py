@@ -65,19 +65,19 @@ class Plan:
     def n_levels(self) -> int:
         return 1 + max((f.n_levels if isinstance(f, Plan) else 1 for f, _ in self.feeds), default=0)
 
-    def design(self, deferred: bool = False) -> Design:
-        def spec(part: Part) -> LevelSpec:
-            if not deferred:
-                return part.spec
-            return replace(part.spec, schedule=part.spec.schedule.deferred())
+    @property
+    def ports(self) -> int:
+        """Entry ports of the top block (one per ancilla region; MODEL.md 6)."""
+        return len(self.top.spec.layout.regions)
 
+    def design(self) -> Design:
         def feed(f: Part | Plan) -> Design:
-            return f.design(deferred) if isinstance(f, Plan) else Design(spec(f))
+            return f.design() if isinstance(f, Plan) else Design(f.spec)
 
         if not self.feeds:
-            return Design(spec(self.top))
+            return Design(self.top.spec)
         return Design(
-            spec(self.top),
+            self.top.spec,
             tuple(Feed(feed(f), n) for f, n in self.feeds),
             ARRANGEMENTS[self.arrangement](),
         )
@@ -118,7 +118,7 @@ def plan_of(candidate: Candidate) -> Plan:
     return Plan(top, feeds, candidate.arrangement)
 
 
-def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
+def resolve(plan: Plan, noise: NoiseModel) -> Plan:
     """Schedule every CP-SAT level again at the plan's own point (level 2 with the real
     inputs of its feeds), keeping each level's d_m rule for check-only steps."""
 
@@ -132,7 +132,6 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
             part.spec.layout,
             noise,
             replace(d, d_m_step=()),
-            consumption=consumption,
             work=FINAL_WORK,
             tau=tau,
             feed=feed,
@@ -145,7 +144,7 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
         return Part(part.block, spec, solver)
 
     feeds = tuple(
-        (resolve(p, noise, consumption) if isinstance(p, Plan) else again(p, 1), n)
+        (resolve(p, noise) if isinstance(p, Plan) else again(p, 1), n)
         for p, n in plan.feeds
     )
     if not feeds:
@@ -166,7 +165,7 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
 
 @dataclass(frozen=True)
 class Scored:
-    """A plan with its numbers (p_out under the request's consumption)."""
+    """A plan with its numbers."""
 
     plan: Plan
     estimate: FactoryEstimate
@@ -187,11 +186,9 @@ def score_all(
     plans: list[Plan], noise: NoiseModel, request: Request, precision: str = "auto"
 ) -> list[Scored]:
     """Cost plans of one shape as one batch (one by one if the batch leaves the model)."""
-    deferred = request.consumption == "deferred"
     try:
-        batch = estimate_design(
-            noise, stack_designs([p.design(deferred) for p in plans]), precision=precision
-        )
+        designs = stack_designs([p.design() for p in plans])
+        batch = estimate_design(noise, designs, precision=precision)
         estimates = [pick(batch, j) for j in range(len(plans))]
     except (ModelError, ValueError):  # some plan leaves the model: halve the batch
         if len(plans) == 1:
@@ -265,13 +262,13 @@ def coordinates(plan: Plan) -> list[Move]:
 
         return apply
 
-    def count_move(j):
+    def count_move(j):  # one factory more or less per port (equal columns)
         def apply(p: Plan, s: int) -> Plan | None:
             part, n = p.feeds[j]
-            if n + s < 1:
+            if n + s * p.ports < 1:
                 return None
             feeds = list(p.feeds)
-            feeds[j] = (part, n + s)
+            feeds[j] = (part, n + s * p.ports)
             return replace(p, feeds=tuple(feeds))
 
         return apply
@@ -303,17 +300,19 @@ def exchanges(plan: Plan) -> list[Plan]:
 
 
 def mixes(plan: Plan) -> list[Plan]:
-    """Plans where one of n > 1 feeding factories is replaced by a cheaper kind: the same
-    block with one distance lower (extension E4)."""
-    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2 or isinstance(plan.feeds[0][0], Plan):
+    """Plans where one feeding factory per port is replaced by a cheaper kind, the same block
+    with one distance lower (extension E4); every port keeps the same mix, so each column
+    supplies its port as the pooled count says (per-port supply)."""
+    k = plan.ports
+    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2 * k or isinstance(plan.feeds[0][0], Plan):
         return []
     part, n = plan.feeds[0]
-    single = replace(plan, feeds=((part, 1),))
+    single = replace(plan, feeds=((part, k),))
     out = []
     for move in coordinates(single)[:-1]:  # the level-1 distances (not the count)
         lower = move(single, -1)
         if lower is not None and lower.feeds[0][0] is not part and lower.top is single.top:
-            out.append(replace(plan, feeds=((part, n - 1), lower.feeds[0])))
+            out.append(replace(plan, feeds=((part, n - k), lower.feeds[0])))
     return out
 
 

@@ -20,7 +20,7 @@ def _int(v) -> int:
     return round(float(v))
 
 
-def level_config(part: Part, consumption: str) -> dict[str, Any]:
+def level_config(part: Part) -> dict[str, Any]:
     """One level table of the config (docs/model-extensions.md for the extension keys)."""
     option, spec, d = part.block.option, part.spec, part.d
     data: dict[str, Any] = {"protocol": option.protocol, "layout": option.layout}
@@ -32,8 +32,6 @@ def level_config(part: Part, consumption: str) -> dict[str, Any]:
     else:
         data["schedule"] = option.schedule
     data.update(_distances(d))
-    if consumption == "deferred":
-        data["consumption"] = "deferred"
     return data
 
 
@@ -79,25 +77,25 @@ def title(plan: Plan) -> str:
     return f"{feeds} x {name(plan.top)}"
 
 
-def config(plan: Plan, p_phys: float, consumption: str) -> dict[str, Any]:
+def config(plan: Plan, p_phys: float) -> dict[str, Any]:
     """The config of a planned factory (TOML-ready data)."""
     data: dict[str, Any] = {"title": title(plan), "p_phys": p_phys}
-    data.update(_levels(plan, consumption))
+    data.update(_levels(plan))
     return data
 
 
-def _levels(plan: Plan, consumption: str) -> dict[str, Any]:
+def _levels(plan: Plan) -> dict[str, Any]:
     """``level1``, ``level2`` (and ``level3``) tables of a plan."""
     if not plan.feeds:
-        return {"level1": level_config(plan.top, consumption)}
+        return {"level1": level_config(plan.top)}
     (first, count), *others = plan.feeds
-    top = level_config(plan.top, consumption)
+    top = level_config(plan.top)
     top["arrangement"] = plan.arrangement
     if isinstance(first, Plan):  # three levels: the feeder is a two-level plan
-        below = _levels(first, consumption)
+        below = _levels(first)
         below["level2"]["count"] = count
         return {**below, "level3": top}
-    level1 = level_config(first, consumption)
+    level1 = level_config(first)
     level1["count"] = count
     if others:
         level1["mix"] = [{**_distances(p.d), "count": n} for p, n in others]
@@ -162,19 +160,12 @@ def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
     return record
 
 
-def record(
-    plan: Plan,
-    estimate: FactoryEstimate,
-    deferred: FactoryEstimate,
-    p_phys: float,
-    consumption: str,
-) -> dict[str, Any]:
+def record(plan: Plan, estimate: FactoryEstimate, p_phys: float) -> dict[str, Any]:
     """One planner result, JSON-ready."""
     return {
         "title": title(plan),
-        "config": config(plan, p_phys, consumption),
+        "config": config(plan, p_phys),
         "p_out": float(estimate.p_out),
-        "p_out_deferred": float(deferred.p_out),
         "p_fail": float(estimate.p_fail),
         "qubits": float(estimate.qubits),
         "cycles": float(estimate.cycles),
