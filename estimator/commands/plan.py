@@ -1,7 +1,7 @@
 """``msd plan --p P --target P_OUT [--against CONFIG] [--output T|CCZ]
-[--by qubitcycles|qubits|cycles] [--max-qubits N] [--levels 1,2] [--max-distance D] [--top N]
-[--format table|json] [--write DIR] [--draw FILE] [--max-seconds S] [--progress]``: the
-cheapest factories that reach a target output error.
+[--by qubitcycles|qubits|cycles] [--max-qubits N] [--levels 1,2] [--max-distance D] [--wide]
+[--top N] [--format table|json] [--write DIR] [--draw FILE] [--max-seconds S] [--progress]``:
+the cheapest factories that reach a target output error.
 
 Screens one- and two-level factories with the batched engine, re-solves the CP-SAT schedules
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
@@ -54,6 +54,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--max-distance", type=int, default=None, metavar="D", help="largest code distance"
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="also try the 32-to-8 top block (T outputs; minutes per plan)",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--write", metavar="DIR", help="write each factory's config as TOML")
@@ -197,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
         top=args.top,
         levels=_levels(args.levels),
         max_distance=args.max_distance,
+        wide=args.wide,
     )
     try:
         check(request)

@@ -61,10 +61,12 @@ class PlanRequest:
     top: int = 5
     levels: tuple[int, ...] = (1, 2)
     max_distance: int | None = None
+    wide: bool = False
 
     def space(self) -> Space:
-        """The default space for the output, cut to the requested levels and distances."""
-        space = default_space(self.output)
+        """The default space for the output (``wide``: with the 32-to-8 top block), cut to the
+        requested levels and distances."""
+        space = default_space(self.output, self.wide)
         cap = self.max_distance
         return replace(
             space,
