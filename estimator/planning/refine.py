@@ -22,6 +22,7 @@ from estimator.factory import (
     Feed,
     LevelSpec,
     estimate_design,
+    level_one,
     pick,
     stack_designs,
     supply,
@@ -30,6 +31,7 @@ from estimator.planning.blocks import FINAL_WORK, Block, check_only_steps, solve
 from estimator.planning.screen import Candidate, Request, _cost
 from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS, square_column
+from layouts.error_terms import InjectedState, Level
 from layouts.layout import Distances
 
 MAX_ROUNDS = 60
@@ -150,17 +152,24 @@ def resolve(plan: Plan, noise: NoiseModel) -> Plan:
     if not feeds:
         return Plan(again(plan.top, 1))
     draft = replace(plan, feeds=feeds)
-    design = draft.design()
-    fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
-    tau, feed = supply(
-        noise,
-        plan.top.d,
-        len(plan.top.spec.layout.regions),
-        design.feeds,
-        fed,
-        design.arrangement,
-    )
+    tau, feed = inputs(draft, noise)
     return replace(draft, top=again(plan.top, 2, float(tau), feed))
+
+
+def inputs(plan: Plan, noise: NoiseModel) -> tuple[np.ndarray, InjectedState]:
+    """Step duration and input states of a fed plan's top block (MODEL.md 4.3, 7)."""
+    design = plan.design()
+    fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
+    return supply(noise, plan.top.d, plan.ports, design.feeds, fed, design.arrangement)
+
+
+def top_level(plan: Plan, noise: NoiseModel) -> Level:
+    """The error terms of a plan's top block, with its real inputs."""
+    spec = plan.top.spec
+    if not plan.feeds:
+        return level_one(noise, spec)
+    tau, feed = inputs(plan, noise)
+    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, tau, feed)
 
 
 @dataclass(frozen=True)

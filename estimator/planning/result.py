@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 
 from estimator.factory import FactoryEstimate
-from estimator.planning.refine import Part, Plan
+from estimator.planning.refine import Part, Plan, top_level
+from estimator.sim.marginals import output_marginals
+from estimator.sim.noise import NoiseModel
 from estimator.studies.config import spec_notation
 
 
@@ -158,6 +160,21 @@ def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
         }
         record["tau"] = float(estimate.cycles) * (1 - float(estimate.p_fail)) / rounds
     return record
+
+
+def per_output(plan: Plan, estimate: FactoryEstimate, noise: NoiseModel) -> dict[str, float]:
+    """A result's error per output state in both conventions: ``paper``, the run's infidelity
+    over its k outputs (Litinski 2019), and ``marginal``, the mean of the outputs' marginal
+    errors (estimator.sim.marginals; their sum is ``marginal_sum``). One output: both are the
+    infidelity."""
+    protocol = plan.top.spec.protocol
+    infidelity = float(estimate.infidelity)
+    k = protocol.outputs_per_run
+    if k == 1:
+        return {"paper": infidelity, "marginal": infidelity, "marginal_sum": infidelity}
+    level = top_level(plan, noise)
+    total = float(np.sum(output_marginals(protocol.n_qubits, protocol.checks, level.channels())))
+    return {"paper": infidelity / k, "marginal": total / k, "marginal_sum": total}
 
 
 def record(plan: Plan, estimate: FactoryEstimate, p_phys: float) -> dict[str, Any]:
