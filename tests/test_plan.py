@@ -293,3 +293,45 @@ def test_every_config_of_the_table1_study_reproduces_through_msd_estimate(tmp_pa
         assert again["title"].count(" + ") == r["title"].count(" + "), again["title"]
         for name in FIELDS:
             assert again[name] == pytest.approx(r[name], rel=1e-9), (r["title"], name)
+
+
+def test_against_compares_under_every_model(capsys, monkeypatch, table1_dir):
+    """--against takes p and target from the reference (Table 1 row 2, one-level 15-to-1 at
+    p = 1e-4) and compares every result with it under the three models: the row's own factory
+    is in the space, so the best result is at most as costly under the phenomenological model;
+    it beats the row only if it holds under every model, and the worst ratio is the largest."""
+    import estimator.planning.run
+
+    monkeypatch.setattr(estimator.planning.run, "default_space", lambda output, wide: ONE_LEVEL)
+    row = table1_dir / "02_15to1_9-3-3_p1e-4.toml"
+    argv = ["plan", "--against", str(row), "--levels", "1", "--top", "2", "--format", "json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    reference, results = out["reference"], out["results"]
+    assert set(reference["models"]) == {"phenomenological", "depolarizing", "si1000"}
+    for r in results:
+        a = r["against"]
+        ratios = [m["ratio"] for m in a["models"].values()]
+        assert a["worst_ratio"] == max(ratios)
+        assert a["beats"] == all(
+            m["p_out"] <= m["p_out_reference"] * (1 + 1e-9) and m["ratio"] < 1
+            for m in a["models"].values()
+        )
+        for name, m in a["models"].items():
+            assert m["p_out"] == r["models"][name]["p_out"]
+            assert m["p_out_reference"] == reference["models"][name]["p_out"]
+    assert results[0]["against"]["models"]["phenomenological"]["ratio"] <= 1 + 1e-9
+
+
+def test_marginal_target_is_met_by_the_marginal():
+    """--per-output marginal: the target bounds the mean of the outputs' marginal errors, which
+    for a 20-to-4 block exceeds the paper's infidelity / 4; every result meets it."""
+    twenty = (BlockOption("20-to-4", "auto", 2, "cpsat"),)
+    space = Space("T", one_level=twenty, feeders=(), tops=(), d_max_1=15)
+    records = plan(PlanRequest(1e-4, 1e-6, top=2, per_output="marginal"), space=space)
+    assert records
+    for r in records:
+        per = r["per_output"]
+        assert per["convention"] == "marginal" and r["p_out"] == per["marginal"]
+        assert per["marginal"] <= 1e-6 * (1 + 1e-9) and per["marginal"] > per["paper"]
+        assert per["marginal_sum"] == pytest.approx(4 * per["marginal"], rel=1e-12)
