@@ -335,3 +335,35 @@ def test_marginal_target_is_met_by_the_marginal():
         assert per["convention"] == "marginal" and r["p_out"] == per["marginal"]
         assert per["marginal"] <= 1e-6 * (1 + 1e-9) and per["marginal"] > per["paper"]
         assert per["marginal_sum"] == pytest.approx(4 * per["marginal"], rel=1e-12)
+
+
+def test_search_and_plan_agree_on_a_shared_space(tmp_path, capsys):
+    """msd search over the one-level 15-to-1 (published layout and schedule, p = 1e-4, every
+    odd d_x, d_z, d_m up to 11) and the planner's screen of the same block find the same
+    cheapest factory below 1e-8 (uniform distances, the space both search); the planner's
+    refined best (extensions allowed) costs no more."""
+    from estimator.planning.screen import Request, one_level, table
+    from estimator.sim.noise import NoiseModel
+
+    config = tmp_path / "shared.toml"
+    config.write_text(
+        'title = "shared"\np_phys = 1e-4\n[level1]\nprotocol = "15-to-1"\nlayout = "litinski"\n'
+        'schedule = "consistent"\nd_x = 9\nd_z = 3\nd_m = 3\n'
+    )
+    vary = [a for key in ("d_x", "d_z", "d_m") for a in ("--vary", f"level1.{key}=3:11:2")]
+    argv = ["search", str(config), *vary, "--target", "1e-8", "--top", "1", "--format", "json"]
+    capsys.readouterr()
+    assert main(argv) == 0
+    (searched,) = json.loads(capsys.readouterr().out)["best"]
+    space = Space("T", one_level=(BlockOption("15-to-1"),), feeders=(), tops=(), d_max_1=11)
+    noise, tables = NoiseModel(1e-4), {}
+    table(noise, space.one_level[0], space.d_max_1, tables)
+    candidates = one_level(noise, space, Request(1e-8, keep=50), tables)
+    screened = [c for c in candidates if not c.d.d_m_step]
+    best = min(screened, key=lambda c: c.cost)
+    assert best.cost == pytest.approx(searched["qubitcycles"], rel=1e-9)
+    assert (best.d.d_x, best.d.d_z, best.d.d_m) == tuple(
+        searched[f"level1.{k}"] for k in ("d_x", "d_z", "d_m")
+    )
+    (planned,) = plan(PlanRequest(1e-4, 1e-8, top=1), space=space)
+    assert planned["qubitcycles"] <= searched["qubitcycles"] * (1 + 1e-9)
