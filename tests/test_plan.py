@@ -196,12 +196,14 @@ def test_cli_plan_json_write_and_draw(tmp_path, capsys, monkeypatch):
     the documented fields), TOML configs written, the best factory drawn."""
     import estimator.planning.run
 
-    monkeypatch.setattr(estimator.planning.run, "default_space", lambda output: ONE_LEVEL)
+    monkeypatch.setattr(estimator.planning.run, "default_space", lambda output, wide: ONE_LEVEL)
     png = tmp_path / "best.png"
     argv = ["plan", "--p", "1e-4", "--target", "1e-8", "--levels", "1", "--max-distance", "9"]
     argv += ["--format", "json", "--write", str(tmp_path), "--draw", str(png), "--top", "2"]
     assert main(argv) == 0
-    records = json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    records = json.loads(out)
+    assert "plan:" not in err  # no progress line off a terminal unless --progress
     for r in records:
         assert {
             "config",
@@ -367,3 +369,15 @@ def test_search_and_plan_agree_on_a_shared_space(tmp_path, capsys):
     )
     (planned,) = plan(PlanRequest(1e-4, 1e-8, top=1), space=space)
     assert planned["qubitcycles"] <= searched["qubitcycles"] * (1 + 1e-9)
+
+
+def test_progress_line_with_time_left_when_asked(capsys, monkeypatch):
+    """--progress shows the stage, the fraction done and the time left (elapsed<remaining)
+    on stderr also off a terminal; stdout holds the result alone."""
+    import estimator.planning.run
+
+    monkeypatch.setattr(estimator.planning.run, "default_space", lambda output, wide: ONE_LEVEL)
+    argv = ["plan", "--p", "1e-4", "--target", "1e-7", "--levels", "1", "--max-distance", "7"]
+    assert main([*argv, "--top", "1", "--format", "json", "--progress"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) and "plan: " in err and "%" in err and "<" in err

@@ -38,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="reference factory (config file) to compare with under every noise model",
     )
-    parser.add_argument("--output", choices=("T", "CCZ"), default="T", help="output states")
+    parser.add_argument(
+        "--output",
+        choices=("T", "CCZ"),
+        default=None,
+        help="output states (default: those of --against, else T)",
+    )
     parser.add_argument(
         "--by", choices=COST_KEYS, default="qubitcycles", help="cost to minimise (per output)"
     )
@@ -178,9 +183,11 @@ def _reference(path: str) -> dict:
         estimate_config(config)
     except MsdError as error:
         raise ConfigError("--against", str(error)) from None
+    top = config.level3 or config.level2 or config.level1
     return {
         "title": config.title,
         "p_phys": float(config.noise.p_phys),
+        "output": "CCZ" if top.protocol.t_count_per_run != top.protocol.outputs_per_run else "T",
         "models": under_models(data),
     }
 
@@ -210,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
     request = PlanRequest(
         p_phys=p_phys,
         target=target,
-        output=args.output,
+        output=args.output or (reference["output"] if reference else "T"),
         by=args.by,
         max_qubits=math.inf if args.max_qubits is None else args.max_qubits,
         top=args.top,
