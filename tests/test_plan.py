@@ -325,6 +325,7 @@ def test_against_compares_under_every_model(capsys, monkeypatch, table1_dir):
     assert results[0]["against"]["models"]["phenomenological"]["ratio"] <= 1 + 1e-9
 
 
+@pytest.mark.slow
 def test_marginal_target_is_met_by_the_marginal():
     """--per-output marginal: the target bounds the mean of the outputs' marginal errors, which
     for a 20-to-4 block exceeds the paper's infidelity / 4; every result meets it."""
