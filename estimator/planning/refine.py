@@ -325,9 +325,10 @@ def mixes(plan: Plan) -> list[Plan]:
     return out
 
 
-def _bounds(plan: Plan) -> tuple[float, float, float]:
+def _bounds(plan: Plan, memo: dict | None = None) -> tuple[float, float, float]:
     """(qubits, cycles with every p_fail = 0, column length) of a plan (MODEL.md 7, 8.2-8.3):
-    qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above)."""
+    qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above).
+    ``memo`` keeps the feeders' bounds by identity (neighbours share their unchanged parts)."""
     top = plan.top.spec
     if not plan.feeds:
         cycles = sum(float(top.d.at_step(s).d_m) for s in range(1, top.schedule.n_steps + 1))
@@ -339,7 +340,12 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
     rate, feeders = 0.0, 0.0
     for feed, n in plan.feeds:
         sub = feed if isinstance(feed, Plan) else Plan(feed)
-        qubits, cycles, column = _bounds(sub)
+        if memo is None or id(feed) not in memo:
+            found = _bounds(sub, memo)
+            if memo is None:
+                memo = {}
+            memo[id(feed)] = (feed, found)  # the part itself keeps its id from being reused
+        qubits, cycles, column = memo[id(feed)][1]
         rate += n * sub.top.spec.protocol.outputs_per_run / cycles
         feeders += arrangement.feeder_tiles(n, qubits, d_m, column)
     tau = max(k / rate, arrangement.min_step * d_m)
@@ -347,16 +353,17 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
     return qubits, top.schedule.n_rotations / k * tau, float(square_column(qubits))
 
 
-def lower_bound(plan: Plan, request: Request) -> float:
+def lower_bound(plan: Plan, request: Request, memo: dict | None = None) -> float:
     """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
     MODEL.md 8.2) and its cycles with every p_fail = 0 (MODEL.md 8.3)."""
-    qubits, cycles, _ = _bounds(plan)
+    qubits, cycles, _ = _bounds(plan, memo)
     return float(_cost(request.by, qubits, cycles, plan.top.spec.protocol.outputs_per_run))
 
 
 def _promising(plans: list[Plan], best: Scored, request: Request) -> list[Plan]:
     """The plans whose lower bound is below the best cost (only they can improve on it)."""
-    return [p for p in plans if lower_bound(p, request) < best.cost * (1 - 1e-9)]
+    memo: dict = {}
+    return [p for p in plans if lower_bound(p, request, memo) < best.cost * (1 - 1e-9)]
 
 
 def local_search(
