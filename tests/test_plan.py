@@ -382,3 +382,34 @@ def test_progress_line_with_time_left_when_asked(capsys, monkeypatch):
     assert main([*argv, "--top", "1", "--format", "json", "--progress"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out) and "plan: " in err and "%" in err and "<" in err
+
+
+def test_default_space_has_the_bravyi_haah_tops():
+    """26-to-6 at level 2 by default, 32-to-8 with --wide (Bravyi and Haah 2012 family)."""
+    from estimator.planning.space import default_space
+
+    def tops(space):
+        return {t.block.protocol for t in space.tops}
+
+    assert "26-to-6" in tops(default_space("T")) and "32-to-8" not in tops(default_space("T"))
+    assert "32-to-8" in tops(default_space("T", wide=True))
+
+
+@pytest.mark.slow
+def test_26_to_6_top_plan_reproduces(tmp_path, capsys):
+    """A two-level factory with a 26-to-6 top (planned layout, CP-SAT schedule) at Table 1 row
+    9's p and p_out: it reaches the target, obeys the rules, and its config (inline schedule)
+    reproduces through msd estimate; its marginal error per output exceeds the paper's."""
+    space = Space(
+        "T",
+        one_level=(),
+        feeders=(BlockOption("15-to-1"),),
+        tops=(TopOption(BlockOption("26-to-6", "auto", 2, "cpsat")),),
+        d_max_1=15,
+        d_max_2=31,
+    )
+    records = plan(PlanRequest(1e-3, 2.66e-12, top=1), space=space)
+    _check(records, 2.66e-12, tmp_path, capsys)
+    (r,) = records
+    assert r["config"]["level2"]["protocol"] == "26-to-6"
+    assert r["per_output"]["marginal"] > r["per_output"]["paper"]
