@@ -137,8 +137,8 @@ def test_same_plan_twice_after_another_and_under_background_load():
 
 def test_cpsat_schedules_consume_after_the_last_step():
     """A CP-SAT schedule of the planner hands no output out before the checks are measured:
-    every output is consumed after the last step, deferred (Litinski 2019 Sec. 3: outputs are
-    kept only when every check passes)."""
+    every output is consumed after the last step, deferred (Litinski 2019: outputs are kept
+    only when every check passes)."""
     from estimator.planning.blocks import block
     from estimator.sim.noise import NoiseModel
 

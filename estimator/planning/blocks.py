@@ -95,7 +95,7 @@ def after_checks(schedule: Schedule) -> Schedule:
     """The schedule with every output consumed after its last step (deferred there): the output
     leaves once every check has been measured and through a free ancilla region, whatever the
     step of its last rotation (the consumption constraints of docs/model/storage.md; Litinski
-    2019, Sec. 3: a run's outputs are kept only when all checks pass). The planner's CP-SAT
+    2019: a run's outputs are kept only when all checks pass). The planner's CP-SAT
     schedules consume this way, so that no plan rests on an output handed out before
     post-selection."""
     last = schedule.n_steps
