@@ -29,7 +29,7 @@ from typing import Any
 from estimator.limits import require
 from estimator.planning import result
 from estimator.planning.blocks import clear_blocks, level_one_grid
-from estimator.planning.models import under_models
+from estimator.planning.models import compare, under_models
 from estimator.planning.refine import Scored, local_search, plan_of, resolve, score_all
 from estimator.planning.screen import (
     COST_KEYS,
@@ -244,3 +244,38 @@ def _search(
     finals = [f for f in finals if math.isfinite(f.cost)]
     finals.sort(key=lambda s: s.cost)
     return finals
+
+
+ROBUST_ROUNDS = 2
+"""Further plans of ``plan_against`` at tighter targets (each costs about one plan)."""
+
+
+def plan_against(
+    request: PlanRequest,
+    reference: dict[str, Any],
+    *,
+    rounds: int = ROBUST_ROUNDS,
+    space: Space | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Plans compared with a reference factory (its ``under_models`` numbers), each result
+    with ``against`` (estimator.planning.models.compare). While the best result is cheaper but
+    misses the reference's p_out under some model, plan again (at most ``rounds`` times) at the
+    target divided by the largest miss factor. The results of every round, those that beat the
+    reference under every model first, then by cost; ``request.top`` of them."""
+    records: dict[str, dict[str, Any]] = {}
+    target = request.target
+    for _ in range(rounds + 1):
+        found = plan(replace(request, target=target), space=space, progress=progress)
+        for r in found:
+            r["against"] = compare(r["models"], reference)
+            records.setdefault(repr(r["config"]), r)
+        if not found or found[0]["against"]["beats"]:
+            break
+        best = found[0]["against"]["models"].values()
+        miss = max(m["p_out"] / m["p_out_reference"] for m in best)
+        if not (miss > 1 and all(m["ratio"] < 1 for m in best)):
+            break  # not cheaper, or no answer under some model: a tighter target cannot help
+        target = target / miss
+    ranked = sorted(records.values(), key=lambda r: (not r["against"]["beats"], r["qubitcycles"]))
+    return ranked[: request.top]
