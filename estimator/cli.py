@@ -28,8 +28,10 @@ COMMANDS = (
     "plot",
     "export",
     "calibrate",
+    "calibrate_injection",
     "noise",
     "plan",
+    "machine",
 )
 BROKEN_PIPE_EXIT = 141
 """Exit code when stdout's reader goes away (128 + SIGPIPE, as the shell reports it)."""

@@ -33,6 +33,10 @@ class ScheduleError(MsdError):
     """A schedule is inconsistent with its protocol or layout, or no schedule was found."""
 
 
+class ConsumptionError(ScheduleError):
+    """A schedule hands an output out before post-selection or without a free ancilla region."""
+
+
 class ModelError(MsdError):
     """The error model does not apply at the given parameters (a probability leaves [0, 1])."""
 

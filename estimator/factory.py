@@ -8,7 +8,9 @@ A ``Design`` is a top level fed by ``Feed``s: counts of lower-level factories, t
 designs. MODEL.md's two-level factories are one feed of one-level 15-to-1 factories; the
 extensions of docs/model-extensions.md (E3-E5) are feeders with several outputs per run,
 feeds of several kinds (different distances) and feeders of two levels (three-level
-factories). The supply rule counts states, not runs.
+factories). The supply rule counts states, not runs, and is per port: each entry port is fed
+only by the factories on its side (``supply``, ``port_supply``; a new kind of feeder plugs in
+as one more (feed, estimate, count) entry of a port's column).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from estimator.errors import ModelError
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
 from layouts.arrangement import Arrangement, square_column
-from layouts.error_terms import FaultyT, InjectedState, Level
+from layouts.consumption import check_consumption
+from layouts.error_terms import FaultyT, InjectedState, Level, Port, PortSupply
 from layouts.layout import Distances, Layout
 from layouts.schedule import Schedule
 
@@ -72,7 +75,7 @@ class FactoryEstimate:
 
 
 def _level(
-    noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | InjectedState
+    noise: NoiseModel, spec: LevelSpec, tau: np.ndarray, source: FaultyT | PortSupply
 ) -> Level:
     return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, tau, source)
 
@@ -123,20 +126,20 @@ def column_length(feeder: Design, fed: FactoryEstimate) -> np.ndarray:
 def supply(
     noise: NoiseModel,
     d: Distances,
-    regions: int,
+    layout: Layout,
     feeds: tuple[Feed, ...],
     fed: tuple[FactoryEstimate, ...],
     arrangement: Arrangement,
-) -> tuple[np.ndarray, InjectedState]:
-    """Step duration and input states of a block with ``regions`` ports (MODEL.md 4.3, 7).
+) -> PortSupply:
+    """What each entry port of a fed block receives (MODEL.md 4.3, 7: supply is per port).
 
-    The feeds deliver R = sum n_f m_f / cycles_f states per cycle (m_f outputs per successful
-    run: states, not runs, extension E3); a step consumes one state per port, so
-    tau = max(regions / R, min_step d_m). A state comes from feed f with probability
-    n_f m_f / (cycles_f R): p_in is the rate-weighted mean of the feeds' p_out (extension E4),
-    plus the arrangement's extra input error; l_move = move d_m + move_per_factory times the
-    summed column lengths (MODEL.md 7: 10 d_m2 + (n_L1 / 4)(d_X + 4 d_Z))."""
-    for f, estimate in zip(feeds, fed):
+    The factories of the feeds are dealt to the block's ports (``Arrangement.deal``); each
+    port is fed only by the factories on its side (``port_supply``). A step lasts at least
+    ``min_step`` d_m and at least the time each port it uses needs to deliver its states
+    (layouts.error_terms.PortSupply). With n_L1 / 2 factories of one kind per side this is
+    MODEL.md 7 term by term: t_L1 = max(6 d_m / (n_L1 / 2) / (1 - p_fail,1), d_m2),
+    p_L1 = I_1, l_move = 10 d_m2 + (n_L1 / 4)(d_X + 4 d_Z)."""
+    for f in feeds:
         protocol = f.factory.top.protocol
         if protocol.t_count_per_run != protocol.outputs_per_run:
             raise ModelError(
@@ -150,40 +153,53 @@ def supply(
             f"arrangement {arrangement.name!r} places at most {arrangement.max_factories} "
             f"feeding factory, got {count}"
         )
-    if len(feeds) == 1:  # one kind: MODEL.md 7 term by term
-        (f,), (e,) = feeds, fed
-        per_state = e.cycles * regions / (np.asarray(f.count, float) * e.outputs)
-        p_in = e.p_out
-    else:
-        rates = [np.asarray(f.count, float) * e.outputs / e.cycles for f, e in zip(feeds, fed)]
-        per_state = regions / sum(rates)
-        p_in = sum(r * e.p_out for r, e in zip(rates, fed)) / sum(rates)
-    tau = np.maximum(per_state, arrangement.min_step * d_m)
-    travel = sum(
-        arrangement.move_per_factory * np.asarray(f.count, float) * column_length(f.factory, e)
-        for f, e in zip(feeds, fed)
+    names = tuple(dict.fromkeys(r.port for r in layout.regions))
+    dealt = arrangement.deal([f.count for f in feeds], len(names))
+    extra = arrangement.input_error * noise.p_logical(d_m) * d_m
+    ports = tuple(
+        port_supply(
+            name,
+            [(f, e, dealt[j][i]) for j, (f, e) in enumerate(zip(feeds, fed))],
+            d_m,
+            extra,
+            arrangement,
+        )
+        for i, name in enumerate(names)
     )
-    source = InjectedState(
-        p_in=p_in + arrangement.input_error * noise.p_logical(d_m) * d_m,
-        l_move=arrangement.move * d_m + travel,
-    )
-    return tau, source
+    return PortSupply(ports, arrangement.min_step * d_m)
 
 
-def level_two_inputs(
-    noise: NoiseModel,
-    d: Distances,
-    regions: int,
-    feeder: LevelSpec,
-    fed: FactoryEstimate,
-    *,
-    n_level1: int,
+def port_supply(
+    name: str,
+    column: list[tuple[Feed, FactoryEstimate, np.ndarray]],
+    d_m: np.ndarray,
+    extra: np.ndarray,
     arrangement: Arrangement,
-) -> tuple[np.ndarray, InjectedState]:
-    """Step duration and input states of a level-2 block with ``regions`` ports fed by
-    n_level1 one-level ``feeder`` factories (estimated as ``fed``); MODEL.md 4.3 and 7: one
-    state per region and step, so t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2)."""
-    return supply(noise, d, regions, (Feed(Design(feeder), n_level1),), (fed,), arrangement)
+) -> Port:
+    """One port fed by the factories on its side: (feed, its estimate, how many of its
+    factories sit on this side) for each kind of feeder.
+
+    A kind with m states per successful run of C cycles delivers n m / C states per cycle
+    (states, not runs: extension E3); a state comes from kind f with probability proportional
+    to its rate, so p_in is the rate-weighted mean of the kinds' p_out, plus the arrangement's
+    extra input error. l_move = move d_m + 2 move_per_factory times the column lengths of the
+    factories on this side (on average a state passes half of its own column)."""
+    counts = [np.asarray(n, float) for _, _, n in column]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if len(column) == 1:  # one kind: MODEL.md 7 term by term
+            ((_, e, _),) = column
+            per_state = e.cycles / (counts[0] * e.outputs)
+            p_in = e.p_out
+        else:
+            rates = [n * e.outputs / e.cycles for n, (_, e, _) in zip(counts, column)]
+            per_state = 1 / sum(rates)
+            p_in = sum(r * e.p_out for r, (_, e, _) in zip(rates, column)) * per_state
+    travel = sum(
+        2 * arrangement.move_per_factory * n * column_length(f.factory, e)
+        for n, (f, e, _) in zip(counts, column)
+    )
+    state = InjectedState(p_in=p_in + extra, l_move=arrangement.move * d_m + travel)
+    return Port(name, np.asarray(per_state, float), state)
 
 
 def level_two(
@@ -195,17 +211,12 @@ def level_two(
     n_level1: int,
     arrangement: Arrangement,
 ) -> Level:
-    """A level whose rotations consume the states of n_level1 ``feeder`` factories."""
-    tau, source = level_two_inputs(
-        noise,
-        spec.d,
-        len(spec.layout.regions),
-        feeder,
-        fed,
-        n_level1=n_level1,
-        arrangement=arrangement,
+    """A level whose rotations consume the states of n_level1 ``feeder`` factories (estimated
+    as ``fed``), dealt to its ports (MODEL.md 4.3 and 7)."""
+    ports = supply(
+        noise, spec.d, spec.layout, (Feed(Design(feeder), n_level1),), (fed,), arrangement
     )
-    return _level(noise, spec, tau, source)
+    return _level(noise, spec, ports.longest_step, ports)
 
 
 def _finish(
@@ -239,6 +250,7 @@ def estimate_one_level(
     (estimator.sim.simulator.simulate).
     """
     level = level_one(noise, spec)
+    check_consumption(level)
     protocol = spec.protocol
     sim = simulate(
         protocol.n_qubits, protocol.checks, level.channels(), precision=precision, progress=progress
@@ -253,9 +265,12 @@ def estimate_design(
 ) -> FactoryEstimate:
     """Cost a factory of any number of levels (MODEL.md 4.3, 7, 8; docs/model-extensions.md).
 
-    Each feed is costed first; the top block's step lasts tau (``supply``), it needs
-    (N_rot / k) tau / (1 - p_fail) cycles, and its qubits are its own tiles, each feeding
-    factory with its routing strip, and the routing hub (MODEL.md 8.2-8.3).
+    Each feed is costed first; each step of the top block lasts as long as the ports it uses
+    need to deliver its states (``supply``, per port), a run needs the sum of its steps
+    / (1 - p_fail) cycles (the published 15x15 counts its single-state step half, a
+    departure), and its qubits are its own tiles, each feeding factory with its routing
+    strip, and the routing hub (MODEL.md 8.2-8.3). Outputs must obey the consumption rules
+    (layouts/consumption.py), else ConsumptionError.
     """
     if not design.feeds:
         return estimate_one_level(noise, design.top, precision=precision, progress=progress)
@@ -268,9 +283,9 @@ def estimate_design(
         for f in design.feeds
     )
     spec, arrangement = design.top, design.arrangement
-    k = len(spec.layout.regions)
-    tau, source = supply(noise, spec.d, k, design.feeds, fed, arrangement)
-    level = _level(noise, spec, tau, source)
+    ports = supply(noise, spec.d, spec.layout, design.feeds, fed, arrangement)
+    level = _level(noise, spec, ports.longest_step, ports)
+    check_consumption(level)
     d_m = np.asarray(spec.d.d_m, float)
     protocol = spec.protocol
     sim = simulate(
@@ -283,7 +298,7 @@ def estimate_design(
         for f, e in zip(design.feeds, fed)
     )
     qubits = arrangement.qubits(spec.layout.tiles(spec.d, level=2), feeders, d_m)
-    cycles = spec.schedule.n_rotations / k * level.tau / (1 - sim.p_fail)
+    cycles = level.cycles() / (1 - sim.p_fail)
     return _finish(noise, protocol, sim, qubits, cycles, fed)
 
 
@@ -299,9 +314,10 @@ def estimate_two_level(
 ) -> FactoryEstimate:
     """n_level1 one-level factories feeding a level-2 block (MODEL.md 4.3, 7, 8).
 
-    Each level-2 step consumes one level-1 state per ancilla region (k); it lasts
-    t_L1 = max(level-1 cycles * k / n_level1, min_step d_m2), and the level-2 block needs
-    (N_rot / k) t_L1 / (1 - p_fail2) cycles.
+    Each level-2 step consumes one level-1 state per ancilla region it uses, from the port of
+    that region; with n_level1 / 2 factories per side it lasts t_L1 = max(level-1 cycles * 2 /
+    n_level1, min_step d_m2), and the published blocks need (N_rot / k) t_L1 / (1 - p_fail2)
+    cycles.
     """
     design = Design(level2, (Feed(Design(level1), n_level1),), arrangement)
     return estimate_design(noise, design, precision=precision, progress=progress)

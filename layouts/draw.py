@@ -153,7 +153,19 @@ def draw_layout(
             )
         elif kind == "level1":
             strip = {**data, "width": data["width"] / 3}
-            _label(ax, strip, [f"level 1, #{data['index'] + 1}", f"#{data['index'] + 1}"])
+            number, side = data["index"] + 1, data["side"]
+            texts = [f"level 1, #{number} → {side}", f"#{number} → {side}", f"#{number}"]
+            _label(ax, strip, texts)
+        elif kind == "routing" and node[0] == "hub":
+            side = data["side"]
+            fed = sum(1 for n in graph if n[0] == "level1" and graph.nodes[n]["side"] == side)
+            _label(
+                ax,
+                data,
+                [f"{fed} feed port {side}", f"{fed} → port {side}", f"{fed} → {side}"],
+                color="#444444",
+                style="italic",
+            )
     missing = 0
     for node in patches(graph):
         data = graph.nodes[node]
@@ -245,7 +257,7 @@ def layout_legend(graph: nx.Graph) -> list:
             label += (
                 " ("
                 + "; ".join(f"{n} at $d$ = {d.notation(checks, regions)}" for d, n in kinds_of_d)
-                + ")"
+                + "); each column feeds only the port on its side"
             )
         if kind == "region" and graph.graph["level"] == 1:
             label += f" ($d_m$ = {d.d_m})"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.circuits.protocol import Protocol, Rotation
+from estimator.errors import ModelError
 from estimator.sim.channels import Channel, rotation_channel, x_flip, z_flip
 from estimator.sim.noise import NoiseModel
 from layouts.layout import Distances, Layout, Length
@@ -49,6 +50,57 @@ class InjectedState:
 
 
 @dataclass(frozen=True)
+class Port:
+    """One entry port of a fed block and what its own feeding factories deliver (MODEL.md 7,
+    per-port supply): one state per ``per_state`` cycles (inf: no factory on its side), each
+    with error and travel ``state``."""
+
+    name: str
+    per_state: np.ndarray
+    state: InjectedState
+
+
+@dataclass(frozen=True)
+class PortSupply:
+    """Level-2 rotations fed per port: a rotation through a region takes its state from that
+    region's port, and a step lasts at least the time each port it uses needs to deliver its
+    states, and at least ``min_step`` cycles (the lattice surgery; MODEL.md 7)."""
+
+    ports: tuple[Port, ...]
+    min_step: np.ndarray
+
+    def port(self, name: str) -> Port:
+        return next(p for p in self.ports if p.name == name)
+
+    def step_time(self, layout: Layout, placements: tuple[Placement, ...]) -> np.ndarray:
+        """max(min_step, max over the ports P the step uses of (states it takes from P) / r_P).
+        A port without feeding factories cannot serve a step (ModelError)."""
+        taken: dict[str, int] = {}
+        for p in placements:
+            if p.region is not None:
+                port = layout.region(p.region).port
+                taken[port] = taken.get(port, 0) + 1
+        time = np.asarray(self.min_step, float)
+        for name, count in sorted(taken.items()):
+            per_state = np.asarray(self.port(name).per_state, float)
+            if np.any(np.isposinf(per_state)):
+                raise ModelError(
+                    f"port {name} has no feeding factory on its side, but a step takes a state "
+                    "from it (supply is per port: give its side factories or use the other port)"
+                )
+            time = np.maximum(time, count * per_state)
+        return time
+
+    @property
+    def longest_step(self) -> np.ndarray:
+        """The longest a step taking one state per port can last: max(min_step, slowest
+        port's time per state), ports without factories left out."""
+        times = [np.asarray(p.per_state, float) for p in self.ports]
+        finite = [np.where(np.isposinf(t), 0.0, t) for t in times]
+        return np.maximum(np.asarray(self.min_step, float), np.maximum.reduce(finite))
+
+
+@dataclass(frozen=True)
 class Level:
     """One level of a factory: what it runs, where, at which distances and error rates.
 
@@ -56,8 +108,10 @@ class Level:
         protocol, layout, schedule: the circuit, its patches and its timing.
         d: the level's distances d_x, d_z, d_m.
         noise: the logical error rates of patches and merges (``spacelike``, ``timelike``).
-        tau: duration of one step in code cycles.
-        source: where the rotations' pi/8 rotation comes from.
+        tau: duration of one step in code cycles (with a PortSupply: its longest step; each
+            step's own duration is ``step_time``).
+        source: where the rotations' pi/8 rotation comes from (level 2 fed per port: a
+            PortSupply).
     """
 
     protocol: Protocol
@@ -66,7 +120,14 @@ class Level:
     d: Distances
     noise: NoiseModel
     tau: np.ndarray
-    source: FaultyT | InjectedState
+    source: FaultyT | InjectedState | PortSupply
+
+    def injected(self, region: str | None) -> InjectedState:
+        """The state a level-2 rotation through ``region`` consumes (its port's, per-port
+        supply) or the one state of every rotation."""
+        if isinstance(self.source, PortSupply):
+            return self.source.port(self.layout.region(region).port).state
+        return self.source
 
     def ancilla_length(self, placement: Placement) -> np.ndarray:
         """Lambda of a rotation through a region: the span at level 1; the port distance
@@ -87,6 +148,8 @@ class Level:
         d = self.d if step is None else self.d.at_step(step)
         d_m = np.asarray(d.d_m, float)
         noise, src = self.noise, self.source
+        if isinstance(src, PortSupply):
+            src = self.injected(placement.region)
         if placement.region is None:  # fast faulty T measurement on one check patch (4.2)
             d_z = np.asarray(d.check_d_z(placement.rotation.support[0]), float)
             _, z_aux = noise.spacelike(d_m, d_z)  # auxiliary region d_m high, Z distance d_z
@@ -106,15 +169,32 @@ class Level:
         return src.a + z_state * d_m, src.b + x_state * d_m + timelike, src.c, src.theta
 
     def step_time(self, step: int) -> np.ndarray:
-        """Duration of ``step`` in cycles: tau (MODEL.md 5: d_m at level 1), or at level 1 with
-        per-step d_m that step's d_m (extension E2)."""
+        """Duration of ``step`` in cycles: tau (MODEL.md 5: d_m at level 1), at level 1 with
+        per-step d_m that step's d_m (extension E2), and with per-port supply the time the
+        ports the step uses need to deliver its states (MODEL.md 7)."""
         if self.d.d_m_step and isinstance(self.source, FaultyT):
             return np.asarray(self.d.at_step(step).d_m, float)
+        if isinstance(self.source, PortSupply):
+            return self.source.step_time(self.layout, self.schedule.steps[step - 1])
         return self.tau
 
+    def step_starts(self) -> list[np.ndarray]:
+        """Start of every step (cycles from the start of the run), in step order."""
+        starts, now = [], np.zeros(())
+        for s in range(1, self.schedule.n_steps + 1):
+            starts.append(now)
+            now = now + self.step_time(s)
+        return starts
+
     def cycles(self) -> np.ndarray:
-        """Cycles of one run (level 1): the sum of the step durations (MODEL.md 8.3)."""
-        return sum(self.step_time(s) for s in range(1, self.schedule.n_steps + 1))
+        """Cycles of one run: the sum of the step durations (MODEL.md 8.3), each counted with
+        the schedule's ``cycles_factor`` departure where it has one."""
+        factor = {
+            d.step: d.factor for d in self.schedule.departures if d.kind == "cycles_factor"
+        }
+        return sum(
+            self.step_time(s) * factor.get(s, 1.0) for s in range(1, self.schedule.n_steps + 1)
+        )
 
     def storage_time(self, qubit: int, step: int) -> np.ndarray | None:
         """Cycles ``qubit`` idles in ``step`` (None: not alive), MODEL.md section 5."""

@@ -181,7 +181,8 @@ def layout_graph(
 def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
     """Level-1 blocks in one column per port side, a routing strip along each column and a
     routing hub between the column and the entry region (areas as in MODEL.md 8.2; with a
-    mix, each block and its share of the strip at its own distances)."""
+    mix, each block and its share of the strip at its own distances). The blocks are dealt to
+    the sides as the supply deals them (Arrangement.deal): each column feeds only its port."""
     if feed.n_level1 < 1:
         raise LayoutError(
             f"two-level factory needs at least one level-1 factory, got n_level1 = {feed.n_level1}"
@@ -194,18 +195,14 @@ def _add_feeders(graph: nx.Graph, feed: TwoLevel, d_m2: float) -> None:
         level1 = layout_graph(feed.layout, d, level=1)
         x0, y0, x1, y1 = bounding_box(level1)
         shapes.append((level1, y1 - y0, x1 - x0, float(feed.layout.row_width().evaluate(d))))
-    blocks = [shapes[0]] * feed.n_level1 + [
-        shapes[1 + j] for j, (_, n) in enumerate(feed.mix) for _ in range(n)
-    ]
     entries = {graph.nodes[n]["port"]: n for n in graph if n[0] == "entry"}
-    sides = sorted(entries)  # "L" before "R"
-    n = len(blocks)
-    counts = [n // len(sides) + (i < n % len(sides)) for i in range(len(sides))]
+    sides = list(entries)  # in the order of the regions, as estimator.factory.supply
+    dealt = feed.arrangement.deal([feed.n_level1] + [n for _, n in feed.mix], len(sides))
     _, by0, _, by1 = bounding_box(graph)
     centre = (by0 + by1) / 2
     index = 0
-    for side, count in zip(sides, counts):
-        column = blocks[index : index + count]
+    for i, side in enumerate(sides):
+        column = [shapes[j] for j in range(len(shapes)) for _ in range(int(dealt[j][i]))]
         entry = graph.nodes[entries[side]]
         blocks_h = sum(h for _, _, h, _ in column)
         column_h = max(blocks_h, by1 - by0)

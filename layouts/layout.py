@@ -283,6 +283,30 @@ class Layout:
         pos = self._positions(support)
         return min(pos) <= self.position(qubit) <= max(pos)
 
+    def uses(self, support: Iterable[int], region: str | None, qubit: int, *, level: int) -> bool:
+        """True when a rotation on ``support`` through ``region`` uses that region's stretch at
+        ``qubit``'s patch: at level 1 its span (MODEL.md 6), at level 2 the stretch from the
+        region's port to the far edge of its farthest patch. A fast faulty T measurement
+        (``region`` None) uses no region along the row."""
+        if region is None:
+            return False
+        if level == 1:
+            return self.covers(support, qubit)
+        pos, at = self._positions(support), self.position(qubit)
+        return at <= max(pos) if self.region(region).port == "L" else at >= min(pos)
+
+    def free_regions(self, placements, qubit: int, *, level: int) -> tuple[str, ...]:
+        """Regions whose stretch at ``qubit``'s patch no placement (rotation, region) of a step
+        uses."""
+        return tuple(
+            r.name
+            for r in self.regions
+            if not any(
+                p.region == r.name and self.uses(p.rotation.support, r.name, qubit, level=level)
+                for p in placements
+            )
+        )
+
     def qubits(self, d: Distances, *, level: int) -> np.ndarray:
         """Physical qubits of one block (MODEL.md 8.2): QUBITS_PER_TILE per tile."""
         return QUBITS_PER_TILE * self.tiles(d, level=level)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from estimator.circuits.protocol import Protocol, Rotation
-from estimator.errors import LayoutError, ProtocolError, ScheduleError
+from estimator.errors import ConsumptionError, LayoutError, ProtocolError, ScheduleError
 from layouts.layout import Layout, Length
 
-DEPARTURE_KINDS = ("ancilla_z", "storage_factor", "alive", "consumption_time")
+DEPARTURE_KINDS = ("ancilla_z", "storage_factor", "alive", "consumption_time", "cycles_factor")
 _PLACED = re.compile(r"^(.*?)\s*(?:@\s*(\w+))?\s*$")
 
 
@@ -37,7 +37,8 @@ class Placement:
 
 @dataclass(frozen=True)
 class Consumption:
-    """Output ``qubit`` is consumed in ``step``, or after it (deferred: one more full step)."""
+    """Output ``qubit`` is consumed in ``step``, or after it (deferred: one more full step;
+    only after the protocol's last step). When it may leave: layouts/consumption.py."""
 
     qubit: int
     step: int
@@ -51,7 +52,9 @@ class Departure:
     Kinds: ``ancilla_z``: an extra ancilla-Z channel on ``qubit`` in ``step`` as if it were
     in a rotation through ``region``; ``storage_factor``: the storage of ``qubit`` in ``step``
     is multiplied by ``factor``; ``alive``: check ``qubit`` is still stored in ``step``;
-    ``consumption_time``: consuming output ``qubit`` takes ``time`` instead of d_m + 2 d_x.
+    ``consumption_time``: consuming output ``qubit`` takes ``time`` instead of d_m + 2 d_x;
+    ``cycles_factor``: ``step`` counts ``factor`` times its duration in the cycles of a run
+    (``qubit`` unused, 0).
     """
 
     kind: str
@@ -86,11 +89,9 @@ class Schedule:
         return replace(self, name="consistent", departures=())
 
     def deferred(self) -> Schedule:
-        """The same rotations with every output consumed after the step of its last rotation
-        (MODEL.md 5, deferred consumption; docs/model-extensions.md E7)."""
-        consumption = tuple(
-            Consumption(c.qubit, self.last_step(c.qubit), True) for c in self.consumption
-        )
+        """The same rotations with every output consumed after the protocol's last step
+        (deferred consumption; docs/model-extensions.md E7)."""
+        consumption = tuple(Consumption(c.qubit, self.n_steps, True) for c in self.consumption)
         return replace(self, consumption=consumption)
 
     def to_data(self) -> dict:
@@ -118,7 +119,9 @@ class Schedule:
         )
 
     def validate(self, protocol: Protocol, layout: Layout, *, level: int) -> None:
-        """Raise ScheduleError/LayoutError unless this schedule runs ``protocol`` on ``layout``."""
+        """Raise ScheduleError/LayoutError unless this schedule runs ``protocol`` on ``layout``,
+        and ConsumptionError when an output is deferred before the last step or has no free
+        region in its consumption step (the time-free part of layouts/consumption.py)."""
         scheduled = [p.rotation for step in self.steps for p in step]
         if sorted(scheduled, key=str) != sorted(protocol.rotations, key=str):
             missing = set(protocol.rotations) - set(scheduled)
@@ -167,9 +170,26 @@ class Schedule:
                 raise ScheduleError(
                     f"schedule {self.name!r}: output {c.qubit} is consumed in step {c.step}, before its last rotation"
                 )
+            if c.deferred and c.step != self.n_steps:
+                raise ConsumptionError(
+                    f"schedule {self.name!r}: output q{c.qubit} deferred in step {c.step} of "
+                    f"{self.n_steps} breaks the consumption rule 'post-selection first': "
+                    "deferred means after the protocol's last step"
+                )
+            if not c.deferred and not layout.free_regions(
+                self.steps[c.step - 1], c.qubit, level=level
+            ):
+                raise ConsumptionError(
+                    f"schedule {self.name!r}: output q{c.qubit} consumed in step {c.step} breaks "
+                    "the consumption rule 'access': no ancilla region is free at its patch"
+                )
         for d in self.departures:
             if d.kind not in DEPARTURE_KINDS:
                 raise ScheduleError(f"schedule {self.name!r}: unknown departure kind {d.kind!r}")
+            if d.kind != "cycles_factor" and not 1 <= d.qubit <= protocol.n_qubits:
+                raise ScheduleError(
+                    f"schedule {self.name!r}: departure {d.kind!r} names no qubit of the protocol"
+                )
 
 
 def fast_t_regions(layout: Layout, step: tuple[Placement, ...], qubit: int) -> tuple[str, ...]:
@@ -177,11 +197,7 @@ def fast_t_regions(layout: Layout, step: tuple[Placement, ...], qubit: int) -> t
     whose stretch at the patch no rotation of the step uses (MODEL.md 4.2 space rule; a level-1
     rotation uses its region from its leftmost to its rightmost patch, MODEL.md 6). In a
     one-row layout every region runs along every patch."""
-    return tuple(
-        r.name
-        for r in layout.regions
-        if not any(p.region == r.name and layout.covers(p.rotation.support, qubit) for p in step)
-    )
+    return layout.free_regions(step, qubit, level=1)
 
 
 def _placement_text(placement: Placement) -> str:
@@ -192,7 +208,7 @@ def _placement_text(placement: Placement) -> str:
 
 
 def _departure_data(d: Departure) -> dict:
-    data: dict = {"kind": d.kind, "qubit": d.qubit}
+    data: dict = {"kind": d.kind, **({"qubit": d.qubit} if d.qubit else {})}
     if d.step:
         data["step"] = d.step
     if d.region is not None:
@@ -243,7 +259,7 @@ def _departure(data: Mapping) -> Departure:
     time = data.get("time")
     return Departure(
         kind=str(data["kind"]),
-        qubit=int(data["qubit"]),
+        qubit=int(data.get("qubit", 0)),
         step=int(data.get("step", 0)),
         region=data.get("region"),
         factor=float(data.get("factor", 1.0)),

@@ -16,7 +16,11 @@ run has a wrong output (``harm_weights``). The exact p_out of the result is the 
 job (estimator.factory), not this module's.
 
 At level 1 a fast faulty T measurement needs an ancilla region whose stretch at its patch no
-rotation of the step uses (MODEL.md 4.2 space rule).
+rotation of the step uses (MODEL.md 4.2 space rule). Outputs obey the consumption rules of
+layouts/consumption.py: deferred means after the last step; an in-step consumption ends no
+earlier than the last lattice surgery (post-selection first, timed with the longest step) and
+has a region free at the output in every step until it has left (access, timed with the
+shortest step), so every schedule it returns passes them at any step time in that range.
 
 Reproducible and fast: one worker, a fixed seed and a budget of CP-SAT's deterministic time
 (no wall-clock limit decides the result), so the same input gives the same schedule on any
@@ -37,15 +41,16 @@ import numpy as np
 from estimator.circuits.protocol import Protocol
 from estimator.errors import LayoutError, ScheduleError
 from estimator.sim.noise import NoiseModel
-from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level
+from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level, PortSupply
 from layouts.graph import layout_graph, regions_for
-from layouts.layout import Distances, Layout
+from layouts.layout import Distances, Layout, Length
 from layouts.schedule import Consumption, Placement, Schedule
 
 CONSUMPTION_MODES = ("allowed", "deferred")
 """``allowed``: an output is consumed in any step from its last rotation on, in-step or
-deferred (MODEL.md 5); ``deferred``: every output is consumed after the step of its last
-rotation."""
+deferred, as far as the consumption rules allow (layouts/consumption.py: after post-selection,
+through a free region); ``deferred``: every output is consumed after the protocol's last
+step."""
 COEFFICIENT_RANGE = 10**6
 """The largest proxy coefficient becomes this integer; smaller ones are rounded relative to
 it (terms below 1e-6 of the largest cannot change p_out by more than that fraction)."""
@@ -70,7 +75,8 @@ class ScheduleResult:
         schedule: the schedule (data, as the published ones).
         status: "OPTIMAL" (error proxy proven minimal for the step count) or "FEASIBLE"
             (deterministic budget used up first).
-        steps_proven_optimal: True when no schedule with fewer steps exists.
+        steps_proven_optimal: True when no schedule with fewer steps exists (with ports of
+            unequal supply: no schedule with a shorter run, and none as short with fewer steps).
         wall_time_s: time spent in both solves (0 when taken from the cache).
         objective: the error proxy of the schedule at the point its class was solved, a
             probability (harm-weighted sum of the error probabilities the schedule controls;
@@ -194,7 +200,7 @@ def _level(
     d: Distances,
     noise: NoiseModel,
     tau: float,
-    feed: InjectedState | None,
+    feed: InjectedState | PortSupply | None,
 ) -> Level:
     """A Level without a schedule: it evaluates rotation errors and ancilla lengths."""
     if level == 1:
@@ -216,7 +222,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     outputs = set(protocol.outputs)
     options = []
     for rotation in protocol.rotations:
-        regions = regions_for(graph, rotation.support)
+        regions = tuple(r for r in regions_for(graph, rotation.support) if _fed(model, r))
         fast = level == 1 and len(rotation.support) == 1 and rotation.support[0] not in outputs
         if not regions and not fast:
             raise LayoutError(
@@ -258,7 +264,7 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
         for r, (rot, opts) in enumerate(zip(protocol.rotations, options))
         for g in opts
     }
-    pools = _pools(layout, options, cost)
+    pools = _pools(layout, options, cost, level)
     pooled = [
         tuple(pool for pool in pools if pool[0] in opts) + ((None,) if None in opts else ())
         for opts in options
@@ -284,13 +290,22 @@ def _costs(protocol: Protocol, layout: Layout, level: int, d: Distances, model: 
     )
 
 
-def _pools(layout: Layout, options, cost) -> list[tuple[str, ...]]:
+def _fed(model: Level, region: str) -> bool:
+    """False for a level-2 region whose port has no feeding factory (per-port supply)."""
+    if not isinstance(model.source, PortSupply):
+        return True
+    port = model.source.port(model.layout.region(region).port)
+    return not bool(np.any(np.isposinf(np.asarray(port.per_state, float))))
+
+
+def _pools(layout: Layout, options, cost, level: int) -> list[tuple[str, ...]]:
     """Regions that host the same rotations at the same cost are interchangeable: the model
     fills a pool of them up to its size and names the regions afterwards (this removes the
-    symmetric copies of every schedule, e.g. top and bottom at level 1)."""
+    symmetric copies of every schedule, e.g. top and bottom at level 1). At level 2 a pool
+    also shares its port (the stretch a rotation uses runs from the port)."""
     groups: dict[tuple, list[str]] = {}
     for region in layout.regions:
-        signature = tuple(
+        signature = (region.port if level == 2 else "",) + tuple(
             f"{cost[r, region.name]:.9g}" if region.name in opts else None
             for r, opts in enumerate(options)
         )
@@ -363,6 +378,25 @@ class _Model:
             free.append(room)
         self.model.add(sum(fast) <= sum(free))
 
+    def durations(self, ports: _PortTimes) -> list:
+        """Each step's duration (scaled): at least the shortest step if used, and for every
+        port its time per state times the states the step takes from it."""
+        bound = ports.least * self.n_steps + sum(t for _, t in ports.per_state) * self.n_steps
+        durations = []
+        for s in range(self.n_steps):
+            d = self.model.new_int_var(0, bound, f"duration{s}")
+            self.model.add(d >= ports.least * self.used[s])
+            for pool, time in ports.per_state:
+                taken = [
+                    self.x[r][s][i]
+                    for r, opts in enumerate(self.options)
+                    for i, g in enumerate(opts)
+                    if g == pool
+                ]
+                self.model.add(d >= time * sum(taken))
+            durations.append(d)
+        return durations
+
     def on(self, qubit: int, step: int) -> list:
         """Variables of the rotations on ``qubit`` placed in ``step``."""
         return [
@@ -395,24 +429,65 @@ class _Model:
         return solver, status
 
 
-def _fewest_steps(protocol: Protocol, costs: _Costs, work: float) -> tuple[int, bool, list, float]:
-    """Phase 1: the fewest steps (a step is used or not; used steps come first)."""
+def _fewest_steps(
+    protocol: Protocol, costs: _Costs, work: float, ports: _PortTimes | None = None
+) -> tuple[int, bool, list, float, int | None]:
+    """Phase 1: the fewest steps (a step is used or not; used steps come first). With ports
+    of unequal supply (``ports``): the least run time, the sum of the step durations (each
+    step waits for the ports it draws from), and among those the fewest steps. Returns the
+    step count, whether it is proven, the hint, the deterministic time and the least run
+    time (scaled; None when counting steps)."""
     options = costs.options
     horizon = len(protocol.rotations)
     m = _Model(protocol, costs, horizon, optional_steps=True)
     regions = sum(len(pool) for pool in {g for opts in options for g in opts if g is not None})
     needs_region = sum(None not in opts for opts in options)
     m.model.add(regions * sum(m.used) >= needs_region)  # redundant: capacity counts rotations
-    m.model.minimize(sum(m.used))
+    if ports is None:
+        m.model.minimize(sum(m.used))
+    else:
+        durations = m.durations(ports)
+        m.model.minimize((horizon + 1) * sum(durations) + sum(m.used))
     solver, status = m.solve(work)
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise ScheduleError(_failure("the fewest steps", status, work))
-    n_steps = round(solver.objective_value)
+    n_steps = sum(solver.value(v) for v in m.used) if ports else round(solver.objective_value)
+    least = sum(solver.value(v) for v in durations) if ports else None
     hint = [
         [[solver.boolean_value(v) for v in m.x[r][s]] for s in range(n_steps)]
         for r in range(len(options))
     ]
-    return n_steps, status == "OPTIMAL", hint, solver.response_proto.deterministic_time
+    return n_steps, status == "OPTIMAL", hint, solver.response_proto.deterministic_time, least
+
+
+@dataclass(frozen=True)
+class _PortTimes:
+    """Per-port supply in the model: the time (integer, scaled) each state of a port takes to
+    arrive, by pool, and the shortest step. A step lasts at least the shortest step and, for
+    each port, its time per state times the states the step takes from it."""
+
+    per_state: tuple[tuple[tuple[str, ...], int], ...]
+    least: int
+
+
+def _port_times(layout: Layout, costs: _Costs, feed) -> _PortTimes | None:
+    """The ports' times when they differ (None: every used step lasts the same, so the fewest
+    steps is also the shortest run)."""
+    if not isinstance(feed, PortSupply):
+        return None
+    least = float(feed.min_step)
+    times = {
+        p.name: max(float(p.per_state), least) for p in feed.ports if not np.isposinf(p.per_state)
+    }
+    if len(set(times.values())) <= 1:
+        return None
+    scale = 1000 / max(times.values())
+    pools = sorted({g for opts in costs.options for g in opts if g is not None})
+    per_state = tuple(
+        (pool, round(float(feed.port(layout.region(pool[0]).port).per_state) * scale))
+        for pool in pools
+    )
+    return _PortTimes(per_state, round(least * scale))
 
 
 def _failure(what: str, status: str, time_limit: float) -> str:
@@ -458,10 +533,16 @@ def _least_error(
     work: float,
     time_limit: float,
     consumption_mode: str,
+    leaving: _Leaving,
+    ports: _PortTimes | None = None,
+    least_time: int | None = None,
 ):
-    """Phase 2: with ``n_steps`` fixed, minimise the integer-scaled error proxy."""
+    """Phase 2: with ``n_steps`` fixed (and, with ports of unequal supply, the least run time
+    kept), minimise the integer-scaled error proxy."""
     m = _Model(protocol, costs, n_steps)
     model = m.model
+    if ports is not None:
+        model.add(sum(m.durations(ports)) <= least_time)
     steps = range(n_steps)
     scale = _scale(costs)
 
@@ -516,6 +597,7 @@ def _least_error(
         model.add(waiting[-1] == 0)
         if consumption_mode == "deferred":
             model.add(deferred == 1)
+        _consumption_rules(m, costs, leaving, q, waiting, deferred)
         consumption[q] = (waiting, deferred)
         full = [started[s] + waiting[s] - 1 for s in steps]  # alive for a whole step
         model.add(sum(full) + 1 >= least_life)
@@ -574,6 +656,85 @@ def _least_error(
     return schedule, status, objective, solver.response_proto.deterministic_time
 
 
+@dataclass(frozen=True)
+class _Leaving:
+    """What the consumption rules (layouts/consumption.py) need in the model: how many steps
+    before the last an in-step consumption may start (post-selection first, with the longest
+    step), how many steps an output occupies its region from its consumption step on (access,
+    with the shortest step), and which pooled rotation uses the stretch at which output."""
+
+    earliest_before_end: int
+    occupied_steps: int
+    uses: dict[tuple[int, tuple[str, ...]], frozenset[int]]
+
+
+def _leaving(
+    protocol: Protocol,
+    layout: Layout,
+    level: int,
+    d: Distances,
+    costs: _Costs,
+    longest: float,
+    shortest: float,
+    d_m_range: tuple[float, float],
+) -> _Leaving:
+    """In-step consumption at step c leaves at start(c) + d_m + 2 d_x; with steps of tau it is
+    after the end of the last surgery (start(N) + d_m) iff N - c <= 2 d_x / tau, and it occupies
+    the steps c .. c + ceil((d_m + 2 d_x) / tau) - 1. With steps between ``shortest`` and
+    ``longest`` and d_m between the bounds of ``d_m_range`` (per-step d_m), the worst case of
+    each."""
+    low, high = d_m_range
+    d_x, consume = float(d.d_x), float((CONSUMPTION_TIME + Length(dm=-1)).evaluate(d)) + high
+    uses = {
+        (r, pool): frozenset(
+            o
+            for o in protocol.outputs
+            if layout.uses(protocol.rotations[r].support, pool[0], o, level=level)
+        )
+        for r, opts in enumerate(costs.options)
+        for pool in opts
+        if pool is not None
+    }
+    return _Leaving(
+        math.floor((2 * d_x - (high - low)) / longest * (1 + 1e-12)),
+        math.ceil(consume / shortest * (1 - 1e-12)),
+        uses,
+    )
+
+
+def _consumption_rules(m: _Model, costs: _Costs, leaving: _Leaving, q: int, waiting, deferred):
+    """Output ``q`` is consumed in the step after the last ``waiting`` one. Deferred: only
+    after the last step. In-step: no more than ``earliest_before_end`` steps before the last
+    (post-selection first), and a region free at q in every step it occupies (access)."""
+    model, n = m.model, m.n_steps
+    if n >= 2:
+        model.add_implication(deferred, waiting[n - 2])
+    first = n - leaving.earliest_before_end  # earliest in-step consumption step, 1-based
+    if first >= 2:
+        model.add(waiting[first - 2] + deferred >= 1)
+    pools = sorted({g for opts in costs.options for g in opts if g is not None})
+    for t in range(n):
+        before = waiting[t - leaving.occupied_steps] if t >= leaving.occupied_steps else 1
+        rooms = []
+        for i, pool in enumerate(pools):
+            blocking = [
+                m.x[r][t][j]
+                for r, opts in enumerate(costs.options)
+                for j, g in enumerate(opts)
+                if g == pool and q in leaving.uses[r, pool]
+            ]
+            if not blocking:
+                rooms = None  # a pool nobody blocks at q: always free
+                break
+            room = model.new_bool_var(f"access{q}_{t}_{i}")
+            model.add(sum(blocking) + room <= len(pool))
+            rooms.append(room)
+        if rooms is None:
+            continue
+        # in transit in step t: consumed in-step at some step in (t - occupied, t]
+        model.add(sum(rooms) >= before - waiting[t] - deferred)
+
+
 def schedule_cpsat(
     protocol: Protocol,
     layout: Layout,
@@ -583,7 +744,7 @@ def schedule_cpsat(
     noise: NoiseModel,
     time_limit: float = DEFAULT_WORK,
     tau: float | None = None,
-    feed: InjectedState | None = None,
+    feed: InjectedState | PortSupply | None = None,
     consumption: str = "allowed",
     cache: bool = True,
 ) -> ScheduleResult:
@@ -593,18 +754,22 @@ def schedule_cpsat(
         protocol: the rotations to schedule.
         layout: patches and ancilla regions (every qubit needs a patch).
         level: 1 (faulty T measurements) or 2 (level-1 states through the regions' ports).
-        d: the level's distances, one parameter point (per-step d_m is not seen: the proxy
-            takes the level's d_m in every step).
+        d: the level's distances, one parameter point (the proxy takes the level's d_m in
+            every step; the consumption constraints hold for any per-step d_m in the range
+            of ``d_m_step``).
         noise: the noise model at one parameter point.
         time_limit: budget of both solves together in seconds of CP-SAT's deterministic time
             (one worker, fixed seed): the result does not depend on the machine's load.
-        tau: step duration in cycles; default d_m (level 1: exact, MODEL.md 5; level 2: the
-            shortest step of the standard arrangement, MODEL.md 7).
+        tau: step duration in cycles (with per-port supply, the longest step); default d_m
+            (level 1: exact, MODEL.md 5; level 2: the shortest step of the standard
+            arrangement, MODEL.md 7, and then an output may leave in-step only in the last
+            step, since post-selection first needs the real step time).
         feed: level 2 only, the level-1 states (error p_in, travel l_move) as
             estimator.factory builds them; default p_in = 35 p_t^3 (002 Sec. 1), l_move = 0.
             Only the proxy's weights depend on it.
-        consumption: "allowed" (MODEL.md 5: in-step or deferred, from the last rotation on) or
-            "deferred" (every output after the step of its last rotation).
+        consumption: "allowed" (each output in-step or deferred, from its last rotation on,
+            within the consumption rules of layouts/consumption.py) or "deferred" (every
+            output after the protocol's last step).
         cache: reuse the schedule of an earlier call of the same class (same protocol, layout,
             level, consumption, budget and ordering of the proxy coefficients).
 
@@ -631,12 +796,14 @@ def schedule_cpsat(
             f"got {consumption!r}"
         )
     try:
-        d = replace(d.scalar(), d_m_step=())
+        point = d.scalar()
         noise.p_logical(1.0).item()
     except (TypeError, ValueError):
         raise ScheduleError(
             "schedule_cpsat needs one parameter point: scalar distances and p_phys"
         ) from None
+    d_m_values = [float(v) for v in point.d_m_step] or [float(point.d_m)]
+    d = replace(point, d_m_step=())
     idle = [
         q
         for q in range(1, protocol.n_qubits + 1)
@@ -654,6 +821,17 @@ def schedule_cpsat(
     step_time = float(d.d_m) if tau is None else float(tau)
     model = _level(protocol, layout, level, d, noise, step_time, feed)
     costs = _costs(protocol, layout, level, d, model)
+    # without the real step time a level-2 output may leave in-step only in the last step
+    longest = step_time if tau is not None or level == 1 else math.inf
+    shortest = step_time
+    if isinstance(feed, PortSupply):
+        shortest = max(float(feed.min_step), min(float(p.per_state) for p in feed.ports))
+        shortest = min(shortest, step_time)
+    if level == 1 and tau is None:  # per-step d_m: steps from the shortest to the longest
+        longest, shortest = max(d_m_values + [longest]), min(d_m_values + [shortest])
+    d_m_range = (min(d_m_values + [float(d.d_m)]), max(d_m_values + [float(d.d_m)]))
+    leaving = _leaving(protocol, layout, level, d, costs, longest, shortest, d_m_range)
+    ports = _port_times(layout, costs, feed) if level == 2 else None
     key = (
         protocol.rotations,
         protocol.outputs,
@@ -662,12 +840,26 @@ def schedule_cpsat(
         consumption,
         float(time_limit),
         _class_signature(costs),
+        leaving.earliest_before_end,
+        leaving.occupied_steps,
+        ports,
     )
     if cache and key in _CACHE:
         return replace(_CACHE[key], cached=True, wall_time_s=0.0)
-    n_steps, proven, hint, spent = _fewest_steps(protocol, costs, time_limit)
+    # the least run time is a harder search than the fewest steps: it gets half of the budget
+    first = time_limit if ports is None else time_limit / 2
+    n_steps, proven, hint, spent, least_time = _fewest_steps(protocol, costs, first, ports)
     schedule, status, objective, spent2 = _least_error(
-        protocol, costs, n_steps, hint, time_limit - spent, time_limit, consumption
+        protocol,
+        costs,
+        n_steps,
+        hint,
+        time_limit - spent,
+        time_limit,
+        consumption,
+        leaving,
+        ports,
+        least_time,
     )
     schedule.validate(protocol, layout, level=level)
     result = ScheduleResult(

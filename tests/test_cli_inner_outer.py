@@ -78,15 +78,16 @@ def test_outer_table_for_petersen(capsys):
 
 def test_outer_tanner_search_writes_a_matrix_that_reads_back(capsys, tmp_path):
     path = tmp_path / "tanner.txt"
-    args = ["code", "outer", "tanner:5:alpha=9,tries=2", "--write-matrix", str(path)]
+    args = ["code", "outer", "tanner:5:alpha=5-6,tries=2", "--write-matrix", str(path)]
     assert main([*args, "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert record["search"]["alpha"] == 9 and record["sensitivity"] == 7
-    assert record["search"]["attempts"] == [{"alpha": 9, "attempts": 2}]
+    assert record["search"]["alpha"] == 6 and record["sensitivity"] == 7  # Table 3 prints 7
+    assert record["search"]["attempts"] == [{"alpha": 5, "attempts": 2}, {"alpha": 6, "attempts": 1}]
+    assert record["search"]["added"] == 0
     assert record["girth"] >= 6 and record["distance"] >= 7
     assert main(["code", "outer", str(path), "--format", "json"]) == 0
     again = json.loads(capsys.readouterr().out)
-    assert again["c_out"] == record["c_out"] and again["n_out"] == 45
+    assert again["c_out"] == record["c_out"] and again["n_out"] == 30
 
 
 @pytest.mark.parametrize(

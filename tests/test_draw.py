@@ -68,8 +68,9 @@ def test_draw_layout_one_level():
 
 
 def test_mixed_feeders_are_all_drawn_each_at_its_own_size():
-    """Extension E4: 3 level-1 factories at d = 9,3,3 and 2 at 11,5,5 give five blocks, the
-    last two larger, and a legend naming both kinds."""
+    """Extension E4: 3 level-1 factories at d = 9,3,3 and 2 at 11,5,5 give five blocks, dealt
+    to the ports in turn as the supply deals them (small, small, large to L; small, large to
+    R), and a legend naming both kinds."""
     feed = TwoLevel(
         LAYOUT, Distances(9, 3, 3), 3, Arrangement.litinski(), ((Distances(11, 5, 5), 2),)
     )
@@ -78,10 +79,14 @@ def test_mixed_feeders_are_all_drawn_each_at_its_own_size():
     )
     blocks = [graph.nodes[("level1", i)] for i in range(5)]
     assert ("level1", 5) not in graph
-    small, large = blocks[0]["area"], blocks[4]["area"]
-    assert [b["area"] for b in blocks] == [small] * 3 + [large] * 2 and large > small
+    small, large = blocks[0]["area"], blocks[2]["area"]
+    assert [b["area"] for b in blocks] == [small, small, large, small, large] and large > small
+    assert [b["side"] for b in blocks] == ["L"] * 3 + ["R"] * 2
     entries = {h.get_label() for h in layout_legend(graph)}
-    assert "level-1 factory (3 at $d$ = 9,3,3; 2 at $d$ = 11,5,5)" in entries
+    assert (
+        "level-1 factory (3 at $d$ = 9,3,3; 2 at $d$ = 11,5,5); each column feeds only the port "
+        "on its side" in entries
+    )
     assert draw_layout(graph, _axes(12, 6)) == 0
 
 
@@ -93,11 +98,13 @@ def test_draw_layout_two_level_shows_feeders_and_ports():
     ax = _axes(12, 5)
     assert draw_layout(graph, ax) == 0
     texts = _texts(ax)
-    assert {"level 1, #1", "level 1, #4", "top, port L", "bottom, port R"} <= texts
+    assert {"#1 → L", "#4 → R", "top, port L", "bottom, port R"} <= texts
+    assert {"2 feed port L", "2 feed port R"} <= texts
     assert {f"q{q}" for q in range(1, 8)} <= texts
     entries = {h.get_label() for h in layout_legend(graph)}
     assert {"entry region of a port", "routing to level-1 factories"} <= entries
-    assert "level-1 factory (4 at $d$ = 9,3,3)" in entries
+    legend = "level-1 factory (4 at $d$ = 9,3,3); each column feeds only the port on its side"
+    assert legend in entries
 
 
 def test_alive_steps_follow_the_storage_rules():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from estimator.circuits.protocols import builtin_protocols
+from estimator.errors import ConsumptionError
 from estimator.factory import LevelSpec, estimate_one_level, estimate_two_level, level_two
 from estimator.sim.noise import NoiseModel
 from layouts.arrangement import Arrangement
@@ -68,10 +69,12 @@ def test_small_footprint_two_level_qubits_and_time():
     t_l1 = max(6 * dm / (1 - float(first.p_fail)), 2 * dm2)
     assert float(est.cycles) == pytest.approx(15 * t_l1 / (1 - float(est.p_fail)))
     level = level_two(noise, l2, l1, first, n_level1=1, arrangement=Arrangement.small_footprint())
-    assert float(level.source.p_in) == pytest.approx(
+    (port,) = level.source.ports  # one region, port R, fed by the one factory
+    assert port.name == "R"
+    assert float(port.state.p_in) == pytest.approx(
         float(first.p_out) + 5 * float(noise.p_logical(dm2)) * dm2
     )
-    assert float(level.source.l_move) == pytest.approx(5 * dm2)
+    assert float(port.state.l_move) == pytest.approx(5 * dm2)
 
 
 @pytest.mark.parametrize(("name", "n_rot"), [("15-to-1", 15), ("20-to-4", 20), ("8-to-CCZ", 8)])
@@ -81,13 +84,22 @@ def test_level2_time_and_inputs(name, n_rot):
     noise = NoiseModel(2e-4)
     l1, l2 = _spec(1, "15-to-1", "litinski", (11, 5, 5)), _spec(2, name, "litinski", (21, 9, 11))
     for n_l1 in (2, 4, 8, 16):
+        if name == "20-to-4" and n_l1 == 2:
+            # t_L1 = 30.1 > d_X2 = 21: the published schedule hands q1 and q2 out in step 8
+            # of 10, before the last check is measured; the engine refuses it
+            with pytest.raises(ConsumptionError, match="output q1 consumed in step 8 of 10"):
+                estimate_two_level(noise, l1, l2, n_level1=2, arrangement=Arrangement.litinski())
+            continue
         est = estimate_two_level(noise, l1, l2, n_level1=n_l1, arrangement=Arrangement.litinski())
         first = est.level1
         t_l1 = max(6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail)), 11)
         assert float(est.cycles) == pytest.approx(n_rot / 2 * t_l1 / (1 - float(est.p_fail)))
         level = level_two(noise, l2, l1, first, n_level1=n_l1, arrangement=Arrangement.litinski())
-        assert float(level.source.l_move) == pytest.approx(10 * 11 + n_l1 / 4 * (11 + 4 * 5))
-        assert float(level.source.p_in) == pytest.approx(float(first.infidelity))
+        for port in level.source.ports:  # n_L1 / 2 factories per side: MODEL.md 7 per port
+            t_port = 6 * 5 / (n_l1 / 2) / (1 - float(first.p_fail))
+            assert float(port.per_state) == pytest.approx(t_port)
+            assert float(port.state.l_move) == pytest.approx(10 * 11 + n_l1 / 4 * (11 + 4 * 5))
+            assert float(port.state.p_in) == pytest.approx(float(first.infidelity))
 
 
 def test_per_output_normalisation():

@@ -29,9 +29,10 @@ def _record(name, *sets):
 
 def test_every_printed_value_of_001_is_reproduced():
     """T counts, qubits, outputs, orders, the exact 35 and 1411 of App. C and Fig. 5.1's
-    fitted prefactors (2 significant digits) and n_T / n_outer: ours rounds to each."""
+    fitted prefactors (2 significant digits) and n_T / n_outer, and the CCZ protocol of
+    Sec. 2 (144 T, 2 outputs, order 2): ours rounds to each."""
     rows = [row for path in CONFIGS for row in _record(path.name)["paper"]]
-    assert len(rows) == 63
+    assert len(rows) == 66
     assert [r for r in rows if not r["reproduced"]] == []
     fits = {r["paper"] for r in rows if r["quantity"] == "prefactor"}
     assert fits == {"35", "1.4e3", "45", "7.3e3", "3.9e3", "2.5e3", "4.9e4"}
@@ -195,10 +196,10 @@ def test_cli_estimate_and_table(capsys):
     out = capsys.readouterr().out
     assert "45 eps^2" in out and "33 eps^2" in out and "prefactor" in out
     assert main(["table", str(DIR)]) == 0
-    assert "001: 63 of 63 printed values reproduced" in capsys.readouterr().out
+    assert "001: 66 of 66 printed values reproduced" in capsys.readouterr().out
     assert main(["table", str(DIR), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"]["001"] == {"reproduced": 63, "printed": 63}
+    assert document["summary"]["001"] == {"reproduced": 66, "printed": 66}
 
 
 @pytest.mark.parametrize(
@@ -242,3 +243,21 @@ def test_counter_against_the_calculus_of_000(outer, tmp_path):
     else:
         assert classes == {"hidden": 6615, "logical": 2016, "undetected": 12}
         assert counted == 6615 + 1008 + 12
+
+
+def test_ccz_config_and_uniform_angle_noise(capsys):
+    """The CCZ protocol of Sec. 2 through msd estimate; theta replaces eps_in by eps(theta)
+    (Sec. 5.2) and is reported; it is no stage of msd concat (it consumes CCZ states)."""
+    from estimator.codes.magic import uniform_angle_eps
+
+    record = _record("13_ccz_3x4-2-2.toml", "theta=0.1")
+    assert (record["t_count"], record["n_out"], record["order"], record["qubits"]) == (144, 2, 2, 13)
+    assert record["state"] == "CCZ" and record["theta"] == 0.1 and record["gamma"] is None
+    assert record["eps_in"] == uniform_angle_eps(0.1)
+    assert "eps/7" in record["conventions"]["error_model"]
+    assert "001:ccz" not in shipped_stages(DIR)
+    assert main(["estimate", str(DIR / "13_ccz_3x4-2-2.toml"), "--set", "theta=0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "+ 2 input CCZ states" in out and "uniform-angle noise, theta = 0.05" in out
+    assert main(["estimate", str(DIR / "13_ccz_3x4-2-2.toml"), "--set", "theta=-1"]) == 2
+    assert capsys.readouterr().err.startswith("msd: error: theta")

@@ -256,3 +256,50 @@ def test_logical_h_conventions():
     assert round(result.leading("per_output"), 9) == 22.5
     assert round(result.leading("marginal")) == 33
     assert math.isclose(sum(m[2] for m in result.marginals), 66)
+
+
+def _ccz(inner, readout):
+    from estimator.codes.magic import CCZ
+
+    checks = tuple(
+        Check((0, 1), resolve_inner(inner), readout=readout, stabilizer=a) for a in range(3)
+    )
+    return HMeasureProtocol("ccz", 2, checks, CCZ)
+
+
+def test_ccz_protocol_sizes_and_order():
+    """Haah et al. 2017, Sec. 2: 3 x (12 x 4) = 144 T gates, 2 CCZ inputs, quadratic."""
+    p = _ccz("[[12,6,2]]", "end")
+    assert (p.t_count, p.locations, p.qubits, p.n_out) == (144, 146, 13, 2)
+    result = analyse(p, 2, extra=1)
+    assert result.order == 2 and result.n == 146
+    # Input errors have weight eps/7 per flip pattern; T-gate patterns are integers: every
+    # leading coefficient is a multiple of 1/7 (to the 12 digits the count keeps).
+    for c in (result.any_wrong[2], *(m[2] for m in result.marginals)):
+        assert abs(7 * c - round(7 * c)) < 1e-9 and c > 0
+
+
+def test_ccz_input_pairs_alone():
+    """With [[16,6,4]] read after each swap, no weight-2 T-gate pattern leaves a wrong
+    accepted output (logical errors need 4, a flipped outcome only rejects); the only
+    weight-2 accepted errors are two bad inputs with the same flip pattern b: 7 (1/7)^2,
+    both outputs wrong. A single bad input is always rejected (W(a) for a in b flips)."""
+    result = series(_ccz("[[16,6,4]]", "each"), 2)
+    assert result.any_wrong[:3] == (0.0, 0.0, pytest.approx(1 / 7, rel=1e-12))
+    assert [m[2] for m in result.marginals] == [pytest.approx(1 / 7, rel=1e-12)] * 2
+    # ... and no other weight-2 pattern is accepted at all (two Y errors on one qubit's T
+    # gates flip the outcome: rejected).
+    assert result.acceptance == (1.0, 0.0, pytest.approx(1 / 7, rel=1e-12))
+
+
+def test_ccz_bad_checks():
+    from estimator.codes.magic import CCZ
+
+    with pytest.raises(ConfigError, match="stabilizer"):
+        HMeasureProtocol(
+            "x", 2, (Check((0, 1), resolve_inner("[[12,6,2]]"), stabilizer=3),), CCZ
+        )
+    with pytest.raises(ConfigError, match="hyperbolic"):
+        HMeasureProtocol("x", 2, (Check((0, 1), inner_code("[[7,1,3]]")),), CCZ)
+    with pytest.raises(ConfigError, match="cannot implement"):
+        HMeasureProtocol("x", 2, (Check((0, 1), inner_code("[[4,2,2]]")),), CCZ)

@@ -289,7 +289,10 @@ def test_every_config_of_the_table1_study_reproduces_through_msd_estimate(tmp_pa
     ]
     assert len(records) >= 15
     for r in records:
-        again = _estimate_via_cli(r["config"], tmp_path, capsys)
+        # the study predates the validity limits (docs/model/validity.md): some of its
+        # candidates have regions wider than d_x, estimated here as recorded
+        noise = {**r["config"].get("noise", {}), "allow_outside_validity": True}
+        again = _estimate_via_cli({**r["config"], "noise": noise}, tmp_path, capsys)
         # the title is the written one with its notation replaced whole: one " x " per level
         assert again["title"].count(" x ") == r["title"].count(" x "), again["title"]
         assert again["title"].count(" + ") == r["title"].count(" + "), again["title"]

@@ -28,7 +28,7 @@ def test_step_counts_and_departures():
     assert list(counts.values()) == [6, 12, 8, 10, 4, 15]
     kinds = {key: sorted(d.kind for d in published_schedule(*key).departures) for key in PUBLISHED}
     assert kinds[(1, "15-to-1", "small-footprint")] == ["alive", "storage_factor"]
-    assert kinds[(2, "15-to-1", "litinski")] == ["ancilla_z"]
+    assert kinds[(2, "15-to-1", "litinski")] == ["ancilla_z", "cycles_factor"]
     assert kinds[(2, "15-to-1", "small-footprint")] == ["consumption_time"]
     assert published_schedule(2, "15-to-1", "litinski", variant="consistent").departures == ()
 
@@ -117,6 +117,6 @@ def test_schedule_data_round_trip_and_deferred_consumption():
         schedule = published_schedule(*key)
         again = parse_schedule({"level": key[0], **schedule.to_data()}, name="paper")
         assert again == schedule
-    deferred = PAPER.deferred()
-    assert [(c.qubit, c.step, c.deferred) for c in deferred.consumption] == [(1, 5, True)]
+    deferred = PAPER.deferred()  # after the protocol's last step, not after q1's last rotation
+    assert [(c.qubit, c.step, c.deferred) for c in deferred.consumption] == [(1, 6, True)]
     assert deferred.steps == PAPER.steps

@@ -94,6 +94,15 @@ def calibration_fits(quick: bool):
     return fits_figure({shown: read_record(name) for shown, name in names.items()}, PAPER)
 
 
+def injection_fits(quick: bool):
+    """Sampled S-state injection errors of both shipped calibrations against their slopes."""
+    from estimator.calibration.datafile import read_record
+    from estimator.figures.injection import injection_figure
+
+    names = {"uniform depolarizing": "depolarizing", "SI1000": "si1000"}
+    return injection_figure({shown: read_record(name) for shown, name in names.items()}, PAPER)
+
+
 def calibrated_p_out_vs_p(quick: bool):
     """Two Table 1 factories and the cheapest one-level 15-to-1 with p_out <= 5e-7 against
     p_phys under 002's constants, the 0.03 convention and both calibrations."""
@@ -144,6 +153,11 @@ FIGURES = {
     "calibration_fits.png": Made(
         "notebooks/calibrated_noise.ipynb (estimator.figures.noise.fits_figure)",
         calibration_fits,
+        PAPER.wide_in,
+    ),
+    "injection_fits.png": Made(
+        "estimator.figures.injection.injection_figure (docs/model/injection.md)",
+        injection_fits,
         PAPER.wide_in,
     ),
     "calibrated_p_out_vs_p.png": Made(

@@ -171,11 +171,11 @@ class _Builder:
         targets = [stim.target_rec(r - self.measured) for r in records]
         self.circuit.append("DETECTOR", targets, coords)
 
-    def observable(self, records: list[int]) -> None:
+    def observable(self, records: list[int], index: int = 0) -> None:
         import stim
 
         targets = [stim.target_rec(r - self.measured) for r in records]
-        self.circuit.append("OBSERVABLE_INCLUDE", targets, 0)
+        self.circuit.append("OBSERVABLE_INCLUDE", targets, index)
 
 
 def _experiment(

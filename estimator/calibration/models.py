@@ -4,7 +4,9 @@
 002's constants, or another tool's by ``convention`` (estimator.sim.noise.CONVENTIONS), or
 explicit ``prefactor`` and ``threshold``. ``model = "calibrated"``: the fits of a calibration
 ``file`` (a shipped name such as ``depolarizing`` or ``si1000``, or a path, relative to the
-working directory), with ``extrapolate`` and ``bound`` (best, low, high). Reading a file is
+working directory), with ``extrapolate`` and ``bound`` (best, low, high), and optionally
+``injection`` ("postselected" or "decoded"): p_t from the file's injection calibration
+(estimator.calibration.injection_fit; docs/model/injection.md) instead of p_t = p_phys. Reading a file is
 the only I/O; stim and sinter are not needed to use a calibration.
 """
 
@@ -19,7 +21,7 @@ from estimator.sim.noise import CONVENTIONS, CalibratedNoise, NoiseModel
 
 MODELS = ("phenomenological", "calibrated")
 PHENOMENOLOGICAL_KEYS = {"prefactor", "threshold", "convention"}
-CALIBRATED_KEYS = {"file", "extrapolate", "bound"}
+CALIBRATED_KEYS = {"file", "extrapolate", "bound", "injection"}
 
 
 def noise_from_table(table: Mapping[str, Any], p_phys: Any, p_t: Any) -> NoiseModel:
@@ -43,7 +45,41 @@ def noise_from_table(table: Mapping[str, Any], p_phys: Any, p_t: Any) -> NoiseMo
     extrapolate = table.get("extrapolate", False)
     if not isinstance(extrapolate, bool):
         raise ConfigError("noise.extrapolate", f"must be true or false, got {extrapolate!r}")
-    return calibrated(calibration, p_phys, p_t, t_error, _text(table, "bound", "best"), extrapolate)
+    bound = _text(table, "bound", "best")
+    if "injection" in table:
+        if p_t is not None:
+            raise ConfigError("p_t", "give either p_t or noise.injection, not both")
+        variant = _text(table, "injection", "")
+        p_t = injected_p_t(_text(table, "file", ""), variant, p_phys, bound, extrapolate)
+    return calibrated(calibration, p_phys, p_t, t_error, bound, extrapolate)
+
+
+def injected_p_t(name: str, variant: str, p_phys: Any, bound: str, extrapolate: bool) -> Any:
+    """p_t = T_FROM_S c p_phys from the ``injection`` entry of calibration ``name`` (the S-state
+    proxy's fitted slope c, at ``bound``); p outside its sampled range as for the channels."""
+    import warnings
+
+    import numpy as np
+
+    from estimator.calibration.datafile import read_record
+    from estimator.calibration.injection_fit import injection_slope
+    from estimator.sim.noise import BOUNDS, ExtrapolationWarning
+
+    if bound not in BOUNDS:
+        raise ConfigError(
+            "noise.bound", f"unknown value {bound!r}; choose one of: {', '.join(BOUNDS)}"
+        )
+    slope, (low, high) = injection_slope(read_record(name), variant, bound, name)
+    p = np.asarray(p_phys, dtype=float)
+    outside = (p < low * (1 - 1e-9)) | (p > high * (1 + 1e-9))
+    if np.any(outside):
+        where = f"p_phys outside the injection calibration's sampled range [{low:g}, {high:g}]"
+        if not extrapolate:
+            raise ConfigError(
+                "noise.injection", f"{where} (noise.extrapolate = true to use the fit there)"
+            )
+        warnings.warn(f"{where}: p_t is extrapolated", ExtrapolationWarning)
+    return slope * p
 
 
 def calibrated(calibration, p_phys, p_t, t_error, bound, extrapolate) -> CalibratedNoise:

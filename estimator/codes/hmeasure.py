@@ -27,6 +27,11 @@ How a check is measured, and what a Y error does (001 Eqs. (1.3)-(1.6)):
   gives exactly Fig. 5.1's 45 with "end" (21 with "each"); a distance-4 code read at the end
   has order 2 (a Y error on one qubit in both swaps), read after each swap it gives the fits.
 
+The magic states are data (``estimator.codes.magic``): |H> with the checks above, or |CCZ>
+(Haah et al. 2017, Sec. 2), whose checks measure a Clifford stabiliser W(a) (x) W'(a) on a
+pair of CCZ states with a hyperbolic code (controlled swaps of the states' qubits around
+W(a) on the first, their Eq. (2.3)); only the density-matrix count applies to it.
+
 ``series`` counts the undetected patterns up to a weight: for all-normal protocols exactly,
 over GF(2) (``estimator.codes.leading`` per check, then the magic states' Y vector check by
 check); with a hyperbolic check by propagating the accepted, unnormalised density matrix of
@@ -37,8 +42,6 @@ superpositions, so acceptance and output fidelity are not parities).
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -52,6 +55,7 @@ from estimator.codes.leading import (
     PatternCounts,
     count_undetected,
 )
+from estimator.codes.magic import H, MagicState, kron
 from estimator.errors import ConfigError, ProtocolError
 from estimator.limits import require
 
@@ -77,6 +81,8 @@ class Check:
             swap (fault-tolerant to the code's distance), "end" encodes the block once and
             reads it after the second swap only (see the module docstring).
         field: how errors name this check (e.g. "rounds[1]").
+        stabilizer: which Clifford stabiliser W(a) of the magic state is measured (from 0;
+            |H> has one, |CCZ> three: Haah et al. 2017, Sec. 2).
     """
 
     support: tuple[int, ...]
@@ -84,6 +90,7 @@ class Check:
     resident: tuple[int, ...] = ()
     readout: str = "each"
     field: str = "checks"
+    stabilizer: int = 0
 
     @property
     def hyperbolic(self) -> bool:
@@ -97,7 +104,11 @@ class Check:
 
 @dataclass(frozen=True)
 class HMeasureProtocol:
-    """A distillation protocol of 001: n_out magic states, checks in order.
+    """A distillation protocol of 001: n_out magic states (of kind ``state``), checks in order.
+
+    A |CCZ> protocol (Haah et al. 2017, Sec. 2) measures W(a) (x) W'(a) on a pair of CCZ
+    states with a hyperbolic code whose logical pairs hold the two states' qubits j: the
+    controlled swaps of Eq. (2.3) around W(a) on the first state.
 
     Raises:
         ConfigError: a check names a state twice or out of range, or its inner code cannot
@@ -108,6 +119,7 @@ class HMeasureProtocol:
     title: str
     n_out: int
     checks: tuple[Check, ...]
+    state: MagicState = H
 
     def __post_init__(self) -> None:
         if isinstance(self.n_out, bool) or not isinstance(self.n_out, int) or self.n_out < 1:
@@ -115,11 +127,17 @@ class HMeasureProtocol:
         if not self.checks:
             raise ConfigError("checks", "a protocol needs at least one check")
         for check in self.checks:
-            _validate_check(check, self.n_out)
+            _validate_check(check, self.n_out, self.state)
 
     @property
     def t_count(self) -> int:
-        """Noisy T gates and input states: n_out + sum of the checks' T gates."""
+        """Noisy T gates and T input states: the checks' T gates, plus n_out for |H>
+        (the inputs of a |CCZ> protocol are CCZ states, not T states)."""
+        return self.n_out * self.state.t_inputs + sum(c.t_count for c in self.checks)
+
+    @property
+    def locations(self) -> int:
+        """Noisy locations of the error model: every T gate and every input state."""
         return self.n_out + sum(c.t_count for c in self.checks)
 
     @property
@@ -130,8 +148,9 @@ class HMeasureProtocol:
     def qubits(self) -> int:
         """One control qubit plus the largest check's code and the magic states outside it
         (001 Sec. 1: 8 for [[7,1,3]], 18 pipelined with [[17,1,5]], 34 with Petersen)."""
+        q = self.state.qubits
         return 1 + max(
-            c.inner.n + self.n_out - len(c.support) - len(c.resident) for c in self.checks
+            c.inner.n + q * (self.n_out - len(c.support) - len(c.resident)) for c in self.checks
         )
 
     @property
@@ -159,8 +178,20 @@ class HMeasureProtocol:
         return int((2 * ((v @ m.T) % 2).sum(axis=1) + v.sum(axis=1)).min())
 
 
-def _validate_check(check: Check, n_out: int) -> None:
+def _validate_check(check: Check, n_out: int, state: MagicState = H) -> None:
     field = check.field
+    a = check.stabilizer
+    if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < state.stabilizers:
+        raise ConfigError(
+            f"{field}.stabilizer",
+            f"the {state.name} state has stabilizers 1..{state.stabilizers}, got {a!r}",
+        )
+    if state.qubits > 1 and (not check.hyperbolic or check.resident):
+        raise ConfigError(
+            f"{field}.inner",
+            f"a {state.name} check needs a hyperbolic code (the controlled swaps of Haah et al. "
+            "2017, Eq. (2.3)) and no resident states",
+        )
     states = [*check.support, *check.resident]
     if not check.support:
         raise ConfigError(f"{field}.support", "a check measures at least one magic state")
@@ -170,7 +201,7 @@ def _validate_check(check: Check, n_out: int) -> None:
             raise ConfigError(f"{field}.support", f"magic state {shown!r} is not in 1..{n_out}")
     if len(set(states)) != len(states):
         raise ConfigError(f"{field}.support", f"a magic state is listed twice in {states}")
-    code, w = check.inner, len(check.support)
+    code, w = check.inner, len(check.support) * state.qubits
     if check.readout not in READOUTS:
         raise ConfigError(f"{field}.readout", f"unknown {check.readout!r}; one of each, end")
     if code.kind not in ("normal", "hyperbolic"):
@@ -212,18 +243,19 @@ class CheckEffect:
 
 @dataclass(frozen=True)
 class CheckModel:
-    """A check's locations (its T gates) as a ``LocationModel`` and the meaning of its keys."""
+    """A check's locations (its T gates) as a ``LocationModel`` and the meaning of its keys
+    (``n_qubits``: the magic-state register, one qubit per |H> state, three per |CCZ>)."""
 
     check: Check
-    n_out: int
+    n_qubits: int
     model: LocationModel
     flip_bit: int
-    before_bits: tuple[tuple[int, int, int], ...]  # (state, x bit, z bit) positions
+    before_bits: tuple[tuple[int, int, int], ...]  # (register qubit, x bit, z bit) positions
     after_bits: tuple[tuple[int, int, int], ...]
 
     def effect(self, key: int) -> CheckEffect:
         def paulis(bits: tuple[tuple[int, int, int], ...]) -> tuple[tuple[int, int], ...]:
-            out = [(0, 0)] * self.n_out
+            out = [(0, 0)] * self.n_qubits
             for q, xb, zb in bits:
                 out[q] = (key >> xb & 1, key >> zb & 1)
             return tuple(out)
@@ -233,18 +265,29 @@ class CheckModel:
         )
 
 
-def check_model(check: Check, n_out: int) -> CheckModel:
+def _register_qubits(states: list[int], q: int) -> list[int]:
+    """The register qubits a check's states occupy, in the code's logical order: for states
+    of q > 1 qubits (measured in pairs), (q s + j, q t + j) for each pair (s, t) and each j."""
+    if q == 1:
+        return states
+    pairs = zip(states[::2], states[1::2])
+    return [q * pair[side] + j for pair in pairs for j in range(q) for side in (0, 1)]
+
+
+def check_model(check: Check, n_out: int, state: MagicState = H) -> CheckModel:
     """Compile one check into its location model (see the module docstring for the circuit).
 
     Bits: the syndrome (dim S detectors; X and Z syndromes of a Y error coincide), the filler
-    Bell pairs (normal codes, detectors), the logical error on the magic states (keys) and
-    the control flip (key).
+    Bell pairs (normal codes, detectors), the logical error on the magic states' qubits
+    (keys) and the control flip (key). For a state of q qubits, the pair of states (s, t)
+    occupies the code's logical pairs (q s + j, q t + j), j = 0..q-1.
     """
     code = check.inner
     s = code.stabilizers.astype(np.int64)
     basis = code.magic_basis().vectors.astype(np.int64)
     dim = s.shape[0]
-    magic = [*check.support, *check.resident]
+    magic = _register_qubits([*check.support, *check.resident], state.qubits)
+    n_qubits = n_out * state.qubits
     effects: list[int] = []
     labels: list[str] = []
     syndrome = [sum(1 << i for i in range(dim) if s[i, j]) for j in range(code.n)]
@@ -265,7 +308,7 @@ def check_model(check: Check, n_out: int) -> CheckModel:
                 labels.append(f"T{layer}{j + 1}")
         after = tuple((q, b, b) for q, b in zip(magic, y_bits))
         model = LocationModel(tuple(effects), detectors, tuple(labels))
-        return CheckModel(check, n_out, model, flip_bit, (), after)
+        return CheckModel(check, n_qubits, model, flip_bit, (), after)
     pairs = len(magic) // 2
     each = check.readout == "each"
     base = 2 * dim if each else dim
@@ -297,7 +340,7 @@ def check_model(check: Check, n_out: int) -> CheckModel:
         return tuple(out)
 
     model = LocationModel(tuple(effects), detectors, tuple(labels))
-    return CheckModel(check, n_out, model, flip_bit, bits(0), bits(1))
+    return CheckModel(check, n_qubits, model, flip_bit, bits(0), bits(1))
 
 
 def _destabiliser_parity(s: np.ndarray, basis: np.ndarray) -> np.ndarray:
@@ -340,7 +383,7 @@ def _check_counts(
 ) -> list[tuple[CheckModel, PatternCounts]]:
     out = []
     for check in protocol.checks:
-        cm = check_model(check, protocol.n_out)
+        cm = check_model(check, protocol.n_out, protocol.state)
         out.append((cm, count_undetected(cm.model, max_weight)))
     return out
 
@@ -380,7 +423,7 @@ def _gf2_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
         tuple(int(x) for x in state[(index >> q) & 1 == 1].sum(axis=0)) for q in range(n)
     )
     return ErrorSeries(
-        protocol.t_count,
+        protocol.locations,
         w_max,
         tuple(int(x) for x in totals),
         tuple(int(x) for x in wrong),
@@ -400,44 +443,35 @@ def _convolve(rows: np.ndarray, poly: np.ndarray, w_max: int) -> np.ndarray:
 
 # --- density-matrix evaluation ----------------------------------------------------------------
 
-_C8, _S8 = math.cos(math.pi / 8), math.sin(math.pi / 8)
-_H_STATE = np.array([_C8, _S8])
-_H_PERP = np.array([-_S8, _C8])
-_HADAMARD = np.array([[1.0, 1.0], [1.0, -1.0]]) / math.sqrt(2)
-
-
-def _kron(factors: Sequence[np.ndarray]) -> np.ndarray:
-    out = np.ones((1, 1))
-    for f in factors:
-        out = np.kron(out, f)
-    return out
-
-
 def _density_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
     """Propagate the accepted, unnormalised density matrix of the magic states as a
     polynomial in r = eps / (1 - eps), the factor (1 - eps)^n taken out: every location is
     (1 - eps)(no error + r error), so the coefficient of r^w is the pattern form directly
-    and no term cancels."""
-    n = protocol.n_out
+    and no term cancels. A check measures W(a) on each state of its support (the projector
+    onto the accepted outcome after the middle W(a) on the first state of each pair)."""
+    state, n_out = protocol.state, protocol.n_out
+    n = n_out * state.qubits
     if n > _MAX_DENSITY_QUBITS:
         raise ConfigError(
             "n_out",
-            f"{n} magic states exceed the density-matrix evaluation's {_MAX_DENSITY_QUBITS}",
+            f"{n_out} magic states ({n} qubits) exceed the density-matrix evaluation's "
+            f"{_MAX_DENSITY_QUBITS} qubits",
         )
     dim = 2**n
-    good, bad = np.outer(_H_STATE, _H_STATE), np.outer(_H_PERP, _H_PERP)
+    good, bad = np.outer(state.ideal, state.ideal), state.error_state
     rho = np.zeros((w_max + 1, dim, dim))
-    for terms in itertools.product((0, 1), repeat=n):  # each input: good + r bad
+    for terms in itertools.product((0, 1), repeat=n_out):  # each input: good + r bad
         if sum(terms) <= w_max:
-            rho[sum(terms)] += _kron([bad if t else good for t in terms])
-    identity = np.eye(2)
+            rho[sum(terms)] += kron([bad if t else good for t in terms])
+    identity = np.eye(2**state.qubits)
     for cm, counts in _check_counts(protocol, w_max):
         check = cm.check
-        measured = _kron([_HADAMARD if q in check.support else identity for q in range(n)])
-        middle = _kron(
+        w = state.operator(check.stabilizer)
+        measured = kron([w if q in check.support else identity for q in range(n_out)])
+        middle = kron(
             [
-                _HADAMARD if q in check.support[::2] and check.hyperbolic else identity
-                for q in range(n)
+                w if q in check.support[::2] and check.hyperbolic else identity
+                for q in range(n_out)
             ]
         )
         clifford = [(np.eye(dim) + sign * measured) / 2 @ middle for sign in (1, -1)]
@@ -454,15 +488,15 @@ def _density_series(protocol: HMeasureProtocol, w_max: int) -> ErrorSeries:
                     if c:
                         new[j:] += float(c) * conjugated[: w_max + 1 - j]
         rho = new
-    ideal = _kron([_H_STATE[:, None]] * n).ravel()
+    ideal = kron([state.ideal[:, None]] * n_out).ravel()
     trace = np.einsum("wii->w", rho)
     right = np.einsum("i,wij,j->w", ideal, rho, ideal)
     marginals = []
-    for q in range(n):
-        wrong_q = _kron([bad if p == q else identity for p in range(n)])
+    for q in range(n_out):
+        wrong_q = kron([identity - good if p == q else identity for p in range(n_out)])
         marginals.append(np.einsum("wij,ji->w", rho, wrong_q))
     return ErrorSeries(
-        protocol.t_count,
+        protocol.locations,
         w_max,
         _rounded(trace),
         _rounded(trace - right),

@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "SPEC: a check-matrix file (0/1 rows in check order) or a builder: trivial, "
             "repetition:N, ring:N, eq5.4, grid:K[:v,h,d,a], grid:K1xK2[:DIRS], grid:K:D, "
             "petersen, hoffman-singleton, graph:FILE (edges 'u v'), "
-            "tanner:K[:seed=S,alpha=A-B,tries=T,swaps=N,distance=7]."
+            "tanner:K[:seed=S,alpha=A-B,tries=T,swaps=N,distance=7,added=0|1|2] (Haah et al. "
+            "2018 Table 3; k = 11 and 13 take minutes)."
         ),
     )
     outer.add_argument("spec", metavar="SPEC")
@@ -213,6 +214,7 @@ def run_outer(args: argparse.Namespace) -> int:
             "k": search.k,
             "alpha": search.alpha,
             "seed": search.seed,
+            "added": search.added,
             "attempts": [{"alpha": a, "attempts": t} for a, t in search.attempts],
         }
     if args.write_matrix:
@@ -235,6 +237,7 @@ def run_outer(args: argparse.Namespace) -> int:
         lines.append(
             f"search k = {search.k}, seed {search.seed}: found alpha = {search.alpha} "
             f"(attempts {tried})"
+            + (f"; {search.added} added check(s) allowed" if search.added else "")
         )
     bound = (
         "u + 2v <= " + str(max_weight)

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         low, high = rates(replace(noise, bound="low")), rates(replace(noise, bound="high"))
         record |= {f"{k}_interval": [low[k], high[k]] for k in low}
         record["likelihood_factor"] = noise.calibration.square.likelihood_factor
+        record |= injection_rates(args.model, args.p, args.extrapolate)
     else:
         record |= {"prefactor": noise.prefactor, "threshold": noise.threshold}
     if args.format == "json":
@@ -73,8 +74,39 @@ def run(args: argparse.Namespace) -> int:
         interval = record.get(f"{key}_interval")
         extra = f"  [{interval[0]:.3g}, {interval[1]:.3g}]" if interval else ""
         print(f"  {label:<22}{record[key]:>11.4g}{extra}")
+    for variant in ("postselected", "decoded"):
+        key = f"p_t_{variant}"
+        if key in record:
+            low, high = record[f"{key}_interval"]
+            label = f"p_t {variant}"
+            print(f"  {label:<22}{record[key]:>11.4g}  [{low:.3g}, {high:.3g}]")
+    if "p_t_postselected" in record or "p_t_decoded" in record:
+        print(
+            f"  p_t: faulty T measurement = {record['t_from_s']:g} x the injected S-state "
+            "proxy's error ([noise] injection = VARIANT)"
+        )
     if "likelihood_factor" in record:
         print(
             f"  intervals: likelihood within a factor {record['likelihood_factor']:g} of the best fit"
         )
     return 0
+
+
+def injection_rates(model: str, p: float, extrapolate: bool) -> dict:
+    """p_t of each injection variant a calibration file holds, with its interval (else {})."""
+    from estimator.calibration.datafile import read_record
+    from estimator.calibration.injection_fit import VARIANTS
+    from estimator.calibration.models import injected_p_t
+
+    entry = read_record(model).get("injection")
+    if not isinstance(entry, dict):
+        return {}
+    result: dict = {"t_from_s": entry.get("t_from_s")}
+    for variant in VARIANTS:
+        if variant in entry.get("variants", {}):
+            best, low, high = (
+                float(injected_p_t(model, variant, p, bound, extrapolate))
+                for bound in ("best", "low", "high")
+            )
+            result |= {f"p_t_{variant}": best, f"p_t_{variant}_interval": [low, high]}
+    return result

@@ -2,7 +2,9 @@
 
 Factory configs give 002 Table 1 (the default directory); inner/outer-code protocol configs
 (configs/haah2018) give 000 Table 4 and every printed value of 000 Sec. VI; the protocols of
-001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1."""
+001 (configs/haah2017) their T counts, qubits and exact coefficients beside Fig. 5.1; lists
+of printed numbers ([[values]] configs: configs/bravyi2012, configs/litinski2019/discussion
+and /historical, configs/haah2017/printed, configs/haah2018/table3) each computed by msd."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="?",
         default=None,
         help=f"config directory (default: the shipped {DEFAULT_DIR}); "
-        "factory configs or inner/outer-code protocol configs (configs/haah2018)",
+        "factory configs, inner/outer-code protocol configs (configs/haah2018) or lists of "
+        "printed numbers (configs/bravyi2012, configs/haah2018/table3, ...)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_limit_arguments(parser)
@@ -32,23 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from estimator.errors import ConfigError
     from estimator.jsonout import to_json
-    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
     from estimator.studies.report import to_csv
 
-    directory = table_directory(args.directory)
-    files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
-    if not files:
-        raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
-    kinds = set()
-    for path in files:
-        data = read_config_data(path)
-        kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
-    if len(kinds) > 1:
-        raise ConfigError("directory", f"{str(directory)!r} mixes factory and protocol configs")
-    build = {"001": _hmeasure_table, True: _protocol_table, False: _factory_table}[kinds.pop()]
-    document, rows, text = build(files, directory)
+    document, rows, text = table_document(table_directory(args.directory))
     if args.format == "json":
         print(to_json(document))
     elif args.format == "csv":
@@ -56,6 +46,36 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def table_document(directory: Path) -> tuple[dict, list, str]:
+    """The JSON document, CSV rows and text of ``msd table DIR``: the builder for the kind
+    of configs the directory holds (one kind per directory)."""
+    from estimator.errors import ConfigError
+    from estimator.studies.config import is_hmeasure_config, is_protocol_config, read_config_data
+    from estimator.studies.printed_values import is_values_config
+
+    files = sorted(p for p in directory.glob("*.toml") if p.name != "historical.toml")
+    if not files:
+        raise ConfigError("directory", f"no configs (*.toml) in {str(directory)!r}")
+    kinds = set()
+    for path in files:
+        data = read_config_data(path)
+        if is_values_config(data):
+            kinds.add("values")
+        else:
+            kinds.add("001" if is_hmeasure_config(data) else is_protocol_config(data))
+    if len(kinds) > 1:
+        raise ConfigError(
+            "directory", f"{str(directory)!r} mixes factory and protocol configs (or other kinds)"
+        )
+    build = {
+        "001": _hmeasure_table,
+        "values": _values_table,
+        True: _protocol_table,
+        False: _factory_table,
+    }[kinds.pop()]
+    return build(files, directory)
 
 
 def _factory_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
@@ -82,6 +102,13 @@ def _hmeasure_table(files: list[Path], directory: Path) -> tuple[dict, list, str
     from estimator.studies.haah2017_report import hmeasure_table
 
     return hmeasure_table(files)
+
+
+def _values_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:
+    """Printed numbers that are no protocol or factory ([[values]] configs)."""
+    from estimator.studies.printed_values import values_table
+
+    return values_table(files)
 
 
 def _protocol_table(files: list[Path], directory: Path) -> tuple[dict, list, str]:

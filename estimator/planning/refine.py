@@ -31,7 +31,7 @@ from estimator.planning.blocks import FINAL_WORK, Block, check_only_steps, solve
 from estimator.planning.screen import Candidate, Request, _cost
 from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS, square_column
-from layouts.error_terms import InjectedState, Level
+from layouts.error_terms import Level, PortSupply
 from layouts.layout import Distances
 
 MAX_ROUNDS = 60
@@ -152,15 +152,17 @@ def resolve(plan: Plan, noise: NoiseModel) -> Plan:
     if not feeds:
         return Plan(again(plan.top, 1))
     draft = replace(plan, feeds=feeds)
-    tau, feed = inputs(draft, noise)
-    return replace(draft, top=again(plan.top, 2, float(tau), feed))
+    feed = inputs(draft, noise)
+    return replace(draft, top=again(plan.top, 2, float(feed.longest_step), feed))
 
 
-def inputs(plan: Plan, noise: NoiseModel) -> tuple[np.ndarray, InjectedState]:
-    """Step duration and input states of a fed plan's top block (MODEL.md 4.3, 7)."""
+def inputs(plan: Plan, noise: NoiseModel) -> PortSupply:
+    """What each port of a fed plan's top block receives (MODEL.md 4.3, 7: per port)."""
     design = plan.design()
     fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
-    return supply(noise, plan.top.d, plan.ports, design.feeds, fed, design.arrangement)
+    return supply(
+        noise, plan.top.d, plan.top.spec.layout, design.feeds, fed, design.arrangement
+    )
 
 
 def top_level(plan: Plan, noise: NoiseModel) -> Level:
@@ -168,8 +170,8 @@ def top_level(plan: Plan, noise: NoiseModel) -> Level:
     spec = plan.top.spec
     if not plan.feeds:
         return level_one(noise, spec)
-    tau, feed = inputs(plan, noise)
-    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, tau, feed)
+    feed = inputs(plan, noise)
+    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, feed.longest_step, feed)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,6 +85,8 @@ SCHEMA: dict[str, Any] = {
         "file": str,
         "extrapolate": bool,
         "bound": str,
+        "allow_outside_validity": bool,
+        "injection": str,
     },
     "level1": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count", "mix"}, object),
     "level2": dict.fromkeys(LEVEL_KEYS | EXTENSION_KEYS | {"count"}, object),
@@ -211,10 +214,53 @@ def load_config(
 def parse_config(
     data: Mapping[str, Any], *, source: str = "<config>", time_limit: float = 5.0
 ) -> FactoryConfig:
-    """Validate config data (already parsed TOML) into a FactoryConfig.
+    """Validate config data (already parsed TOML) into a FactoryConfig, within the ranges
+    where the model was checked at circuit level (``check_validity``).
 
     ``time_limit`` bounds each CP-SAT solve of a ``schedule = "cpsat"`` level (seconds of
     CP-SAT's deterministic time, layouts.scheduler)."""
+    config = _parse_factory(data, source=source, time_limit=time_limit)
+    check_validity(config)
+    return config
+
+
+def check_validity(config: FactoryConfig) -> None:
+    """Refuse distances outside the ranges where the model's constants were checked at
+    circuit level (estimator.calibration.validity, docs/model/validity.md), naming the first
+    field, unless ``noise.allow_outside_validity = true`` (then one warning line)."""
+    from estimator.calibration.validity import check
+
+    refuse_outside_validity(check(config_design(config), config.noise), config.data)
+
+
+def outside_validity_allowed(data: Mapping[str, Any]) -> bool:
+    """Whether config data sets ``noise.allow_outside_validity = true``."""
+    return data.get("noise", {}).get("allow_outside_validity", False) is True
+
+
+def refuse_outside_validity(found: Sequence[Any], data: Mapping[str, Any]) -> None:
+    """ConfigError naming the first validity violation in ``found`` (validity.Violation), or
+    with ``noise.allow_outside_validity = true`` one warning line listing them all."""
+    from estimator.calibration.validity import ValidityWarning
+
+    if not found:
+        return
+    if outside_validity_allowed(data):
+        warnings.warn(
+            f"outside the checked range (docs/model/validity.md): {'; '.join(map(str, found))}",
+            ValidityWarning,
+        )
+        return
+    first = found[0]
+    raise ConfigError(
+        first.field,
+        f"{first.value:g} {first.reason} (docs/model/validity.md; "
+        "noise.allow_outside_validity = true to estimate anyway)",
+    )
+
+
+def _parse_factory(data: Mapping[str, Any], *, source: str, time_limit: float) -> FactoryConfig:
+    """parse_config without the validity check."""
     if is_protocol_config(data):
         raise ConfigError(
             "eps_in", "an inner/outer-code protocol config: msd estimate and msd table read it"
@@ -294,10 +340,10 @@ def _inputs(
         return {}
     try:
         fed = tuple(estimate_design(noise, f.factory) for f in feeds)
-        tau, feed = supply(noise, level.d, len(level.layout.regions), feeds, fed, arrangement)
+        ports = supply(noise, level.d, level.layout, feeds, fed, arrangement)
     except ModelError as error:
         raise ConfigError(f"{level.name}.protocol", str(error)) from None
-    return {"tau": tau, "feed": feed}
+    return {"tau": ports.longest_step, "feed": ports}
 
 
 def config_design(config: FactoryConfig) -> Design:

@@ -8,10 +8,12 @@ A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit 
     label = "17"                # name as a stage of msd concat: 001:17
     reference = "001 Sec. 1.1.2, App. C"
     eps_in = 1e-3               # error rate of T gates and input states, in (0, 0.5)
+    # theta = 0.1               # or the uniform-angle noise of 001 Sec. 5.2: eps = eps(theta)
 
     [hmeasure]
     order = 5                   # requested order d: a lower one is an error naming the cause
     n_out = 1                   # optional: magic states (default: the checks' width)
+    state = "H"                 # H | CCZ (001 Sec. 2; CCZ rounds name the W(a) they measure)
 
     [[hmeasure.rounds]]         # checks measured in order, round by round
     inner = "[[7,1,3]]"         # inner code: estimator.codes.css spec or "[[16,2,4]]"
@@ -19,6 +21,7 @@ A config has an ``[hmeasure]`` table (or ``[rotations]`` for a rotation circuit 
     # checks = ["100", "011"]   # ... or the rows themselves
     resident = "none"           # none | all: idle magic states in spare logical qubits
     readout = "each"            # hyperbolic codes: each (after each swap) | end
+    stabilizer = 1              # CCZ: measure W(a) (x) W'(a), a = 1, 2, 3
 
     [rotations]
     protocol = "15-to-1"        # a built-in rotation protocol (estimator.circuits.protocols)
@@ -48,17 +51,19 @@ TOP_KEYS = {
     "label": str,
     "reference": str,
     "eps_in": float,
+    "theta": float,
     "hmeasure": dict,
     "rotations": dict,
     "paper": dict,
 }
-HMEASURE_KEYS = {"order": int, "n_out": int, "terms": int, "rounds": list}
+HMEASURE_KEYS = {"order": int, "n_out": int, "terms": int, "state": str, "rounds": list}
 ROUND_KEYS = {
     "inner": str,
     "outer": str,
     "checks": list,
     "resident": str,
     "readout": str,
+    "stabilizer": int,
 }
 ROTATION_KEYS = {"protocol": str, "order": int, "terms": int}
 COMPARED = ("t_count", "t_per_output", "qubits", "n_out", "order", "prefactor", "coefficient")
@@ -74,6 +79,7 @@ class HMeasureConfig:
         source: the file.
         title, label, reference: labels (``label`` names the stage in ``msd concat``).
         eps_in: error rate of every T gate and input state.
+        theta: the uniform-angle noise's half-width when eps_in is eps(theta), else None.
         protocol: the H-measurement protocol, or None for a rotation circuit.
         rotations: the rotation protocol's name when ``protocol`` is None.
         order: requested order, or None to find it.
@@ -86,6 +92,7 @@ class HMeasureConfig:
     label: str
     reference: str
     eps_in: float
+    theta: float | None
     protocol: HMeasureProtocol | None
     rotations: str | None
     order: int | None
@@ -107,6 +114,7 @@ def _apply_set(data: dict[str, Any], assignment: str) -> None:
     key, raw = split_set(assignment)
     parts, value = key.split("."), parse_value(raw)
     if len(parts) == 1 and TOP_KEYS.get(parts[0]) not in (None, dict):
+        data.pop({"theta": "eps_in", "eps_in": "theta"}.get(parts[0], ""), None)
         data[parts[0]] = value
     elif len(parts) == 2 and parts[0] == "hmeasure" and parts[1] in set(HMEASURE_KEYS) - {"rounds"}:
         data.setdefault("hmeasure", {})[parts[1]] = value
@@ -132,7 +140,15 @@ def parse_hmeasure_config(data: Mapping[str, Any], *, source: str = "<config>") 
     _check_table(data, TOP_KEYS, "")
     if ("hmeasure" in data) == ("rotations" in data):
         raise ConfigError("hmeasure", "give exactly one of [hmeasure] and [rotations]")
-    eps_in = float(check_eps(_typed(data, "eps_in", float, 1e-3), field="eps_in"))
+    theta = _typed(data, "theta", float, None)
+    if theta is not None and "eps_in" in data:
+        raise ConfigError("theta", "give eps_in or theta (the uniform-angle noise), not both")
+    if theta is not None:
+        from estimator.codes.magic import uniform_angle_eps
+
+        eps_in = float(check_eps(uniform_angle_eps(theta), field="theta"))
+    else:
+        eps_in = float(check_eps(_typed(data, "eps_in", float, 1e-3), field="eps_in"))
     title = _typed(data, "title", str, Path(source).stem)
     label = _typed(data, "label", str, Path(source).stem)
     if not label or any(c in label for c in "-, "):
@@ -167,6 +183,7 @@ def parse_hmeasure_config(data: Mapping[str, Any], *, source: str = "<config>") 
         label,
         _typed(data, "reference", str, ""),
         eps_in,
+        theta,
         protocol,
         name,
         order,
@@ -177,7 +194,11 @@ def parse_hmeasure_config(data: Mapping[str, Any], *, source: str = "<config>") 
 
 def _protocol(table: Mapping[str, Any], title: str, base: Path) -> HMeasureProtocol:
     from estimator.codes.inner_extra import resolve_inner
+    from estimator.codes.magic import magic_state
     from estimator.codes.outer import outer_code
+
+    kind = _typed(table, "state", str, "H", prefix="hmeasure.")
+    state = magic_state(kind, field="hmeasure.state")
 
     rounds = table.get("rounds")
     if not isinstance(rounds, list) or not rounds or not all(isinstance(r, dict) for r in rounds):
@@ -211,10 +232,13 @@ def _protocol(table: Mapping[str, Any], title: str, base: Path) -> HMeasureProto
         readout = _typed(r, "readout", str, "each", prefix=f"{name}.")
         if readout not in READOUTS:
             raise ConfigError(f"{name}.readout", f"one of {', '.join(READOUTS)}, got {readout!r}")
+        stabilizer = _typed(r, "stabilizer", int, 1, prefix=f"{name}.") - 1
         for support in rows:
             idle = _residents(support, n_out, inner.k) if resident == "all" else ()
-            checks.append(Check(support, inner, idle, readout=readout, field=name))
-    return HMeasureProtocol(title, n_out, tuple(checks))
+            checks.append(
+                Check(support, inner, idle, readout=readout, field=name, stabilizer=stabilizer)
+            )
+    return HMeasureProtocol(title, n_out, tuple(checks), state)
 
 
 def _residents(support: tuple[int, ...], n_out: int, k: int) -> tuple[int, ...]:
@@ -264,6 +288,7 @@ class HMeasureResult:
     t_count: int
     qubits: int
     series: ErrorSeries
+    state: str = "H"
 
     @property
     def order(self) -> int:
@@ -288,7 +313,7 @@ def evaluate_hmeasure(config: HMeasureConfig) -> HMeasureResult:
         if config.protocol is not None:
             p = config.protocol
             found = analyse(p, config.order, extra=extra)
-            return HMeasureResult(config, p.n_out, p.t_count, p.qubits, found)
+            return HMeasureResult(config, p.n_out, p.t_count, p.qubits, found, p.state.name)
         protocol = get_protocol(config.rotations, field="rotations.protocol")
         result = rotation_series(protocol, config.order, extra=extra)
     except ResourceError as error:
@@ -323,20 +348,26 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
     accepted = ErrorPolynomial(s.n, s.acceptance)(eps)
     wrong = float(ErrorPolynomial(s.n, s.any_wrong)(eps) / accepted)
     marginal = max(float(ErrorPolynomial(s.n, m)(eps) / accepted) for m in s.marginals)
+    state = config.protocol.state if config.protocol is not None else None
     record = {
         "title": config.title,
         "label": config.label,
         "reference": config.reference,
         "kind": "hmeasure" if config.protocol is not None else "rotations",
+        "state": result.state,
         "n_out": result.n_out,
         "t_count": result.t_count,
         "t_per_output": result.t_per_output,
         "qubits": result.qubits,
         "order": d,
-        "gamma": math.log(result.t_per_output) / math.log(d) if d > 1 else None,
+        # 001 Eq. (4.2) for protocols whose inputs are T states (a CCZ protocol's are not)
+        "gamma": math.log(result.t_per_output) / math.log(d)
+        if d > 1 and (state is None or state.t_inputs)
+        else None,
         "coefficients": {name: [_number(x) for x in _select(s, name)[d:]] for name in CONVENTIONS},
         "exact_counts": s.exact_counts,
         "eps_in": eps,
+        "theta": config.theta,
         "acceptance": float(accepted),
         "eps_out": wrong,
         "epsbar_out": wrong / (result.n_out * float(accepted)),
@@ -347,6 +378,11 @@ def hmeasure_record(result: HMeasureResult) -> dict[str, Any]:
             "eps_out": f"P(any output wrong | accepted) at eps_in, series through order {s.max_weight}",
             "epsbar_out": "eps_out / (n_out P(accepted)) (000 Eq. (1))",
             "eps_out_marginal": "worst marginal error of one output at eps_in (003 Eq. (18))",
+            "eps_in": "eps = 1/2 - sin(theta)/(2 theta) of the uniform-angle noise (Haah et al. "
+            "2017, Eq. (5.3))"
+            if config.theta is not None
+            else "the stochastic model's error rate of every T gate and input state",
+            "error_model": state.error_model if state is not None else "Z errors",
         },
     }
     record["paper"] = compare_printed(record, config.paper)
@@ -457,7 +493,11 @@ def shipped_stages(directory: Path, *, labels: set[str] | None = None) -> dict[s
     for path in sorted(directory.glob("*.toml")):
         config = load_hmeasure_config(path)
         name = STAGE_PREFIX + config.label
-        if config.protocol is not None and (labels is None or name in labels):
+        if (
+            config.protocol is not None
+            and config.protocol.state.t_inputs  # a stage consumes T states below it
+            and (labels is None or name in labels)
+        ):
             stages[name] = _cached_stage(str(path.resolve()), path.stat().st_mtime_ns)
     missing = sorted((labels or set()) - set(stages))
     if missing:

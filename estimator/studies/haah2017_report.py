@@ -17,13 +17,16 @@ def format_hmeasure(record: Mapping[str, Any]) -> str:
     lines = [
         f"{record['title']}  ({record['reference']})",
         f"  outputs                 {record['n_out']:>12}",
-        f"  T gates and states      {record['t_count']:>12}   {record['t_per_output']:.4g} per output",
+        f"  T gates and states      {record['t_count']:>12}   {record['t_per_output']:.4g} per output"
+        + ("" if record["state"] in ("H", None) else f" (+ {record['n_out']} input {record['state']} states)"),
         f"  qubits                  {record['qubits']:>12}",
         f"  order d                 {d:>12}",
         f"  P(any output wrong)     {_series(c['any'], d)}   (000/001, 001 Fig. 5.1)",
         f"  worst single output     {_series(c['marginal'], d)}   (003)",
         f"  any wrong / outputs     {_series(c['per_output'], d)}   (002)",
-        f"  at eps_in = {record['eps_in']:g}:",
+        f"  at eps_in = {record['eps_in']:g}"
+        + ("" if record["theta"] is None else f" (uniform-angle noise, theta = {record['theta']:g})")
+        + ":",
         f"    P(accepted)           {record['acceptance']:>12.6f}",
         f"    eps_out               {record['eps_out']:>12.4e}   P(any output wrong | accepted)",
         f"    epsbar_out            {record['epsbar_out']:>12.4e}   per mean output (000 Eq. (1))",

@@ -11,8 +11,9 @@ A study part is a config (the template) and axes. Its axes are of two kinds:
   point), and reused at every point: a schedule is valid at every distance.
 
 A grid point is valid exactly when the config with its values would parse: the numeric keys
-are checked by the checks ``parse_config`` itself uses (config.parse_noise, parse_distances,
-parse_count), each memoised per distinct combination, so no point rebuilds a config.
+are checked by the checks ``parse_config`` itself uses (config.parse_noise, parse_distances
+with the level's validity limits, parse_count), each memoised per distinct combination, so no
+point rebuilds a config.
 The grid is never materialised: chunks are ranges of a structure's numeric sub-grid, decoded
 with numpy when they are evaluated.
 """
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from estimator.calibration.validity import check_distances
 from estimator.distinct import distinct_rows
 from estimator.errors import ConfigError, ModelError, MsdError, PrecisionError, ResourceError
 from estimator.studies.columns import Columns
@@ -34,11 +36,13 @@ from estimator.studies.config import (
     check_key,
     estimate_config,
     level_notation,
+    outside_validity_allowed,
     parse_config,
     parse_count,
     parse_distances,
     parse_noise,
     parse_value,
+    refuse_outside_validity,
     with_notation,
 )
 from estimator.studies.report import estimate_columns
@@ -298,7 +302,12 @@ def _check(structure: Structure, group: str, keys: tuple[str, ...], combo: tuple
                 data["level1"], config.arrangement, len(config.level2.layout.regions)
             )
         else:
-            d = parse_distances(data.get(group, {}), group, parse_noise(data))
+            noise = parse_noise(data)
+            d = parse_distances(data.get(group, {}), group, noise)
+            if not outside_validity_allowed(data):  # as parse_config (docs/model/validity.md;
+                # a batch has no per-region or per-step distances: stack_configs)
+                found = check_distances(d, float(noise.p_phys), group)
+                refuse_outside_validity(found, data)
             result = (d.d_x, d.d_z, d.d_m)
     except ConfigError as error:
         result = str(error)
