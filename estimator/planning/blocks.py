@@ -21,9 +21,9 @@ from estimator.planning.space import BlockOption
 from estimator.sim.channels import BitFlip
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
-from layouts.error_terms import InjectedState, Level
+from layouts.error_terms import Level, PortSupply
 from layouts.layout import LAYOUTS, Distances, Layout
-from layouts.schedule import Consumption, Schedule, published_schedule
+from layouts.schedule import Schedule, published_schedule
 
 ERROR_CAP = 0.2
 """Points where any single channel errs with a larger probability are not costed (they fail
@@ -72,10 +72,13 @@ def solve(
     *,
     work: float,
     tau: float | None = None,
-    feed: InjectedState | None = None,
+    feed: PortSupply | None = None,
 ) -> tuple[Schedule, dict]:
-    """A CP-SAT schedule (class cache, deterministic budget) with its outputs consumed after
-    the checks (``after_checks``), and the solver's record."""
+    """A CP-SAT schedule (class cache, deterministic budget) and the solver's record. Every
+    output is consumed after the schedule's last step (``consumption = "deferred"``): it leaves
+    once every check has been measured, through a free region (docs/model/storage.md; Litinski
+    2019: a run's outputs are kept only when all checks pass), so that no plan rests on an
+    output handed out before post-selection."""
     from layouts.scheduler import schedule_cpsat
 
     result = schedule_cpsat(
@@ -87,21 +90,9 @@ def solve(
         time_limit=work,
         tau=tau,
         feed=feed,
+        consumption="deferred",
     )
-    return after_checks(result.schedule), result.record()
-
-
-def after_checks(schedule: Schedule) -> Schedule:
-    """The schedule with every output consumed after its last step (deferred there): the output
-    leaves once every check has been measured and through a free ancilla region, whatever the
-    step of its last rotation (the consumption constraints of docs/model/storage.md; Litinski
-    2019: a run's outputs are kept only when all checks pass). The planner's CP-SAT
-    schedules consume this way, so that no plan rests on an output handed out before
-    post-selection."""
-    last = schedule.n_steps
-    return replace(
-        schedule, consumption=tuple(Consumption(c.qubit, last, True) for c in schedule.consumption)
-    )
+    return result.schedule, result.record()
 
 
 def block(option: BlockOption, level: int, noise: NoiseModel) -> Block:
@@ -198,6 +189,14 @@ class LevelOneTable:
         )
 
 
+def least_d_m(noise: NoiseModel) -> int:
+    """The least d_m whose merges were checked at circuit level at the noise's p_phys (3 where
+    the limits say nothing; estimator.calibration.validity)."""
+    from estimator.calibration.validity import load_limits
+
+    return load_limits().least_d_m(float(np.max(noise.p_phys))) or 3
+
+
 def level_one_grid(d_max: int) -> tuple[np.ndarray, ...]:
     """(d_x, d_z, d_m, d_m_low) with 3 <= d_z <= d_x <= d_max, 3 <= d_m <= d_x, and
     d_m_low in {d_m, d_m - 2, d_m - 4} (at least 3)."""
@@ -216,9 +215,10 @@ def level_one_table(
 ) -> LevelOneTable:
     """Every valid point of the level-1 grid of one block, costed (MODEL.md 8)."""
     d_x, d_z, d_m, low = level_one_grid(d_max)
+    keep = low >= least_d_m(noise)  # where merges were checked (docs/model/validity.md)
     if not any(check_only_steps(blk.spec)):
-        keep = low == d_m
-        d_x, d_z, d_m, low = d_x[keep], d_z[keep], d_m[keep], low[keep]
+        keep &= low == d_m
+    d_x, d_z, d_m, low = d_x[keep], d_z[keep], d_m[keep], low[keep]
     spec = blk.spec
 
     def batch(mask):

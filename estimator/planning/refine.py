@@ -208,7 +208,19 @@ def score_all(
         return score_all(plans[:half], noise, request, precision) + score_all(
             plans[half:], noise, request, precision
         )
-    return [Scored(p, e, _cost_of(request, p, e)) for p, e in zip(plans, estimates)]
+    return [
+        Scored(p, e, _cost_of(request, p, e) if inside_validity(p, noise) else np.inf)
+        for p, e in zip(plans, estimates)
+    ]
+
+
+def inside_validity(plan: Plan, noise: NoiseModel) -> bool:
+    """Whether a plan lies where the model's constants were checked at circuit level (region
+    widths, d_m; estimator.calibration.validity, docs/model/validity.md): the planner returns
+    no design that the config loader would refuse."""
+    from estimator.calibration.validity import check
+
+    return not check(plan.design(), noise)
 
 
 Move = Callable[[Plan, int], "Plan | None"]

@@ -10,9 +10,9 @@
    reported numbers.
 
 Every design obeys the consumption constraints (outputs leave after the last check is
-measured; CP-SAT schedules consume after their last step, estimator.planning.blocks.after_checks)
-and supply per port (counts are multiples of the top block's ports, mixes the same at every
-port); docs/planning.md.
+measured; CP-SAT schedules consume after their last step, estimator.planning.blocks.solve) and
+supply per port (counts are multiples of the top block's ports, mixes the same at every port);
+docs/planning.md.
 
 Deterministic: the same request gives the same answer on any machine load and after any other
 request (each plan starts from empty CP-SAT class and block caches). Pure: progress is reported

@@ -25,6 +25,7 @@ from estimator.planning.blocks import (
     Block,
     LevelOneTable,
     block,
+    least_d_m,
     level_one_table,
     pareto,
     subset,
@@ -214,10 +215,12 @@ def _level2_band(noise: NoiseModel, target: float, d_max: int) -> list[tuple[flo
         ),
         d_max,
     )
+    least = least_d_m(noise)
     return [
         (dx, dz, dm)
         for dx in range(low, min(low + 10, d_max) + 1, 2)
         for dz, dm in itertools.product(range(3, dx + 1, 2), repeat=2)
+        if dm >= least
     ]
 
 
