@@ -385,7 +385,7 @@ def _top(
             )
 
     # combinations: level-2 distances x feeders x counts; every port is fed by a column of its
-    # own (docs/model/two-level.md, per-port supply), so counts are multiples of the k ports
+    # own (docs/model/consumption-and-supply.md), so counts are multiples of the k ports
     i2, f = np.meshgrid(np.arange(len(band)), np.arange(len(pool.p_out)), indexing="ij")
     i2, f = i2.ravel(), f.ravel()
     per_state = pool.cycles[f] * k / pool.outputs[f]  # cycles per k states from one factory
