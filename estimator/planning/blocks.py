@@ -75,10 +75,10 @@ def solve(
     feed: PortSupply | None = None,
 ) -> tuple[Schedule, dict]:
     """A CP-SAT schedule (class cache, deterministic budget) and the solver's record. Every
-    output is consumed after the schedule's last step (``consumption = "deferred"``): it leaves
-    once every check has been measured, through a free region (docs/model/consumption-and-supply.md; Litinski
-    2019: a run's outputs are kept only when all checks pass), so that no plan rests on an
-    output handed out before post-selection."""
+    output is consumed after the schedule's last step (``consumption = "deferred"``): it
+    leaves once every check has been measured, through a free region
+    (docs/model/consumption-and-supply.md; Litinski 2019: a run's outputs are kept only when
+    all checks pass), so that no plan rests on an output handed out before post-selection."""
     from layouts.scheduler import schedule_cpsat
 
     result = schedule_cpsat(
