@@ -74,6 +74,49 @@ def x_flip(qubit, p):
 
 def simulate(n, checks, ops):
     """Return (p_fail, infidelity) as mpmath numbers."""
+    rho, psi = evolve(n, ops)
+    outputs = [q for q in range(1, n + 1) if q not in checks]
+    same_outputs = lambda x, y: all(((x ^ y) >> (n - q)) & 1 == 0 for q in outputs)
+    accepted = sum(v for (x, y), v in rho.items() if same_outputs(x, y)).real / 2 ** len(checks)
+    fidelity = sum(mp.conj(psi[x]) * v * psi[y] for (x, y), v in rho.items()).real
+    return 1 - accepted, 1 - fidelity / accepted
+
+
+def marginals(n, checks, channels):
+    """Per output o (qubit order): 1 - tr((Pi_checks x sigma_o x 1) rho) / tr(Pi rho), sigma_o
+    the noiseless output reduced to o, by its definition on the dense matrices."""
+    params = [float(c.p) if isinstance(c, BitFlip) else complex(c.e) for c in channels]
+    params += [float(c.q) for c in channels if not isinstance(c, BitFlip)]
+    with mp.workdps(digits_for(params)):
+        rho, psi = evolve(n, [from_channel(c) for c in channels])
+        bit = lambda x, q: (x >> (n - q)) & 1
+        outputs = [q for q in range(1, n + 1) if q not in checks]
+        same_outputs = lambda x, y: all(bit(x ^ y, q) == 0 for q in outputs)
+        accepted = sum(v for (x, y), v in rho.items() if same_outputs(x, y)).real
+        result = []
+        for o in outputs:
+            sigma = {
+                (i, j): sum(
+                    psi[x] * mp.conj(psi[y])
+                    for x in range(2**n)
+                    for y in range(2**n)
+                    if bit(x, o) == i and bit(y, o) == j and (x ^ y) & ~(1 << (n - o)) == 0
+                )
+                for i in (0, 1)
+                for j in (0, 1)
+            }
+            others = [q for q in outputs if q != o]
+            keep = lambda x, y: all(bit(x ^ y, q) == 0 for q in others)
+            overlap = sum(
+                sigma[(bit(y, o), bit(x, o))] * v for (x, y), v in rho.items() if keep(x, y)
+            ).real
+            result.append(1 - overlap / accepted)
+        return result
+
+
+def evolve(n, ops):
+    """The density matrix (dict of entries) after ``ops`` from |+>^n, and the noiseless
+    output Psi."""
     dim = 2**n
     rho = {(x, y): mp.mpf(1) / dim for x in range(dim) for y in range(dim)}
     psi = [1 / mp.sqrt(dim) for _ in range(dim)]
@@ -97,8 +140,4 @@ def simulate(n, checks, ops):
                 rho[key] *= 1 if sx == sy else (f_plus if sx > sy else mp.conj(f_plus))
         if ideal is not None:  # the noiseless circuit: pi/8 rotations only
             psi = [v * mp.expj(mp.pi / 8 * _eigen(support, sign, x, n)) for x, v in enumerate(psi)]
-    outputs = [q for q in range(1, n + 1) if q not in checks]
-    same_outputs = lambda x, y: all(((x ^ y) >> (n - q)) & 1 == 0 for q in outputs)
-    accepted = sum(v for (x, y), v in rho.items() if same_outputs(x, y)).real / 2 ** len(checks)
-    fidelity = sum(mp.conj(psi[x]) * v * psi[y] for (x, y), v in rho.items()).real
-    return 1 - accepted, 1 - fidelity / accepted
+    return rho, psi

@@ -471,7 +471,7 @@ def test_msd_plan_with_cultivation_sources(monkeypatch, tmp_path, capsys):
 
     small = {"level1.d_x": "13:17:2", "level1.d_z": "5:7:2", "level1.d_m": "5:7:2"}
     monkeypatch.setattr(
-        search,
+        source_grid,
         "Grid",
         functools.partial(source_grid.Grid, unit_targets=(1e-7,), counts=(8,), vary=small),
     )

@@ -1,11 +1,14 @@
-"""``msd plan --p P --target P_OUT [--output T|CCZ] [--by qubitcycles|qubits|cycles]
-[--max-qubits N] [--consumption allowed|deferred] [--levels 1,2] [--max-distance D]
-[--top N] [--format table|json] [--write DIR] [--draw FILE] [--max-seconds S]``: the cheapest factories that reach a target output error.
+"""``msd plan --p P --target P_OUT [--against CONFIG] [--output T|CCZ]
+[--by qubitcycles|qubits|cycles] [--max-qubits N] [--levels 1,2] [--max-distance D] [--wide]
+[--robust] [--per-output paper|marginal] [--top N] [--format table|json] [--write DIR] [--draw FILE]
+[--max-seconds S] [--progress]``: the cheapest factories that reach a target output error.
 
 Screens one- and two-level factories with the batched engine, re-solves the CP-SAT schedules
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
-them exactly (estimator.planning). Every result carries a config that ``msd estimate``
-reproduces; ``--write`` stores them as TOML files.
+them exactly (estimator.planning); each result is costed again under the calibrated noise
+models, and with ``--against`` compared with a reference factory under each model
+(docs/planning.md). Every result carries a config that ``msd estimate`` reproduces;
+``--write`` stores them as TOML files.
 
 ``--sources distillation,cultivation`` adds magic-state cultivation (alone, and blocks fed by
 cultivation units) and ``--noise NAME`` costs under a calibrated model (estimator.sources:
@@ -32,20 +35,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "msd plan --p 1e-3 --target 1e-12 --sources distillation,cultivation --noise depolarizing",
         ),
     )
-    parser.add_argument("--p", type=float, required=True, help="physical error rate p_phys")
-    parser.add_argument("--target", type=float, required=True, help="largest acceptable p_out")
-    parser.add_argument("--output", choices=("T", "CCZ"), default="T", help="output states")
+    parser.add_argument(
+        "--p", type=float, default=None, help="physical error rate p_phys (default: --against's)"
+    )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=None,
+        help="largest acceptable p_out (default: --against's p_out)",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="CONFIG",
+        default=None,
+        help="reference factory (config file) to compare with under every noise model",
+    )
+    parser.add_argument(
+        "--output",
+        choices=("T", "CCZ"),
+        default=None,
+        help="output states (default: those of --against, else T)",
+    )
     parser.add_argument(
         "--by", choices=COST_KEYS, default="qubitcycles", help="cost to minimise (per output)"
     )
     parser.add_argument(
         "--max-qubits", type=float, default=None, metavar="N", help="largest qubit count"
-    )
-    parser.add_argument(
-        "--consumption",
-        choices=("allowed", "deferred"),
-        default="allowed",
-        help="outputs consumed as docs/model/storage.md allows (default) or all deferred",
     )
     parser.add_argument("--top", type=int, default=3, help="how many factories to print")
     parser.add_argument(
@@ -68,22 +83,71 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="phenomenological (default), a shipped calibration (depolarizing, si1000) or a "
         "calibration file",
     )
+    parser.add_argument(
+        "--robust",
+        action="store_true",
+        help="with --against: while the best result misses the reference's p_out under a "
+        "calibrated model, plan again at a tighter target (at most twice)",
+    )
+    parser.add_argument(
+        "--per-output",
+        choices=("paper", "marginal"),
+        default="paper",
+        help="what the target per output state means for multi-output blocks: the run's "
+        "infidelity / k (paper, Litinski 2019) or the mean of the outputs' marginal errors",
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="also try the 32-to-8 top block (T outputs; minutes per plan)",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--write", metavar="DIR", help="write each factory's config as TOML")
     parser.add_argument("--draw", metavar="FILE", help="draw the best factory (PNG, SVG, PDF)")
     parser.add_argument(
         "--max-seconds", type=float, default=None, help="refuse plans estimated to take longer"
     )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress on stderr also when it is not a terminal",
+    )
     parser.set_defaults(run=run)
 
 
-def _format(records: list[dict], by: str, target: float) -> str:
+def _model_line(name: str, numbers: dict) -> str:
+    line = (
+        f"   {name:<16} p_out {numbers['p_out']:.3g}, qubitcycles {numbers['qubitcycles']:,.0f}"
+    )
+    if "high" in numbers:
+        high = numbers["high"]
+        line += f" | high bound: p_out {high['p_out']:.3g}, qubitcycles {high['qubitcycles']:,.0f}"
+    return line
+
+
+def _versus_line(name: str, entry: dict) -> str:
+    def one(e: dict) -> str:
+        mark = "holds" if e["holds"] else "does not hold"
+        return (
+            f"ratio {e['ratio']:.3f}, p_out {e['p_out']:.3g} vs {e['p_out_reference']:.3g} "
+            f"({mark})"
+        )
+
+    line = f"   vs reference, {name:<16} {one(entry)}"
+    if "high" in entry:
+        line += f" | high bound: {one(entry['high'])}"
+    return line
+
+
+def _format(records: list[dict], by: str, target: float, reference: dict | None) -> str:
     lines = []
+    if reference is not None:
+        lines.append(f"reference: {reference['title']}")
+        lines += [_model_line(name, n) for name, n in reference["models"].items()]
     for rank, r in enumerate(records, 1):
         lines.append(
             f"{rank}. {r['title']}\n"
-            f"   p_out {r['p_out']:.4g} (all outputs deferred: {r['p_out_deferred']:.4g}; "
-            f"target {target:g})"
+            f"   p_out {r['p_out']:.4g} (target {target:g})"
             + (f", p_fail {r['p_fail']:.3g}" if r["p_fail"] is not None else "")
             + "\n"
             f"   qubits {r['qubits']:,.0f}, cycles {r['cycles']:.2f}, "
@@ -91,6 +155,13 @@ def _format(records: list[dict], by: str, target: float) -> str:
         )
         if "cultivation" in r:
             lines.append(f"   cultivation: data rows {r['cultivation']['rows']}")
+        per = r.get("per_output")
+        if per and per["marginal_sum"] != per["paper"]:  # several outputs per run
+            lines.append(
+                f"   per output: {per['paper']:.4g} (paper: infidelity / k), "
+                f"{per['marginal']:.4g} (mean marginal; sum of marginals "
+                f"{per['marginal_sum']:.4g}); the target refers to the {per['convention']} one"
+            )
         b = r["breakdown"]
         for level in b["levels"]:
             count = f"{level['count']} x " if "count" in level else ""
@@ -113,6 +184,14 @@ def _format(records: list[dict], by: str, target: float) -> str:
         )
         if solver:
             lines.append(f"   schedules: {solver}")
+        if "models" in r:
+            lines.append("   under each noise model (calibrations extrapolated):")
+            lines += [_model_line(name, n) for name, n in r["models"].items()]
+        if "against" in r:
+            a = r["against"]
+            lines += [_versus_line(name, e) for name, e in a["models"].items()]
+            verdict = "beats the reference" if a["beats"] else "does not beat the reference"
+            lines.append(f"   {verdict} under every model; worst ratio {a['worst_ratio']:.3f}")
     return "\n".join(lines)
 
 
@@ -139,25 +218,61 @@ def _sources(text: str) -> tuple[str, ...]:
     return names
 
 
+def _reference(path: str) -> dict:
+    """The reference factory of --against: title, p_phys and its numbers under every model."""
+    from estimator.config.factory import estimate_config, parse_config, read_config_data
+    from estimator.errors import ConfigError, MsdError
+    from estimator.planning.models import under_models
+
+    data = read_config_data(path, field="--against")
+    try:
+        config = parse_config(data, source=path)
+        estimate_config(config)
+    except MsdError as error:
+        raise ConfigError("--against", str(error)) from None
+    top = config.level3 or config.level2 or config.level1
+    return {
+        "title": config.title,
+        "p_phys": float(config.noise.p_phys),
+        "output": "CCZ" if top.protocol.t_count_per_run != top.protocol.outputs_per_run else "T",
+        "models": under_models(data),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     import math
     from pathlib import Path
 
     from estimator.errors import ConfigError
     from estimator.limits import Limits, current, using
+    from estimator.planning.models import compare
     from estimator.planning.result import toml
-    from estimator.planning.run import PlanRequest, check, plan
+    from estimator.planning.run import PlanRequest, check, plan, plan_against
 
+    reference = _reference(args.against) if args.against else None
+    p_phys = args.p if args.p is not None else reference and reference["p_phys"]
+    target = (
+        args.target
+        if args.target is not None
+        else reference and reference["models"]["phenomenological"]["p_out"]
+    )
+    if p_phys is None:
+        raise ConfigError("--p", "required (or give --against CONFIG to take its p_phys)")
+    if target is None:
+        raise ConfigError("--target", "required (or give --against CONFIG to take its p_out)")
+    if args.robust and reference is None:
+        raise ConfigError("--robust", "needs a reference: add --against CONFIG")
     request = PlanRequest(
-        p_phys=args.p,
-        target=args.target,
-        output=args.output,
+        p_phys=p_phys,
+        target=target,
+        output=args.output or (reference["output"] if reference else "T"),
         by=args.by,
         max_qubits=math.inf if args.max_qubits is None else args.max_qubits,
-        consumption=args.consumption,
         top=args.top,
         levels=_levels(args.levels),
         max_distance=args.max_distance,
+        wide=args.wide,
+        per_output=args.per_output,
     )
     try:
         check(request)
@@ -170,37 +285,39 @@ def run(args: argparse.Namespace) -> int:
     if args.max_seconds is not None:
         limits = Limits(limits.max_memory_bytes, args.max_seconds)
 
-    def progress(message: str) -> None:
-        print(f"plan: {message}", file=sys.stderr, flush=True)
-
-    sources = _sources(args.sources)
     from estimator.planning.source_candidates import candidates, noise_table
 
-    noise = noise_table(args.noise, args.p)
-    shown = progress if sys.stderr.isatty() else None  # an error stays the one line on stderr
+    sources = _sources(args.sources)
+    noise = noise_table(args.noise, p_phys)
     records = []
-    with using(limits):
+    with using(limits), _Bar(args.progress) as bar:
         if "distillation" in sources and args.noise == "phenomenological":
-            records += plan(request, progress=shown)
+            if args.robust:
+                records += plan_against(request, reference["models"], progress=bar.update)
+            else:
+                records += plan(request, progress=bar.update)
         extra = tuple(s for s in sources if s == "cultivation" or args.noise != "phenomenological")
         if extra:
             records += candidates(
-                args.p,
-                args.target,
+                p_phys,
+                target,
                 noise,
                 sources=extra,
-                output=args.output,
+                output=request.output,
                 by=args.by,
                 max_qubits=request.max_qubits,
-                progress=shown,
+                progress=lambda message: bar.update(message, 0.0),
             )
             records = sorted(records, key=lambda r: r[args.by])[: args.top]
     if not records:
         raise ConfigError(
             "--target",
-            f"no factory in the design space reaches p_out <= {args.target:g} at p = {args.p:g}"
+            f"no factory in the design space reaches p_out <= {target:g} at p = {p_phys:g}"
             + (f" with at most {args.max_qubits:g} qubits" if args.max_qubits else ""),
         )
+    if reference is not None and not args.robust:
+        for r in records:
+            r["against"] = compare(r["models"], reference["models"])
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
@@ -214,10 +331,38 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         from estimator.jsonout import to_json
 
-        print(to_json(records))
+        out = {"reference": reference, "results": records} if reference else records
+        print(to_json(out))
     else:
-        print(_format(records, args.by, args.target))
+        print(_format(records, args.by, target, reference))
     return 0
+
+
+class _Bar:
+    """A progress line on stderr with the time left (tqdm), only on a terminal or when asked;
+    erased when the plan ends, so that an error stays a single line."""
+
+    def __init__(self, force: bool) -> None:
+        self.force = force
+
+    def __enter__(self) -> _Bar:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=1000,
+            file=sys.stderr,
+            disable=None if not self.force else False,
+            leave=False,
+            bar_format="plan: {desc} {percentage:3.0f}% [{elapsed}<{remaining}]",
+        )
+        return self
+
+    def update(self, what: str, fraction: float) -> None:
+        self.bar.set_description_str(what, refresh=False)
+        self.bar.update(max(0, round(1000 * fraction) - self.bar.n))
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
 
 
 def _draw(record: dict, path: str) -> None:

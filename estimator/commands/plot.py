@@ -136,10 +136,10 @@ def cost_plot(
     reference_files: Sequence[str] = (),
 ):
     """The figure of write_cost_plot; call it inside ``matplotlib.rc_context(rc_params(style))``."""
-    from estimator.studies.tables import table_directory
     from estimator.figures.cost import cost_figure, series_from_rows
     from estimator.figures.sources import finite_positive, read_reference_csv, table1_references
     from estimator.sources.records import rows_at
+    from estimator.studies.tables import table_directory
 
     references = []
     if defaults:

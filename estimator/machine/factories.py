@@ -123,7 +123,7 @@ def _plan_table1(p_phys: float) -> tuple[Factory, ...]:
     rows = json.loads(path.read_text())
     found = []
     for key in sorted(rows, key=int):
-        for mode in ("allowed", "deferred"):
+        for mode in ("run", "allowed", "deferred"):  # "run": the study since issue 17
             for i, record in enumerate(rows[key].get(mode, {}).get("best", [])):
                 name = f"plan-table1:row{key}/{mode}/{i + 1}"
                 found.append(from_config(record["config"], p_phys, name))
@@ -144,8 +144,9 @@ def plan(p_phys: float, target: float) -> list[Factory]:
     key = _cached_key(cache, p_phys, target) or f"{p_phys!r}|{target!r}"
     if key not in cache:
         request = PlanRequest(p_phys=p_phys, target=target, top=3)
-        say = lambda m: print(
-            f"msd machine: plan p={p_phys:g} target={target:.3g}: {m}", file=sys.stderr
+        say = lambda m, done: print(
+            f"msd machine: plan p={p_phys:g} target={target:.3g}: {m} ({done:.0%})",
+            file=sys.stderr,
         )
         try:
             cache[key] = run_plan(request, progress=say)

@@ -21,7 +21,7 @@ from estimator.planning.space import BlockOption
 from estimator.sim.channels import BitFlip
 from estimator.sim.noise import NoiseModel
 from estimator.sim.simulator import simulate
-from layouts.error_terms import InjectedState, Level
+from layouts.error_terms import Level, PortSupply
 from layouts.layout import LAYOUTS, Distances, Layout
 from layouts.schedule import Schedule, published_schedule
 
@@ -70,12 +70,15 @@ def solve(
     noise: NoiseModel,
     d: Distances,
     *,
-    consumption: str,
     work: float,
     tau: float | None = None,
-    feed: InjectedState | None = None,
+    feed: PortSupply | None = None,
 ) -> tuple[Schedule, dict]:
-    """A CP-SAT schedule (class cache, deterministic budget) and its record."""
+    """A CP-SAT schedule (class cache, deterministic budget) and the solver's record. Every
+    output is consumed after the schedule's last step (``consumption = "deferred"``): it
+    leaves once every check has been measured, through a free region
+    (docs/model/consumption-and-supply.md; Litinski 2019: a run's outputs are kept only when
+    all checks pass), so that no plan rests on an output handed out before post-selection."""
     from layouts.scheduler import schedule_cpsat
 
     result = schedule_cpsat(
@@ -87,28 +90,24 @@ def solve(
         time_limit=work,
         tau=tau,
         feed=feed,
-        consumption=consumption,
+        consumption="deferred",
     )
     return result.schedule, result.record()
 
 
-def block(option: BlockOption, level: int, noise: NoiseModel, consumption: str) -> Block:
+def block(option: BlockOption, level: int, noise: NoiseModel) -> Block:
     """The screening form of a block option (representative CP-SAT solve where needed)."""
-    key = (option, level, float(noise.p_phys), float(noise.p_t), consumption)
+    key = (option, level, float(noise.p_phys), float(noise.p_t))
     if key not in _BLOCKS:
         protocol = builtin_protocols()[option.protocol]
         layout = layout_for(option, level)
         d = representative(noise, level)
         if option.schedule == "cpsat":
-            schedule, solver = solve(
-                option, level, layout, noise, d, consumption=consumption, work=SCREEN_WORK
-            )
+            schedule, solver = solve(option, level, layout, noise, d, work=SCREEN_WORK)
         else:
             schedule = published_schedule(
                 level, option.protocol, option.layout, variant="consistent"
             )
-            if consumption == "deferred":
-                schedule = schedule.deferred()
             solver = None
         _BLOCKS[key] = Block(option, level, LevelSpec(protocol, layout, schedule, d), solver)
     return _BLOCKS[key]
@@ -190,6 +189,14 @@ class LevelOneTable:
         )
 
 
+def least_d_m(noise: NoiseModel) -> int:
+    """The least d_m whose merges were checked at circuit level at the noise's p_phys (3 where
+    the limits say nothing; estimator.calibration.validity)."""
+    from estimator.calibration.validity import load_limits
+
+    return load_limits().least_d_m(float(np.max(noise.p_phys))) or 3
+
+
 def level_one_grid(d_max: int) -> tuple[np.ndarray, ...]:
     """(d_x, d_z, d_m, d_m_low) with 3 <= d_z <= d_x <= d_max, 3 <= d_m <= d_x, and
     d_m_low in {d_m, d_m - 2, d_m - 4} (at least 3)."""
@@ -208,9 +215,10 @@ def level_one_table(
 ) -> LevelOneTable:
     """Every valid point of the level-1 grid of one block, costed (docs/model/costs.md)."""
     d_x, d_z, d_m, low = level_one_grid(d_max)
+    keep = low >= least_d_m(noise)  # where merges were checked (docs/model/validity.md)
     if not any(check_only_steps(blk.spec)):
-        keep = low == d_m
-        d_x, d_z, d_m, low = d_x[keep], d_z[keep], d_m[keep], low[keep]
+        keep &= low == d_m
+    d_x, d_z, d_m, low = d_x[keep], d_z[keep], d_m[keep], low[keep]
     spec = blk.spec
 
     def batch(mask):

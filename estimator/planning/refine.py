@@ -22,6 +22,7 @@ from estimator.factory import (
     Feed,
     LevelSpec,
     estimate_design,
+    level_one,
     pick,
     stack_designs,
     supply,
@@ -30,6 +31,7 @@ from estimator.planning.blocks import FINAL_WORK, Block, check_only_steps, solve
 from estimator.planning.screen import Candidate, Request, _cost
 from estimator.sim.noise import NoiseModel
 from layouts.arrangement import ARRANGEMENTS, square_column
+from layouts.error_terms import Level, PortSupply
 from layouts.layout import Distances
 
 MAX_ROUNDS = 60
@@ -65,19 +67,19 @@ class Plan:
     def n_levels(self) -> int:
         return 1 + max((f.n_levels if isinstance(f, Plan) else 1 for f, _ in self.feeds), default=0)
 
-    def design(self, deferred: bool = False) -> Design:
-        def spec(part: Part) -> LevelSpec:
-            if not deferred:
-                return part.spec
-            return replace(part.spec, schedule=part.spec.schedule.deferred())
+    @property
+    def ports(self) -> int:
+        """Entry ports of the top block (one per ancilla region; docs/model/geometry.md)."""
+        return len(self.top.spec.layout.regions)
 
+    def design(self) -> Design:
         def feed(f: Part | Plan) -> Design:
-            return f.design(deferred) if isinstance(f, Plan) else Design(spec(f))
+            return f.design() if isinstance(f, Plan) else Design(f.spec)
 
         if not self.feeds:
-            return Design(spec(self.top))
+            return Design(self.top.spec)
         return Design(
-            spec(self.top),
+            self.top.spec,
             tuple(Feed(feed(f), n) for f, n in self.feeds),
             ARRANGEMENTS[self.arrangement](),
         )
@@ -118,7 +120,7 @@ def plan_of(candidate: Candidate) -> Plan:
     return Plan(top, feeds, candidate.arrangement)
 
 
-def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
+def resolve(plan: Plan, noise: NoiseModel) -> Plan:
     """Schedule every CP-SAT level again at the plan's own point (level 2 with the real
     inputs of its feeds), keeping each level's d_m rule for check-only steps."""
 
@@ -132,7 +134,6 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
             part.spec.layout,
             noise,
             replace(d, d_m_step=()),
-            consumption=consumption,
             work=FINAL_WORK,
             tau=tau,
             feed=feed,
@@ -145,23 +146,37 @@ def resolve(plan: Plan, noise: NoiseModel, consumption: str) -> Plan:
         return Part(part.block, spec, solver)
 
     feeds = tuple(
-        (resolve(p, noise, consumption) if isinstance(p, Plan) else again(p, 1), n)
+        (resolve(p, noise) if isinstance(p, Plan) else again(p, 1), n)
         for p, n in plan.feeds
     )
     if not feeds:
         return Plan(again(plan.top, 1))
     draft = replace(plan, feeds=feeds)
-    design = draft.design()
+    feed = inputs(draft, noise)
+    return replace(draft, top=again(plan.top, 2, float(feed.longest_step), feed))
+
+
+def inputs(plan: Plan, noise: NoiseModel) -> PortSupply:
+    """What each port of a fed plan's top block receives (docs/model/rotations.md, docs/model/two-level.md: per port)."""
+    design = plan.design()
     fed = tuple(estimate_design(noise, f.factory) for f in design.feeds)
-    feed = supply(
+    return supply(
         noise, plan.top.d, plan.top.spec.layout, design.feeds, fed, design.arrangement
     )
-    return replace(draft, top=again(plan.top, 2, float(feed.longest_step), feed))
+
+
+def top_level(plan: Plan, noise: NoiseModel) -> Level:
+    """The error terms of a plan's top block, with its real inputs."""
+    spec = plan.top.spec
+    if not plan.feeds:
+        return level_one(noise, spec)
+    feed = inputs(plan, noise)
+    return Level(spec.protocol, spec.layout, spec.schedule, spec.d, noise, feed.longest_step, feed)
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A plan with its numbers (p_out under the request's consumption)."""
+    """A plan with its numbers."""
 
     plan: Plan
     estimate: FactoryEstimate
@@ -184,11 +199,9 @@ def score_all(
     """Cost plans of one shape as one batch (one by one if the batch leaves the model)."""
     if not plans:
         return []
-    deferred = request.consumption == "deferred"
     try:
-        batch = estimate_design(
-            noise, stack_designs([p.design(deferred) for p in plans]), precision=precision
-        )
+        designs = stack_designs([p.design() for p in plans])
+        batch = estimate_design(noise, designs, precision=precision)
         estimates = [pick(batch, j) for j in range(len(plans))]
     except (ModelError, ValueError):  # some plan leaves the model: halve the batch
         if len(plans) == 1:
@@ -197,7 +210,19 @@ def score_all(
         return score_all(plans[:half], noise, request, precision) + score_all(
             plans[half:], noise, request, precision
         )
-    return [Scored(p, e, _cost_of(request, p, e)) for p, e in zip(plans, estimates)]
+    return [
+        Scored(p, e, _cost_of(request, p, e) if inside_validity(p, noise) else np.inf)
+        for p, e in zip(plans, estimates)
+    ]
+
+
+def inside_validity(plan: Plan, noise: NoiseModel) -> bool:
+    """Whether a plan lies where the model's constants were checked at circuit level (region
+    widths, d_m; estimator.calibration.validity, docs/model/validity.md): the planner returns
+    no design that the config loader would refuse."""
+    from estimator.calibration.validity import check
+
+    return not check(plan.design(), noise)
 
 
 Move = Callable[[Plan, int], "Plan | None"]
@@ -262,13 +287,13 @@ def coordinates(plan: Plan) -> list[Move]:
 
         return apply
 
-    def count_move(j):
+    def count_move(j):  # one factory more or less per port (equal columns)
         def apply(p: Plan, s: int) -> Plan | None:
             part, n = p.feeds[j]
-            if n + s < 1:
+            if n + s * p.ports < 1:
                 return None
             feeds = list(p.feeds)
-            feeds[j] = (part, n + s)
+            feeds[j] = (part, n + s * p.ports)
             return replace(p, feeds=tuple(feeds))
 
         return apply
@@ -300,23 +325,26 @@ def exchanges(plan: Plan) -> list[Plan]:
 
 
 def mixes(plan: Plan) -> list[Plan]:
-    """Plans where one of n > 1 feeding factories is replaced by a cheaper kind: the same
-    block with one distance lower (extension E4)."""
-    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2 or isinstance(plan.feeds[0][0], Plan):
+    """Plans where one feeding factory per port is replaced by a cheaper kind, the same block
+    with one distance lower (extension E4); every port keeps the same mix, so each column
+    supplies its port as the pooled count says (per-port supply)."""
+    k = plan.ports
+    if len(plan.feeds) != 1 or plan.feeds[0][1] < 2 * k or isinstance(plan.feeds[0][0], Plan):
         return []
     part, n = plan.feeds[0]
-    single = replace(plan, feeds=((part, 1),))
+    single = replace(plan, feeds=((part, k),))
     out = []
     for move in coordinates(single)[:-1]:  # the level-1 distances (not the count)
         lower = move(single, -1)
         if lower is not None and lower.feeds[0][0] is not part and lower.top is single.top:
-            out.append(replace(plan, feeds=((part, n - 1), lower.feeds[0])))
+            out.append(replace(plan, feeds=((part, n - k), lower.feeds[0])))
     return out
 
 
-def _bounds(plan: Plan) -> tuple[float, float, float]:
-    """(qubits, cycles with every p_fail = 0, column length) of a plan (docs/model/two-level.md and docs/model/costs.md):
-    qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above)."""
+def _bounds(plan: Plan, memo: dict | None = None) -> tuple[float, float, float]:
+    """(qubits, cycles with every p_fail = 0, column length) of a plan (docs/model/two-level.md, docs/model/costs.md):
+    qubits exactly, cycles a lower bound (a feeder's cycles only lengthen the step above).
+    ``memo`` keeps the feeders' bounds by identity (neighbours share their unchanged parts)."""
     top = plan.top.spec
     if not plan.feeds:
         cycles = sum(float(top.d.at_step(s).d_m) for s in range(1, top.schedule.n_steps + 1))
@@ -328,7 +356,12 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
     rate, feeders = 0.0, 0.0
     for feed, n in plan.feeds:
         sub = feed if isinstance(feed, Plan) else Plan(feed)
-        qubits, cycles, column = _bounds(sub)
+        if memo is None or id(feed) not in memo:
+            found = _bounds(sub, memo)
+            if memo is None:
+                memo = {}
+            memo[id(feed)] = (feed, found)  # the part itself keeps its id from being reused
+        qubits, cycles, column = memo[id(feed)][1]
         rate += n * sub.top.spec.protocol.outputs_per_run / cycles
         feeders += arrangement.feeder_tiles(n, qubits, d_m, column)
     tau = max(k / rate, arrangement.min_step * d_m)
@@ -336,16 +369,17 @@ def _bounds(plan: Plan) -> tuple[float, float, float]:
     return qubits, top.schedule.n_rotations / k * tau, float(square_column(qubits))
 
 
-def lower_bound(plan: Plan, request: Request) -> float:
+def lower_bound(plan: Plan, request: Request, memo: dict | None = None) -> float:
     """A lower bound of a plan's cost without simulating: its qubits exactly (geometry,
     docs/model/costs.md) and its cycles with every p_fail = 0 (docs/model/costs.md)."""
-    qubits, cycles, _ = _bounds(plan)
+    qubits, cycles, _ = _bounds(plan, memo)
     return float(_cost(request.by, qubits, cycles, plan.top.spec.protocol.outputs_per_run))
 
 
 def _promising(plans: list[Plan], best: Scored, request: Request) -> list[Plan]:
     """The plans whose lower bound is below the best cost (only they can improve on it)."""
-    return [p for p in plans if lower_bound(p, request) < best.cost * (1 - 1e-9)]
+    memo: dict = {}
+    return [p for p in plans if lower_bound(p, request, memo) < best.cost * (1 - 1e-9)]
 
 
 def local_search(

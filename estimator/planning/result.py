@@ -13,14 +13,16 @@ import numpy as np
 
 from estimator.config.factory import spec_notation
 from estimator.factory import FactoryEstimate
-from estimator.planning.refine import Part, Plan
+from estimator.planning.refine import Part, Plan, top_level
+from estimator.sim.marginals import output_marginals
+from estimator.sim.noise import NoiseModel
 
 
 def _int(v) -> int:
     return round(float(v))
 
 
-def level_config(part: Part, consumption: str) -> dict[str, Any]:
+def level_config(part: Part) -> dict[str, Any]:
     """One level table of the config (docs/model-extensions.md for the extension keys)."""
     option, spec, d = part.block.option, part.spec, part.d
     data: dict[str, Any] = {"protocol": option.protocol, "layout": option.layout}
@@ -32,8 +34,6 @@ def level_config(part: Part, consumption: str) -> dict[str, Any]:
     else:
         data["schedule"] = option.schedule
     data.update(_distances(d))
-    if consumption == "deferred":
-        data["consumption"] = "deferred"
     return data
 
 
@@ -79,25 +79,25 @@ def title(plan: Plan) -> str:
     return f"{feeds} x {name(plan.top)}"
 
 
-def config(plan: Plan, p_phys: float, consumption: str) -> dict[str, Any]:
+def config(plan: Plan, p_phys: float) -> dict[str, Any]:
     """The config of a planned factory (TOML-ready data)."""
     data: dict[str, Any] = {"title": title(plan), "p_phys": p_phys}
-    data.update(_levels(plan, consumption))
+    data.update(_levels(plan))
     return data
 
 
-def _levels(plan: Plan, consumption: str) -> dict[str, Any]:
+def _levels(plan: Plan) -> dict[str, Any]:
     """``level1``, ``level2`` (and ``level3``) tables of a plan."""
     if not plan.feeds:
-        return {"level1": level_config(plan.top, consumption)}
+        return {"level1": level_config(plan.top)}
     (first, count), *others = plan.feeds
-    top = level_config(plan.top, consumption)
+    top = level_config(plan.top)
     top["arrangement"] = plan.arrangement
     if isinstance(first, Plan):  # three levels: the feeder is a two-level plan
-        below = _levels(first, consumption)
+        below = _levels(first)
         below["level2"]["count"] = count
         return {**below, "level3": top}
-    level1 = level_config(first, consumption)
+    level1 = level_config(first)
     level1["count"] = count
     if others:
         level1["mix"] = [{**_distances(p.d), "count": n} for p, n in others]
@@ -162,19 +162,27 @@ def breakdown(plan: Plan, estimate: FactoryEstimate) -> dict[str, Any]:
     return record
 
 
-def record(
-    plan: Plan,
-    estimate: FactoryEstimate,
-    deferred: FactoryEstimate,
-    p_phys: float,
-    consumption: str,
-) -> dict[str, Any]:
+def per_output(plan: Plan, estimate: FactoryEstimate, noise: NoiseModel) -> dict[str, float]:
+    """A result's error per output state in both conventions: ``paper``, the run's infidelity
+    over its k outputs (Litinski 2019), and ``marginal``, the mean of the outputs' marginal
+    errors (estimator.sim.marginals; their sum is ``marginal_sum``). One output: both are the
+    infidelity."""
+    protocol = plan.top.spec.protocol
+    infidelity = float(estimate.infidelity)
+    k = protocol.outputs_per_run
+    if k == 1:
+        return {"paper": infidelity, "marginal": infidelity, "marginal_sum": infidelity}
+    level = top_level(plan, noise)
+    total = float(np.sum(output_marginals(protocol.n_qubits, protocol.checks, level.channels())))
+    return {"paper": infidelity / k, "marginal": total / k, "marginal_sum": total}
+
+
+def record(plan: Plan, estimate: FactoryEstimate, p_phys: float) -> dict[str, Any]:
     """One planner result, JSON-ready."""
     return {
         "title": title(plan),
-        "config": config(plan, p_phys, consumption),
+        "config": config(plan, p_phys),
         "p_out": float(estimate.p_out),
-        "p_out_deferred": float(deferred.p_out),
         "p_fail": float(estimate.p_fail),
         "qubits": float(estimate.qubits),
         "cycles": float(estimate.cycles),

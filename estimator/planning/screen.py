@@ -25,6 +25,7 @@ from estimator.planning.blocks import (
     Block,
     LevelOneTable,
     block,
+    least_d_m,
     level_one_table,
     pareto,
     subset,
@@ -39,12 +40,17 @@ from layouts.layout import Distances
 
 BATCH = 256
 """Combinations simulated per batch of the two-level screen."""
+PREFETCH = 16
+"""Chunks ahead whose input ceilings are computed together: one simulation batch instead of
+one per chunk (a few rows each, where the per-call cost dominated: 144 of 214 CPU seconds of
+Table 1 row 9's plan before)."""
 BISECTION_STEPS = 5
 """Halvings of each input ceiling (log scale)."""
 COST_KEYS = ("qubitcycles", "qubits", "cycles")
 TOLERANCE = 1e-9
 """Relative slack of the target (far below the simulator's guaranteed precision, 1e-6)."""
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, float], None]
+"""``progress(what, fraction)``: what the screen does and the fraction of the stage done."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,6 @@ class Request:
     target: float
     by: str = "qubitcycles"
     max_qubits: float = math.inf
-    consumption: str = "allowed"
     keep: int = 6
 
     @property
@@ -106,32 +111,32 @@ def one_level(noise: NoiseModel, space: Space, request: Request, tables: dict) -
     """The cheapest one-level factories that reach the target."""
     found = []
     for option in space.one_level:
-        table = _table(noise, option, space.d_max_1, request, tables)
-        ok = (table.p_out <= request.limit) & (table.qubits <= request.max_qubits)
-        costs = _cost(request.by, table.qubits, table.cycles, table.outputs)
+        costed = table(noise, option, space.d_max_1, tables)
+        ok = (costed.p_out <= request.limit) & (costed.qubits <= request.max_qubits)
+        costs = _cost(request.by, costed.qubits, costed.cycles, costed.outputs)
         costs = np.where(ok, costs, np.inf)
         for i in _best(costs, request.keep):
             if np.isfinite(costs[i]):
                 found.append(
                     Candidate(
-                        table.block,
-                        table.distances(int(i)),
+                        costed.block,
+                        costed.distances(int(i)),
                         (),
                         None,
-                        float(table.p_out[i]),
-                        float(table.qubits[i]),
-                        float(table.cycles[i]),
+                        float(costed.p_out[i]),
+                        float(costed.qubits[i]),
+                        float(costed.cycles[i]),
                         float(costs[i]),
                     )
                 )
     return found
 
 
-def _table(noise, option, d_max, request, tables) -> LevelOneTable:
-    key = (option, request.consumption)
-    if key not in tables:
-        tables[key] = level_one_table(noise, block(option, 1, noise, request.consumption), d_max)
-    return tables[key]
+def table(noise: NoiseModel, option, d_max: int, tables: dict) -> LevelOneTable:
+    """The level-1 table of a block option, computed once per plan (kept in ``tables``)."""
+    if option not in tables:
+        tables[option] = level_one_table(noise, block(option, 1, noise), d_max)
+    return tables[option]
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ def _pool(p_out, cycles, qubits, column, outputs, make) -> _Feeders:
 
 def feeders(noise: NoiseModel, space: Space, request: Request, tables: dict) -> _Feeders:
     """Every level-1 factory no other one beats in error, qubits, time per state and length."""
-    parts = [_table(noise, option, space.d_max_1, request, tables) for option in space.feeders]
+    parts = [table(noise, option, space.d_max_1, tables) for option in space.feeders]
     which = np.concatenate([np.full(len(t.p_out), j) for j, t in enumerate(parts)])
     row = np.concatenate([np.arange(len(t.p_out)) for t in parts])
     col = {
@@ -210,10 +215,12 @@ def _level2_band(noise: NoiseModel, target: float, d_max: int) -> list[tuple[flo
         ),
         d_max,
     )
+    least = least_d_m(noise)
     return [
         (dx, dz, dm)
         for dx in range(low, min(low + 10, d_max) + 1, 2)
         for dz, dm in itertools.product(range(3, dx + 1, 2), repeat=2)
+        if dm >= least
     ]
 
 
@@ -245,10 +252,11 @@ def _block_p_out(noise, top: Block, d2: Distances, tau, p_in, l_move, precision=
             InjectedState(take(p_in), take(l_move)),
         )
 
-    ok = valid(level(np.ones(size, bool)))
+    everything = level(np.ones(size, bool))
+    ok = valid(everything)
     if not ok.any():
         return p_out, p_fail
-    lvl = level(ok)
+    lvl = everything if ok.all() else level(ok)
     protocol = spec.protocol
     sim = simulate(protocol.n_qubits, protocol.checks, lvl.channels(), precision=precision)
     p_out[ok] = sim.infidelity / protocol.outputs_per_run
@@ -285,10 +293,15 @@ def two_level(
     pool = feeders(noise, space, request, tables)
     found = []
     for t, option in enumerate(space.tops):
-        if progress:
-            progress(f"level 2: {option}", t, len(space.tops))
-        found += _top(noise, space, request, pool, option, progress)
+        found += _top(noise, space, request, pool, option, _part(progress, t, len(space.tops)))
     return found
+
+
+def _part(progress: Progress | None, i: int, n: int) -> Progress | None:
+    """The progress of part i of n of a stage, as a fraction of the whole stage."""
+    if progress is None:
+        return None
+    return lambda what, fraction: progress(what, (i + fraction) / n)
 
 
 def three_level(
@@ -306,27 +319,29 @@ def three_level(
     inner_space = replace(space, tops=space.inner_tops)
     start = math.floor(math.log10((request.target / 35) ** (1 / 3)))
     inner = []
+    parts = space.inner_targets + len(space.tops)
     for k in range(space.inner_targets):
         target = 10.0 ** (start - k)
-        if progress:
-            progress(f"level-3 feeders: two-level factories at {target:g}", k, space.inner_targets)
         inner_request = replace(request, target=target, keep=2, max_qubits=math.inf)
-        inner += two_level(noise, inner_space, inner_request, tables)
+        inner += two_level(
+            noise, inner_space, inner_request, tables, progress=_part(progress, k, parts)
+        )
     if not inner:
         return []
     pool = two_level_feeders(inner)
     found = []
     for t, option in enumerate(space.tops):
-        if progress:
-            progress(f"level 3: {option}", t, len(space.tops))
-        found += _top(noise, space, request, pool, option, progress, level=3)
+        where = _part(progress, space.inner_targets + t, parts)
+        found += _top(noise, space, request, pool, option, where, level=3)
     return found
 
 
 def _top(
     noise, space, request, pool: _Feeders, option: TopOption, progress, level: int = 2
 ) -> list[Candidate]:
-    top = block(option.block, 2, noise, request.consumption)
+    if progress:
+        progress(f"level {level}: {option}", 0.0)
+    top = block(option.block, 2, noise)
     arrangement: Arrangement = ARRANGEMENTS[option.arrangement]()
     spec = top.spec
     k = len(spec.layout.regions)
@@ -369,18 +384,19 @@ def _top(
                 request.limit,
             )
 
-    # combinations: level-2 distances x feeders x counts
+    # combinations: level-2 distances x feeders x counts; every port is fed by a column of its
+    # own (docs/model/consumption-and-supply.md), so counts are multiples of the k ports
     i2, f = np.meshgrid(np.arange(len(band)), np.arange(len(pool.p_out)), indexing="ij")
     i2, f = i2.ravel(), f.ravel()
     per_state = pool.cycles[f] * k / pool.outputs[f]  # cycles per k states from one factory
-    n_full = np.ceil(per_state / min_step[i2] - 1e-9)
+    n_full = k * np.ceil(per_state / (k * min_step[i2]) - 1e-9)
     if arrangement.max_factories is not None:
         n_full = np.minimum(n_full, arrangement.max_factories)
     rows = []
     for back in range(3):
-        rows.append((i2, f, n_full - back))
+        rows.append((i2, f, n_full - k * back))
     if math.isfinite(request.max_qubits):
-        for n in range(1, space.n_max + 1):
+        for n in range(k, space.n_max + 1, k):
             rows.append((i2, f, np.full(i2.shape, float(n))))
     i2 = np.concatenate([r[0] for r in rows])
     f = np.concatenate([r[1] for r in rows])
@@ -406,9 +422,10 @@ def _top(
         chunk = order[start : start + BATCH]
         if len(best) >= request.keep and bound[chunk[0]] >= best[request.keep - 1][0]:
             break
-        if progress and start % (16 * BATCH) == 0:
-            progress(f"level {level}: {option}", start, len(order))
-        ceilings(i2[chunk])  # drop what a ceiling rules out before simulating
+        if progress and start % (4 * BATCH) == 0:
+            progress(f"level {level}: {option}", start / len(order))
+        if not known[i2[chunk]].all():  # ceilings for this and the next chunks, in one batch
+            ceilings(i2[order[start : start + PREFETCH * BATCH]])
         chunk = chunk[p_in[chunk] <= ceil_p[i2[chunk]] * (1 + 1e-9)]
         if not len(chunk):
             continue

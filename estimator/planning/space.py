@@ -76,12 +76,15 @@ class Space:
     inner_targets: int = 4
 
 
-def default_space(output: str = "T") -> Space:
+def default_space(output: str = "T", wide: bool = False) -> Space:
     """Every block the tool can cost well, for T or CCZ outputs.
 
     T: 15-to-1 (published layouts and schedules, CP-SAT schedules, one-region auto layouts) and
-    20-to-4 at either level (a 20-to-4 level 1 makes four states per run). CCZ: 8-to-CCZ at the
-    top, fed by the same level-1 factories.
+    20-to-4 at either level (a 20-to-4 level 1 makes four states per run), and the 26-to-6
+    member of the Bravyi-Haah (3k+8)-to-k family (Bravyi and Haah 2012) at level 2; ``wide``
+    adds the 32-to-8 member at level 2 (11 patches: each simulated point costs about 20 times
+    a 26-to-6 one, so a plan takes minutes). CCZ: 8-to-CCZ at the top, fed by the same level-1
+    factories.
     """
     fifteen = BlockOption("15-to-1")
     feeders = (
@@ -109,7 +112,10 @@ def default_space(output: str = "T") -> Space:
             TopOption(BlockOption("20-to-4")),
             TopOption(BlockOption("20-to-4", "auto", 2, "cpsat")),
             TopOption(BlockOption("20-to-4", "auto", 1, "cpsat"), "small-footprint"),
+            TopOption(BlockOption("26-to-6", "auto", 2, "cpsat")),
         )
+        if wide:
+            tops += (TopOption(BlockOption("32-to-8", "auto", 2, "cpsat")),)
     elif output == "CCZ":
         one_level = (BlockOption("8-to-CCZ", "auto", 2, "cpsat"),)
         tops = (

@@ -652,10 +652,11 @@ def _equator_factors(register: _Register, rotations: tuple[Rotation, ...]) -> tu
     return factors, real
 
 
-def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
+def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic, visit=None):
     """The numpy reference of ``_compiled_sums``: blocks a evolve independently, so they are
     simulated a chunk at a time (memory O(2^n)), each on its reachable coefficients only
-    (``_Layout``)."""
+    (``_Layout``). ``visit(a, layout, ideal, rho)``, if given, sees every chunk's final
+    coefficients (further readouts, e.g. estimator.sim.marginals)."""
     batch = _batch_size(steps, z_layer)
     one = ar.lift(np.ones(batch))
     rotations = tuple(s.rotation for s in steps if isinstance(s, _Rotation))
@@ -715,6 +716,8 @@ def _split_sums(register: _Register, steps, z_layer: _Layer, ar: _Arithmetic):
             trace = rho[0]
         accepted = rho[layout.origin[register.accepted(a)]].sum(axis=0) + accepted
         fidelity = ar.contract(ideal, rho) + fidelity
+        if visit is not None:
+            visit(a, layout, ideal, rho)
     return trace, accepted, fidelity
 
 
