@@ -80,12 +80,17 @@ SOURCE_COLOURS = {"cultivation, d1 = 5": "#000000", "cultivation, d1 = 3": "#8C8
 prefix, so that they never share a palette colour with a factory series."""
 
 
+def _is_source(s: Series) -> bool:
+    """Whether ``s`` is the series of another T source (cultivation), drawn beside the results."""
+    return any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
+
+
 def series_colours(series: Sequence[Series]) -> dict[str, str]:
     """A colour per series: the palette in order for factories, SOURCE_COLOURS for sources."""
     fixed = {
         s.label: next(c for prefix, c in SOURCE_COLOURS.items() if s.label.startswith(prefix))
         for s in series
-        if any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
+        if _is_source(s)
     }
     others = [s.label for s in series if s.label not in fixed]
     return {**{label: PALETTE[i % 7] for i, label in enumerate(others)}, **fixed}
@@ -421,8 +426,9 @@ def cost_figure(
     )
     if not values:
         raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
-    have = sorted({float(p) for s in series for p in s.p_phys})
-    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in series)]
+    results = [s for s in series if not _is_source(s)]  # the reference series are not results
+    have = sorted({float(p) for s in results for p in s.p_phys})
+    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in results)]
     if empty:  # a panel without a point of the results is no plot of them
         shown = ", ".join(f"{p:g}" for p in have) or "none"
         raise ConfigError(
