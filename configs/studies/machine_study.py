@@ -183,9 +183,10 @@ def table(study: dict) -> str:
         (
             "| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
             "| ours, plan's factories, qdk's distance rule "
+            "| ours, cultivation | ours, cultivation, qdk's distance rule "
             "| our rules: qdk's factory | our rules: plan's factories |"
         ),
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def cell(m: dict, ref: dict) -> str:
@@ -196,6 +197,11 @@ def table(study: dict) -> str:
     def plain(m: dict) -> str:
         return f"{m['physical_qubits'] / 1e6:.3g}M, {hours(m['runtime_s'])}"
 
+    def cultivation(case: dict, key: str) -> str:
+        if "cultivation" not in case:
+            return "p outside its data"
+        return cell(case["cultivation"][key], case["qdk"])
+
     for case in results.values():
         q = case["qdk"]
         lines.append(
@@ -204,6 +210,8 @@ def table(study: dict) -> str:
             f"| {cell(case['table1']['within_qdk_runtime'], q)} "
             f"| {cell(case['plan']['within_qdk_runtime'], q)} "
             f"| {cell(case['plan']['qdk_rules_within_qdk_runtime'], q)} "
+            f"| {cultivation(case, 'within_qdk_runtime')} "
+            f"| {cultivation(case, 'qdk_rules_within_qdk_runtime')} "
             f"| {plain(case['our_rules']['qdk_factory'])} "
             f"| {cell(case['our_rules']['ours'], case['our_rules']['qdk_factory'])} |"
         )
