@@ -519,6 +519,20 @@ def test_cultivation_is_picked_when_cheaper(small_fed_grid, table1_1e3):
     assert both.logical_error <= 0.01
 
 
+def test_cultivation_alone_is_picked_where_its_data_reach(small_fed_grid, table1_1e3):
+    """1e5 T gates on 100 qubits at p = 1e-3 ask for 5e-8 per T, which cultivation alone
+    reaches: the fewest-qubit machine uses one unit (463 qubits), fewer than Table 1's."""
+    pb = problem({"numQubits": 100, "tCount": 10**5})
+    blocks = tuple(BLOCKS.values())
+    mine = factories.cultivation(1e-3, pb.demand.target)
+    ok = [f for f in [*table1_1e3, *mine] if f.p_out <= pb.demand.cap]
+    best = min(search(pb, blocks, ok), key=lambda m: m.physical_qubits)
+    table1 = [f for f in table1_1e3 if f.p_out <= pb.demand.cap]
+    alone = min(search(pb, blocks, table1), key=lambda m: m.physical_qubits)
+    assert best.factory.config["source"] == "cultivation" and best.factory.qubits == 463
+    assert best.physical_qubits < alone.physical_qubits and best.logical_error <= 0.01
+
+
 def test_cultivation_refused_outside_its_p_range(tmp_path, capsys):
     with pytest.raises(ConfigError) as error:
         factories.cultivation(1e-4, 1e-10)
