@@ -430,3 +430,117 @@ def test_counts_without_t_states_need_no_factory():
     found = search(prob, tuple(BLOCKS.values()), [])
     assert [(m.factories, m.factory, m.factory_qubits) for m in found] == [(0, None, 0.0)] * 3
     assert all(m.logical_error <= 0.01 for m in found)
+
+
+# cultivation as a source ------------------------------------------------------------------
+
+SMALL_FED = {"level1.d_x": "21:31:2", "level1.d_z": "9:15:2", "level1.d_m": "9:15:2"}
+"""A small fed-block grid (the full grid takes tens of seconds per p; the rule is the same)."""
+
+
+@pytest.fixture(scope="module")
+def small_fed_grid():
+    from estimator.planning import source_grid
+
+    def rows(p_phys, bound):
+        grid = source_grid.Grid(bound=bound, unit_targets=(1e-6,), counts=(8,), vary=SMALL_FED)
+        return source_grid.fed(p_phys, {}, grid)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(factories, "_fed_rows", rows)
+        factories._cultivation.cache_clear()
+        yield
+    factories._cultivation.cache_clear()
+
+
+def _csv_rows():
+    """The shipped cultivation data, read here without the source's code."""
+    import csv
+    from importlib import resources
+
+    path = resources.files("estimator.sources") / "data" / "gsj24_cultivation_summary.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {int(r[""]): r for r in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize("bound, column", [("best", "best_estimate"), ("high", "high_1000")])
+def test_cultivation_alone_traces_to_its_data_row(small_fed_grid, bound, column, capsys):
+    """At a tabulated p (1e-3) the unit's numbers are one CSV row's: T error twice the S error
+    of the bound's column, qubits 463 (d1 = 5) or 454 (d1 = 3), cycles = expected volume over
+    qubits; ``msd source cultivation`` (the config's command) gives the same point."""
+    alone = [f for f in factories.cultivation(1e-3, 1e-7, bound) if f.outputs == 1]
+    alone = [f for f in alone if f.config.get("source") == "cultivation"]
+    assert len(alone) == 1
+    (f,) = alone
+    (row,) = f.config["rows"]
+    data = _csv_rows()[row]
+    qubits = {3: 454, 5: 463}[int(data["cultivation_distance"])]
+    assert float(data["error_rate"]) == 1e-3
+    assert f.p_out == 2 * float(data[column]) <= 1e-7
+    assert f.qubits == qubits
+    assert f.cycles == pytest.approx(float(data["expected_volume"]) / qubits, rel=1e-12)
+    assert f.p_fail == pytest.approx(1 - float(data["keep_rate"]), rel=1e-12)
+    args = f.config["command"].split()[1:]
+    assert main([*args, "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["cultivation.rows"] == str(row)
+    assert answer["qubits"] == f.qubits and answer["cycles"] == f.cycles
+
+
+def test_cultivation_fed_block_reproduces_with_estimate(small_fed_grid, tmp_path, capsys):
+    """Below what cultivation alone reaches (1e-12 at p = 1e-3), only fed blocks come, and
+    ``msd estimate`` costs their configs to the same numbers."""
+    from estimator.planning.result import toml
+
+    found = factories.cultivation(1e-3, 1e-12)
+    assert found and all(f.source.startswith("cultivation:fed") for f in found)
+    for f in found:
+        assert f.p_out <= 1e-12 and f.config["cultivation"]["count"] == 8
+        config = tmp_path / "fed.toml"
+        config.write_text(toml(f.config))
+        assert main(["estimate", str(config), "--format", "json"]) == 0
+        estimate = json.loads(capsys.readouterr().out)
+        for key in ("p_out", "qubits", "cycles"):
+            assert estimate[key] == getattr(f, key)
+
+
+def test_cultivation_is_picked_when_cheaper(small_fed_grid, table1_1e3):
+    """GoSC (1e8 T, 100 qubits) at p = 1e-3: the fewest-qubit machine with cultivation among
+    the sources uses a cultivation-fed block and has fewer qubits than with Table 1 alone."""
+    pb = problem(GOSC)
+    blocks = tuple(BLOCKS.values())
+    mine = factories.cultivation(1e-3, pb.demand.target)
+    ok = [f for f in [*table1_1e3, *mine] if f.p_out <= pb.demand.cap]
+    both = min(search(pb, blocks, ok), key=lambda m: m.physical_qubits)
+    table1 = [f for f in table1_1e3 if f.p_out <= pb.demand.cap]
+    alone = min(search(pb, blocks, table1), key=lambda m: m.physical_qubits)
+    assert both.factory.source.startswith("cultivation")
+    assert both.physical_qubits < alone.physical_qubits
+    assert both.logical_error <= 0.01
+
+
+def test_cultivation_alone_is_picked_where_its_data_reach(small_fed_grid, table1_1e3):
+    """1e5 T gates on 100 qubits at p = 1e-3 ask for 5e-8 per T, which cultivation alone
+    reaches: the fewest-qubit machine uses one unit (463 qubits), fewer than Table 1's."""
+    pb = problem({"numQubits": 100, "tCount": 10**5})
+    blocks = tuple(BLOCKS.values())
+    mine = factories.cultivation(1e-3, pb.demand.target)
+    ok = [f for f in [*table1_1e3, *mine] if f.p_out <= pb.demand.cap]
+    best = min(search(pb, blocks, ok), key=lambda m: m.physical_qubits)
+    table1 = [f for f in table1_1e3 if f.p_out <= pb.demand.cap]
+    alone = min(search(pb, blocks, table1), key=lambda m: m.physical_qubits)
+    assert best.factory.config["source"] == "cultivation" and best.factory.qubits == 463
+    assert best.physical_qubits < alone.physical_qubits and best.logical_error <= 0.01
+
+
+def test_cultivation_refused_outside_its_p_range(tmp_path, capsys):
+    with pytest.raises(ConfigError) as error:
+        factories.cultivation(1e-4, 1e-10)
+    assert error.value.field == "--sources"
+    assert "outside" in error.value.message
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(GOSC))
+    args = ["machine", str(path), "--p", "1e-4", "--budget", "0.01", "--sources", "cultivation"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--sources" in err and "outside" in err

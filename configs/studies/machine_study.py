@@ -4,8 +4,9 @@
 
 1. For every application and p: the per-T error the budget split implies, and ``msd plan`` at
    that target (cached in machine_plan_results.json after every plan; reruns skip them).
-2. The machine with Table 1 factories, with plan's factories, and qdk's own estimate (when qdk
-   is installed): machine_results.json (written atomically), the table of docs/model/machine.md
+2. The machine with Table 1 factories, with plan's factories, with cultivation (alone or
+   feeding a block; only where p lies in the range of its data) and qdk's own estimate (when
+   qdk is installed): machine_results.json (written atomically), the table of docs/model/machine.md
    with --table and the figure docs/figures/machine_applications.png.
 """
 
@@ -46,9 +47,21 @@ def plan_all(study: dict) -> None:
         factories.plan(p, target)
 
 
-SOURCES = {"table1": ("table1",), "plan": ("plan-table1", "plan")}
-"""The two factory sets of the study: Table 1's factories; every factory msd plan found (for
-the Table 1 rows and at the case's own target)."""
+SOURCES = {
+    "table1": ("table1",),
+    "plan": ("plan-table1", "plan"),
+    "cultivation": ("cultivation",),
+}
+"""The three factory sets of the study: Table 1's factories; every factory msd plan found (for
+the Table 1 rows and at the case's own target); cultivation alone or feeding a block (the
+machine source "cultivation")."""
+
+
+def applies(label: str, p: float) -> bool:
+    """Whether a factory set is defined at p (cultivation: inside the range of its data)."""
+    from estimator.sources.cultivation import covers
+
+    return label != "cultivation" or covers(p)
 
 
 def request_of(study: dict, counts, p: float, sources: tuple[str, ...]):
@@ -75,8 +88,6 @@ def run_case(study: dict, name: str, counts, p: float) -> dict:
     from dataclasses import replace
 
     from estimator.machine import compare
-    from estimator.machine.estimate import pareto
-    from estimator.machine.run import solve
     from estimator.machine.side import compare_record, within
 
     base = request_of(study, counts, p, SOURCES["plan"])
@@ -89,22 +100,8 @@ def run_case(study: dict, name: str, counts, p: float) -> dict:
     }
     case["qdk"]["factory"] = compare.factory_of({"tfactory": cmp["qdk"]["factory"]}, 1.0).title
     for label, sources in SOURCES.items():
-        request = replace(base, sources=sources)
-        solution = solve(request)
-        best = within(request, limit)
-        case[label] = {
-            "within_qdk_runtime": {
-                **{k: v for k, v in best.items() if k != "factory"},
-                "factory": best["factory"]["title"],
-            },
-            "pareto": [machine_summary(m) for m in pareto(solution.found)],
-        }
-        qdk_rules = replace(request, rules="qdk")
-        same = within(qdk_rules, limit)
-        case[label]["qdk_rules_within_qdk_runtime"] = {
-            **{k: v for k, v in same.items() if k != "factory"},
-            "factory": same["factory"]["title"],
-        }
+        if applies(label, p):
+            case[label] = run_series(replace(base, sources=sources), limit)
     # The same comparison under our rules: qdk's factory (as numbers) in our model, its fastest
     # machine, against ours within that runtime.
     theirs = [compare.factory_of({"tfactory": cmp["qdk"]["factory"]}, base.hardware.cycle_us)]
@@ -128,6 +125,32 @@ def run_case(study: dict, name: str, counts, p: float) -> dict:
     return case
 
 
+def run_series(request, limit: float) -> dict:
+    """One factory set: the fewest-qubit machine within qdk's runtime (ours and qdk's distance
+    rule) and the Pareto set."""
+    from dataclasses import replace
+
+    from estimator.machine.estimate import pareto
+    from estimator.machine.run import solve
+    from estimator.machine.side import within
+
+    solution = solve(request)
+    best = within(request, limit)
+    same = within(replace(request, rules="qdk"), limit)
+    return {
+        "within_qdk_runtime": {
+            **{k: v for k, v in best.items() if k != "factory"},
+            "factory": best["factory"]["title"],
+            "source": best["factory"]["source"],
+        },
+        "pareto": [machine_summary(m) for m in pareto(solution.found)],
+        "qdk_rules_within_qdk_runtime": {
+            **{k: v for k, v in same.items() if k != "factory"},
+            "factory": same["factory"]["title"],
+        },
+    }
+
+
 def run_all(study: dict) -> None:
     from estimator.machine import factories
     from estimator.studies.output import write_text
@@ -138,6 +161,14 @@ def run_all(study: dict) -> None:
     for name, counts, p in cases(study):
         key = f"{name}|{p!r}"
         if key in results:
+            case = results[key]
+            missing = [k for k in SOURCES if applies(k, p) and k not in case]
+            for label in missing:  # a factory set added since the case ran
+                print(f"{name} p={p:g}: {label}", file=sys.stderr)
+                request = request_of(study, counts, p, SOURCES[label])
+                case[label] = run_series(request, case["qdk"]["runtime_s"])
+            if missing:
+                write_text(path, json.dumps(results, indent=1, allow_nan=False) + "\n")
             continue
         print(f"{name} p={p:g}", file=sys.stderr)
         results[key] = run_case(study, name, counts, p)
@@ -152,9 +183,10 @@ def table(study: dict) -> str:
         (
             "| application | p | qdk (own factories) | ours, Table 1 factories | ours, plan's factories "
             "| ours, plan's factories, qdk's distance rule "
+            "| ours, cultivation | ours, cultivation, qdk's distance rule "
             "| our rules: qdk's factory | our rules: plan's factories |"
         ),
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def cell(m: dict, ref: dict) -> str:
@@ -165,6 +197,11 @@ def table(study: dict) -> str:
     def plain(m: dict) -> str:
         return f"{m['physical_qubits'] / 1e6:.3g}M, {hours(m['runtime_s'])}"
 
+    def cultivation(case: dict, key: str) -> str:
+        if "cultivation" not in case:
+            return "p outside its data"
+        return cell(case["cultivation"][key], case["qdk"])
+
     for case in results.values():
         q = case["qdk"]
         lines.append(
@@ -173,6 +210,8 @@ def table(study: dict) -> str:
             f"| {cell(case['table1']['within_qdk_runtime'], q)} "
             f"| {cell(case['plan']['within_qdk_runtime'], q)} "
             f"| {cell(case['plan']['qdk_rules_within_qdk_runtime'], q)} "
+            f"| {cultivation(case, 'within_qdk_runtime')} "
+            f"| {cultivation(case, 'qdk_rules_within_qdk_runtime')} "
             f"| {plain(case['our_rules']['qdk_factory'])} "
             f"| {cell(case['our_rules']['ours'], case['our_rules']['qdk_factory'])} |"
         )
@@ -208,6 +247,14 @@ def attribution(study: dict) -> str:
     return "\n".join(lines)
 
 
+SERIES = (
+    ("table1", "ours, Table 1 factories"),
+    ("plan", "ours, plan's factories"),
+    ("cultivation", "ours, cultivation (fed blocks)"),
+)
+"""The factory sets drawn, in palette order."""
+
+
 def figure(study: dict):
     """The figure of the committed results (docs/figures/make_figures.py makes and checks it);
     call it inside ``matplotlib.rc_context(rc_params(style))``."""
@@ -224,9 +271,18 @@ def figure(study: dict):
         for col, name in enumerate(names):
             ax = axes[row][col]
             case = results[f"{name}|{p!r}"]
-            for i, (label, text) in enumerate(
-                (("table1", "ours, Table 1 factories"), ("plan", "ours, plan's factories"))
-            ):
+            for i, (label, text) in enumerate(SERIES):
+                if label not in case:  # cultivation outside the p range of its data
+                    ax.text(
+                        0.03,
+                        0.03,
+                        "cultivation:\np outside its data",
+                        transform=ax.transAxes,
+                        ha="left",
+                        va="bottom",
+                        color=PALETTE[i],
+                    )
+                    continue
                 front = sorted(case[label]["pareto"], key=lambda m: m["runtime_s"])
                 ax.step(
                     [m["runtime_s"] / 3600 for m in front],
@@ -256,7 +312,7 @@ def figure(study: dict):
     fig.tight_layout()
     for ax in axes.flat:
         log_tick_labels(ax)
-    handles, _ = axes[-1][1].get_legend_handles_labels()
+    handles, _ = axes[0][1].get_legend_handles_labels()  # the top row draws every series
     legend_below(axes[-1][1], handles, style.wide_in)
     return fig
 

@@ -40,7 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--blocks", help="data blocks, e.g. compact,fast (default: all)")
     parser.add_argument(
-        "--sources", help="factory sources: table1, plan-table1, plan (default table1,plan-table1)"
+        "--sources",
+        help="factory sources: table1, plan-table1, plan, cultivation, cultivation-high "
+        "(default table1,plan-table1)",
     )
     parser.add_argument(
         "--plan-cache", metavar="FILE", help="JSON file that keeps the plan source's results"

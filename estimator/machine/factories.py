@@ -9,7 +9,11 @@ cultivation source, say) plugs in by adding a function to SOURCES.
 Sources here: "table1" (the T factories of Litinski 2019, arXiv:1905.06903, Table 1, as
 configs/litinski2019, re-costed at the machine's p), "plan-table1" (the factories ``msd plan``
 found for those rows, configs/studies/plan_table1_results.json, re-costed at p) and "plan"
-(``msd plan`` run for the target the budget implies; minutes per target, cached in a file).
+(``msd plan`` run for the target the budget implies; minutes per target, cached in a file),
+"cultivation" and "cultivation-high" (magic-state cultivation, Gidney, Shutty, Jones 2024,
+arXiv:2409.17595: the cheapest unit whose data reach the target with the best estimate or the
+upper end of its interval, and the cheapest block of each protocol of
+estimator.planning.source_grid's fed-block grid fed by cultivation units).
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ class Factory:
         p_out: output error per T state; p_fail: probability a run is rejected.
         qubits: physical qubits; cycles: code cycles per successful run (failures included).
         outputs: T states per successful run.
-        config: config data (TOML tables) that ``msd estimate`` costs to these numbers.
+        config: config data (TOML tables) that ``msd estimate`` costs to these numbers (for
+            cultivation alone: the point and the ``msd source cultivation`` command).
+        noise: the noise model the numbers hold under (empty: this tool's phenomenological p_L).
     """
 
     title: str
@@ -48,6 +54,7 @@ class Factory:
     cycles: float
     outputs: int
     config: dict[str, Any] = field(compare=False, repr=False)
+    noise: str = ""
 
     def record(self) -> dict[str, Any]:
         return {
@@ -59,10 +66,13 @@ class Factory:
             "cycles": self.cycles,
             "outputs": self.outputs,
             "config": self.config,
+            **({"noise": self.noise} if self.noise else {}),
         }
 
 
-def from_config(data: Mapping[str, Any], p_phys: float, source: str) -> Factory | None:
+def from_config(
+    data: Mapping[str, Any], p_phys: float, source: str, noise: str = ""
+) -> Factory | None:
     """The factory of config data re-costed at ``p_phys`` (None: it outputs CCZ states, or
     its error model does not hold at p_phys)."""
     from estimator.config.factory import estimate_config, parse_config
@@ -91,6 +101,7 @@ def from_config(data: Mapping[str, Any], p_phys: float, source: str) -> Factory 
         float(estimate.cycles),
         int(estimate.outputs),
         data,
+        noise,
     )
 
 
@@ -190,10 +201,100 @@ def _write_cache(cache: dict[str, Any]) -> None:
     write_text(PLAN_CACHE, json.dumps(cache, indent=1, allow_nan=False) + "\n")
 
 
+CULTIVATION_NOISE = (
+    "cultivation units: uniform depolarizing circuit noise (the data's own); distillation "
+    "block fed by them: this tool's phenomenological noise model"
+)
+"""What the numbers of a cultivation source hold under (the machine's data block uses its
+rules' p_L, phenomenological by default: the two noise models are not the same)."""
+
+
+def cultivation(p_phys: float, target: float, bound: str = "best") -> list[Factory]:
+    """Cultivation as a T source at ``p_phys`` for ``target`` per T state: the cheapest
+    cultivation unit (least expected volume) whose error (``bound``) reaches the target, if
+    the data reach it, and the cheapest block (by qubitcycles per T) of each protocol of
+    estimator.planning.source_grid's fed-block grid reaching the target.
+
+    Raises:
+        ConfigError: naming --sources, p_phys outside the range of the cultivation data.
+    """
+    from estimator.sources import cultivation as data
+
+    if not data.covers(p_phys):
+        grid = data.table().p_grid
+        raise ConfigError(
+            "--sources",
+            f"cultivation: p = {p_phys:g} is outside its data (uniform depolarizing noise, "
+            f"p from {grid[0]:g} to {grid[-1]:g})",
+        )
+    return list(_cultivation(p_phys, target, bound))
+
+
+@functools.lru_cache(maxsize=16)
+def _cultivation(p_phys: float, target: float, bound: str) -> tuple[Factory, ...]:
+    from estimator.planning import source_grid
+    from estimator.sources import cultivation as data
+
+    found = []
+    try:
+        point = data.cheapest(p_phys, target, bound=bound)
+    except ConfigError:  # the data do not reach the target: only fed blocks can
+        point = None
+    if point is not None:
+        command = f"msd source cultivation --p {p_phys!r} --target {target!r} --bound {bound}"
+        config = {
+            "source": "cultivation",
+            "p_phys": p_phys,
+            "target": target,
+            "bound": bound,
+            "min_errors": data.MIN_ERRORS,
+            "d1": point.d1,
+            "gap": point.gap,
+            "rows": list(point.rows),
+            "command": command,
+        }
+        rows = "+".join(map(str, point.rows))
+        found.append(
+            Factory(
+                f"cultivation (d1 = {point.d1}, gap {point.gap})",
+                f"cultivation:rows {rows}",
+                point.error(bound),
+                1.0 - point.keep_rate,
+                float(point.qubits),
+                point.cycles,
+                1,
+                config,
+                "uniform depolarizing circuit noise (the data's own)",
+            )
+        )
+    grid = source_grid.Grid(bound=bound)
+    rows = _fed_rows(p_phys, bound)
+    for protocol in grid.protocols:
+        mine = [r for r in rows if r["_config"]["level1"]["protocol"] == protocol]
+        best = source_grid.cheapest(mine, [target]).get(f"{target:g}")
+        if best is not None:
+            name = f"cultivation:fed {protocol}"
+            factory = from_config(best["config"], p_phys, name, CULTIVATION_NOISE)
+            if factory is not None:
+                found.append(factory)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _fed_rows(p_phys: float, bound: str) -> list[dict[str, Any]]:
+    """The fed-block grid at p_phys (its units chosen by ``bound``) under the
+    phenomenological model (tens of seconds)."""
+    from estimator.planning import source_grid
+
+    return source_grid.fed(p_phys, {}, source_grid.Grid(bound=bound))
+
+
 SOURCES: dict[str, Callable[[float, float], list[Factory]]] = {
     "table1": table1,
     "plan-table1": plan_table1,
     "plan": plan,
+    "cultivation": cultivation,
+    "cultivation-high": functools.partial(cultivation, bound="high"),
 }
 
 
