@@ -33,14 +33,13 @@ solves a handful of models.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from estimator.circuits.protocol import Protocol
+from estimator.cpsat import solve_interruptibly
 from estimator.errors import LayoutError, LoadError, ScheduleError
 from estimator.sim.noise import NoiseModel
 from layouts.error_terms import CONSUMPTION_TIME, FaultyT, InjectedState, Level, PortSupply
@@ -420,7 +419,7 @@ class _Model:
         solver.parameters.linearization_level = 2
         solver.parameters.max_deterministic_time = work
         solver.parameters.max_time_in_seconds = factor * work + offset
-        status = solver.status_name(_solve_interruptibly(solver, self.model))
+        status = solver.status_name(solve_interruptibly(solver, self.model))
         spent = solver.response_proto.deterministic_time
         if status not in ("OPTIMAL", "INFEASIBLE") and spent < 0.99 * work:
             raise LoadError(
@@ -429,35 +428,6 @@ class _Model:
                 "for a reproducible schedule; retry later"
             )
         return solver, status
-
-
-def _solve_interruptibly(solver: Any, model: Any) -> Any:
-    """``solver.solve(model)`` in a thread (CP-SAT releases the GIL), so that Ctrl-C stops the
-    search and raises KeyboardInterrupt here. CP-SAT's own SIGINT handler would end the search
-    as if its time were up, and the interrupted run would pass for a finished one."""
-    solver.parameters.catch_sigint_signal = False
-    outcome: dict[str, Any] = {}
-    finished = threading.Event()  # not Thread.join: an interrupted join forgets the thread
-
-    def target() -> None:
-        try:
-            outcome["status"] = solver.solve(model)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
-            outcome["error"] = error
-        finally:
-            finished.set()
-
-    threading.Thread(target=target, name="cp-sat", daemon=True).start()
-    try:
-        while not finished.wait(0.05):
-            pass
-    except KeyboardInterrupt:
-        solver.stop_search()
-        finished.wait()
-        raise
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["status"]
 
 
 def _fewest_steps(

@@ -515,7 +515,7 @@ def test_ctrl_c_stops_a_cp_sat_solve_with_keyboard_interrupt():
 
     from ortools.sat.python import cp_model
 
-    from layouts.scheduler import _solve_interruptibly
+    from estimator.cpsat import solve_interruptibly
 
     model = cp_model.CpModel()
     xs = [model.new_int_var(0, 100, f"x{i}") for i in range(60)]
@@ -530,7 +530,7 @@ def test_ctrl_c_stops_a_cp_sat_solve_with_keyboard_interrupt():
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        _solve_interruptibly(solver, model)
+        solve_interruptibly(solver, model)
     assert time.monotonic() - start < 10  # stopped, not run to its 30 s limit
 
 
@@ -682,10 +682,30 @@ def test_a_solve_stopped_by_the_wall_clock_guard_stops_the_study(tmp_path, monke
     def loaded(*args, **kwargs):
         raise LoadError("CP-SAT was stopped by the wall-clock guard; retry later")
 
-    monkeypatch.setattr(scheduler, "_solve_interruptibly", loaded)
+    monkeypatch.setattr(scheduler, "solve_interruptibly", loaded)
     config = ROOT / "configs" / "studies" / "family_one_level_p1e-3.toml"
     out = tmp_path / "f.csv"
     argv = ["sweep", str(config), "--set", "level1.protocol=14-to-2", "--workers", "1"]
     assert main([*argv, "--vary", "level1.protocol=15-to-1,14-to-2", "-o", str(out)]) == 2
     _one_error_line(capsys, "level1.schedule", "wall-clock guard")
     assert not out.exists()
+
+
+def test_ctrl_c_after_a_cp_sat_solve_is_still_a_keyboard_interrupt():
+    """A CpSolver that catches SIGINT itself leaves the signal at the system default after the
+    solve: a later Ctrl-C killed the process without its cleanup (the test suite died with
+    exit 130). Every solve goes through estimator.cpsat, which keeps Python's handler."""
+    import signal
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from estimator.cpsat import solve_interruptibly
+
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 3, "x")
+    model.maximize(x)
+    assert solve_interruptibly(cp_model.CpSolver(), model) == cp_model.OPTIMAL
+    with pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+        time.sleep(1)

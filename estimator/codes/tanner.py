@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.codes.outer import OuterCode
+from estimator.cpsat import solve_interruptibly
 from estimator.errors import ConfigError
 from estimator.limits import require
 
@@ -282,7 +283,7 @@ def add_checks(words: set, n: int, count: int, k: int) -> np.ndarray | None:
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = 20.0  # work units, not wall time: reproducible
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_interruptibly(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     rows = np.zeros((count, n), dtype=np.uint8)
     for j in range(count):

@@ -136,16 +136,17 @@ def cost_plot(
     reference_files: Sequence[str] = (),
 ):
     """The figure of write_cost_plot; call it inside ``matplotlib.rc_context(rc_params(style))``."""
-    from estimator.figures.cost import cost_figure, series_from_rows
+    from estimator.figures.cost import cost_figure, panels, series_from_rows
     from estimator.figures.sources import finite_positive, read_reference_csv, table1_references
     from estimator.sources.records import rows_at
     from estimator.studies.tables import table_directory
 
+    panels(series_from_rows(rows, by, per_t=per_t), p_phys)  # the results alone, not the sources
     references = []
     if defaults:
         references += table1_references(table_directory(None))
-        panels = p_phys or [finite_positive(row.get("p_phys")) for row in rows]
-        rows = [*rows, *rows_at(p for p in panels if p is not None)]
+        shown = p_phys or [finite_positive(row.get("p_phys")) for row in rows]
+        rows = [*rows, *rows_at(p for p in shown if p is not None)]
     for path in reference_files:
         references += read_reference_csv(path)
     return cost_figure(

@@ -34,9 +34,10 @@ MIN_T_TO_CLIFFORD = 10.0
 
 
 def distillation_unit(
-    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float, t_error: float | None = None
 ) -> dict[str, Any]:
-    """The ``distillationUnitSpecifications`` entry of ``summary``.
+    """The ``distillationUnitSpecifications`` entry of ``summary``, for a qdk qubit model whose
+    T gate error is ``t_error`` (default: the p_t the factory was costed at).
 
     Raises:
         ConfigError: a non-positive qubit_cycles_per_code_cycle.
@@ -51,9 +52,10 @@ def distillation_unit(
             f"factory {summary.name!r} outputs {summary.state} states; the resource estimator's "
             "distillation units output T states"
         )
-    if summary.p_t is not None and summary.p_t < MIN_T_TO_CLIFFORD * summary.p_phys:
+    t_error = summary.p_t if t_error is None else t_error
+    if t_error is not None and t_error < MIN_T_TO_CLIFFORD * summary.p_phys:
         raise ModelError(
-            f"factory {summary.name!r} was costed at p_t = {summary.p_t:g} and p_phys = "
+            f"factory {summary.name!r} was costed at p_t = {t_error:g} and p_phys = "
             f"{summary.p_phys:g}; the resource estimator takes a factory on physical qubits only "
             f"when the T error rate is at least {MIN_T_TO_CLIFFORD:g}x the Clifford error rate "
             f"(cost it with p_t >= {MIN_T_TO_CLIFFORD * summary.p_phys:g}, or use --to qualtran)"
@@ -74,8 +76,11 @@ def distillation_unit(
 
 
 def estimator_params(
-    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float
+    summary: FactorySummary, *, qubit_cycles_per_code_cycle: float, t_error: float | None = None
 ) -> dict[str, Any]:
-    """A params fragment for ``qdk.estimator`` / ``qsharp.estimate``: the unit, one round."""
-    unit = distillation_unit(summary, qubit_cycles_per_code_cycle=qubit_cycles_per_code_cycle)
+    """A params fragment for ``qdk.estimator`` / ``qsharp.estimate``: the unit, one round, for a
+    qubit model whose T gate error is ``t_error`` (default: the factory's p_t)."""
+    unit = distillation_unit(
+        summary, qubit_cycles_per_code_cycle=qubit_cycles_per_code_cycle, t_error=t_error
+    )
     return {"distillationUnitSpecifications": [unit], "constraints": {"maxDistillationRounds": 1}}

@@ -80,17 +80,12 @@ SOURCE_COLOURS = {"cultivation, d1 = 5": "#000000", "cultivation, d1 = 3": "#8C8
 prefix, so that they never share a palette colour with a factory series."""
 
 
-def _is_source(s: Series) -> bool:
-    """Whether ``s`` is the series of another T source (cultivation), drawn beside the results."""
-    return any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
-
-
 def series_colours(series: Sequence[Series]) -> dict[str, str]:
     """A colour per series: the palette in order for factories, SOURCE_COLOURS for sources."""
     fixed = {
         s.label: next(c for prefix, c in SOURCE_COLOURS.items() if s.label.startswith(prefix))
         for s in series
-        if _is_source(s)
+        if any(s.label.startswith(prefix) for prefix in SOURCE_COLOURS)
     }
     others = [s.label for s in series if s.label not in fixed]
     return {**{label: PALETTE[i % 7] for i, label in enumerate(others)}, **fixed}
@@ -401,6 +396,26 @@ def legend_handles(
     return handles
 
 
+def panels(series: Sequence[Series], p_phys: Sequence[float] | None = None) -> list[float]:
+    """The p_phys of the panels: those of the series unless given; each given one must have a
+    point of the series (a panel without one is no plot of them).
+
+    Raises:
+        ConfigError: nothing to plot, or a given p_phys without a point.
+    """
+    have = sorted({float(p) for s in series for p in s.p_phys})
+    values = have if p_phys is None else list(p_phys)
+    if not values:
+        raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
+    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in series)]
+    if empty:
+        shown = ", ".join(f"{p:g}" for p in have) or "none"
+        raise ConfigError(
+            "--p-phys", f"no result row at p_phys = {empty[0]:g} (the results have: {shown})"
+        )
+    return values
+
+
 def cost_figure(
     series: Sequence[Series],
     references: Sequence[ReferencePoint],
@@ -421,19 +436,7 @@ def cost_figure(
     """
     from matplotlib.figure import Figure
 
-    values = (
-        sorted({float(p) for s in series for p in s.p_phys}) if p_phys is None else list(p_phys)
-    )
-    if not values:
-        raise ConfigError("RESULTS", "no point with a finite positive p_out and cost to plot")
-    results = [s for s in series if not _is_source(s)]  # the reference series are not results
-    have = sorted({float(p) for s in results for p in s.p_phys})
-    empty = [p for p in values if not any(_same_p(s.p_phys, p).any() for s in results)]
-    if empty:  # a panel without a point of the results is no plot of them
-        shown = ", ".join(f"{p:g}" for p in have) or "none"
-        raise ConfigError(
-            "--p-phys", f"no result row at p_phys = {empty[0]:g} (the results have: {shown})"
-        )
+    values = panels(series, p_phys)
     colours = series_colours(series)
     markers = reference_markers(references)
     cols = min(len(values), 3)

@@ -103,12 +103,13 @@ def with_factory(
     # qdk counts a physical unit's duration in gate times (found by running it: a unit of
     # 158 qubit cycles took 158 x 166 ns with 166 ns gates), so a code cycle is ns / gate.
     per_cycle = ns / (ns // 6)
+    t_error = min(10 * p_phys, 0.5)
     fragment = estimator_params(
-        summarize(config, estimate_config(config)), qubit_cycles_per_code_cycle=per_cycle
+        summarize(config, estimate_config(config)),
+        qubit_cycles_per_code_cycle=per_cycle,
+        t_error=t_error,
     )
-    return run(
-        counts, {**params(p_phys, cycle_us, budget, t_error=min(10 * p_phys, 0.5)), **fragment}
-    )
+    return run(counts, {**params(p_phys, cycle_us, budget, t_error=t_error), **fragment})
 
 
 def factory_of(result: dict[str, Any], cycle_us: float) -> Factory:
