@@ -1,5 +1,5 @@
 """Per-output marginal errors (estimator.sim.marginals) against the dense mpmath oracle, and
-their relation to the run infidelity (docs/planning.md, "Multi-output blocks")."""
+their relation to the run infidelity (docs/usage/planning.md, "Multi-output blocks")."""
 
 from dataclasses import replace
 

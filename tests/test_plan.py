@@ -46,7 +46,7 @@ def _estimate_via_cli(config: dict, tmp_path, capsys) -> dict:
 
 
 def _check_physical(config: dict) -> None:
-    """The rules the planner obeys (docs/planning.md): feeder counts (mixes included) are the
+    """The rules the planner obeys (docs/usage/planning.md): feeder counts (mixes included) are the
     same at every port of the top block, and inline (CP-SAT) schedules consume every output
     after their last step."""
     for name, level in config.items():
@@ -149,7 +149,7 @@ def test_cpsat_schedules_consume_after_the_last_step():
 
 
 def test_counts_and_mixes_are_equal_at_every_port(table1_dir):
-    """Supply is per port (docs/planning.md): from Table 1 row 9 (6 factories, 3 per side) the
+    """Supply is per port (docs/usage/planning.md): from Table 1 row 9 (6 factories, 3 per side) the
     local search moves the count by one factory per port and mixes one factory per port."""
     from estimator.config.factory import load_config
     from estimator.planning.blocks import Block

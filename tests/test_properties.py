@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from estimator.config.factory import estimate_config, parse_config
-from estimator.errors import ModelError
+from estimator.errors import ConsumptionError, ModelError
 from estimator.jsonout import REASONS, to_json
 from estimator.sim.simulator import RELATIVE_TOLERANCE
 from estimator.studies.report import estimate_record
@@ -72,10 +72,12 @@ def two_level(draw) -> dict:
 
 
 def _estimate(data: dict, precision: str = "auto"):
-    """The estimate of a config, or reject the example if it leaves the model (docs/model/rotations.md)."""
+    """The estimate of a config, or reject the example if it leaves the model
+    (docs/model/rotations.md) or is no factory (an output would leave before post-selection:
+    docs/model/consumption-and-supply.md)."""
     try:
         return estimate_config(parse_config(data), precision=precision)
-    except ModelError:
+    except (ModelError, ConsumptionError):
         assume(False)
 
 
@@ -149,7 +151,7 @@ def test_json_output_is_valid_with_a_reason_for_every_null(data, log_p_phys):
     config = parse_config(data)
     try:
         estimate = estimate_config(config, precision="float")
-    except ModelError:
+    except (ModelError, ConsumptionError):
         assume(False)
     record = _strict_json(to_json(estimate_record(config, estimate)))
     reasons = record.get(REASONS, {})

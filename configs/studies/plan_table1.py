@@ -4,7 +4,7 @@ Table 1.
     python configs/studies/plan_table1.py [--rows 9,10] [--table]
 
 For each row: the row's factory (its config, published schedules) under the three noise models
-of docs/planning.md, then the planner at the row's p_phys and p_out (like for like, see
+of docs/usage/planning.md, then the planner at the row's p_phys and p_out (like for like, see
 plan_table1.toml), each result compared with the row under every model (``plan_against``: while
 the best result misses the row's p_out under a model, it plans again at a tighter target). A row counts as beaten
 only if the best result holds under all three models (p_out at or below the row's under the

@@ -7,7 +7,7 @@ Screens one- and two-level factories with the batched engine, re-solves the CP-S
 of the best, refines them over the model extensions (docs/model-extensions.md) and verifies
 them exactly (estimator.planning); each result is costed again under the calibrated noise
 models, and with ``--against`` compared with a reference factory under each model
-(docs/planning.md). Every result carries a config that ``msd estimate`` reproduces;
+(docs/usage/planning.md). Every result carries a config that ``msd estimate`` reproduces;
 ``--write`` stores them as TOML files.
 
 ``--sources distillation,cultivation`` adds magic-state cultivation (alone, and blocks fed by

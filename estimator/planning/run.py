@@ -12,7 +12,7 @@
 Every design obeys the consumption constraints (outputs leave after the last check is
 measured; CP-SAT schedules consume after their last step, estimator.planning.blocks.solve) and
 supply per port (counts are multiples of the top block's ports, mixes the same at every port);
-docs/planning.md.
+docs/usage/planning.md.
 
 Deterministic: the same request gives the same answer on any machine load and after any other
 request (each plan starts from empty CP-SAT class and block caches). Pure: progress is reported
@@ -45,7 +45,7 @@ from estimator.sim.noise import NoiseModel
 from layouts.scheduler import clear_cache
 
 PER_OUTPUT = ("paper", "marginal")
-"""What a target p_out per output state refers to (docs/planning.md, result.per_output)."""
+"""What a target p_out per output state refers to (docs/usage/planning.md, result.per_output)."""
 FINALISTS = 5
 """Screened candidates that are re-solved, refined and verified."""
 SECONDS_PER_BLOCK = (20.0, 60.0)

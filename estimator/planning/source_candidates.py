@@ -95,11 +95,10 @@ def _top(row: Mapping[str, Any]) -> str:
 
 def _record(best: dict[str, Any], p_phys: float, target: float) -> dict[str, Any]:
     """The planner's record of a grid winner: numbers from the engine on its config (or the
-    data, for cultivation alone), the same with every output deferred, the config."""
+    data, for cultivation alone) and the config."""
     if "config" not in best:  # cultivation alone: its data row
         return {
             **{k: best[k] for k in ("title", "p_out", "qubits", "cycles", "qubitcycles")},
-            "p_out_deferred": best["p_out"],
             "p_fail": None,
             "cultivation": {
                 "rows": best["cultivation.rows"],
@@ -110,16 +109,12 @@ def _record(best: dict[str, Any], p_phys: float, target: float) -> dict[str, Any
             "config": None,
         }
     from estimator.config.factory import estimate_config, parse_config
-    from estimator.studies.plan import assign
 
     config = best["config"]
     estimate = estimate_config(parse_config(config, source="plan"))
-    top = "level2" if "level2" in config else "level1"
-    late = estimate_config(parse_config(assign(config, {f"{top}.consumption": "deferred"})))
     record = {
         "title": best["title"],
         "p_out": float(estimate.p_out),
-        "p_out_deferred": float(late.p_out),
         "p_fail": float(estimate.p_fail),
         "qubits": float(estimate.qubits),
         "cycles": float(estimate.cycles),
