@@ -68,19 +68,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-OPTIONS = (
-    "p_phys",
-    "budget",
-    "profile",
-    "cycle_time_us",
-    "reaction_time_us",
-    "split",
-    "blocks",
-    "sources",
-    "rules",
-    "max_qubits",
-    "max_runtime_s",
-)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from estimator.errors import ConfigError
     from estimator.jsonout import to_json
     from estimator.machine import factories
-    from estimator.machine.request import build
+    from estimator.machine.request import FILE_KEYS, KEYS, build
     from estimator.machine.run import format_record, record, solve
 
     if args.plot:
@@ -97,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
         check_figure_output(args.plot, "--plot")
     values, base = _values(args.counts)
-    values.update({k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None})
+    options = (k for k in KEYS if k not in FILE_KEYS)  # every key of [machine] but the counts
+    values.update({k: getattr(args, k) for k in options if getattr(args, k) is not None})
     if args.profile is not None or args.cycle_time_us is not None:  # the CLI's choice wins
         values.pop("cycle_time_us" if args.profile is not None else "profile", None)
     if args.max_qubits is not None or args.max_runtime_s is not None:

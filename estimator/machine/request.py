@@ -35,6 +35,8 @@ KEYS = (
     "max_qubits",
     "max_runtime_s",
 )
+FILE_KEYS = ("counts", "counts_file")
+"""Keys of ``[machine]`` that name the logical counts; the command line gives them as COUNTS."""
 REACTION_US = 10.0
 """Default reaction time (decoding and feed-forward of one measurement outcome): the 10 us of
 Gidney and Ekera 2021 (Quantum 5, 433) and Fowler and Gidney 2018 (arXiv:1808.06709)."""
