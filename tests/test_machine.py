@@ -386,7 +386,7 @@ def test_plan_source_reads_its_cache(tmp_path, monkeypatch):
     rows = json.loads(
         (factories.shipped.configs() / "studies" / "plan_table1_results.json").read_text()
     )
-    record = rows["1"]["allowed"]["best"][0]
+    record = rows["1"]["run"]["best"][0]
     cache = tmp_path / "plan.json"
     cache.write_text(json.dumps({f"{1e-4!r}|{5e-8!r}": [record]}))
     monkeypatch.setattr(factories, "PLAN_CACHE", cache)

@@ -134,10 +134,9 @@ def _plan_table1(p_phys: float) -> tuple[Factory, ...]:
     rows = json.loads(path.read_text())
     found = []
     for key in sorted(rows, key=int):
-        for mode in ("run", "allowed", "deferred"):  # "run": the study since issue 17
-            for i, record in enumerate(rows[key].get(mode, {}).get("best", [])):
-                name = f"plan-table1:row{key}/{mode}/{i + 1}"
-                found.append(from_config(record["config"], p_phys, name))
+        for i, record in enumerate(rows[key]["run"]["best"]):
+            name = f"plan-table1:row{key}/{i + 1}"
+            found.append(from_config(record["config"], p_phys, name))
     return tuple(f for f in found if f is not None)
 
 
