@@ -359,3 +359,29 @@ def test_timeline_figure_of_two_schedules_is_fit_for_a_journal():
         _journal_checks(fig, PAPER.wide_in)
         entries = {t.get_text() for legend in legends(fig) for t in legend.get_texts()}
     assert {"rotation in region top", "fast faulty-T measurements", "consumption"} <= entries
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01_15to1_7-3-3_p1e-4.toml",
+        "04_15to1x20to4_9-3-3_15-7-9_p1e-4.toml",
+        "13_sf15to1x15to1_9-5-5_21-9-11_p1e-3.toml",
+    ],
+)
+def test_slides_layout_is_landscape_and_fit(table1_dir, name):
+    """Issue 19: in --style slides the layout's legend took more than a third of the figure
+    (10 of the 15 Table 1 layouts); now the slide is two columns wide and passes every check."""
+    import matplotlib
+
+    from estimator.commands.draw import draw_figure
+    from estimator.config.factory import load_config
+    from estimator.figures import checks
+    from estimator.figures.style import get_style, rc_params
+
+    style = get_style("slides")
+    with matplotlib.rc_context(rc_params(style)):
+        fig, _ = draw_figure(load_config(table1_dir / name), style)
+        assert checks.problems(fig) == []
+        width, height = fig.get_size_inches()
+        assert width > height

@@ -42,11 +42,13 @@ def layout_figure(graph: nx.Graph, style: Style, *, title: str | None = None):
     when every label fits there."""
     from matplotlib.figure import Figure
 
-    for width in (style.width_in, style.wide_in):
+    slides = style.name == "slides"  # landscape: two columns wide, the legend in two columns
+    cols = 2 if slides else 1
+    for width in (style.wide_in,) if slides else (style.width_in, style.wide_in):
         line = style.font_pt / _IN * 1.4
         draw_w = min(width, 0.85 * style.width_in / _aspect(graph))  # tall layouts: narrower
         draw_h = draw_w * _aspect(graph)
-        legend_h = line * (len(layout_legend(graph)) + 4)
+        legend_h = line * (-(-len(layout_legend(graph)) // cols) + 4)
         title_h = 3 * line if title else 0.0
         height = draw_h + legend_h + title_h + 2 * line
         fig = Figure(figsize=(width, height))
@@ -54,7 +56,7 @@ def layout_figure(graph: nx.Graph, style: Style, *, title: str | None = None):
             ((width - draw_w) / 2 / width, legend_h / height, draw_w / width, draw_h / height)
         )
         missing = draw_layout(graph, ax)
-        legend_below(ax, layout_legend(graph), width)
+        legend_below(ax, layout_legend(graph), width, max_cols=2 if slides else 3)
         if title:
             ax.set_title(title, pad=style.font_pt / 2)
         if missing == 0:
