@@ -7,7 +7,12 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 _SIZE = re.compile(
     r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE
@@ -162,3 +167,21 @@ def check_figure_output(path: str, field: str = "-o", inputs: Sequence[str] = ()
     from estimator.studies.output import check_output
 
     check_output(output, inputs, option=field)
+
+
+def collect_resumably(collect: Callable[[], _T], resume: Path) -> _T | None:
+    """Run a sampling ``collect()`` that saves its finished samples in ``resume``: on Ctrl-C say
+    where they are and return None (the verb exits 130); on a failure remove ``resume`` if this
+    run started it (no stray file), then raise."""
+    resumed = resume.exists()
+    try:
+        return collect()
+    except KeyboardInterrupt:
+        print(
+            f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr
+        )
+        return None
+    except Exception:
+        if not resumed:
+            resume.unlink(missing_ok=True)
+        raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import add_limit_arguments, example
+from estimator.commands import add_limit_arguments, collect_resumably, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,26 +49,20 @@ def run(args: argparse.Namespace) -> int:
     require_resources(plan, args.max_shots)
     output = check_output(args.output)
     resume = check_output(f"{output}.partial.csv", option="-o")
-    resumed = resume.exists()
     start = time.time()
-    try:
-        stats = collect(
+    stats = collect_resumably(
+        lambda: collect(
             plan,
             max_shots=args.max_shots,
             max_errors=args.max_errors,
             workers=args.workers or os.cpu_count() or 1,
             resume=resume,
             progress=not args.quiet,
-        )
-    except KeyboardInterrupt:
-        print(
-            f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr
-        )
+        ),
+        resume,
+    )
+    if stats is None:
         return 130
-    except Exception:
-        if not resumed:  # what this run started: no stray file
-            resume.unlink(missing_ok=True)
-        raise
     command = " ".join(["msd calibrate", *sys.argv[2:]]) if sys.argv[1:2] == ["calibrate"] else ""
     try:
         record = calibration_record(

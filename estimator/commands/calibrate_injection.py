@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from estimator.commands import example
+from estimator.commands import collect_resumably, example
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,19 +65,18 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     resume = Path(f"{target}.injection.partial.csv")
     start = time.time()
-    try:
-        stats = collect(
+    stats = collect_resumably(
+        lambda: collect(
             tasks(args.noise, rates, distances),
             max_shots=args.max_shots,
             max_errors=args.max_errors,
             workers=args.workers or os.cpu_count() or 1,
             resume=resume,
             progress=not args.quiet,
-        )
-    except KeyboardInterrupt:
-        print(
-            f"msd: interrupted; finished samples are in {resume}, rerun to resume", file=sys.stderr
-        )
+        ),
+        resume,
+    )
+    if stats is None:
         return 130
     command = " ".join(["msd calibrate-injection", *sys.argv[2:]])
     made = {
